@@ -1,0 +1,279 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decode reads one YAML document into out (a pointer to a struct), strictly:
+// unknown keys, duplicate keys, wrong types, missing required keys, anchors and
+// extra documents are errors, each with its YAML path. It returns the line of
+// every path it saw so later validation errors can be ordered as in the file.
+func decode(file string, data []byte, out any, errs *Errors) map[string]int {
+	d := &decoder{report: report{file: file, lines: map[string]int{}, errs: errs}}
+	root, err := parseYAML(data)
+	if err != nil {
+		d.addf("(document)", "%s (fix the YAML syntax)", err)
+		return d.lines
+	}
+	if root == nil {
+		d.addf("(document)", "the file is empty (start from an example in config/ or run make new-customer)")
+		return d.lines
+	}
+	d.value(root, reflect.ValueOf(out).Elem(), "")
+	return d.lines
+}
+
+// parseYAML returns the single document's root node, or nil for an empty file.
+func parseYAML(data []byte) (root *yaml.Node, err error) {
+	// The parser is third-party code fed with user input: turn a panic in it
+	// into an error rather than a crash.
+	defer func() {
+		if r := recover(); r != nil {
+			root, err = nil, fmt.Errorf("unreadable YAML: %v", r)
+		}
+	}()
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, errors.New("the file holds more than one YAML document; keep one per file")
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+type decoder struct{ report }
+
+func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
+	if path != "" {
+		d.lines[path] = n.Line
+	}
+	p := path
+	if p == "" {
+		p = "(document)"
+	}
+	if n.Kind == yaml.AliasNode || n.Anchor != "" {
+		d.add(p, "YAML anchors and aliases are not supported", describe(n), "write the value out in full")
+		return
+	}
+	if isNull(n) {
+		return // an empty value leaves the field unset; validation decides if that is allowed
+	}
+	switch v.Kind() {
+	case reflect.Ptr:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		d.value(n, v.Elem(), path)
+	case reflect.Struct:
+		d.structure(n, v, path, p)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			d.add(p, "expected a list", describe(n), "write it as a YAML list, e.g. [a, b] or one \"- item\" per line")
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, item := range n.Content {
+			d.value(item, s.Index(i), index(path, i))
+		}
+		v.Set(s)
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			d.add(p, "expected a mapping of keys to values", describe(n), "write key: value pairs")
+			return
+		}
+		m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, val := n.Content[i], n.Content[i+1]
+			if k.Kind != yaml.ScalarNode {
+				d.add(p, "a key must be a plain string", describe(k), "use a string key")
+				continue
+			}
+			kp := mapKey(path, k.Value)
+			if seen[k.Value] {
+				d.lines[kp] = k.Line
+				d.add(kp, "duplicate key", k.Value, "keep one of the entries")
+				continue
+			}
+			seen[k.Value] = true
+			ev := reflect.New(v.Type().Elem()).Elem()
+			d.value(val, ev, kp)
+			m.SetMapIndex(reflect.ValueOf(k.Value), ev)
+		}
+		v.Set(m)
+	case reflect.String:
+		if n.Kind != yaml.ScalarNode {
+			d.add(p, "expected a single value", describe(n), "write a plain string")
+			return
+		}
+		v.SetString(n.Value)
+	case reflect.Int:
+		i, err := strconv.Atoi(n.Value)
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" || err != nil {
+			d.add(p, "expected a whole number", describe(n), "write digits only, without quotes")
+			return
+		}
+		v.SetInt(int64(i))
+	case reflect.Bool:
+		b, err := strconv.ParseBool(n.Value)
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" || err != nil {
+			d.add(p, "expected true or false", describe(n), "write true or false, without quotes")
+			return
+		}
+		v.SetBool(b)
+	default:
+		panic(fmt.Sprintf("config: decoder cannot fill a %s", v.Type()))
+	}
+}
+
+func (d *decoder) structure(n *yaml.Node, v reflect.Value, path, p string) {
+	if n.Kind != yaml.MappingNode {
+		d.add(p, "expected a mapping of keys to values", describe(n), "write key: value pairs")
+		return
+	}
+	fields := fieldsOf(v.Type())
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			d.add(p, "a key must be a plain string", describe(k), "use one of the keys listed in the schema")
+			continue
+		}
+		kp := mapKey(path, k.Value) // quoted when it is not a plain key, e.g. ""
+		d.lines[kp] = k.Line
+		f, ok := fields.byKey[k.Value]
+		if !ok {
+			d.add(kp, "unknown key", k.Value, suggest(k.Value, fields.keys))
+			continue
+		}
+		if seen[k.Value] != nil {
+			d.add(kp, "duplicate key", k.Value, "keep one of the entries")
+			continue
+		}
+		seen[k.Value] = val
+		d.value(val, v.Field(f.index), kp)
+	}
+	for _, f := range fields.list {
+		// A key written with no value counts as missing.
+		if val := seen[f.key]; f.required && (val == nil || isNull(val)) {
+			kp := join(path, f.key)
+			if val == nil {
+				d.lines[kp] = n.Line
+			}
+			where := "at the top of the file"
+			if path != "" {
+				where = "under " + path
+			}
+			d.add(kp, "required key is missing", raw("nothing"), fmt.Sprintf("add %s: %s", f.key, where))
+		}
+	}
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// describe renders a node for a "got ..." clause.
+func describe(n *yaml.Node) raw {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return raw(strconv.Quote(n.Value))
+}
+
+var plainKey = regexp.MustCompile(`^[A-Za-z0-9_:/+=@-]+$`)
+
+func mapKey(path, key string) string {
+	if plainKey.MatchString(key) {
+		return join(path, key)
+	}
+	return path + "[" + strconv.Quote(key) + "]"
+}
+
+type field struct {
+	key      string
+	index    int
+	required bool
+}
+
+type fieldSet struct {
+	list  []field
+	byKey map[string]field
+	keys  []string
+}
+
+func fieldsOf(t reflect.Type) fieldSet {
+	fs := fieldSet{byKey: map[string]field{}}
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		key := strings.Split(sf.Tag.Get("yaml"), ",")[0]
+		if key == "" || key == "-" {
+			continue
+		}
+		f := field{key: key, index: i, required: sf.Tag.Get("pc") == "required"}
+		fs.list = append(fs.list, f)
+		fs.byKey[key] = f
+		fs.keys = append(fs.keys, key)
+	}
+	return fs
+}
+
+// suggest names the closest known key, or lists them all.
+func suggest(key string, known []string) string {
+	best, bestDist := "", 3
+	for _, k := range known {
+		if d := editDistance(strings.ToLower(key), strings.ToLower(k)); d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("did you mean %q?", best)
+	}
+	sorted := append([]string(nil), known...)
+	sort.Strings(sorted)
+	return "known keys here: " + strings.Join(sorted, ", ")
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,103 @@
+package config
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error is one problem in one file, located by its YAML path.
+// Error() renders "<file>: <path>: <message>", where the message says what is
+// wrong, the value found and how to fix it.
+type Error struct {
+	File string
+	Path string
+	Line int // 0 when unknown; used to order errors as they appear in the file
+	Msg  string
+}
+
+func (e Error) Error() string { return fmt.Sprintf("%s: %s: %s", e.File, e.Path, e.Msg) }
+
+// Errors is every problem found in a fleet. Loading reports all of them at once.
+type Errors []Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// sorted orders errors by file, then line, then path, and drops exact repeats.
+func (es Errors) sorted() Errors {
+	out := append(Errors(nil), es...)
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Path < b.Path
+	})
+	dedup := out[:0]
+	for i, e := range out {
+		if i > 0 && e == out[i-1] {
+			continue
+		}
+		dedup = append(dedup, e)
+	}
+	return dedup
+}
+
+// report collects errors for one file, with the line of each path when known.
+type report struct {
+	file  string
+	lines map[string]int
+	errs  *Errors
+}
+
+// add records "<what> (got <value>; <fix>)" at path. got is quoted as written.
+func (r *report) add(path, what string, got any, fix string) {
+	r.errs.append(r.file, path, r.lines[path], fmt.Sprintf("%s (got %s; %s)", what, show(got), fix))
+}
+
+// addf records a message that has no single offending value.
+func (r *report) addf(path, format string, args ...any) {
+	r.errs.append(r.file, path, r.lines[path], fmt.Sprintf(format, args...))
+}
+
+func (es *Errors) append(file, path string, line int, msg string) {
+	*es = append(*es, Error{File: file, Path: path, Line: line, Msg: msg})
+}
+
+// raw is a "got" value printed as is, without quotes.
+type raw string
+
+func show(v any) string {
+	switch x := v.(type) {
+	case raw:
+		return string(x)
+	case string:
+		return fmt.Sprintf("%q", x)
+	case []string:
+		q := make([]string, len(x))
+		for i, s := range x {
+			q[i] = fmt.Sprintf("%q", s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }

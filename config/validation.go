@@ -1,0 +1,462 @@
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/privateconnect/privateconnect/internal/cidr"
+)
+
+var (
+	accountRe     = regexp.MustCompile(`^[0-9]{12}$`)
+	principalRe   = regexp.MustCompile(`^arn:aws:iam::([0-9]{12}):(root|role/[A-Za-z0-9+=,.@_/-]{1,512})$`)
+	topicRe       = regexp.MustCompile(`^arn:aws:sns:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9_-]{1,256})$`)
+	customerRe    = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$`)
+	serviceRe     = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$`)
+	dnsLabelRe    = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	azIDRe        = regexp.MustCompile(`^([a-z]+[0-9])-az([0-9]+)$`)
+	azNameRe      = regexp.MustCompile(`^([a-z]+-[a-z]+-[0-9])[a-z]$`)
+	svcNameRe     = regexp.MustCompile(`^com\.amazonaws\.vpce\.([a-z0-9-]+)\.vpce-svc-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	tagKeyCharsRe = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+)
+
+const (
+	// maxUserTags leaves room, under AWS's 50 tags per resource, for the tags
+	// privateconnect sets itself.
+	maxUserTags = 45
+	// maxSecurityGroupRules is the default quota of rules per direction per
+	// security group; the connectors group has one egress rule per port.
+	maxSecurityGroupRules = 60
+	// maxInternalDomain keeps <service>.<customer>.<internalDomain> within 253.
+	maxInternalDomain = 170
+	// reservedTagPrefix is used by the tags privateconnect sets.
+	reservedTagPrefix = "privateconnect:"
+)
+
+func validateVendor(r *report, v *Vendor) {
+	checkHeader(r, v.APIVersion, v.Kind, KindVendor)
+	checkText(r, "name", v.Name, 64)
+	checkAccount(r, "account", v.Account)
+	if m := principalRe.FindStringSubmatch(v.PrincipalArn); m == nil {
+		r.add("principalArn", "not an IAM principal ARN the endpoint can be created as", v.PrincipalArn,
+			fmt.Sprintf("use arn:aws:iam::%s:root (the vendor account) or a role in it, arn:aws:iam::%s:role/<name>", orX(v.Account), orX(v.Account)))
+	} else if accountRe.MatchString(v.Account) && m[1] != v.Account {
+		r.add("principalArn", "the principal is not in the vendor account, where the endpoints are created", v.PrincipalArn,
+			fmt.Sprintf("use arn:aws:iam::%s:root or a role in account %s", v.Account, v.Account))
+	}
+
+	if len(v.Regions) == 0 {
+		r.add("regions", "no region is listed", raw("an empty list"), "list the regions the vendor operates in, e.g. [us-east-1, eu-west-1]")
+	}
+	seen := map[string]bool{}
+	for i, reg := range v.Regions {
+		p := index("regions", i)
+		if checkRegion(r, p, reg) && seen[reg] {
+			r.add(p, "region listed twice", reg, "list each region once")
+		}
+		seen[reg] = true
+	}
+
+	if len(v.VpcCidrPools) == 0 {
+		r.add("vpcCidrPools", "no pool is listed", raw("an empty list"), "list at least one private block, e.g. [10.64.0.0/12]")
+	}
+	var pools []netip.Prefix
+	for i, s := range v.VpcCidrPools {
+		p := index("vpcCidrPools", i)
+		pool, err := cidr.Parse(s)
+		switch {
+		case err != nil:
+			r.add(p, "invalid CIDR block: "+err.Error(), s, "write a block such as 10.64.0.0/12")
+			continue
+		case !cidr.IsPrivate(pool):
+			r.add(p, "the pool is not private address space", s, "use a block inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10")
+			continue
+		case pool.Bits() > 28:
+			r.add(p, "the pool is smaller than one VPC", s, "use a block of /28 or larger, typically /12 to /20")
+			continue
+		}
+		for j, other := range pools {
+			if other.Overlaps(pool) {
+				r.add(p, fmt.Sprintf("overlaps vpcCidrPools[%d] (%s)", j, other), s, "make the pools disjoint or merge them")
+			}
+		}
+		pools = append(pools, pool)
+	}
+	if n := v.VpcPrefixLength; n != nil {
+		switch {
+		case *n < 16 || *n > 28:
+			r.add("vpcPrefixLength", "a VPC block must be /16 to /28", *n, "use a number from 16 to 28; 24 suits most customers")
+		case len(pools) > 0 && !slices.ContainsFunc(pools, func(p netip.Prefix) bool { return p.Bits() <= *n }):
+			r.add("vpcPrefixLength", "no pool is large enough for a block of this size", *n, "use a larger number or a larger pool")
+		}
+	}
+
+	checkDomain(r, "internalDomain", v.InternalDomain)
+
+	for _, reg := range sortedKeys(v.AlarmTopicArns) {
+		p := mapKey("alarmTopicArns", reg)
+		arn := v.AlarmTopicArns[reg]
+		if !seen[reg] {
+			r.add(p, "topic for a region the vendor does not list", reg, "add the region to regions or remove this entry")
+		}
+		m := topicRe.FindStringSubmatch(arn)
+		switch {
+		case m == nil:
+			r.add(p, "not a standard SNS topic ARN", arn, "write arn:aws:sns:<region>:<account>:<topic>; CloudWatch alarms cannot notify FIFO topics")
+		case m[1] != reg:
+			r.add(p, "the topic is in another region, which alarms cannot notify", arn, fmt.Sprintf("use a topic in %s", reg))
+		}
+	}
+	for _, reg := range v.Regions {
+		if _, ok := v.AlarmTopicArns[reg]; !ok && azPrefix[reg] != "" {
+			r.add("alarmTopicArns", fmt.Sprintf("no alarm topic for region %s", reg), raw(fmt.Sprint(len(v.AlarmTopicArns))+" topics"),
+				fmt.Sprintf("add %s: arn:aws:sns:%s:%s:<topic>", reg, reg, orX(v.Account)))
+		}
+	}
+
+	if d := v.LogRetentionDays; d != nil && !slices.Contains(logRetentionDays, *d) {
+		r.add("logRetentionDays", "CloudWatch Logs does not accept this retention", *d, "use one of "+joinInts(logRetentionDays))
+	}
+	checkTags(r, "tags", v.Tags)
+}
+
+// validateCustomer checks one customer file. v is nil when vendor.yaml could
+// not be read; checks that need it are then skipped.
+func validateCustomer(r *report, v *Vendor, c *Customer) {
+	checkHeader(r, c.APIVersion, c.Kind, KindCustomer)
+	base := strings.TrimSuffix(filepath.Base(r.file), filepath.Ext(r.file))
+	switch {
+	case !customerRe.MatchString(c.Name):
+		r.add("name", "not a valid customer name", c.Name, "use 1-40 lowercase letters, digits and hyphens, starting with a letter (it becomes a DNS label and a stack name)")
+	case c.Name != base:
+		r.add("name", fmt.Sprintf("does not match the file name %s", filepath.Base(r.file)), c.Name,
+			fmt.Sprintf("set name: %s or rename the file to %s.yaml", base, c.Name))
+	}
+	checkText(r, "displayName", c.DisplayName, 100)
+	checkAccount(r, "account", c.Account)
+	if v != nil && c.Account == v.Account && c.Account != "" {
+		r.add("account", "this is the vendor's own account", c.Account, "write the customer's AWS account ID")
+	}
+	if checkRegion(r, "region", c.Region) && v != nil && !slices.Contains(v.Regions, c.Region) {
+		r.add("region", "the vendor does not operate in this region", c.Region,
+			fmt.Sprintf("use one of %s, or add the region to regions in vendor.yaml", strings.Join(v.Regions, ", ")))
+	}
+	for i, s := range c.Networks {
+		if _, err := cidr.Parse(s); err != nil {
+			r.add(index("networks", i), "invalid CIDR block: "+err.Error(), s, "write the customer's network as a block such as 10.0.0.0/16")
+		}
+	}
+	checkTags(r, "tags", c.Tags)
+	if v != nil && len(v.Tags)+len(c.Tags) > maxUserTags {
+		r.add("tags", fmt.Sprintf("vendor and customer tags together exceed %d", maxUserTags), len(v.Tags)+len(c.Tags),
+			"AWS allows 50 tags per resource and privateconnect sets its own; drop some")
+	}
+	if c.PrivateLink == nil {
+		r.add("privateLink", "no connectivity mode is configured", raw("nothing"), "add a privateLink: section (see config/customers/acme.yaml)")
+		return
+	}
+	validatePrivateLink(r, v, c, c.PrivateLink)
+}
+
+func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
+	const p = "privateLink"
+	checkVpcCidr(r, v, c, join(p, "vpcCidr"), pl.VpcCidr)
+
+	azs := join(p, "availabilityZones")
+	switch n := len(pl.AvailabilityZones); {
+	case n == 0:
+		r.add(azs, "no availability zone is listed", raw("an empty list"), "list the AZ IDs the customer's endpoint service is offered in, e.g. [use1-az1, use1-az2]")
+	case n == 1 && !pl.SingleAz:
+		r.add(azs, "one AZ gives no redundancy against an AZ outage", pl.AvailabilityZones,
+			"list a second AZ ID the endpoint service is offered in, or set singleAz: true to accept the risk")
+	case n > 1 && pl.SingleAz:
+		r.add(join(p, "singleAz"), fmt.Sprintf("singleAz is set but %d AZs are listed", n), true, "remove singleAz")
+	}
+	if vpc, err := cidr.Parse(pl.VpcCidr); err == nil {
+		if slots := cidr.SubnetSlots(vpc.Bits()); len(pl.AvailabilityZones) > slots {
+			r.add(azs, fmt.Sprintf("a /%d VPC holds at most %d subnets of /28 or larger", vpc.Bits(), slots), len(pl.AvailabilityZones),
+				"list fewer AZs or use a larger vpcCidr (a /26 or larger holds 4)")
+		}
+	}
+	seen := map[string]bool{}
+	for i, az := range pl.AvailabilityZones {
+		ip := index(azs, i)
+		if checkAZ(r, ip, az, c.Region) && seen[az] {
+			r.add(ip, "AZ listed twice", az, "list each AZ once")
+		}
+		seen[az] = true
+	}
+
+	svcs := join(p, "services")
+	if len(pl.Services) == 0 {
+		r.add(svcs, "no service is listed", raw("an empty list"), "add the endpoint service name and ports the customer sent")
+	}
+	names, serviceNames := map[string]bool{}, map[string]bool{}
+	ports := 0
+	for i, s := range pl.Services {
+		sp := index(svcs, i)
+		if !serviceRe.MatchString(s.Name) {
+			r.add(join(sp, "name"), "not a valid service label", s.Name, "use 1-32 lowercase letters, digits and hyphens, starting with a letter, e.g. db")
+		} else if names[s.Name] {
+			r.add(join(sp, "name"), "service name used twice", s.Name, "give each service its own name")
+		}
+		names[s.Name] = true
+		checkServiceName(r, sp, s, c.Region)
+		if serviceNames[s.ServiceName] && s.ServiceName != "" {
+			r.add(join(sp, "serviceName"), "endpoint service listed twice", s.ServiceName, "list each service once, with all its ports")
+		}
+		serviceNames[s.ServiceName] = true
+		checkPorts(r, join(sp, "ports"), s.Ports)
+		ports += len(s.Ports)
+	}
+	if ports > maxSecurityGroupRules {
+		r.add(svcs, fmt.Sprintf("the connectors security group would need more than %d egress rules", maxSecurityGroupRules), ports,
+			"reduce the number of ports or split the customer")
+	}
+}
+
+func checkServiceName(r *report, sp string, s Service, region string) {
+	np, rp := join(sp, "serviceName"), join(sp, "serviceRegion")
+	m := svcNameRe.FindStringSubmatch(s.ServiceName)
+	if m == nil {
+		r.add(np, "not an endpoint service name", s.ServiceName,
+			"ask the customer for the Service name shown on their endpoint service, com.amazonaws.vpce.<region>.vpce-svc-<8 or 17 hex digits>")
+		return
+	}
+	svcRegion := m[1]
+	if !checkRegion(r, np, svcRegion) {
+		return
+	}
+	switch {
+	case s.ServiceRegion == "" && svcRegion != region:
+		r.add(np, fmt.Sprintf("the service is in %s but this customer's stacks deploy to %s", svcRegion, region), s.ServiceName,
+			fmt.Sprintf("set serviceRegion: %s to use cross-region PrivateLink, or set region: %s", svcRegion, svcRegion))
+	case s.ServiceRegion != "" && s.ServiceRegion != svcRegion:
+		r.add(rp, fmt.Sprintf("does not match the region in serviceName (%s)", svcRegion), s.ServiceRegion,
+			fmt.Sprintf("set serviceRegion: %s or correct serviceName", svcRegion))
+	}
+}
+
+func checkVpcCidr(r *report, v *Vendor, c *Customer, p, s string) {
+	block, err := cidr.Parse(s)
+	if err != nil {
+		r.add(p, "invalid CIDR block: "+err.Error(), s, "run make new-customer to get a free block from the vendor pool")
+		return
+	}
+	if block.Bits() < 16 || block.Bits() > 28 {
+		r.add(p, "a VPC block must be /16 to /28", s, "use a block from /16 to /28; /24 suits most customers")
+		return
+	}
+	if v != nil {
+		inside := false
+		for _, ps := range v.VpcCidrPools {
+			if pool, err := cidr.Parse(ps); err == nil && cidr.Contains(pool, block) {
+				inside = true
+			}
+		}
+		if !inside {
+			r.add(p, "outside the vendor's VPC CIDR pools", s,
+				fmt.Sprintf("take a block from %s (make new-customer proposes a free one)", strings.Join(v.VpcCidrPools, ", ")))
+		}
+	}
+	for i, ns := range c.Networks {
+		if n, err := cidr.Parse(ns); err == nil && n.Overlaps(block) {
+			r.add(p, fmt.Sprintf("overlaps the customer's own network networks[%d] (%s)", i, ns), s,
+				"pick a block that does not overlap the customer's networks")
+		}
+	}
+}
+
+// validateFleet checks what spans files: unique names and disjoint vendor VPCs.
+func validateFleet(errs *Errors, f *Fleet, lines map[string]map[string]int) {
+	type owned struct {
+		c     *Customer
+		path  string
+		block netip.Prefix
+	}
+	var blocks []owned
+	byName := map[string]*Customer{}
+	for _, c := range f.Customers {
+		r := &report{file: c.File, lines: lines[c.File], errs: errs}
+		if other, ok := byName[strings.ToLower(c.Name)]; ok {
+			r.add("name", fmt.Sprintf("customer name already used by %s", other.File), c.Name, "give each customer a unique name")
+		}
+		byName[strings.ToLower(c.Name)] = c
+		for _, vb := range vendorBlocks(c) {
+			block, err := cidr.Parse(vb.cidr)
+			if err != nil {
+				continue
+			}
+			for _, o := range blocks {
+				if o.block.Overlaps(block) {
+					fix := "pick a free block"
+					if next, ok := f.proposeCidr(block.Bits()); ok {
+						fix = fmt.Sprintf("use a free block such as %s (make new-customer proposes one)", next)
+					}
+					r.add(vb.path, fmt.Sprintf("overlaps %s of customer %s (%s, %s)", o.block, o.c.Name, o.c.File, o.path), vb.cidr, fix)
+				}
+			}
+			blocks = append(blocks, owned{c, vb.path, block})
+		}
+	}
+}
+
+type vendorBlock struct{ path, cidr string }
+
+// vendorBlocks lists every vendor VPC CIDR a customer's file holds.
+func vendorBlocks(c *Customer) []vendorBlock {
+	var out []vendorBlock
+	if c.PrivateLink != nil && c.PrivateLink.VpcCidr != "" {
+		out = append(out, vendorBlock{"privateLink.vpcCidr", c.PrivateLink.VpcCidr})
+	}
+	return out
+}
+
+func checkHeader(r *report, apiVersion, kind, wantKind string) {
+	if apiVersion != APIVersion && apiVersion != "" {
+		r.add("apiVersion", "unsupported apiVersion", apiVersion, "use apiVersion: "+APIVersion)
+	}
+	if kind != wantKind && kind != "" {
+		r.add("kind", fmt.Sprintf("this file must be of kind %s", wantKind), kind, "use kind: "+wantKind)
+	}
+}
+
+func checkAccount(r *report, p, s string) {
+	if !accountRe.MatchString(s) && s != "" {
+		r.add(p, "not a 12-digit AWS account ID", s, `write all 12 digits in quotes, e.g. "012345678901" (unquoted, a leading 0 may be lost)`)
+	}
+}
+
+func checkRegion(r *report, p, s string) bool {
+	if _, ok := azPrefix[s]; !ok {
+		if s != "" {
+			r.add(p, "unknown AWS region", s, "use a region code such as us-east-1 or eu-west-1")
+		}
+		return false
+	}
+	return true
+}
+
+func checkAZ(r *report, p, az, region string) bool {
+	want := azPrefix[region]
+	m := azIDRe.FindStringSubmatch(az)
+	switch {
+	case m == nil && azNameRe.MatchString(az):
+		r.add(p, "this is an AZ name, which maps to different zones in different accounts", az,
+			fmt.Sprintf("use the AZ ID the customer sees for it (e.g. %s-az1): aws ec2 describe-availability-zones --region %s --query 'AvailabilityZones[].[ZoneName,ZoneId]'", orX(want), orX(region)))
+		return false
+	case m == nil:
+		r.add(p, "not an AZ ID", az, fmt.Sprintf("write an AZ ID such as %s-az1", orX(want)))
+		return false
+	case want != "" && m[1] != want:
+		if other := regionOfPrefix(m[1]); other != "" {
+			r.add(p, fmt.Sprintf("this AZ is in %s, not in the customer's region %s", other, region), az, fmt.Sprintf("use an AZ ID starting with %s-", want))
+		} else {
+			r.add(p, fmt.Sprintf("not an AZ of %s", region), az, fmt.Sprintf("use an AZ ID starting with %s-", want))
+		}
+		return false
+	}
+	return true
+}
+
+func regionOfPrefix(prefix string) string {
+	for reg, p := range azPrefix {
+		if p == prefix {
+			return reg
+		}
+	}
+	return ""
+}
+
+func checkPorts(r *report, p string, ports []int) {
+	if len(ports) == 0 {
+		r.add(p, "no port is listed", raw("an empty list"), "list the TCP ports the service listens on, e.g. [5432]")
+	}
+	seen := map[int]bool{}
+	for i, port := range ports {
+		pp := index(p, i)
+		switch {
+		case port < 1 || port > 65535:
+			r.add(pp, "not a TCP port", port, "use a number from 1 to 65535")
+		case seen[port]:
+			r.add(pp, "port listed twice", port, "list each port once")
+		}
+		seen[port] = true
+	}
+}
+
+func checkDomain(r *report, p, s string) {
+	labels := strings.Split(s, ".")
+	ok := len(labels) >= 2 && len(s) <= maxInternalDomain
+	for _, l := range labels {
+		ok = ok && dnsLabelRe.MatchString(l)
+	}
+	if !ok && s != "" {
+		r.add(p, "not a valid DNS domain", s,
+			fmt.Sprintf("use lowercase labels of letters, digits and hyphens joined by dots, at most %d characters, without a trailing dot, e.g. connect.internal.example.com", maxInternalDomain))
+	}
+}
+
+func checkText(r *report, p, s string, max int) {
+	if len(s) > max {
+		r.add(p, fmt.Sprintf("longer than %d characters", max), s, "shorten it")
+	}
+	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		r.add(p, "contains control characters", s, "use printable characters only")
+	}
+}
+
+func checkTags(r *report, p string, tags map[string]string) {
+	for _, k := range sortedKeys(tags) {
+		kp := mapKey(p, k)
+		switch {
+		case k == "" || len([]rune(k)) > 128:
+			r.add(kp, "a tag key must be 1 to 128 characters", k, "shorten the key")
+		case !tagKeyCharsRe.MatchString(k):
+			r.add(kp, "a tag key may hold letters, digits, spaces and _ . : / = + - @ only", k, "remove the other characters")
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			r.add(kp, "the aws: prefix is reserved by AWS", k, "use another key")
+		case strings.HasPrefix(strings.ToLower(k), reservedTagPrefix):
+			r.add(kp, "the "+reservedTagPrefix+" prefix is reserved for tags privateconnect sets", k, "use another key")
+		}
+		val := tags[k]
+		switch {
+		case len([]rune(val)) > 256:
+			r.add(kp, "a tag value must be at most 256 characters", val, "shorten the value")
+		case !tagKeyCharsRe.MatchString(val):
+			r.add(kp, "a tag value may hold letters, digits, spaces and _ . : / = + - @ only", val, "remove the other characters")
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// orX stands in for a value the user has not given yet in a suggested fix.
+func orX(s string) string {
+	if s == "" {
+		return "<...>"
+	}
+	return s
+}

@@ -1,0 +1,306 @@
+package config
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// A small valid fleet the cases below break one edit at a time.
+const (
+	vendorFile = "fleet/vendor.yaml"
+	acmeFile   = "fleet/customers/acme.yaml"
+	betaFile   = "fleet/customers/beta.yaml"
+)
+
+const baseVendor = `apiVersion: privateconnect/v1
+kind: Vendor
+name: Example Integrations
+account: "111122223333"
+principalArn: arn:aws:iam::111122223333:root
+regions: [us-east-1, eu-west-1]
+vpcCidrPools: [10.64.0.0/12]
+vpcPrefixLength: 24
+internalDomain: connect.internal.example.com
+alarmTopicArns:
+  us-east-1: arn:aws:sns:us-east-1:111122223333:alarms
+  eu-west-1: arn:aws:sns:eu-west-1:111122223333:alarms
+logRetentionDays: 365
+tags:
+  Owner: platform
+`
+
+const baseAcme = `apiVersion: privateconnect/v1
+kind: Customer
+name: acme
+account: "444455556666"
+region: us-east-1
+networks: [10.0.0.0/16]
+tags:
+  Tier: gold
+privateLink:
+  vpcCidr: 10.64.0.0/24
+  availabilityZones: [use1-az1, use1-az2]
+  services:
+    - name: db
+      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718
+      ports: [5432]
+`
+
+const baseBeta = `apiVersion: privateconnect/v1
+kind: Customer
+name: beta
+account: "777788889999"
+region: eu-west-1
+privateLink:
+  vpcCidr: 10.64.1.0/24
+  availabilityZones: [euw1-az1, euw1-az2]
+  services:
+    - name: api
+      serviceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0123abcd
+      ports: [443]
+`
+
+type fleetFiles struct{ vendor, acme, beta string }
+
+func baseFleet() fleetFiles { return fleetFiles{baseVendor, baseAcme, baseBeta} }
+
+func (f fleetFiles) build() (*Fleet, error) {
+	return build("fleet", source{vendorFile, []byte(f.vendor)},
+		[]source{{acmeFile, []byte(f.acme)}, {betaFile, []byte(f.beta)}})
+}
+
+// replace edits one file of the fleet; the old text must be there, so a case
+// cannot silently stop testing anything when the base files change.
+func replace(t *testing.T, text, old, new string) string {
+	t.Helper()
+	if !strings.Contains(text, old) {
+		t.Fatalf("test setup: %q is not in the base file", old)
+	}
+	return strings.Replace(text, old, new, 1)
+}
+
+func TestBaseFleetIsValid(t *testing.T) {
+	f, err := baseFleet().build()
+	if err != nil {
+		t.Fatalf("base fleet: %v", err)
+	}
+	if len(f.Customers) != 2 || f.Customers[0].Name != "acme" || f.Customers[1].Name != "beta" {
+		t.Errorf("customers not loaded in name order: %+v", f.Customers)
+	}
+}
+
+// Every message names what is wrong, the value found and how to fix it.
+var wellFormed = regexp.MustCompile(`^.+ \(got .+; .+\)$`)
+
+func TestValidationErrors(t *testing.T) {
+	type edit struct{ file, old, new string }
+	cases := []struct {
+		name  string
+		edits []edit
+		file  string // file the error must name
+		path  string // YAML path the error must name
+		msg   string // part of the message
+	}{
+		// Decoding.
+		{"unknown key with suggestion", []edit{{"acme", "region:", "regoin:"}}, acmeFile, "regoin", `did you mean "region"?`},
+		{"unknown nested key", []edit{{"acme", "      ports:", "      port:"}}, acmeFile, "privateLink.services[0].port", `did you mean "ports"?`},
+		{"duplicate key", []edit{{"acme", "region: us-east-1\n", "region: us-east-1\nregion: eu-west-1\n"}}, acmeFile, "region", "duplicate key"},
+		{"duplicate map key", []edit{{"vendor", "  Owner: platform\n", "  Owner: platform\n  Owner: other\n"}}, vendorFile, "tags.Owner", "duplicate key"},
+		{"missing required key", []edit{{"acme", "account: \"444455556666\"\n", ""}}, acmeFile, "account", "required key is missing"},
+		{"missing nested key", []edit{{"acme", "  vpcCidr: 10.64.0.0/24\n", ""}}, acmeFile, "privateLink.vpcCidr", "required key is missing"},
+		{"port not a number", []edit{{"acme", "[5432]", "[postgres]"}}, acmeFile, "privateLink.services[0].ports[0]", "expected a whole number"},
+		{"list where a string belongs", []edit{{"acme", "region: us-east-1", "region: [us-east-1]"}}, acmeFile, "region", "expected a single value"},
+		{"string where a list belongs", []edit{{"vendor", "regions: [us-east-1, eu-west-1]", "regions: us-east-1"}}, vendorFile, "regions", "expected a list"},
+		{"quoted boolean", []edit{{"acme", "  vpcCidr:", "  singleAz: \"yes\"\n  vpcCidr:"}}, acmeFile, "privateLink.singleAz", "expected true or false"},
+		{"anchor", []edit{{"acme", "tags:\n  Tier: gold", "tags: &t\n  Tier: gold"}}, acmeFile, "tags", "anchors and aliases"},
+		// Header.
+		{"wrong apiVersion", []edit{{"acme", "privateconnect/v1", "privateconnect/v2"}}, acmeFile, "apiVersion", "unsupported apiVersion"},
+		{"wrong kind", []edit{{"acme", "kind: Customer", "kind: Vendor"}}, acmeFile, "kind", "must be of kind Customer"},
+		// Vendor.
+		{"vendor account too short", []edit{{"vendor", `account: "111122223333"`, `account: "11112222333"`}}, vendorFile, "account", "not a 12-digit AWS account ID"},
+		{"principal not an ARN", []edit{{"vendor", "principalArn: arn:aws:iam::111122223333:root", "principalArn: vendor"}}, vendorFile, "principalArn", "not an IAM principal ARN"},
+		{"principal in another account", []edit{{"vendor", "arn:aws:iam::111122223333:root", "arn:aws:iam::999988887777:root"}}, vendorFile, "principalArn", "not in the vendor account"},
+		{"unknown region", []edit{{"vendor", "[us-east-1, eu-west-1]", "[us-east-1, eu-west-9]"}}, vendorFile, "regions[1]", "unknown AWS region"},
+		{"region twice", []edit{{"vendor", "[us-east-1, eu-west-1]", "[us-east-1, eu-west-1, us-east-1]"}}, vendorFile, "regions[2]", "region listed twice"},
+		{"pool not a CIDR", []edit{{"vendor", "[10.64.0.0/12]", "[10.64.0.0/33]"}}, vendorFile, "vpcCidrPools[0]", "invalid CIDR block"},
+		{"pool public", []edit{{"vendor", "[10.64.0.0/12]", "[10.64.0.0/12, 8.8.0.0/16]"}}, vendorFile, "vpcCidrPools[1]", "not private address space"},
+		{"pools overlap", []edit{{"vendor", "[10.64.0.0/12]", "[10.64.0.0/12, 10.65.0.0/16]"}}, vendorFile, "vpcCidrPools[1]", "overlaps vpcCidrPools[0]"},
+		{"prefix length too small", []edit{{"vendor", "vpcPrefixLength: 24", "vpcPrefixLength: 29"}}, vendorFile, "vpcPrefixLength", "/16 to /28"},
+		{"domain with underscore", []edit{{"vendor", "connect.internal.example.com", "connect_internal.example.com"}}, vendorFile, "internalDomain", "not a valid DNS domain"},
+		{"domain single label", []edit{{"vendor", "connect.internal.example.com", "internal"}}, vendorFile, "internalDomain", "not a valid DNS domain"},
+		{"topic in wrong region", []edit{{"vendor", "eu-west-1: arn:aws:sns:eu-west-1:", "eu-west-1: arn:aws:sns:us-east-1:"}}, vendorFile, "alarmTopicArns.eu-west-1", "in another region"},
+		{"topic FIFO", []edit{{"vendor", "eu-west-1:111122223333:alarms", "eu-west-1:111122223333:alarms.fifo"}}, vendorFile, "alarmTopicArns.eu-west-1", "not a standard SNS topic ARN"},
+		{"topic missing for region", []edit{{"vendor", "  eu-west-1: arn:aws:sns:eu-west-1:111122223333:alarms\n", ""}}, vendorFile, "alarmTopicArns", "no alarm topic for region eu-west-1"},
+		{"retention not accepted", []edit{{"vendor", "logRetentionDays: 365", "logRetentionDays: 100"}}, vendorFile, "logRetentionDays", "does not accept this retention"},
+		{"reserved tag prefix aws", []edit{{"vendor", "Owner: platform", "aws:owner: platform"}}, vendorFile, "tags.aws:owner", "reserved by AWS"},
+		{"reserved tag prefix ours", []edit{{"acme", "Tier: gold", "privateconnect:tier: gold"}}, acmeFile, "tags.privateconnect:tier", "reserved for tags privateconnect sets"},
+		{"tag value bad character", []edit{{"acme", "Tier: gold", "Tier: gold!"}}, acmeFile, "tags.Tier", "tag value may hold"},
+		{"tag key too long", []edit{{"acme", "Tier: gold", strings.Repeat("k", 129) + ": gold"}}, acmeFile, "tags." + strings.Repeat("k", 129), "1 to 128 characters"},
+		// Customer.
+		{"customer name uppercase", []edit{{"acme", "name: acme", "name: Acme"}}, acmeFile, "name", "not a valid customer name"},
+		{"customer name not the file name", []edit{{"acme", "name: acme", "name: acme2"}}, acmeFile, "name", "does not match the file name acme.yaml"},
+		{"customer account has letters", []edit{{"acme", `"444455556666"`, `"44445555666O"`}}, acmeFile, "account", "not a 12-digit AWS account ID"},
+		{"customer account is the vendor's", []edit{{"acme", `"444455556666"`, `"111122223333"`}}, acmeFile, "account", "the vendor's own account"},
+		{"customer region unknown", []edit{{"acme", "region: us-east-1", "region: us-east-7"}}, acmeFile, "region", "unknown AWS region"},
+		{"customer region not the vendor's", []edit{{"acme", "region: us-east-1", "region: us-west-2"}, {"acme", "use1-az1, use1-az2", "usw2-az1, usw2-az2"}, {"acme", "vpce.us-east-1.", "vpce.us-west-2."}}, acmeFile, "region", "the vendor does not operate in this region"},
+		{"customer network not a CIDR", []edit{{"acme", "[10.0.0.0/16]", "[10.0.0.0/16, 10.300.0.0/16]"}}, acmeFile, "networks[1]", "invalid CIDR block"},
+		{"no mode", []edit{{"beta", "privateLink:\n", "other:\n"}}, betaFile, "other", "unknown key"},
+		// PrivateLink.
+		{"vpc CIDR host bits set", []edit{{"acme", "vpcCidr: 10.64.0.0/24", "vpcCidr: 10.64.0.1/24"}}, acmeFile, "privateLink.vpcCidr", "invalid CIDR block"},
+		{"vpc CIDR too large", []edit{{"acme", "vpcCidr: 10.64.0.0/24", "vpcCidr: 10.64.0.0/15"}}, acmeFile, "privateLink.vpcCidr", "/16 to /28"},
+		{"vpc CIDR too small", []edit{{"acme", "vpcCidr: 10.64.0.0/24", "vpcCidr: 10.64.0.0/29"}}, acmeFile, "privateLink.vpcCidr", "/16 to /28"},
+		{"vpc CIDR outside pool", []edit{{"acme", "vpcCidr: 10.64.0.0/24", "vpcCidr: 10.99.0.0/24"}}, acmeFile, "privateLink.vpcCidr", "outside the vendor's VPC CIDR pools"},
+		{"vpc CIDR overlaps customer network", []edit{{"acme", "[10.0.0.0/16]", "[10.64.0.0/20]"}}, acmeFile, "privateLink.vpcCidr", "overlaps the customer's own network networks[0]"},
+		{"vpc CIDR overlaps other customer", []edit{{"beta", "vpcCidr: 10.64.1.0/24", "vpcCidr: 10.64.0.128/25"}}, betaFile, "privateLink.vpcCidr", "overlaps 10.64.0.0/24 of customer acme"},
+		{"no AZ", []edit{{"acme", "[use1-az1, use1-az2]", "[]"}}, acmeFile, "privateLink.availabilityZones", "no availability zone is listed"},
+		{"one AZ without singleAz", []edit{{"acme", "[use1-az1, use1-az2]", "[use1-az1]"}}, acmeFile, "privateLink.availabilityZones", "one AZ gives no redundancy"},
+		{"singleAz with two AZs", []edit{{"acme", "  vpcCidr:", "  singleAz: true\n  vpcCidr:"}}, acmeFile, "privateLink.singleAz", "singleAz is set but 2 AZs"},
+		{"AZ name instead of ID", []edit{{"acme", "[use1-az1, use1-az2]", "[us-east-1a, use1-az2]"}}, acmeFile, "privateLink.availabilityZones[0]", "this is an AZ name"},
+		{"AZ of another region", []edit{{"acme", "[use1-az1, use1-az2]", "[use1-az1, euw1-az2]"}}, acmeFile, "privateLink.availabilityZones[1]", "this AZ is in eu-west-1"},
+		{"AZ garbage", []edit{{"acme", "[use1-az1, use1-az2]", "[use1-az1, zone-b]"}}, acmeFile, "privateLink.availabilityZones[1]", "not an AZ ID"},
+		{"AZ twice", []edit{{"acme", "[use1-az1, use1-az2]", "[use1-az1, use1-az1]"}}, acmeFile, "privateLink.availabilityZones[1]", "AZ listed twice"},
+		{"too many AZs for a /28", []edit{{"acme", "vpcCidr: 10.64.0.0/24", "vpcCidr: 10.64.0.0/28"}}, acmeFile, "privateLink.availabilityZones", "holds at most 1 subnets"},
+		{"no service", []edit{{"beta", "  services:\n    - name: api\n      serviceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0123abcd\n      ports: [443]\n", "  services: []\n"}}, betaFile, "privateLink.services", "no service is listed"},
+		{"service label invalid", []edit{{"acme", "- name: db", "- name: DB"}}, acmeFile, "privateLink.services[0].name", "not a valid service label"},
+		{"service label twice", []edit{{"acme", "      ports: [5432]\n", "      ports: [5432]\n    - name: db\n      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d\n      ports: [80]\n"}}, acmeFile, "privateLink.services[1].name", "service name used twice"},
+		{"endpoint service twice", []edit{{"acme", "      ports: [5432]\n", "      ports: [5432]\n    - name: db2\n      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718\n      ports: [80]\n"}}, acmeFile, "privateLink.services[1].serviceName", "endpoint service listed twice"},
+		{"service name malformed", []edit{{"acme", "vpce-svc-0a1b2c3d4e5f60718", "vpce-svc-0a1b2c3d4e5f6071"}}, acmeFile, "privateLink.services[0].serviceName", "not an endpoint service name"},
+		{"service name uppercase hex", []edit{{"acme", "vpce-svc-0a1b2c3d4e5f60718", "vpce-svc-0A1B2C3D4E5F60718"}}, acmeFile, "privateLink.services[0].serviceName", "not an endpoint service name"},
+		{"service in another region", []edit{{"acme", "vpce.us-east-1.", "vpce.us-west-2."}}, acmeFile, "privateLink.services[0].serviceName", "set serviceRegion: us-west-2"},
+		{"service region mismatch", []edit{{"acme", "      ports: [5432]", "      serviceRegion: eu-west-1\n      ports: [5432]"}}, acmeFile, "privateLink.services[0].serviceRegion", "does not match the region in serviceName (us-east-1)"},
+		{"service name unknown region", []edit{{"acme", "vpce.us-east-1.", "vpce.mars-east-1."}}, acmeFile, "privateLink.services[0].serviceName", "unknown AWS region"},
+		{"no port", []edit{{"acme", "[5432]", "[]"}}, acmeFile, "privateLink.services[0].ports", "no port is listed"},
+		{"port zero", []edit{{"acme", "[5432]", "[0]"}}, acmeFile, "privateLink.services[0].ports[0]", "not a TCP port"},
+		{"port too large", []edit{{"acme", "[5432]", "[5432, 65536]"}}, acmeFile, "privateLink.services[0].ports[1]", "not a TCP port"},
+		{"port twice", []edit{{"acme", "[5432]", "[5432, 5432]"}}, acmeFile, "privateLink.services[0].ports[1]", "port listed twice"},
+		{"too many ports", []edit{{"acme", "[5432]", "[" + portRange(1000, 61) + "]"}}, acmeFile, "privateLink.services", "more than 60 egress rules"},
+	}
+	files := func(f *fleetFiles, name string) *string {
+		switch name {
+		case "vendor":
+			return &f.vendor
+		case "acme":
+			return &f.acme
+		case "beta":
+			return &f.beta
+		}
+		t.Fatalf("test setup: no file %q", name)
+		return nil
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := baseFleet()
+			for _, e := range tc.edits {
+				p := files(&f, e.file)
+				*p = replace(t, *p, e.old, e.new)
+			}
+			fleet, err := f.build()
+			if err == nil {
+				t.Fatalf("fleet accepted (%d customers); want an error at %s: %s", len(fleet.Customers), tc.path, tc.msg)
+			}
+			errs, ok := err.(Errors)
+			if !ok {
+				t.Fatalf("error is %T, not Errors: %v", err, err)
+			}
+			var found *Error
+			for i := range errs {
+				if errs[i].File == tc.file && errs[i].Path == tc.path && strings.Contains(errs[i].Msg, tc.msg) {
+					found = &errs[i]
+				}
+			}
+			if found == nil {
+				t.Fatalf("no error at %s: %s containing %q; got:\n%v", tc.file, tc.path, tc.msg, err)
+			}
+			if !wellFormed.MatchString(found.Msg) {
+				t.Errorf("message lacks \"(got <value>; <fix>)\": %s", found.Msg)
+			}
+			if want := tc.file + ": " + tc.path + ": "; !strings.HasPrefix(found.Error(), want) {
+				t.Errorf("Error() = %q, want prefix %q", found.Error(), want)
+			}
+		})
+	}
+}
+
+func portRange(from, n int) string {
+	s := make([]string, n)
+	for i := range s {
+		s[i] = strconv.Itoa(from + i)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Every problem is reported in one run, ordered by file and line: every
+// decoding problem, and every validation problem of each file that decodes.
+func TestAllErrorsAtOnce(t *testing.T) {
+	f := baseFleet()
+	f.vendor = replace(t, f.vendor, "logRetentionDays: 365", "logRetentionDays: 100")
+	f.acme = replace(t, f.acme, "region: us-east-1", "regoin: us-east-1")
+	f.acme = replace(t, f.acme, "[5432]", "[five]")
+	f.beta = replace(t, f.beta, `"777788889999"`, `"7"`)
+	f.beta = replace(t, f.beta, "[euw1-az1, euw1-az2]", "[euw1-az1]")
+	_, err := f.build()
+	errs, ok := err.(Errors)
+	if !ok {
+		t.Fatalf("want Errors, got %v", err)
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.File+" "+e.Path)
+	}
+	want := []string{
+		acmeFile + " region", // missing: reported at the line of the mapping that lacks it
+		acmeFile + " regoin",
+		acmeFile + " privateLink.services[0].ports[0]",
+		betaFile + " account",
+		betaFile + " privateLink.availabilityZones",
+		vendorFile + " logRetentionDays",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant, in this order:\n%s\nfull:\n%v", strings.Join(got, "\n"), strings.Join(want, "\n"), err)
+	}
+}
+
+// A file that does not decode reports only its decoding problems, not a
+// cascade of validation errors about the half-read values.
+func TestDecodeErrorsDoNotCascade(t *testing.T) {
+	f := baseFleet()
+	f.acme = replace(t, f.acme, "[5432]", "[5432")
+	_, err := f.build()
+	errs, _ := err.(Errors)
+	if len(errs) != 1 || errs[0].File != acmeFile || errs[0].Path != "(document)" {
+		t.Fatalf("want one syntax error for %s, got:\n%v", acmeFile, err)
+	}
+	if !strings.Contains(errs[0].Msg, "line") {
+		t.Errorf("syntax error does not say where: %s", errs[0].Msg)
+	}
+}
+
+func TestOverlapProposesFreeBlock(t *testing.T) {
+	f := baseFleet()
+	f.beta = replace(t, f.beta, "vpcCidr: 10.64.1.0/24", "vpcCidr: 10.64.0.0/24")
+	_, err := f.build()
+	if err == nil || !strings.Contains(err.Error(), "use a free block such as 10.64.1.0/24") {
+		t.Fatalf("overlap error does not propose the free block 10.64.1.0/24:\n%v", err)
+	}
+}
+
+func TestDefaultsApplied(t *testing.T) {
+	f := baseFleet()
+	f.vendor = replace(t, f.vendor, "vpcPrefixLength: 24\n", "")
+	f.vendor = replace(t, f.vendor, "logRetentionDays: 365\n", "")
+	fleet, err := f.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := *fleet.Vendor.VpcPrefixLength; got != DefaultVpcPrefixLength {
+		t.Errorf("vpcPrefixLength default = %d", got)
+	}
+	if got := *fleet.Vendor.LogRetentionDays; got != DefaultLogRetentionDays {
+		t.Errorf("logRetentionDays default = %d", got)
+	}
+	if got := fleet.Customer("acme").DisplayName; got != "acme" {
+		t.Errorf("displayName default = %q, want the name", got)
+	}
+}
