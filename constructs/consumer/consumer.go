@@ -1,0 +1,242 @@
+// Package consumer builds the vendor side of outbound PrivateLink: the
+// vendor is the service consumer of the customer's endpoint services. It
+// creates a dedicated VPC, one interface endpoint per customer service, the
+// security groups that let only the vendor's connectors reach the endpoints,
+// and optionally a private zone giving each endpoint a stable name.
+package consumer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privateconnect/privateconnect/constructs/network"
+)
+
+// ServiceProps describes one endpoint service to connect to.
+type ServiceProps struct {
+	// Short DNS label of the service (e.g. db). It names the construct, and so
+	// the logical IDs, and the record <name>.<PrivateZoneName>. Required.
+	Name *string
+	// Endpoint service name, com.amazonaws.vpce.<region>.vpce-svc-<id>. Required.
+	ServiceName *string
+	// Region of the service for cross-region PrivateLink.
+	// Default: the stack's region.
+	ServiceRegion *string
+	// TCP ports the connectors may open to the endpoint. Required, at least one.
+	Ports *[]*float64
+}
+
+// ConsumerProps configures a Consumer.
+type ConsumerProps struct {
+	// IPv4 block of the dedicated VPC. Required.
+	VpcCidr *string
+	// AZ IDs to place the VPC's subnets and the endpoints' interfaces in; they
+	// must be AZs the services are offered in. Required.
+	AvailabilityZoneIds *[]*string
+	// Services to create interface endpoints for. Required, at least one.
+	Services *[]*ServiceProps
+	// Name of a private hosted zone to create in the VPC, with an alias record
+	// per service. Default: no zone; connectors use the endpoint DNS names.
+	PrivateZoneName *string
+	// Days the VPC flow log group keeps records. Default: 365.
+	FlowLogRetentionDays *float64
+	// Prefix of Name tags and security group names. Default: no Name tags.
+	Name *string
+}
+
+// Endpoint is the interface endpoint made for one service.
+type Endpoint struct {
+	// Name is ServiceProps.Name.
+	Name *string
+	// VpcEndpointId is the endpoint's ID (vpce-...).
+	VpcEndpointId *string
+	// DnsEntries are the endpoint's "hostedZoneId:dnsName" entries; the first
+	// is the regional name, the others are per AZ.
+	DnsEntries *[]*string
+	// DnsName is the endpoint's regional DNS name.
+	DnsName *string
+	// SecurityGroupId is the group on the endpoint's interfaces.
+	SecurityGroupId *string
+	// FriendlyDnsName is <name>.<PrivateZoneName>, or nil without a zone.
+	FriendlyDnsName *string
+}
+
+// Consumer is the vendor-side network for one customer's PrivateLink services.
+type Consumer interface {
+	constructs.Construct
+	// Vpc is the dedicated VPC.
+	Vpc() network.IsolatedVpc
+	// ConnectorSecurityGroupId is the group to attach to connector workloads:
+	// it is the only source the endpoints admit.
+	ConnectorSecurityGroupId() *string
+	// Endpoints are the interface endpoints, in the order of Services.
+	Endpoints() []*Endpoint
+	// PrivateZoneId is the private hosted zone's ID, or nil without a zone.
+	PrivateZoneId() *string
+}
+
+type consumer struct {
+	constructs.Construct
+	vpc        network.IsolatedVpc
+	connectors awsec2.CfnSecurityGroup
+	endpoints  []*Endpoint
+	zone       awsroute53.CfnHostedZone
+}
+
+// NewConsumer creates the VPC, security groups, endpoints and zone.
+func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) Consumer {
+	if props == nil || props.Services == nil || len(*props.Services) == 0 {
+		panic("consumer: ConsumerProps.Services needs at least one service")
+	}
+	this := &consumer{Construct: constructs.NewConstruct(scope, id)}
+	this.vpc = network.NewIsolatedVpc(this.Construct, jsii.String("Network"), &network.IsolatedVpcProps{
+		Cidr:                 props.VpcCidr,
+		AvailabilityZoneIds:  props.AvailabilityZoneIds,
+		FlowLogRetentionDays: props.FlowLogRetentionDays,
+		Name:                 props.Name,
+	})
+
+	type pending struct {
+		svc *ServiceProps
+		sg  awsec2.CfnSecurityGroup
+	}
+	var groups []pending
+	var egress []any
+	for _, svc := range *props.Services {
+		if svc.Name == nil || svc.ServiceName == nil || svc.Ports == nil || len(*svc.Ports) == 0 {
+			panic("consumer: every service needs Name, ServiceName and at least one port")
+		}
+		sg := awsec2.NewCfnSecurityGroup(this.Construct, jsii.String("EndpointSecurityGroup-"+*svc.Name), &awsec2.CfnSecurityGroupProps{
+			GroupDescription: jsii.String(fmt.Sprintf("Interface endpoint for %s: admits the connectors group on %s", *svc.Name, portList(svc.Ports))),
+			VpcId:            this.vpc.VpcId(),
+			// An interface endpoint never opens connections; an explicit rule
+			// that matches nothing replaces the default allow-all egress.
+			SecurityGroupEgress: []any{&awsec2.CfnSecurityGroup_EgressProperty{
+				IpProtocol:  jsii.String("icmp"),
+				CidrIp:      jsii.String("255.255.255.255/32"),
+				FromPort:    jsii.Number(252),
+				ToPort:      jsii.Number(86),
+				Description: jsii.String("Disallow all traffic"),
+			}},
+			Tags: network.NameTag(props.Name, "-endpoint-"+*svc.Name),
+		})
+		for _, port := range *svc.Ports {
+			egress = append(egress, &awsec2.CfnSecurityGroup_EgressProperty{
+				IpProtocol:                 jsii.String("tcp"),
+				FromPort:                   port,
+				ToPort:                     port,
+				DestinationSecurityGroupId: sg.AttrGroupId(),
+				Description:                jsii.String(fmt.Sprintf("To the %s endpoint on %v", *svc.Name, *port)),
+			})
+		}
+		groups = append(groups, pending{svc, sg})
+	}
+	// Egress is inline so that it replaces the default allow-all rule: the
+	// connectors group opens only the configured ports, to the endpoints only.
+	// Workloads that need more carry further groups of their own.
+	this.connectors = awsec2.NewCfnSecurityGroup(this.Construct, jsii.String("ConnectorSecurityGroup"), &awsec2.CfnSecurityGroupProps{
+		GroupDescription:    jsii.String("Connector workloads: may reach the customer interface endpoints and nothing else"),
+		VpcId:               this.vpc.VpcId(),
+		SecurityGroupEgress: egress,
+		Tags:                network.NameTag(props.Name, "-connectors"),
+	})
+
+	if props.PrivateZoneName != nil {
+		this.zone = awsroute53.NewCfnHostedZone(this.Construct, jsii.String("PrivateZone"), &awsroute53.CfnHostedZoneProps{
+			Name: props.PrivateZoneName,
+			Vpcs: []any{&awsroute53.CfnHostedZone_VPCProperty{
+				VpcId:     this.vpc.VpcId(),
+				VpcRegion: awscdk.Aws_REGION(),
+			}},
+			HostedZoneConfig: &awsroute53.CfnHostedZone_HostedZoneConfigProperty{
+				Comment: jsii.String("Stable names for the customer's PrivateLink services"),
+			},
+		})
+	}
+
+	for _, g := range groups {
+		this.endpoints = append(this.endpoints, this.addEndpoint(g.svc, g.sg, props))
+	}
+	return this
+}
+
+func (c *consumer) addEndpoint(svc *ServiceProps, sg awsec2.CfnSecurityGroup, props *ConsumerProps) *Endpoint {
+	scope := constructs.NewConstruct(c.Construct, jsii.String("Service-"+*svc.Name))
+	for _, port := range *svc.Ports {
+		awsec2.NewCfnSecurityGroupIngress(scope, jsii.String(fmt.Sprintf("IngressFromConnectors%v", *port)), &awsec2.CfnSecurityGroupIngressProps{
+			GroupId:               sg.AttrGroupId(),
+			IpProtocol:            jsii.String("tcp"),
+			FromPort:              port,
+			ToPort:                port,
+			SourceSecurityGroupId: c.connectors.AttrGroupId(),
+			Description:           jsii.String(fmt.Sprintf("From the connectors group on %v", *port)),
+		})
+	}
+	ep := awsec2.NewCfnVPCEndpoint(scope, jsii.String("Endpoint"), &awsec2.CfnVPCEndpointProps{
+		VpcId:             c.vpc.VpcId(),
+		ServiceName:       svc.ServiceName,
+		ServiceRegion:     svc.ServiceRegion,
+		VpcEndpointType:   jsii.String("Interface"),
+		SubnetIds:         anys(*c.vpc.SubnetIds()),
+		SecurityGroupIds:  &[]any{sg.AttrGroupId()},
+		PrivateDnsEnabled: jsii.Bool(false),
+		Tags:              network.NameTag(props.Name, "-"+*svc.Name),
+	})
+	// DnsEntries are "hostedZoneId:dnsName"; the first is the regional name.
+	regional := awscdk.Fn_Split(jsii.String(":"), awscdk.Fn_Select(jsii.Number(0), ep.AttrDnsEntries()), nil)
+	out := &Endpoint{
+		Name:            svc.Name,
+		VpcEndpointId:   ep.Ref(),
+		DnsEntries:      ep.AttrDnsEntries(),
+		DnsName:         awscdk.Fn_Select(jsii.Number(1), regional),
+		SecurityGroupId: sg.AttrGroupId(),
+	}
+	if c.zone != nil {
+		name := *svc.Name + "." + *props.PrivateZoneName
+		awsroute53.NewCfnRecordSet(scope, jsii.String("DnsRecord"), &awsroute53.CfnRecordSetProps{
+			HostedZoneId: c.zone.AttrId(),
+			Name:         jsii.String(name + "."),
+			Type:         jsii.String("A"),
+			AliasTarget: &awsroute53.CfnRecordSet_AliasTargetProperty{
+				DnsName:              out.DnsName,
+				HostedZoneId:         awscdk.Fn_Select(jsii.Number(0), regional),
+				EvaluateTargetHealth: jsii.Bool(false),
+			},
+		})
+		out.FriendlyDnsName = jsii.String(name)
+	}
+	return out
+}
+
+func (c *consumer) Vpc() network.IsolatedVpc          { return c.vpc }
+func (c *consumer) ConnectorSecurityGroupId() *string { return c.connectors.AttrGroupId() }
+func (c *consumer) Endpoints() []*Endpoint            { return c.endpoints }
+
+func (c *consumer) PrivateZoneId() *string {
+	if c.zone == nil {
+		return nil
+	}
+	return c.zone.AttrId()
+}
+
+func portList(ports *[]*float64) string {
+	s := make([]string, len(*ports))
+	for i, p := range *ports {
+		s[i] = fmt.Sprint(*p)
+	}
+	return "TCP " + strings.Join(s, ", ")
+}
+
+func anys(ss []*string) *[]any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return &out
+}
