@@ -1,0 +1,86 @@
+// Package stacks turns a validated fleet into CDK stacks: it is the only
+// place that reads config and the only place that names stacks, outputs and
+// SSM parameters. Constructs know nothing of YAML.
+package stacks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privateconnect/privateconnect/config"
+)
+
+// Select returns the customers named in only, in fleet order, or every
+// customer when only is empty. An unknown name is an error that lists the
+// known ones.
+func Select(f *config.Fleet, only []string) ([]*config.Customer, error) {
+	if len(only) == 0 {
+		return f.Customers, nil
+	}
+	var known []string
+	for _, c := range f.Customers {
+		known = append(known, c.Name)
+	}
+	for _, name := range only {
+		if !slices.Contains(known, name) {
+			return nil, fmt.Errorf("unknown customer %q (the fleet in %s has: %s)", name, f.Dir, strings.Join(known, ", "))
+		}
+	}
+	var out []*config.Customer
+	for _, c := range f.Customers {
+		if slices.Contains(only, c.Name) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// Build adds the stacks of the given customers. Other customers' constructs
+// are never created, so deploying one customer costs about the same in a
+// fleet of 1 or of 500.
+func Build(scope constructs.Construct, v *config.Vendor, customers []*config.Customer) []awscdk.Stack {
+	var out []awscdk.Stack
+	for _, c := range customers {
+		if c.PrivateLink != nil {
+			out = append(out, NewPrivateLinkStack(scope, v, c))
+		}
+	}
+	return out
+}
+
+// StackName is the name of a customer's stack for one mode, e.g. acme-PrivateLink.
+func StackName(c *config.Customer, mode string) string { return c.Name + "-" + mode }
+
+// vendorStack creates a stack deployed in the vendor account, in the
+// customer's region, tagged with the vendor's and the customer's tags.
+func vendorStack(scope constructs.Construct, v *config.Vendor, c *config.Customer, mode, description string) awscdk.Stack {
+	name := StackName(c, mode)
+	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
+		StackName:   jsii.String(name),
+		Description: jsii.String(fmt.Sprintf("privateconnect: %s for %s (%s)", description, c.DisplayName, c.Name)),
+		Env:         &awscdk.Environment{Account: jsii.String(v.Account), Region: jsii.String(c.Region)},
+		// Deleting a customer's stack cuts the customer off: make it deliberate.
+		TerminationProtection: jsii.Bool(true),
+		AnalyticsReporting:    jsii.Bool(false),
+	})
+	tag(stack, v, c, mode)
+	return stack
+}
+
+// tag puts the vendor's, then the customer's tags (which win on a clash), and
+// privateconnect's own on every taggable resource of the stack.
+func tag(stack awscdk.Stack, v *config.Vendor, c *config.Customer, mode string) {
+	tags := awscdk.Tags_Of(stack)
+	for _, m := range []map[string]string{v.Tags, c.Tags} {
+		for k, val := range m {
+			tags.Add(jsii.String(k), jsii.String(val), nil)
+		}
+	}
+	tags.Add(jsii.String("privateconnect:customer"), jsii.String(c.Name), nil)
+	tags.Add(jsii.String("privateconnect:mode"), jsii.String(strings.ToLower(mode)), nil)
+}

@@ -1,0 +1,153 @@
+package stacks
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/internal/cdktest"
+)
+
+var update = flag.Bool("update", false, "rewrite stacks/testdata/*.golden from the example fleet")
+
+// example is the example fleet in config/, synthesized once for all tests.
+var example struct {
+	fleet     *config.Fleet
+	outdir    string
+	stacks    []string
+	templates map[string]cdktest.Template
+}
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := func() int {
+		defer jsii.Close()
+		fleet, err := config.Load("../config")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		outdir, err := os.MkdirTemp("", "privateconnect-stacks-test")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(outdir)
+		app := NewApp(outdir)
+		built := Build(app, fleet.Vendor, fleet.Customers)
+		app.Synth(nil)
+		example.fleet, example.outdir = fleet, outdir
+		example.templates = map[string]cdktest.Template{}
+		for _, s := range built {
+			name := *s.StackName()
+			raw, err := os.ReadFile(filepath.Join(outdir, name+".template.json"))
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			var tmpl cdktest.Template
+			if err := json.Unmarshal(raw, &tmpl); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			example.stacks = append(example.stacks, name)
+			example.templates[name] = tmpl
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+// nondeterministic matches what may differ between runs or CDK versions
+// without changing what is deployed: asset hashes.
+var nondeterministic = regexp.MustCompile(`\b[0-9a-f]{64}\b`)
+
+func normalize(raw []byte) []byte {
+	return nondeterministic.ReplaceAll(raw, []byte("<asset-hash>"))
+}
+
+// TestGolden compares every synthesized template with its snapshot. A change
+// here is a change to what customers' accounts run: review it, and treat any
+// changed logical ID as a resource replacement.
+func TestGolden(t *testing.T) {
+	want := map[string]bool{}
+	for _, name := range example.stacks {
+		path := filepath.Join("testdata", name+".golden")
+		want[path] = true
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(example.templates[name]); err != nil {
+			t.Fatal(err)
+		}
+		got := normalize(buf.Bytes())
+		if *update {
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		old, err := os.ReadFile(path)
+		if err != nil {
+			t.Errorf("%s: no snapshot (run go test ./stacks -update and review it)", name)
+			continue
+		}
+		if !bytes.Equal(old, got) {
+			t.Errorf("%s differs from %s:\n%s\nrun go test ./stacks -update if the change is intended, and review the diff", name, path, firstDiff(old, got))
+		}
+	}
+	// A snapshot without a stack is a stack that silently disappeared.
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.golden"))
+	for _, f := range files {
+		if !want[f] {
+			if *update {
+				os.Remove(f)
+				continue
+			}
+			t.Errorf("%s has no stack in the example fleet (remove it with go test ./stacks -update)", f)
+		}
+	}
+}
+
+// firstDiff shows the first differing line with a little context.
+func firstDiff(a, b []byte) string {
+	la, lb := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	for i := 0; i < len(la) || i < len(lb); i++ {
+		var x, y string
+		if i < len(la) {
+			x = la[i]
+		}
+		if i < len(lb) {
+			y = lb[i]
+		}
+		if x != y {
+			return fmt.Sprintf("line %d:\n  snapshot: %s\n  now:      %s", i+1, x, y)
+		}
+	}
+	return "(only whitespace differs)"
+}
+
+func TestEveryExampleCustomerHasItsStacks(t *testing.T) {
+	var want []string
+	for _, c := range example.fleet.Customers {
+		if c.PrivateLink != nil {
+			want = append(want, StackName(c, ModePrivateLink))
+		}
+	}
+	got := append([]string(nil), example.stacks...)
+	sort.Strings(want)
+	sort.Strings(got)
+	if strings.Join(got, ",") != strings.Join(want, ",") || len(got) == 0 {
+		t.Errorf("stacks = %v, want %v", got, want)
+	}
+}

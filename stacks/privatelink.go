@@ -1,0 +1,118 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/constructs/consumer"
+)
+
+// ModePrivateLink names the outbound PrivateLink stack: <customer>-PrivateLink.
+const ModePrivateLink = "PrivateLink"
+
+// NewPrivateLinkStack is the vendor side of outbound PrivateLink for one
+// customer: the consumer network, plus outputs and SSM parameters under
+// /privateconnect/<customer>/privatelink/ for the connector platform.
+func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config.Customer) awscdk.Stack {
+	pl := c.PrivateLink
+	stack := vendorStack(scope, v, c, ModePrivateLink, "PrivateLink consumer")
+
+	var services []*consumer.ServiceProps
+	for _, s := range pl.Services {
+		var region *string
+		if s.ServiceRegion != "" && s.ServiceRegion != c.Region {
+			region = jsii.String(s.ServiceRegion)
+		}
+		services = append(services, &consumer.ServiceProps{
+			Name:          jsii.String(s.Name),
+			ServiceName:   jsii.String(s.ServiceName),
+			ServiceRegion: region,
+			Ports:         numbers(s.Ports),
+		})
+	}
+	net := consumer.NewConsumer(stack, jsii.String("Consumer"), &consumer.ConsumerProps{
+		VpcCidr:              jsii.String(pl.VpcCidr),
+		AvailabilityZoneIds:  jsii.Strings(pl.AvailabilityZones...),
+		Services:             &services,
+		PrivateZoneName:      jsii.String(c.Name + "." + v.InternalDomain),
+		FlowLogRetentionDays: jsii.Number(float64(*v.LogRetentionDays)),
+		Name:                 jsii.String("privateconnect-" + c.Name),
+	})
+
+	pub := publisher{stack: stack, prefix: "/privateconnect/" + c.Name + "/privatelink/"}
+	pub.value("VpcId", "vpc-id", "Dedicated vendor VPC", net.Vpc().VpcId())
+	pub.list("SubnetIds", "subnet-ids", "Private subnets for connectors, one per AZ", net.Vpc().SubnetIds())
+	pub.value("ConnectorSecurityGroupId", "connector-security-group-id", "Attach to connector workloads; the only source the endpoints admit", net.ConnectorSecurityGroupId())
+	pub.value("FlowLogGroup", "flow-log-group", "CloudWatch Logs group of the VPC flow logs", net.Vpc().FlowLogGroupName())
+	for i, ep := range net.Endpoints() {
+		s := pl.Services[i]
+		id, path := outputID(s.Name), "services/"+s.Name+"/"
+		pub.value(id+"EndpointId", path+"endpoint-id", fmt.Sprintf("Interface endpoint to %s", s.ServiceName), ep.VpcEndpointId)
+		pub.value(id+"EndpointDnsName", path+"endpoint-dns-name", "Regional DNS name of the endpoint", ep.DnsName)
+		awscdk.NewCfnOutput(stack, jsii.String(id+"EndpointDnsEntries"), &awscdk.CfnOutputProps{
+			Description: jsii.String("All DNS entries of the endpoint (hosted zone ID:name), regional first, then per AZ"),
+			Value:       awscdk.Fn_Join(jsii.String(","), ep.DnsEntries),
+		})
+		pub.value(id+"DnsName", path+"dns-name", "Stable name connectors use for this service", ep.FriendlyDnsName)
+		pub.list(id+"Ports", path+"ports", "TCP ports open to this service", jsii.Strings(portStrings(s.Ports)...))
+	}
+	return stack
+}
+
+// publisher writes each value as a stack output and as an SSM parameter, so
+// people read outputs and the connector platform discovers parameters.
+type publisher struct {
+	stack  awscdk.Stack
+	prefix string
+}
+
+func (p publisher) value(outputID, param, description string, value *string) {
+	p.put(outputID, param, description, "String", value)
+}
+
+func (p publisher) list(outputID, param, description string, values *[]*string) {
+	p.put(outputID, param, description, "StringList", awscdk.Fn_Join(jsii.String(","), values))
+}
+
+func (p publisher) put(outputID, param, description, kind string, value *string) {
+	awscdk.NewCfnOutput(p.stack, jsii.String(outputID), &awscdk.CfnOutputProps{Description: jsii.String(description), Value: value})
+	awsssm.NewCfnParameter(p.stack, jsii.String(outputID+"Parameter"), &awsssm.CfnParameterProps{
+		Name:        jsii.String(p.prefix + param),
+		Type:        jsii.String(kind),
+		Value:       value,
+		Description: jsii.String(description),
+	})
+}
+
+// outputID turns a service label into an output ID prefix: my-db -> MyDb.
+func outputID(label string) string {
+	var b strings.Builder
+	for _, part := range strings.Split(label, "-") {
+		if part != "" {
+			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
+		}
+	}
+	return b.String()
+}
+
+func numbers(xs []int) *[]*float64 {
+	out := make([]*float64, len(xs))
+	for i, x := range xs {
+		out[i] = jsii.Number(float64(x))
+	}
+	return &out
+}
+
+func portStrings(xs []int) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = fmt.Sprint(x)
+	}
+	return out
+}
