@@ -1,0 +1,93 @@
+# privateconnect: run `make` for the list of targets.
+#
+# Every target reads the fleet from config/ unless PRIVATECONNECT_CONFIG=DIR
+# names another directory (in the environment or on the make command line).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export PRIVATECONNECT_CONFIG ?= config
+# jsii prints a banner on every run under Node 20 (end of life) and under
+# Node releases newer than it knows; both run this app. Use Node 22 or later.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+CDK := .tools/node_modules/.bin/cdk
+CDK_FLAGS := --no-notices --no-version-reporting
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+.PHONY: deps
+deps: $(CDK) ## Install Go modules and the pinned CDK CLI (.tools/package-lock.json)
+	go mod download
+
+# The CLI lives under .tools/ so that `go test ./...` never walks its node_modules.
+$(CDK): .tools/package.json .tools/package-lock.json
+	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
+	@touch $@
+
+.PHONY: synth
+synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name for one customer)
+	@rm -rf cdk.out.next
+	@# Synthesize aside and swap in only on success: a broken fleet leaves the previous cdk.out as it was.
+	$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) || { rm -rf cdk.out.next; exit 1; }
+	@rm -rf cdk.out && mv cdk.out.next cdk.out
+	@echo "synthesized $$(ls cdk.out/*.template.json | wc -l) stacks into cdk.out"
+
+.PHONY: validate
+validate: ## Check the fleet configuration and print every problem
+	go run . validate
+
+.PHONY: test
+test: ## Run every test
+	go mod download
+	go test ./...
+
+FUZZTIME ?= 60s
+.PHONY: fuzz
+fuzz: ## Fuzz the config loader (FUZZTIME=60s per target); failures land in config/testdata/fuzz
+	go test ./config -run '^$$' -fuzz '^FuzzLoadCustomer$$' -fuzztime $(FUZZTIME)
+	go test ./config -run '^$$' -fuzz '^FuzzLoadVendor$$' -fuzztime $(FUZZTIME)
+
+.PHONY: update-golden
+update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/*.json; review the diff
+	go test ./stacks -run TestGolden -update
+	go test ./config -run TestSchemasUpToDate -update
+
+.PHONY: lint
+lint: ## gofmt and go vet
+	@# Skip dot directories: .tools/ holds the CLI's templates, which are not Go.
+	@out=$$(find . -path './.*' -prune -o -name '*.go' -print | xargs gofmt -l); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet ./...
+
+.PHONY: diff
+diff: deps require-customer ## Show what deploying CUSTOMER=name would change
+	$(CDK) diff $(CDK_FLAGS) -c customer=$(CUSTOMER) --all
+
+.PHONY: deploy
+deploy: deps require-customer ## Deploy the stacks of CUSTOMER=name (only that customer's stacks are built)
+	$(CDK) deploy $(CDK_FLAGS) -c customer=$(CUSTOMER) --all
+
+.PHONY: new-customer
+new-customer: ## Start customers/NAME.yaml with the next free VPC CIDR (NAME=acme [REGION=eu-west-1])
+	@[ -n "$(NAME)" ] || { echo "usage: make new-customer NAME=acme [REGION=eu-west-1] [ACCOUNT=...] [AZS=use1-az1,use1-az2] [SERVICE_NAME=...] [PORTS=5432]"; exit 2; }
+	go run . new-customer -name '$(NAME)' -region '$(REGION)' -account '$(ACCOUNT)' -azs '$(AZS)' -service-name '$(SERVICE_NAME)' -ports '$(PORTS)'
+
+.PHONY: schema
+schema: ## Regenerate config/schema/*.json from the Go types
+	go run . schema
+
+.PHONY: ci
+ci: lint test synth ## What CI runs
+
+.PHONY: clean
+clean: ## Remove cdk.out and dist
+	rm -rf cdk.out cdk.out.next dist
+
+.PHONY: require-customer
+require-customer:
+	@[ -n "$(CUSTOMER)" ] || { echo "set CUSTOMER=<name>, e.g. make deploy CUSTOMER=acme"; exit 2; }

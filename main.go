@@ -1,0 +1,184 @@
+// Command privateconnect is the CDK app (run with no arguments by the CDK CLI)
+// and the fleet's command-line helper (validate, new-customer, schema).
+//
+// The app loads the whole fleet, validates it, and only then builds stacks:
+// invalid config exits non-zero with every error and writes nothing.
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/stacks"
+)
+
+func main() {
+	if len(os.Args) > 1 {
+		os.Exit(command(os.Args[1], os.Args[2:]))
+	}
+	os.Exit(synth())
+}
+
+func synth() int {
+	// Everything that can be wrong with the input is checked before Node and
+	// the CDK start: a bad fleet fails in milliseconds and writes nothing.
+	ctx, err := cliContext()
+	if err != nil {
+		return failSynth(err)
+	}
+	fleet, err := config.Load(configDir(ctx["config"]))
+	if err != nil {
+		return failSynth(err)
+	}
+	customers, err := stacks.Select(fleet, split(ctx["customer"]))
+	if err != nil {
+		return failSynth(err)
+	}
+	defer jsii.Close()
+	app := stacks.NewApp("")
+	stacks.Build(app, fleet.Vendor, customers)
+	app.Synth(nil)
+	return 0
+}
+
+// cliContext reads the string values of the context the CDK CLI passes to the
+// app (cdk.json, ~/.cdk.json and -c key=value), as the CDK App itself does.
+func cliContext() (map[string]string, error) {
+	merged := map[string]any{}
+	if raw := os.Getenv("CDK_CONTEXT_JSON"); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &merged); err != nil {
+			return nil, fmt.Errorf("CDK_CONTEXT_JSON is not a JSON object: %v", err)
+		}
+	}
+	// The CLI moves context too large for the environment into a file.
+	if path := os.Getenv("CONTEXT_OVERFLOW_LOCATION_ENV"); path != "" {
+		raw, err := os.ReadFile(path)
+		if err == nil {
+			err = json.Unmarshal(raw, &merged)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading the CDK context file %s: %v", path, err)
+		}
+	}
+	out := map[string]string{}
+	for k, v := range merged {
+		if s, ok := v.(string); ok {
+			out[k] = strings.TrimSpace(s)
+		}
+	}
+	return out, nil
+}
+
+// configDir picks the fleet directory: -c config=DIR, then $PRIVATECONNECT_CONFIG, then config/.
+func configDir(fromContext string) string {
+	if fromContext != "" {
+		return fromContext
+	}
+	if env := os.Getenv(config.EnvDir); env != "" {
+		return env
+	}
+	return config.DefaultDir
+}
+
+// failSynth reports err and removes the output directory the CLI created for
+// this run if nothing was written to it, so a failed synth leaves nothing behind.
+func failSynth(err error) int {
+	if dir := os.Getenv("CDK_OUTDIR"); dir != "" {
+		os.Remove(dir) // removes only an empty directory
+	}
+	return fail(err)
+}
+
+func split(list string) []string {
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func command(name string, args []string) int {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	dir := fs.String("config", configDir(""), "fleet directory")
+	switch name {
+	case "validate":
+		if fs.Parse(args) != nil {
+			return 2
+		}
+		fleet, err := config.Load(*dir)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Printf("%s: %d customers, valid\n", *dir, len(fleet.Customers))
+		return 0
+	case "schema":
+		out := fs.String("out", "config/schema", "directory to write the JSON Schemas to")
+		if fs.Parse(args) != nil {
+			return 2
+		}
+		if err := config.WriteSchemas(*out); err != nil {
+			return fail(err)
+		}
+		return 0
+	case "new-customer":
+		var opts config.StarterOptions
+		nameFlag := fs.String("name", "", "customer name (a DNS label); required")
+		region := fs.String("region", "", "region for the customer's vendor-side stacks (default: the vendor's first region)")
+		fs.StringVar(&opts.Account, "account", "", "customer's AWS account ID")
+		azs := fs.String("azs", "", "comma-separated AZ IDs of the customer's endpoint service")
+		fs.StringVar(&opts.ServiceName, "service-name", "", "customer's endpoint service name")
+		ports := fs.String("ports", "", "comma-separated TCP ports of the service")
+		if fs.Parse(args) != nil {
+			return 2
+		}
+		if *nameFlag == "" {
+			fmt.Fprintln(os.Stderr, "new-customer: -name is required (make new-customer NAME=acme REGION=eu-west-1)")
+			return 2
+		}
+		opts.AvailabilityZones = split(*azs)
+		for _, p := range split(*ports) {
+			n, err := strconv.Atoi(p)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "new-customer: -ports: %q is not a number\n", p)
+				return 2
+			}
+			opts.Ports = append(opts.Ports, n)
+		}
+		st, err := config.NewCustomer(*dir, *nameFlag, *region, opts)
+		if err != nil {
+			return fail(err)
+		}
+		fmt.Printf("wrote %s with vendor VPC CIDR %s\n", st.Path, st.Block)
+		if len(st.Todo) > 0 {
+			fmt.Printf("the fleet stays invalid until these are filled in with what the customer sends:\n  %s\n", strings.Join(st.Todo, "\n  "))
+		}
+		fmt.Println("then run make validate and make synth")
+		return 0
+	}
+	fmt.Fprintf(os.Stderr, "unknown command %q: use validate, new-customer or schema (no command runs the CDK app)\n", name)
+	return 2
+}
+
+func fail(err error) int {
+	var errs config.Errors
+	if errors.As(err, &errs) {
+		noun := "problems"
+		if len(errs) == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(os.Stderr, "privateconnect: %d %s in the fleet configuration:\n%s\n", len(errs), noun, err)
+	} else {
+		fmt.Fprintf(os.Stderr, "privateconnect: %v\n", err)
+	}
+	return 1
+}

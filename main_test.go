@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// bin is this app, built once for the tests that run it as the CDK CLI would.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "privateconnect-main")
+	if err != nil {
+		panic(err)
+	}
+	bin = filepath.Join(dir, "privateconnect")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		os.Stderr.Write(out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// run starts the app with the environment the CDK CLI gives it.
+func run(t *testing.T, outdir, contextJSON string, env ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+contextJSON, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20")
+	cmd.Env = append(cmd.Env, env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return o.String(), e.String(), ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return o.String(), e.String(), 0
+}
+
+func templates(t *testing.T, dir string) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(dir, "*.template.json"))
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(filepath.Base(f), ".template.json"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestSynthSelectedCustomerOnly(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	if err := os.Mkdir(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, out, `{"customer":"globex"}`)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got := templates(t, out); strings.Join(got, ",") != "globex-PrivateLink" {
+		t.Errorf("synthesized %v, want only globex-PrivateLink", got)
+	}
+}
+
+func TestInvalidFleetFailsAndWritesNothing(t *testing.T) {
+	fleet := t.TempDir()
+	copyTree(t, "config", fleet)
+	bad := filepath.Join(fleet, "customers", "acme.yaml")
+	raw, _ := os.ReadFile(bad)
+	raw = bytes.Replace(raw, []byte("ports: [5432]"), []byte("ports: [0]"), 1)
+	raw = bytes.Replace(raw, []byte("region: us-east-1"), []byte("region: mars-1"), 1)
+	if err := os.WriteFile(bad, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	if err := os.Mkdir(out, 0o755); err != nil { // the CLI creates it before running the app
+		t.Fatal(err)
+	}
+	for name, how := range map[string][2]string{
+		"context": {`{"config":"` + fleet + `"}`, ""},
+		"env":     {`{}`, "PRIVATECONNECT_CONFIG=" + fleet},
+	} {
+		t.Run(name, func(t *testing.T) {
+			os.Mkdir(out, 0o755)
+			_, stderr, code := run(t, out, how[0], how[1])
+			if code == 0 {
+				t.Fatal("an invalid fleet synthesized")
+			}
+			for _, want := range []string{
+				bad + ": privateLink.services[0].ports[0]: not a TCP port (got 0;",
+				bad + `: region: unknown AWS region (got "mars-1";`,
+			} {
+				if !strings.Contains(stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, stderr)
+				}
+			}
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Errorf("the empty output directory was left behind (stat: %v)", err)
+			}
+		})
+	}
+}
+
+func TestUnknownCustomerIsAnError(t *testing.T) {
+	_, stderr, code := run(t, t.TempDir(), `{"customer":"acme,nobody"}`)
+	if code == 0 || !strings.Contains(stderr, `unknown customer "nobody"`) {
+		t.Errorf("exit %d, stderr %q; want an error naming the unknown customer", code, stderr)
+	}
+}
+
+func copyTree(t *testing.T, from, to string) {
+	t.Helper()
+	err := filepath.Walk(from, func(path string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, path)
+		dst := filepath.Join(to, rel)
+		if info.IsDir() {
+			return os.MkdirAll(dst, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(dst, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
