@@ -33,18 +33,46 @@ type source struct {
 // Load reads, defaults and validates the fleet in dir. On any problem it
 // returns Errors holding every problem found, ordered by file and line.
 func Load(dir string) (*Fleet, error) {
-	var errs Errors
-	vendorPath := filepath.Join(dir, VendorFile)
-	vendor, err := os.ReadFile(vendorPath)
-	if err != nil {
-		errs.append(vendorPath, "(document)", 0, fmt.Sprintf("cannot read the vendor file: %v (select the fleet directory with -c config=DIR or %s=DIR)", unwrapPathError(err), EnvDir))
+	f, _, err := load(dir)
+	return f, err
+}
+
+// load is Load, also returning the files read.
+func load(dir string) (*Fleet, fleetFiles, error) {
+	files, errs := read(dir)
+	if files.vendor.data == nil {
+		return nil, files, errs.sorted()
 	}
+	f, err := build(dir, files.vendor, files.customers)
+	if err != nil {
+		errs = append(errs, err.(Errors)...)
+	}
+	if len(errs) > 0 {
+		return nil, files, errs.sorted()
+	}
+	return f, files, nil
+}
+
+type fleetFiles struct {
+	vendor    source
+	customers []source
+}
+
+// read reads vendor.yaml and customers/*.yaml; vendor.data is nil when the
+// vendor file cannot be read.
+func read(dir string) (fleetFiles, Errors) {
+	var errs Errors
+	files := fleetFiles{vendor: source{file: filepath.Join(dir, VendorFile)}}
+	vendor, err := os.ReadFile(files.vendor.file)
+	if err != nil {
+		errs.append(files.vendor.file, "(document)", 0, fmt.Sprintf("cannot read the vendor file: %v (select the fleet directory with -c config=DIR or %s=DIR)", unwrapPathError(err), EnvDir))
+	}
+	files.vendor.data = vendor
 	custDir := filepath.Join(dir, CustomersDir)
 	entries, err := os.ReadDir(custDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		errs.append(custDir, "(directory)", 0, fmt.Sprintf("cannot list customers: %v", unwrapPathError(err)))
 	}
-	var customers []source
 	for _, e := range entries {
 		name := e.Name()
 		path := filepath.Join(custDir, name)
@@ -58,20 +86,10 @@ func Load(dir string) (*Fleet, error) {
 				errs.append(path, "(document)", 0, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
 				continue
 			}
-			customers = append(customers, source{path, data})
+			files.customers = append(files.customers, source{path, data})
 		}
 	}
-	if vendor == nil {
-		return nil, errs.sorted()
-	}
-	f, err := build(dir, source{vendorPath, vendor}, customers)
-	if err != nil {
-		errs = append(errs, err.(Errors)...)
-	}
-	if len(errs) > 0 {
-		return nil, errs.sorted()
-	}
-	return f, nil
+	return files, errs
 }
 
 // build decodes, defaults and validates a fleet held in memory.

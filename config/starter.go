@@ -44,7 +44,7 @@ type Starter struct {
 // The fleet must be valid first (a proposal from a broken fleet could
 // overlap), and the options given must be valid: on any error nothing is written.
 func NewCustomer(dir, name, region string, opts StarterOptions) (*Starter, error) {
-	fleet, err := Load(dir)
+	fleet, files, err := load(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -77,20 +77,8 @@ func NewCustomer(dir, name, region string, opts StarterOptions) (*Starter, error
 
 	data, placeholders := renderStarter(name, region, block, opts)
 	// Check the new file as part of the fleet: only the placeholders may fail.
-	sources := []source{}
-	for _, c := range fleet.Customers {
-		raw, err := os.ReadFile(c.File)
-		if err != nil {
-			return nil, err
-		}
-		sources = append(sources, source{c.File, raw})
-	}
-	vendorFile := filepath.Join(dir, VendorFile)
-	vendorRaw, err := os.ReadFile(vendorFile)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := build(dir, source{vendorFile, vendorRaw}, append(sources, source{path, data})); err != nil {
+	customers := append(files.customers, source{path, data})
+	if _, err := build(dir, files.vendor, customers); err != nil {
 		var real Errors
 		for _, e := range err.(Errors) {
 			if !placeholders[e.Path] {

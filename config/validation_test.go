@@ -62,11 +62,11 @@ privateLink:
       ports: [443]
 `
 
-type fleetFiles struct{ vendor, acme, beta string }
+type testFleet struct{ vendor, acme, beta string }
 
-func baseFleet() fleetFiles { return fleetFiles{baseVendor, baseAcme, baseBeta} }
+func baseFleet() testFleet { return testFleet{baseVendor, baseAcme, baseBeta} }
 
-func (f fleetFiles) build() (*Fleet, error) {
+func (f testFleet) build() (*Fleet, error) {
 	return build("fleet", source{vendorFile, []byte(f.vendor)},
 		[]source{{acmeFile, []byte(f.acme)}, {betaFile, []byte(f.beta)}})
 }
@@ -177,7 +177,7 @@ func TestValidationErrors(t *testing.T) {
 		{"port twice", []edit{{"acme", "[5432]", "[5432, 5432]"}}, acmeFile, "privateLink.services[0].ports[1]", "port listed twice"},
 		{"too many ports", []edit{{"acme", "[5432]", "[" + portRange(1000, 61) + "]"}}, acmeFile, "privateLink.services", "more than 60 egress rules"},
 	}
-	files := func(f *fleetFiles, name string) *string {
+	files := func(f *testFleet, name string) *string {
 		switch name {
 		case "vendor":
 			return &f.vendor
