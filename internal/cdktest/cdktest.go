@@ -14,7 +14,7 @@ import (
 
 // Assert runs a CDK assertion. A failed CDK assertion panics, which would
 // abort every later test of the package; here it fails only t.
-func Assert(t *testing.T, what string, assertion func()) {
+func Assert(t testing.TB, what string, assertion func()) {
 	t.Helper()
 	defer func() {
 		if r := recover(); r != nil {
