@@ -1,5 +1,5 @@
 // Command privateconnect is the CDK app (run with no arguments by the CDK CLI)
-// and the fleet's command-line helper (validate, new-customer, schema).
+// and the fleet's command-line helper (validate, new-customer, handoff, schema).
 //
 // The app loads the whole fleet, validates it, and only then builds stacks:
 // invalid config exits non-zero with every error and writes nothing.
@@ -11,12 +11,14 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/handoff"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
@@ -130,6 +132,36 @@ func command(name string, args []string) int {
 			return fail(err)
 		}
 		return 0
+	case "handoff":
+		out := fs.String("out", handoff.DefaultDir, "directory to write <customer>/ folders into")
+		only := fs.String("customer", "", "comma-separated customers (default: every customer with a producer section)")
+		if fs.Parse(args) != nil {
+			return 2
+		}
+		fleet, err := config.Load(*dir)
+		if err != nil {
+			return fail(err)
+		}
+		customers, err := stacks.Select(fleet, split(*only))
+		if err != nil {
+			return fail(err)
+		}
+		if *only == "" {
+			customers = slices.DeleteFunc(slices.Clone(customers), func(c *config.Customer) bool { return !stacks.HasProducer(c) })
+		}
+		defer handoff.Close()
+		bundles, err := handoff.Build(fleet.Vendor, customers)
+		if err != nil {
+			return fail(err)
+		}
+		written, err := handoff.Write(*out, bundles)
+		if err != nil {
+			return fail(err)
+		}
+		for _, w := range written {
+			fmt.Printf("wrote %s\n", w)
+		}
+		return 0
 	case "new-customer":
 		var opts config.StarterOptions
 		nameFlag := fs.String("name", "", "customer name (a DNS label); required")
@@ -137,6 +169,7 @@ func command(name string, args []string) int {
 		fs.StringVar(&opts.Account, "account", "", "customer's AWS account ID")
 		azs := fs.String("azs", "", "comma-separated AZ IDs of the customer's endpoint service")
 		fs.StringVar(&opts.ServiceName, "service-name", "", "customer's endpoint service name")
+		fs.StringVar(&opts.Target, "target", "", "rds, ip or instance: hand the customer a template for the service's producer side")
 		ports := fs.String("ports", "", "comma-separated TCP ports of the service")
 		if fs.Parse(args) != nil {
 			return 2
@@ -165,7 +198,7 @@ func command(name string, args []string) int {
 		fmt.Println("then run make validate and make synth")
 		return 0
 	}
-	fmt.Fprintf(os.Stderr, "unknown command %q: use validate, new-customer or schema (no command runs the CDK app)\n", name)
+	fmt.Fprintf(os.Stderr, "unknown command %q: use validate, new-customer, handoff or schema (no command runs the CDK app)\n", name)
 	return 2
 }
 

@@ -20,7 +20,11 @@ type StarterOptions struct {
 	Account           string
 	AvailabilityZones []string
 	ServiceName       string
-	Ports             []int
+	// Target, when set (rds, ip or instance), adds a producer section: the
+	// customer's side is handed over (make handoff) and the service stays
+	// pending, without serviceName, until the customer sends it.
+	Target string
+	Ports  []int
 }
 
 // Placeholders written into a starter file for what the customer must send.
@@ -136,9 +140,21 @@ func renderStarter(name, region, block string, opts StarterOptions) ([]byte, map
 		azs = []string{q(todoAZ + "-1"), q(todoAZ + "-2")}
 		todo["privateLink.availabilityZones[0]"], todo["privateLink.availabilityZones[1]"] = true, true
 	}
-	svc := q(opts.ServiceName)
-	if opts.ServiceName == "" {
-		svc, todo["privateLink.services[0].serviceName"] = q(todoServiceName), true
+	service := "      # The endpoint service name the customer sends.\n      serviceName: " + q(opts.ServiceName) + "\n"
+	switch {
+	case opts.Target != "":
+		service = "      # Pending until the customer deploys the handed-over template\n" +
+			"      # (make handoff) and sends its ServiceName output: add it here as serviceName.\n"
+		if opts.ServiceName != "" {
+			service += "      serviceName: " + q(opts.ServiceName) + "\n"
+		}
+	case opts.ServiceName == "":
+		service = "      # The endpoint service name the customer sends.\n      serviceName: " + q(todoServiceName) + "\n"
+		todo["privateLink.services[0].serviceName"] = true
+	}
+	producer := ""
+	if opts.Target != "" {
+		producer = "      producer:\n        target: " + q(opts.Target) + "\n"
 	}
 	var ports []string
 	for _, p := range opts.Ports {
@@ -169,10 +185,8 @@ privateLink:
   availabilityZones: [%s]
   services:
     - name: db
-      # The endpoint service name the customer sends.
-      serviceName: %s
-      ports: [%s]
-`, CustomerSchemaFile, APIVersion, KindCustomer, name, account, region, block,
-		strings.Join(azs, ", "), svc, strings.Join(ports, ", "))
+%s      ports: [%s]
+%s`, CustomerSchemaFile, APIVersion, KindCustomer, name, account, region, block,
+		strings.Join(azs, ", "), service, strings.Join(ports, ", "), producer)
 	return []byte(b.String()), todo
 }

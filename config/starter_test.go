@@ -114,3 +114,29 @@ func TestNewCustomerRefusesAndWritesNothing(t *testing.T) {
 		})
 	}
 }
+
+// With a target, the starter hands the producer side over: the service is
+// pending (no serviceName) and the fleet is valid once the rest is filled in.
+func TestNewCustomerWithProducerIsPending(t *testing.T) {
+	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme})
+	st, err := NewCustomer(dir, "hooli", "", StarterOptions{
+		Account: "000011112222", AvailabilityZones: []string{"use1-az1", "use1-az2"}, Ports: []int{5432}, Target: "rds",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Todo) != 0 {
+		t.Errorf("todo = %q, want none", st.Todo)
+	}
+	f, err := Load(dir)
+	if err != nil {
+		t.Fatalf("starter with a producer is invalid:\n%v", err)
+	}
+	s := f.Customer("hooli").PrivateLink.Services[0]
+	if s.ServiceName != "" || s.Producer == nil || s.Producer.Target != "rds" || s.Producer.Rds.By != DefaultRdsBy {
+		t.Errorf("service read back as %+v", s)
+	}
+	if _, err := NewCustomer(dir, "initrode", "", StarterOptions{Target: "lambda"}); err == nil || !strings.Contains(err.Error(), "unknown target type") {
+		t.Errorf("unknown target: err = %v", err)
+	}
+}

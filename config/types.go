@@ -68,9 +68,37 @@ type PrivateLink struct {
 // Service is one customer endpoint service reached through an interface endpoint.
 type Service struct {
 	Name          string `yaml:"name" pc:"required" doc:"Short DNS label for the service (db gives db.<customer>.<internalDomain>)." pattern:"^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$"`
-	ServiceName   string `yaml:"serviceName" pc:"required" doc:"The endpoint service name the customer sends: com.amazonaws.vpce.<region>.vpce-svc-<hex>." pattern:"^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-([0-9a-f]{8}|[0-9a-f]{17})$"`
+	ServiceName   string `yaml:"serviceName" doc:"The endpoint service name the customer sends: com.amazonaws.vpce.<region>.vpce-svc-<hex>. Required, except for a service with a producer section before the customer has deployed the handed-over template (the service is then pending: no endpoint yet)." pattern:"^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-([0-9a-f]{8}|[0-9a-f]{17})$"`
 	ServiceRegion string `yaml:"serviceRegion" doc:"Set to the service's region to use cross-region PrivateLink when it differs from the customer's region." enum:"$regions"`
 	Ports         []int  `yaml:"ports" pc:"required" doc:"TCP ports the service listens on." minimum:"1" maximum:"65535"`
+
+	Producer *Producer `yaml:"producer" doc:"Hand the customer a template that builds this service's producer side (NLB, targets, endpoint service): make handoff CUSTOMER=<name>."`
+}
+
+// Producer describes the customer-side template handed over for one service:
+// an internal NLB with a listener and target group per port, in front of the
+// customer's targets, exposed as a VPC endpoint service to the vendor.
+type Producer struct {
+	Target string `yaml:"target" pc:"required" doc:"What the NLB forwards to: rds (an RDS or Aurora database, kept registered by a Lambda), ip (fixed private IPs) or instance (EC2 instance IDs)." enum:"rds,ip,instance"`
+	Count  *int   `yaml:"count" doc:"For ip and instance targets: how many; each is a template parameter (default 1)." minimum:"1" maximum:"20"`
+
+	Rds       *RdsTarget `yaml:"rds" doc:"For rds targets: how the database is found."`
+	Registrar *Registrar `yaml:"registrar" doc:"For rds targets: how the registrar Lambda keeps the targets current."`
+
+	// The name says what it does: anyone could then connect who is allowed to discover the service.
+	InsecureAutoAcceptConnections bool `yaml:"insecureAutoAcceptConnections" doc:"Set true to accept endpoint connections without the customer's review. Off by default; leave it off."`
+}
+
+// RdsTarget says how the registrar finds the database's addresses.
+type RdsTarget struct {
+	By   string `yaml:"by" doc:"hostname (any DNS name, e.g. an RDS endpoint or RDS Proxy), dbInstance (a DB instance identifier) or dbCluster (an Aurora cluster identifier). Default hostname." enum:"hostname,dbInstance,dbCluster"`
+	Role string `yaml:"role" doc:"For dbCluster: writer (the primary) or reader (every available reader instance, from the RDS API). Default writer." enum:"writer,reader"`
+}
+
+// Registrar tunes the registrar Lambda.
+type Registrar struct {
+	ScheduleMinutes       *int `yaml:"scheduleMinutes" doc:"Minutes between scheduled runs (default 1); RDS failover, failure and maintenance events also trigger a run at once." minimum:"1" maximum:"60"`
+	DeregisterAfterMisses *int `yaml:"deregisterAfterMisses" doc:"Consecutive runs an address must be missing before it is deregistered (default 3)." minimum:"1" maximum:"10"`
 }
 
 // Fleet is the whole validated configuration.

@@ -175,6 +175,20 @@ func TestValidationErrors(t *testing.T) {
 		{"port zero", []edit{{"acme", "[5432]", "[0]"}}, acmeFile, "privateLink.services[0].ports[0]", "not a TCP port"},
 		{"port too large", []edit{{"acme", "[5432]", "[5432, 65536]"}}, acmeFile, "privateLink.services[0].ports[1]", "not a TCP port"},
 		{"port twice", []edit{{"acme", "[5432]", "[5432, 5432]"}}, acmeFile, "privateLink.services[0].ports[1]", "port listed twice"},
+		// Producer (the handed-over customer side).
+		{"no service name and no producer", []edit{{"acme", "      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718\n", ""}}, acmeFile, "privateLink.services[0].serviceName", "no endpoint service name"},
+		{"producer unknown target", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: lambda"}}, acmeFile, "privateLink.services[0].producer.target", "unknown target type"},
+		{"producer count for rds", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: rds\n        count: 2"}}, acmeFile, "privateLink.services[0].producer.count", "count applies to ip and instance targets only"},
+		{"producer count zero", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: ip\n        count: 0"}}, acmeFile, "privateLink.services[0].producer.count", "must be 1 to 20"},
+		{"producer rds section for ip", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: ip\n        rds: {by: hostname}"}}, acmeFile, "privateLink.services[0].producer.rds", "rds applies to rds targets only"},
+		{"producer registrar for instance", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: instance\n        registrar: {scheduleMinutes: 5}"}}, acmeFile, "privateLink.services[0].producer.registrar", "runs for rds targets only"},
+		{"producer rds unknown by", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: rds\n        rds: {by: arn}"}}, acmeFile, "privateLink.services[0].producer.rds.by", "unknown way to find the database"},
+		{"producer role without cluster", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: rds\n        rds: {by: dbInstance, role: reader}"}}, acmeFile, "privateLink.services[0].producer.rds.role", "role applies to by: dbCluster only"},
+		{"producer unknown role", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: rds\n        rds: {by: dbCluster, role: primary}"}}, acmeFile, "privateLink.services[0].producer.rds.role", "unknown role"},
+		{"producer schedule zero", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: rds\n        registrar: {scheduleMinutes: 0}"}}, acmeFile, "privateLink.services[0].producer.registrar.scheduleMinutes", "must be 1 to 60 minutes"},
+		{"producer misses too many", []edit{{"acme", "ports: [5432]", "ports: [5432]\n      producer:\n        target: rds\n        registrar: {deregisterAfterMisses: 11}"}}, acmeFile, "privateLink.services[0].producer.registrar.deregisterAfterMisses", "must be 1 to 10 runs"},
+		{"producer too many listeners", []edit{{"acme", "[5432]", "[" + portRange(2000, 51) + "]\n      producer:\n        target: ip"}}, acmeFile, "privateLink.services[0].producer.target", "at most 50 listeners"},
+		{"producers in two regions", []edit{{"acme", "      ports: [5432]\n", "      ports: [5432]\n      producer: {target: ip}\n    - name: api\n      serviceName: com.amazonaws.vpce.us-west-2.vpce-svc-0a1b2c3d\n      serviceRegion: us-west-2\n      ports: [443]\n      producer: {target: ip}\n"}}, acmeFile, "privateLink.services[1].serviceRegion", "must share one region"},
 		{"too many ports", []edit{{"acme", "[5432]", "[" + portRange(1000, 61) + "]"}}, acmeFile, "privateLink.services", "more than 60 egress rules"},
 	}
 	files := func(f *testFleet, name string) *string {

@@ -24,7 +24,15 @@ func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config
 	stack := vendorStack(scope, v, c, ModePrivateLink, "PrivateLink consumer")
 
 	var services []*consumer.ServiceProps
+	var ready []config.Service
 	for _, s := range pl.Services {
+		if s.ServiceName == "" {
+			// Handed over, not deployed by the customer yet: no endpoint to make.
+			awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("privateconnect:pending-service"), jsii.String(fmt.Sprintf(
+				"service %s is pending: once the customer has deployed the handed-over template, add the ServiceName it outputs as privateLink.services[].serviceName in %s", s.Name, c.File)))
+			continue
+		}
+		ready = append(ready, s)
 		var region *string
 		if s.ServiceRegion != "" && s.ServiceRegion != c.Region {
 			region = jsii.String(s.ServiceRegion)
@@ -51,8 +59,8 @@ func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config
 	pub.value("ConnectorSecurityGroupId", "connector-security-group-id", "Attach to connector workloads; the only source the endpoints admit", net.ConnectorSecurityGroupId())
 	pub.value("FlowLogGroup", "flow-log-group", "CloudWatch Logs group of the VPC flow logs", net.Vpc().FlowLogGroupName())
 	for i, ep := range net.Endpoints() {
-		s := pl.Services[i]
-		id, path := outputID(s.Name), "services/"+s.Name+"/"
+		s := ready[i]
+		id, path := OutputID(s.Name), "services/"+s.Name+"/"
 		pub.value(id+"EndpointId", path+"endpoint-id", fmt.Sprintf("Interface endpoint to %s", s.ServiceName), ep.VpcEndpointId)
 		pub.value(id+"EndpointDnsName", path+"endpoint-dns-name", "Regional DNS name of the endpoint", ep.DnsName)
 		awscdk.NewCfnOutput(stack, jsii.String(id+"EndpointDnsEntries"), &awscdk.CfnOutputProps{
@@ -90,8 +98,8 @@ func (p publisher) put(outputID, param, description, kind string, value *string)
 	})
 }
 
-// outputID turns a service label into an output ID prefix: my-db -> MyDb.
-func outputID(label string) string {
+// OutputID turns a service label into an output ID prefix: my-db -> MyDb.
+func OutputID(label string) string {
 	var b strings.Builder
 	for _, part := range strings.Split(label, "-") {
 		if part != "" {

@@ -92,10 +92,10 @@ func TestSubnetsArePlacedByAzID(t *testing.T) {
 func TestEndpointPerService(t *testing.T) {
 	privateLinkCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		endpoints := tmpl.Resources("AWS::EC2::VPCEndpoint")
-		if len(endpoints) != len(c.PrivateLink.Services) {
-			t.Fatalf("%d endpoints, want %d", len(endpoints), len(c.PrivateLink.Services))
+		if len(endpoints) != len(deployed(c)) {
+			t.Fatalf("%d endpoints, want %d", len(endpoints), len(deployed(c)))
 		}
-		for _, s := range c.PrivateLink.Services {
+		for _, s := range deployed(c) {
 			id := named(t, tmpl, "AWS::EC2::VPCEndpoint", "privateconnect-"+c.Name+"-"+s.Name)
 			p := tmpl.Resource(id)["Properties"].(map[string]any)
 			sg := named(t, tmpl, "AWS::EC2::SecurityGroup", "privateconnect-"+c.Name+"-endpoint-"+s.Name)
@@ -121,7 +121,7 @@ func TestOnlyConnectorsReachEndpoints(t *testing.T) {
 		connectors := named(t, tmpl, "AWS::EC2::SecurityGroup", "privateconnect-"+c.Name+"-connectors")
 		fromConnectors := cdktest.GetAtt(connectors, "GroupId")
 		var wantEgress []string
-		for _, s := range c.PrivateLink.Services {
+		for _, s := range deployed(c) {
 			sg := named(t, tmpl, "AWS::EC2::SecurityGroup", "privateconnect-"+c.Name+"-endpoint-"+s.Name)
 			var ports []int
 			for _, r := range tmpl.Resources("AWS::EC2::SecurityGroupIngress") {
@@ -182,7 +182,7 @@ func TestFriendlyDnsRecords(t *testing.T) {
 		if vpcs, _ := zones[0].Properties["VPCs"].([]any); len(vpcs) != 1 || !cdktest.Equal(vpcs[0].(map[string]any)["VPCId"], cdktest.Ref(vpc)) {
 			t.Errorf("zone VPCs = %s, want the customer's VPC only (a private zone)", cdktest.Show(vpcs))
 		}
-		for _, s := range c.PrivateLink.Services {
+		for _, s := range deployed(c) {
 			ep := named(t, tmpl, "AWS::EC2::VPCEndpoint", "privateconnect-"+c.Name+"-"+s.Name)
 			entries := cdktest.GetAtt(ep, "DnsEntries")
 			regional := map[string]any{"Fn::Split": []any{":", map[string]any{"Fn::Select": []any{0, entries}}}}
@@ -250,7 +250,7 @@ func TestOutputsAndParameters(t *testing.T) {
 	privateLinkCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		prefix := "/privateconnect/" + c.Name + "/privatelink/"
 		want := []string{"vpc-id", "subnet-ids", "connector-security-group-id", "flow-log-group"}
-		for _, s := range c.PrivateLink.Services {
+		for _, s := range deployed(c) {
 			for _, p := range []string{"endpoint-id", "endpoint-dns-name", "dns-name", "ports"} {
 				want = append(want, "services/"+s.Name+"/"+p)
 			}
@@ -274,8 +274,8 @@ func TestOutputsAndParameters(t *testing.T) {
 				t.Errorf("output %s is missing", key)
 			}
 		}
-		for _, s := range c.PrivateLink.Services {
-			id := outputID(s.Name)
+		for _, s := range deployed(c) {
+			id := OutputID(s.Name)
 			for _, key := range []string{id + "EndpointId", id + "EndpointDnsName", id + "EndpointDnsEntries", id + "DnsName"} {
 				if _, ok := outputs[key]; !ok {
 					t.Errorf("output %s is missing", key)
@@ -355,5 +355,30 @@ func TestNoCrossRegionWithoutServiceRegion(t *testing.T) {
 		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{
 			"ServiceRegion": assertions.Match_Absent(),
 		})
+	})
+}
+
+// deployed lists the services that get an endpoint: all but the pending ones,
+// which have no service name yet.
+func deployed(c *config.Customer) []config.Service {
+	var out []config.Service
+	for _, s := range c.PrivateLink.Services {
+		if s.ServiceName != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// A pending service gets no endpoint, and the synth says what to do about it.
+func TestPendingServiceWarns(t *testing.T) {
+	c := example.fleet.Customer("acme")
+	if c == nil || len(deployed(c)) == len(c.PrivateLink.Services) {
+		t.Fatal("the example fleet needs acme with a pending service")
+	}
+	stack := NewPrivateLinkStack(NewApp(""), example.fleet.Vendor, c)
+	cdktest.Assert(t, "pending warning", func() {
+		assertions.Annotations_FromStack(stack).HasWarning(jsii.String("*"),
+			assertions.Match_StringLikeRegexp(jsii.String("service reports is pending.*serviceName in .*acme.yaml")))
 	})
 }

@@ -39,7 +39,8 @@ type ConsumerProps struct {
 	// AZ IDs to place the VPC's subnets and the endpoints' interfaces in; they
 	// must be AZs the services are offered in. Required.
 	AvailabilityZoneIds *[]*string
-	// Services to create interface endpoints for. Required, at least one.
+	// Services to create interface endpoints for. Required; empty builds the
+	// network alone, with a connectors group that reaches nothing yet.
 	Services *[]*ServiceProps
 	// Name of a private hosted zone to create in the VPC, with an alias record
 	// per service. Default: no zone; connectors use the endpoint DNS names.
@@ -91,8 +92,8 @@ type consumer struct {
 
 // NewConsumer creates the VPC, security groups, endpoints and zone.
 func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) Consumer {
-	if props == nil || props.Services == nil || len(*props.Services) == 0 {
-		panic("consumer: ConsumerProps.Services needs at least one service")
+	if props == nil || props.Services == nil {
+		panic("consumer: ConsumerProps.Services is required (it may be empty)")
 	}
 	this := &consumer{Construct: constructs.NewConstruct(scope, id)}
 	this.vpc = network.NewIsolatedVpc(this.Construct, jsii.String("Network"), &network.IsolatedVpcProps{
@@ -115,16 +116,9 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 		sg := awsec2.NewCfnSecurityGroup(this.Construct, jsii.String("EndpointSecurityGroup-"+*svc.Name), &awsec2.CfnSecurityGroupProps{
 			GroupDescription: jsii.String(fmt.Sprintf("Interface endpoint for %s: admits the connectors group on %s", *svc.Name, portList(svc.Ports))),
 			VpcId:            this.vpc.VpcId(),
-			// An interface endpoint never opens connections; an explicit rule
-			// that matches nothing replaces the default allow-all egress.
-			SecurityGroupEgress: []any{&awsec2.CfnSecurityGroup_EgressProperty{
-				IpProtocol:  jsii.String("icmp"),
-				CidrIp:      jsii.String("255.255.255.255/32"),
-				FromPort:    jsii.Number(252),
-				ToPort:      jsii.Number(86),
-				Description: jsii.String("Disallow all traffic"),
-			}},
-			Tags: network.NameTag(props.Name, "-endpoint-"+*svc.Name),
+			// An interface endpoint never opens connections.
+			SecurityGroupEgress: noEgress(),
+			Tags:                network.NameTag(props.Name, "-endpoint-"+*svc.Name),
 		})
 		for _, port := range *svc.Ports {
 			egress = append(egress, &awsec2.CfnSecurityGroup_EgressProperty{
@@ -140,6 +134,9 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 	// Egress is inline so that it replaces the default allow-all rule: the
 	// connectors group opens only the configured ports, to the endpoints only.
 	// Workloads that need more carry further groups of their own.
+	if len(egress) == 0 {
+		egress = noEgress()
+	}
 	this.connectors = awsec2.NewCfnSecurityGroup(this.Construct, jsii.String("ConnectorSecurityGroup"), &awsec2.CfnSecurityGroupProps{
 		GroupDescription:    jsii.String("Connector workloads: may reach the customer interface endpoints and nothing else"),
 		VpcId:               this.vpc.VpcId(),
@@ -239,4 +236,16 @@ func anys(ss []*string) *[]any {
 		out[i] = s
 	}
 	return &out
+}
+
+// noEgress is an egress list whose only rule matches nothing: it replaces the
+// allow-all rule a security group gets when its egress list is empty.
+func noEgress() []any {
+	return []any{&awsec2.CfnSecurityGroup_EgressProperty{
+		IpProtocol:  jsii.String("icmp"),
+		CidrIp:      jsii.String("255.255.255.255/32"),
+		FromPort:    jsii.Number(252),
+		ToPort:      jsii.Number(86),
+		Description: jsii.String("Disallow all traffic"),
+	}}
 }

@@ -71,10 +71,27 @@ func TestOneIngressRulePerPortAndService(t *testing.T) {
 	})
 }
 
+// With every service pending, the network is built and the connectors group
+// reaches nothing: an empty egress list would mean allow-all.
+func TestNoServicesReachesNothing(t *testing.T) {
+	stack := cdktest.NewStack("C")
+	NewConsumer(stack, jsii.String("C"), props(jsii.String("acme.example.internal")))
+	tmpl := cdktest.TemplateOf(t, stack)
+	if n := len(tmpl.Resources("AWS::EC2::VPCEndpoint")); n != 0 {
+		t.Errorf("%d endpoints, want none", n)
+	}
+	for _, sg := range tmpl.Resources("AWS::EC2::SecurityGroup") {
+		egress, _ := sg.Properties["SecurityGroupEgress"].([]any)
+		if len(egress) != 1 || egress[0].(map[string]any)["CidrIp"] != "255.255.255.255/32" {
+			t.Errorf("%s egress = %v, want only the rule that matches nothing", sg.LogicalID, egress)
+		}
+	}
+}
+
 func TestInvalidPropsPanic(t *testing.T) {
 	for name, p := range map[string]*ConsumerProps{
-		"no props":    nil,
-		"no services": props(nil),
+		"no props":     nil,
+		"nil services": {VpcCidr: jsii.String("10.64.0.0/24"), AvailabilityZoneIds: jsii.Strings("use1-az1", "use1-az2")},
 		"no ports": props(nil, &ServiceProps{Name: jsii.String("db"),
 			ServiceName: jsii.String("com.amazonaws.vpce.us-east-1.vpce-svc-01234567"), Ports: &[]*float64{}}),
 	} {
