@@ -1,0 +1,220 @@
+package producer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privateconnect/privateconnect/internal/cdktest"
+)
+
+const vendor = "arn:aws:iam::111122223333:root"
+
+func base() *ProducerProps {
+	return &ProducerProps{
+		VpcId:             jsii.String("vpc-0123456789abcdef0"),
+		SubnetIds:         jsii.Strings("subnet-0123456789abcdef0", "subnet-0123456789abcdef1"),
+		Ports:             &[]*float64{jsii.Number(5432), jsii.Number(6432)},
+		AllowedPrincipals: jsii.Strings(vendor),
+		Name:              jsii.String("acme-db"),
+	}
+}
+
+func rdsProps(by, role string) *ProducerProps {
+	p := base()
+	p.Rds = &RdsProps{By: jsii.String(by), Target: jsii.String("acme-db")}
+	if role != "" {
+		p.Rds.Role = jsii.String(role)
+	}
+	return p
+}
+
+func synth(t *testing.T, p *ProducerProps) (cdktest.Template, Producer) {
+	t.Helper()
+	stack := cdktest.NewStack("P")
+	prod := NewProducer(stack, jsii.String("P"), p)
+	return cdktest.TemplateOf(t, stack), prod
+}
+
+func TestListenerAndTargetGroupPerPort(t *testing.T) {
+	p := base()
+	p.Ips = jsii.Strings("10.0.1.10", "10.0.2.10")
+	tmpl, _ := synth(t, p)
+	lbs := tmpl.Resources("AWS::ElasticLoadBalancingV2::LoadBalancer")
+	if len(lbs) != 1 || lbs[0].Properties["Type"] != "network" || lbs[0].Properties["Scheme"] != "internal" {
+		t.Fatalf("want one internal NLB, got %s", cdktest.Show(lbs))
+	}
+	if _, ok := lbs[0].Properties["SecurityGroups"]; ok {
+		t.Error("the NLB has security groups")
+	}
+	if !strings.Contains(cdktest.Show(lbs[0].Properties["LoadBalancerAttributes"]), `{"Key":"load_balancing.cross_zone.enabled","Value":"true"}`) {
+		t.Error("cross-zone load balancing is not on")
+	}
+	groups := tmpl.Resources("AWS::ElasticLoadBalancingV2::TargetGroup")
+	listeners := tmpl.Resources("AWS::ElasticLoadBalancingV2::Listener")
+	if len(groups) != 2 || len(listeners) != 2 {
+		t.Fatalf("%d target groups and %d listeners, want 2 each", len(groups), len(listeners))
+	}
+	for _, l := range listeners {
+		port := l.Properties["Port"]
+		action := l.Properties["DefaultActions"].([]any)[0].(map[string]any)
+		tg := tmpl.Resource(action["TargetGroupArn"].(map[string]any)["Ref"].(string))["Properties"].(map[string]any)
+		if tg["Port"] != port || tg["Protocol"] != "TCP" || tg["TargetType"] != "ip" {
+			t.Errorf("listener %v forwards to %s", port, cdktest.Show(tg))
+		}
+		want := `[{"Id":"10.0.1.10","Port":` + cdktest.Show(port) + `},{"Id":"10.0.2.10","Port":` + cdktest.Show(port) + `}]`
+		if got := cdktest.Show(tg["Targets"]); got != want {
+			t.Errorf("targets on %v = %s, want %s", port, got, want)
+		}
+		for _, attr := range []string{"proxy_protocol_v2.enabled", "preserve_client_ip.enabled", "stickiness.enabled"} {
+			if !strings.Contains(cdktest.Show(tg["TargetGroupAttributes"]), `{"Key":"`+attr+`","Value":"false"}`) {
+				t.Errorf("target group %v: %s is not off", port, attr)
+			}
+		}
+	}
+	if n := len(tmpl.Resources("AWS::Lambda::Function")); n != 0 {
+		t.Errorf("%d functions for ip targets", n)
+	}
+}
+
+func TestEndpointServiceAcceptanceAndPrincipals(t *testing.T) {
+	p := base()
+	p.InstanceIds = jsii.Strings("i-0123456789abcdef0")
+	p.SupportedRegions = jsii.Strings("eu-west-1")
+	tmpl, _ := synth(t, p)
+	cdktest.Assert(t, "acceptance required by default, cross-region", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpointService"), &map[string]any{
+			"AcceptanceRequired": true,
+			"SupportedRegions":   []any{"eu-west-1"},
+		})
+	})
+	cdktest.Assert(t, "exactly the vendor principal", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpointServicePermissions"), &map[string]any{
+			"AllowedPrincipals": assertions.Match_Exact([]any{vendor}),
+		})
+	})
+	cdktest.Assert(t, "instance targets", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::ElasticLoadBalancingV2::TargetGroup"), &map[string]any{"TargetType": "instance"})
+	})
+
+	p = base()
+	p.Ips = jsii.Strings("10.0.1.10")
+	p.AcceptanceRequired = jsii.Bool(false)
+	tmpl, _ = synth(t, p)
+	cdktest.Assert(t, "acceptance off when asked", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpointService"), &map[string]any{
+			"AcceptanceRequired": false, "SupportedRegions": assertions.Match_Absent(),
+		})
+	})
+}
+
+func TestRegistrarIAMIsScoped(t *testing.T) {
+	for _, tc := range []struct{ by, role, rdsResources string }{
+		{RdsByHostname, "", ""},
+		{RdsByInstance, "", `:rds:us-east-1:111122223333:db:acme-db"`},
+		{RdsByCluster, RdsRoleReader, `:rds:us-east-1:111122223333:cluster:acme-db"`},
+	} {
+		t.Run(tc.by, func(t *testing.T) {
+			tmpl, _ := synth(t, rdsProps(tc.by, tc.role))
+			roles := tmpl.Resources("AWS::IAM::Role")
+			if len(roles) != 1 {
+				t.Fatalf("%d roles", len(roles))
+			}
+			stmts := roles[0].Properties["Policies"].([]any)[0].(map[string]any)["PolicyDocument"].(map[string]any)["Statement"].([]any)
+			bySid := map[string]map[string]any{}
+			for _, s := range stmts {
+				m := s.(map[string]any)
+				bySid[m["Sid"].(string)] = m
+				if m["Resource"] == "*" || cdktest.Show(m["Resource"]) == `["*"]` {
+					if m["Sid"] != "ReadTargetHealth" {
+						t.Errorf("statement %s on every resource", m["Sid"])
+					}
+				}
+			}
+			reg := cdktest.Show(bySid["RegisterOwnTargetGroups"]["Resource"])
+			for _, g := range tmpl.Resources("AWS::ElasticLoadBalancingV2::TargetGroup") {
+				if !strings.Contains(reg, `{"Ref":"`+g.LogicalID+`"}`) {
+					t.Errorf("register/deregister not allowed on %s: %s", g.LogicalID, reg)
+				}
+			}
+			if n := strings.Count(reg, "Ref"); n != 2 {
+				t.Errorf("register/deregister on %d resources, want its 2 target groups: %s", n, reg)
+			}
+			rds := cdktest.Show(bySid["FindInstance"]["Resource"]) + cdktest.Show(bySid["FindCluster"]["Resource"])
+			if tc.rdsResources == "" && (bySid["FindInstance"] != nil || bySid["FindCluster"] != nil) {
+				t.Errorf("hostname mode may read RDS: %s", rds)
+			}
+			if !strings.Contains(rds, tc.rdsResources) {
+				t.Errorf("RDS access %s, want %s", rds, tc.rdsResources)
+			}
+		})
+	}
+}
+
+func TestRegistrarTriggersAndSettings(t *testing.T) {
+	p := rdsProps(RdsByCluster, RdsRoleReader)
+	p.Rds.ScheduleMinutes = jsii.Number(5)
+	p.Rds.DeregisterAfterMisses = jsii.Number(4)
+	tmpl, prod := synth(t, p)
+	if prod.Registrar() == nil {
+		t.Fatal("no registrar for an rds target")
+	}
+	fn := tmpl.Resources("AWS::Lambda::Function")[0]
+	env := fn.Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+	for k, want := range map[string]string{"TARGET_KIND": "dbCluster", "TARGET": "acme-db", "ROLE": "reader", "DEREGISTER_AFTER_MISSES": "4"} {
+		if env[k] != want {
+			t.Errorf("%s = %v, want %s", k, env[k], want)
+		}
+	}
+	if code := fn.Properties["Code"].(map[string]any)["ZipFile"]; code != RegistrarSource || !strings.Contains(RegistrarSource, "def handler(") {
+		t.Error("the function's inline code is not the registrar source")
+	}
+	if fn.Properties["ReservedConcurrentExecutions"] != float64(1) {
+		t.Error("registrar runs may overlap")
+	}
+	cdktest.Assert(t, "schedule", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::Events::Rule"), &map[string]any{"ScheduleExpression": "rate(5 minutes)"})
+	})
+	cdktest.Assert(t, "RDS events", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::Events::Rule"), &map[string]any{"EventPattern": map[string]any{
+			"source": []any{"aws.rds"},
+			"detail": map[string]any{"EventCategories": []any{"failover", "failure", "maintenance"}},
+		}})
+	})
+	if n := len(tmpl.Resources("AWS::Lambda::Permission")); n != 2 {
+		t.Errorf("%d invoke permissions, want one per rule", n)
+	}
+	cdktest.Assert(t, "error alarm", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), &map[string]any{
+			"Namespace": "AWS/Lambda", "MetricName": "Errors", "Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+		})
+	})
+	cdktest.Assert(t, "no healthy target alarm per group", func() {
+		tmpl.CDK().ResourcePropertiesCountIs(jsii.String("AWS::CloudWatch::Alarm"), &map[string]any{
+			"Namespace": "AWS/NetworkELB", "MetricName": "HealthyHostCount", "Threshold": 1, "ComparisonOperator": "LessThanThreshold",
+		}, jsii.Number(2))
+	})
+	cdktest.Assert(t, "log retention", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{"RetentionInDays": 365})
+	})
+}
+
+func TestInvalidPropsPanic(t *testing.T) {
+	star := base()
+	star.Ips = jsii.Strings("10.0.1.10")
+	star.AllowedPrincipals = jsii.Strings("*")
+	two := base()
+	two.Ips, two.InstanceIds = jsii.Strings("10.0.1.10"), jsii.Strings("i-0123456789abcdef0")
+	for name, p := range map[string]*ProducerProps{"nil": nil, "no target": base(), "two targets": two, "any principal": star} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewProducer accepted %s", name)
+				}
+			}()
+			NewProducer(cdktest.NewStack("P"), jsii.String("P"), p)
+		})
+	}
+}
