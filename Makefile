@@ -74,8 +74,12 @@ deploy: deps require-customer ## Deploy the stacks of CUSTOMER=name (only that c
 
 .PHONY: new-customer
 new-customer: ## Start customers/NAME.yaml with the next free VPC CIDR (NAME=acme [REGION=eu-west-1])
-	@[ -n "$(NAME)" ] || { echo "usage: make new-customer NAME=acme [REGION=eu-west-1] [ACCOUNT=...] [AZS=use1-az1,use1-az2] [SERVICE_NAME=...] [PORTS=5432]"; exit 2; }
-	go run . new-customer -name '$(NAME)' -region '$(REGION)' -account '$(ACCOUNT)' -azs '$(AZS)' -service-name '$(SERVICE_NAME)' -ports '$(PORTS)'
+	@[ -n "$(NAME)" ] || { echo "usage: make new-customer NAME=acme [REGION=eu-west-1] [ACCOUNT=...] [AZS=use1-az1,use1-az2] [SERVICE_NAME=...] [PORTS=5432] [TARGET=rds|ip|instance]"; exit 2; }
+	go run . new-customer -name '$(NAME)' -region '$(REGION)' -account '$(ACCOUNT)' -azs '$(AZS)' -service-name '$(SERVICE_NAME)' -ports '$(PORTS)' -target '$(TARGET)'
+
+.PHONY: handoff
+handoff: ## Write dist/<customer>/: the template the customer deploys and its README (CUSTOMER=name, default all)
+	go run . handoff -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
 
 .PHONY: schema
 schema: ## Regenerate config/schema/*.json from the Go types

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -44,7 +45,7 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(outdir)
 		app := NewApp(outdir)
-		built := Build(app, fleet.Vendor, fleet.Customers)
+		built := append(Build(app, fleet.Vendor, fleet.Customers), BuildHandoff(app, fleet.Vendor, fleet.Customers)...)
 		app.Synth(nil)
 		example.fleet, example.outdir = fleet, outdir
 		example.templates = map[string]cdktest.Template{}
@@ -131,7 +132,14 @@ func firstDiff(a, b []byte) string {
 			y = lb[i]
 		}
 		if x != y {
-			return fmt.Sprintf("line %d:\n  snapshot: %s\n  now:      %s", i+1, x, y)
+			// Long lines (the inline registrar code) are cut to where they differ.
+			col := 0
+			for col < len(x) && col < len(y) && x[col] == y[col] {
+				col++
+			}
+			from := max(0, col-60)
+			cut := func(s string) string { return s[min(from, len(s)):min(col+60, len(s))] }
+			return fmt.Sprintf("line %d, column %d:\n  snapshot: …%s…\n  now:      …%s…", i+1, col+1, cut(x), cut(y))
 		}
 	}
 	return "(only whitespace differs)"
@@ -142,6 +150,9 @@ func TestEveryExampleCustomerHasItsStacks(t *testing.T) {
 	for _, c := range example.fleet.Customers {
 		if c.PrivateLink != nil {
 			want = append(want, StackName(c, ModePrivateLink))
+		}
+		if slices.ContainsFunc(c.PrivateLink.Services, func(s config.Service) bool { return s.Producer != nil }) {
+			want = append(want, StackName(c, ModeProducer))
 		}
 	}
 	got := append([]string(nil), example.stacks...)

@@ -1,0 +1,285 @@
+package handoff
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/jsii-runtime-go"
+	"gopkg.in/yaml.v3"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/stacks"
+)
+
+// bundles of every example customer with a producer section, built once.
+var example struct {
+	fleet   *config.Fleet
+	bundles []Bundle
+	dir     string
+}
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		defer jsii.Close()
+		fleet, err := config.Load("../config")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		var customers []*config.Customer
+		for _, c := range fleet.Customers {
+			if stacks.HasProducer(c) {
+				customers = append(customers, c)
+			}
+		}
+		example.fleet = fleet
+		if example.bundles, err = Build(fleet.Vendor, customers); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if example.dir, err = os.MkdirTemp("", "privateconnect-handoff-test"); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(example.dir)
+		if _, err := Write(example.dir, example.bundles); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		return m.Run()
+	}()
+	os.Exit(code)
+}
+
+func templateOf(t *testing.T, b Bundle) (string, []byte) {
+	t.Helper()
+	for name, data := range b.Files {
+		if strings.HasSuffix(name, ".yaml") {
+			return name, data
+		}
+	}
+	t.Fatalf("%s: no template in the bundle", b.Customer.Name)
+	return "", nil
+}
+
+func TestEveryProducerCustomerHasABundle(t *testing.T) {
+	if len(example.bundles) != 3 {
+		t.Fatalf("%d bundles, want one for each of acme, globex and initech", len(example.bundles))
+	}
+	for _, b := range example.bundles {
+		for _, name := range []string{b.Customer.Name + "-Producer.yaml", "README.md"} {
+			if _, err := os.Stat(filepath.Join(example.dir, b.Customer.Name, name)); err != nil {
+				t.Errorf("%s: %v", b.Customer.Name, err)
+			}
+		}
+	}
+}
+
+// The handed-over template must deploy with plain CloudFormation.
+func TestTemplatesAreSelfContained(t *testing.T) {
+	for _, b := range example.bundles {
+		_, data := templateOf(t, b)
+		var tmpl map[string]any
+		if err := yaml.Unmarshal(data, &tmpl); err != nil {
+			t.Fatalf("%s: %v", b.Customer.Name, err)
+		}
+		if _, ok := tmpl["Rules"]; ok {
+			t.Errorf("%s: has Rules (the bootstrap version check)", b.Customer.Name)
+		}
+		for _, forbidden := range []string{"CDKMetadata", "BootstrapVersion", "cdk-hnb659fds", "AssetParameters", "S3Bucket"} {
+			if strings.Contains(string(data), forbidden) {
+				t.Errorf("%s: template mentions %s", b.Customer.Name, forbidden)
+			}
+		}
+		if tmpl["AWSTemplateFormatVersion"] != "2010-09-09" {
+			t.Errorf("%s: AWSTemplateFormatVersion = %v", b.Customer.Name, tmpl["AWSTemplateFormatVersion"])
+		}
+	}
+}
+
+// The YAML is the synthesized JSON template, value for value.
+func TestTemplateYAMLKeepsEveryValue(t *testing.T) {
+	raw, err := os.ReadFile("../stacks/testdata/acme-Producer.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	yml, err := TemplateYAML(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fromJSON, fromYAML map[string]any
+	if err := json.Unmarshal(raw, &fromJSON); err != nil {
+		t.Fatal(err)
+	}
+	if err := yaml.Unmarshal(yml, &fromYAML); err != nil {
+		t.Fatal(err)
+	}
+	delete(fromYAML, "AWSTemplateFormatVersion")
+	a, _ := json.Marshal(fromJSON)
+	b, _ := json.Marshal(fromYAML)
+	if string(a) != string(b) {
+		t.Error("the YAML template differs from the JSON one")
+	}
+	if !strings.Contains(string(yml), "ZipFile: |\n") {
+		t.Error("the inline registrar code is not a literal block")
+	}
+}
+
+// cfn-lint (errors and warnings) must find nothing in what customers get.
+func TestTemplatesPassCfnLint(t *testing.T) {
+	lint, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		t.Fatal("cfn-lint is needed to check the handed-over templates: pip install cfn-lint")
+	}
+	var files []string
+	for _, b := range example.bundles {
+		name, _ := templateOf(t, b)
+		files = append(files, filepath.Join(example.dir, b.Customer.Name, name))
+	}
+	out, err := exec.Command(lint, files...).CombinedOutput()
+	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
+		t.Errorf("cfn-lint: %v\n%s", err, out)
+	}
+}
+
+func TestReadmeSaysWhatTheCustomerNeeds(t *testing.T) {
+	for _, b := range example.bundles {
+		c := b.Customer
+		t.Run(c.Name, func(t *testing.T) {
+			readme := string(b.Files["README.md"])
+			_, data := templateOf(t, b)
+			var tmpl struct {
+				Parameters map[string]any
+				Outputs    map[string]any
+			}
+			if err := yaml.Unmarshal(data, &tmpl); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{
+				example.fleet.Vendor.PrincipalArn,
+				"**" + example.fleet.Vendor.Account + "**", // the owner to accept
+				"--region " + stacks.ProducerRegion(c),
+				"aws cloudformation deploy",
+				"accept-vpc-endpoint-connections",
+				"describe-target-health",
+				c.Name + "-Producer.yaml",
+			}
+			for name := range tmpl.Parameters {
+				want = append(want, "`"+name+"`")
+			}
+			for name := range tmpl.Outputs {
+				if strings.HasSuffix(name, "ServiceName") {
+					want = append(want, "`"+name+"`")
+				}
+			}
+			for _, w := range want {
+				if !strings.Contains(readme, w) {
+					t.Errorf("README lacks %q", w)
+				}
+			}
+			if strings.Contains(readme, "<no value>") {
+				t.Error("README has an unfilled template field")
+			}
+			iam := strings.Contains(readme, "CAPABILITY_IAM")
+			if hasRole := strings.Contains(string(data), "AWS::IAM::Role"); iam != hasRole {
+				t.Errorf("README asks for CAPABILITY_IAM: %v; template has an IAM role: %v", iam, hasRole)
+			}
+		})
+	}
+}
+
+// Monthly cost at rest, computed by hand from prices.json for each example.
+func TestCostMatchesHandComputedFigures(t *testing.T) {
+	const hours = 730.0
+	registrar := func(runs, logsPerGb float64) float64 {
+		return runs/1e6*0.20 + runs*1*0.125*0.0000133334 + runs/1024/1024*logsPerGb
+	}
+	want := map[string]float64{
+		// acme, us-east-1: 2 NLBs (db, reports), alarms: 2 no-healthy + 2 registrar errors,
+		// 2 registrars every minute.
+		"acme": 2*hours*0.0225 + 4*0.10 + 2*registrar(hours*60, 0.50),
+		// globex, eu-west-1: 2 NLBs (mssql, sftp), alarms: 2 no-healthy + 1 registrar, 1 registrar.
+		"globex": 2*hours*0.0252 + 3*0.10 + registrar(hours*60, 0.57),
+		// initech, us-west-2: 1 NLB with 2 ports, 2 no-healthy alarms, no registrar.
+		"initech": hours*0.0225 + 2*0.10,
+	}
+	prices, err := LoadPrices()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range example.bundles {
+		c := b.Customer
+		_, data := templateOf(t, b)
+		e := EstimateTemplate(jsonTemplate(t, data), stacks.ProducerRegion(c), prices)
+		if !e.Priced {
+			t.Errorf("%s: region %s not priced", c.Name, e.Region)
+			continue
+		}
+		if math.Abs(e.Total-want[c.Name]) > 0.0001 {
+			t.Errorf("%s: total %.4f, want %.4f (%+v)", c.Name, e.Total, want[c.Name], e.Lines)
+		}
+		if total := fmt.Sprintf("**$%.2f**", want[c.Name]); !strings.Contains(string(b.Files["README.md"]), total) {
+			t.Errorf("%s: README does not show the total %s", c.Name, total)
+		}
+	}
+	if e := EstimateTemplate(Template{}, "xx-nowhere-1", prices); e.Priced || e.Total != 0 {
+		t.Errorf("an unknown region was priced: %+v", e)
+	}
+}
+
+// jsonTemplate reads a YAML template into Template through its JSON form.
+func jsonTemplate(t *testing.T, data []byte) Template {
+	t.Helper()
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tmpl Template
+	if err := json.Unmarshal(raw, &tmpl); err != nil {
+		t.Fatal(err)
+	}
+	return tmpl
+}
+
+func TestWriteReplacesTheWholeFolder(t *testing.T) {
+	dir := t.TempDir()
+	c := &config.Customer{Name: "acme"}
+	if _, err := Write(dir, []Bundle{{Customer: c, Files: map[string][]byte{"old.yaml": []byte("a"), "README.md": []byte("1")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Write(dir, []Bundle{{Customer: c, Files: map[string][]byte{"new.yaml": []byte("b"), "README.md": []byte("2")}}}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 || entries[0].Name() != "acme" {
+		t.Errorf("dir holds %v, want only acme/", entries)
+	}
+	files, _ := os.ReadDir(filepath.Join(dir, "acme"))
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name())
+	}
+	if strings.Join(names, ",") != "README.md,new.yaml" {
+		t.Errorf("acme/ holds %v, want only the new bundle", names)
+	}
+}
+
+func TestNoBundleWithoutProducer(t *testing.T) {
+	c := *example.fleet.Customer("acme")
+	pl := *c.PrivateLink
+	pl.Services = nil
+	c.PrivateLink = &pl
+	if _, err := Build(example.fleet.Vendor, []*config.Customer{&c}); err == nil || !strings.Contains(err.Error(), "nothing to hand over") {
+		t.Errorf("err = %v", err)
+	}
+}

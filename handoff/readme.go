@@ -1,0 +1,114 @@
+package handoff
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"regexp"
+	"strings"
+	"text/template"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/stacks"
+)
+
+//go:embed readme.md.tmpl
+var readmeText string
+
+var readmeTemplate = template.Must(template.New("README.md").Funcs(template.FuncMap{
+	"join":  strings.Join,
+	"money": func(f float64) string { return fmt.Sprintf("$%.2f", f) },
+	"ports": func(ps []int) string {
+		s := make([]string, len(ps))
+		for i, p := range ps {
+			s[i] = fmt.Sprint(p)
+		}
+		return strings.Join(s, ", ")
+	},
+}).Parse(readmeText))
+
+// readmeData is what the README template reads.
+type readmeData struct {
+	Vendor       *config.Vendor
+	Customer     *config.Customer
+	File         string
+	StackName    string
+	Region       string
+	CrossRegion  bool
+	Services     []serviceData
+	Params       []paramData
+	NeedsIAM     bool
+	Estimate     Estimate
+	VendorSlug   string
+	OverrideArgs string
+}
+
+type serviceData struct {
+	config.Service
+	ID         string // prefix of its outputs and parameters
+	TargetText string
+}
+
+type paramData struct{ Name, Type, Description, Constraint string }
+
+var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Readme renders the customer's README for the template in file.
+func Readme(v *config.Vendor, c *config.Customer, file string, t Template) ([]byte, error) {
+	prices, err := LoadPrices()
+	if err != nil {
+		return nil, err
+	}
+	region := stacks.ProducerRegion(c)
+	d := readmeData{
+		Vendor: v, Customer: c, File: file, Region: region, CrossRegion: region != c.Region,
+		VendorSlug: strings.Trim(slugRe.ReplaceAllString(strings.ToLower(v.Name), "-"), "-"),
+		Estimate:   EstimateTemplate(t, region, prices),
+	}
+	d.StackName = d.VendorSlug + "-privatelink"
+	for _, s := range c.PrivateLink.Services {
+		if s.Producer == nil {
+			continue
+		}
+		d.Services = append(d.Services, serviceData{Service: s, ID: stacks.OutputID(s.Name), TargetText: targetText(s.Producer)})
+		if s.Producer.Target == "rds" {
+			d.NeedsIAM = true
+		}
+	}
+	var overrides []string
+	for _, name := range t.ParameterOrder() {
+		p := t.Parameters[name]
+		d.Params = append(d.Params, paramData{Name: name, Type: p.Type, Description: p.Description,
+			Constraint: strings.TrimPrefix(p.ConstraintDescription, "must be ")})
+		if p.Default == nil {
+			overrides = append(overrides, fmt.Sprintf("%s=<%s>", name, p.Type))
+		}
+	}
+	d.OverrideArgs = strings.Join(overrides, " \\\n      ")
+	var buf bytes.Buffer
+	if err := readmeTemplate.Execute(&buf, d); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func targetText(p *config.Producer) string {
+	switch p.Target {
+	case "ip":
+		return fmt.Sprintf("%d fixed private IP address(es) you give as parameters", *p.Count)
+	case "instance":
+		return fmt.Sprintf("%d EC2 instance(s) you give as parameters", *p.Count)
+	}
+	r := p.Registrar
+	how := map[string]string{
+		"hostname":   "the addresses the database hostname you give resolves to",
+		"dbInstance": "the address of the RDS DB instance you name",
+		"dbCluster":  fmt.Sprintf("the address(es) of the Aurora cluster's %s, found through the RDS API", map[string]string{"writer": "writer instance", "reader": "available reader instances"}[p.Rds.Role]),
+	}[p.Rds.By]
+	every := "every minute"
+	if *r.ScheduleMinutes > 1 {
+		every = fmt.Sprintf("every %d minutes", *r.ScheduleMinutes)
+	}
+	return fmt.Sprintf("an RDS database: a small Lambda function (the registrar) keeps the targets equal to %s, %s and within seconds of an RDS failover, failure or maintenance event; an address that disappears is removed only after %d consecutive runs without it",
+		how, every, *r.DeregisterAfterMisses)
+}

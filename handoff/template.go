@@ -1,0 +1,120 @@
+package handoff
+
+import (
+	"bytes"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Template is the part of a CloudFormation template the README describes.
+type Template struct {
+	Description string                    `json:"Description"`
+	Parameters  map[string]TemplateParam  `json:"Parameters"`
+	Resources   map[string]any            `json:"Resources"`
+	Outputs     map[string]TemplateOutput `json:"Outputs"`
+	Metadata    map[string]any            `json:"Metadata"`
+}
+
+// TemplateParam is one parameter of the template.
+type TemplateParam struct {
+	Type                  string  `json:"Type"`
+	Description           string  `json:"Description"`
+	Default               *string `json:"Default"`
+	AllowedPattern        string  `json:"AllowedPattern"`
+	ConstraintDescription string  `json:"ConstraintDescription"`
+}
+
+// TemplateOutput is one output of the template.
+type TemplateOutput struct {
+	Description string `json:"Description"`
+}
+
+// ResourceTypes counts the template's resources by type, sorted by type.
+func (t Template) ResourceTypes() []TypeCount {
+	counts := map[string]int{}
+	for _, r := range t.Resources {
+		if m, ok := r.(map[string]any); ok {
+			counts[m["Type"].(string)]++
+		}
+	}
+	var out []TypeCount
+	for typ, n := range counts {
+		out = append(out, TypeCount{typ, n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
+	return out
+}
+
+// TypeCount is how many resources of a type a template has.
+type TypeCount struct {
+	Type  string
+	Count int
+}
+
+// ParameterOrder lists parameter names as the console form groups them.
+func (t Template) ParameterOrder() []string {
+	var out []string
+	seen := map[string]bool{}
+	iface, _ := t.Metadata["AWS::CloudFormation::Interface"].(map[string]any)
+	groups, _ := iface["ParameterGroups"].([]any)
+	for _, g := range groups {
+		params, _ := g.(map[string]any)["Parameters"].([]any)
+		for _, p := range params {
+			out = append(out, p.(string))
+			seen[p.(string)] = true
+		}
+	}
+	var rest []string
+	for name := range t.Parameters {
+		if !seen[name] {
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	return append(out, rest...)
+}
+
+// TemplateYAML turns a synthesized JSON template into block-style YAML with
+// the same content and key order, with multi-line strings (the inline Lambda
+// code) as literal blocks so a reviewer reads the code as code.
+func TemplateYAML(jsonTemplate []byte) ([]byte, error) {
+	var doc yaml.Node
+	// JSON is YAML: this keeps the key order the CDK wrote.
+	if err := yaml.Unmarshal(jsonTemplate, &doc); err != nil {
+		return nil, err
+	}
+	restyle(&doc)
+	root := doc.Content[0]
+	// State the format version first, as CloudFormation's own examples do.
+	root.Content = append([]*yaml.Node{
+		{Kind: yaml.ScalarNode, Value: "AWSTemplateFormatVersion"},
+		{Kind: yaml.ScalarNode, Value: "2010-09-09", Style: yaml.SingleQuotedStyle},
+	}, root.Content...)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func restyle(n *yaml.Node) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		n.Style = 0 // let the encoder quote only what needs it
+		if n.Tag == "!!str" && strings.Contains(n.Value, "\n") {
+			n.Style = yaml.LiteralStyle
+		}
+	default:
+		n.Style = 0
+	}
+	for _, c := range n.Content {
+		restyle(c)
+	}
+}

@@ -1,0 +1,245 @@
+package stacks
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/constructs/producer"
+)
+
+// ModeProducer names the customer-side template: <customer>-Producer.
+const ModeProducer = "Producer"
+
+// pattern is a parameter's AllowedPattern with what the console says when a
+// value does not match.
+type pattern struct{ re, says string }
+
+// Patterns of the template's parameters, checked by CloudFormation before
+// anything is created.
+var (
+	hostnamePattern   = pattern{`^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))+$`, "a DNS name such as mydb.abc123.us-east-1.rds.amazonaws.com"}
+	identifierPattern = pattern{`^[a-zA-Z][a-zA-Z0-9-]{0,62}$`, "an RDS identifier: a letter, then letters, digits and hyphens"}
+	privateIPPattern  = pattern{`^(10\.([0-9]{1,3}\.){2}[0-9]{1,3}|172\.(1[6-9]|2[0-9]|3[01])\.[0-9]{1,3}\.[0-9]{1,3}|192\.168\.[0-9]{1,3}\.[0-9]{1,3}|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.[0-9]{1,3}\.[0-9]{1,3})$`,
+		"a private IPv4 address (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)"}
+	topicPattern = pattern{`^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`, "empty, or an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:alarms"}
+	noPattern    = pattern{}
+)
+
+// HasProducer reports whether the customer gets a handed-over template.
+func HasProducer(c *config.Customer) bool { return len(producerServices(c)) > 0 }
+
+func producerServices(c *config.Customer) []config.Service {
+	var out []config.Service
+	if c.PrivateLink != nil {
+		for _, s := range c.PrivateLink.Services {
+			if s.Producer != nil {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// BuildHandoff adds the templates handed over to the customers: they are
+// deployed by the customer in the customer's account, never by the vendor's
+// cdk deploy, so they are built apart from Build.
+func BuildHandoff(scope constructs.Construct, v *config.Vendor, customers []*config.Customer) []awscdk.Stack {
+	var out []awscdk.Stack
+	for _, c := range customers {
+		if HasProducer(c) {
+			out = append(out, NewProducerStack(scope, v, c))
+		}
+	}
+	return out
+}
+
+// ProducerRegion is the region the customer deploys the producer template in:
+// the services' region (config checks they share one).
+func ProducerRegion(c *config.Customer) string {
+	return cmp.Or(producerServices(c)[0].ServiceRegion, c.Region)
+}
+
+// NewProducerStack is the customer side of outbound PrivateLink for one
+// customer: per service with a producer section, an internal NLB, its
+// targets and an endpoint service that only the vendor may connect to. It is
+// self-contained: no bootstrap, no assets, parameters for what only the
+// customer knows.
+func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Customer) awscdk.Stack {
+	name := StackName(c, ModeProducer)
+	region := ProducerRegion(c)
+	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
+		StackName:   jsii.String(name),
+		Description: jsii.String(fmt.Sprintf("privateconnect: endpoint services through which %s reaches %s's systems over AWS PrivateLink", v.Name, c.DisplayName)),
+		Env:         &awscdk.Environment{Account: jsii.String(c.Account), Region: jsii.String(region)},
+		// The customer deploys this with plain CloudFormation: no bootstrap
+		// version check, no metadata resource.
+		Synthesizer:        awscdk.NewDefaultStackSynthesizer(&awscdk.DefaultStackSynthesizerProps{GenerateBootstrapVersionRule: jsii.Bool(false)}),
+		AnalyticsReporting: jsii.Bool(false),
+	})
+	// Listener tags are recent in CloudFormation and not known to every
+	// validator the customer may run (cfn-lint 1.51 rejects them); a listener
+	// is found through its load balancer anyway.
+	notListeners := &awscdk.TagProps{ExcludeResourceTypes: jsii.Strings("AWS::ElasticLoadBalancingV2::Listener")}
+	tags := awscdk.Tags_Of(stack)
+	tags.Add(jsii.String("privateconnect:vendor"), jsii.String(v.Name), notListeners)
+	tags.Add(jsii.String("privateconnect:customer"), jsii.String(c.Name), notListeners)
+
+	params := newParameters(stack)
+	vpc := params.add("VpcId", "Network", "VPC", "AWS::EC2::VPC::Id",
+		"The VPC holding the systems the vendor reaches; the load balancers are created in it.", noPattern)
+	subnetsDesc := "Private subnets of that VPC for the load balancers, one per Availability Zone."
+	if region == c.Region {
+		// Same region: the vendor's endpoint is in these AZs, and PrivateLink
+		// connects only in AZs both sides share.
+		subnetsDesc = fmt.Sprintf("Private subnets of that VPC for the load balancers, one in each of the Availability Zones with IDs %s.", strings.Join(c.PrivateLink.AvailabilityZones, ", "))
+	}
+	subnets := params.add("SubnetIds", "Network", "Subnets", "List<AWS::EC2::Subnet::Id>", subnetsDesc, noPattern)
+	alarmTopic := params.add("AlarmTopicArn", "Notifications", "Alarm topic", "String",
+		"Optional: SNS topic in this account and region for the alarms (no healthy target, registrar errors). Leave empty for none.", topicPattern)
+	alarmTopic.SetDefault(jsii.String(""))
+	connTopic := params.add("ConnectionTopicArn", "Notifications", "Connection request topic", "String",
+		"Optional: SNS topic told when the vendor requests, or you accept or reject, a connection. Leave empty for none.", topicPattern)
+	connTopic.SetDefault(jsii.String(""))
+	hasAlarmTopic := awscdk.NewCfnCondition(stack, jsii.String("HasAlarmTopic"), &awscdk.CfnConditionProps{
+		Expression: awscdk.Fn_ConditionNot(awscdk.Fn_ConditionEquals(alarmTopic.ValueAsString(), jsii.String(""))),
+	})
+	hasConnTopic := awscdk.NewCfnCondition(stack, jsii.String("HasConnectionTopic"), &awscdk.CfnConditionProps{
+		Expression: awscdk.Fn_ConditionNot(awscdk.Fn_ConditionEquals(connTopic.ValueAsString(), jsii.String(""))),
+	})
+	alarmActions := awscdk.Token_AsList(awscdk.Fn_ConditionIf(hasAlarmTopic.LogicalId(),
+		jsii.Strings(*alarmTopic.ValueAsString()), awscdk.Aws_NO_VALUE()), nil)
+
+	var supported *[]*string
+	if region != c.Region {
+		supported = jsii.Strings(c.Region)
+	}
+	for _, s := range producerServices(c) {
+		id := OutputID(s.Name)
+		group := fmt.Sprintf("Service %s (%s %s)", s.Name, map[bool]string{true: "port", false: "ports"}[len(s.Ports) == 1], strings.Join(portStrings(s.Ports), ", "))
+		props := &producer.ProducerProps{
+			VpcId:              vpc.ValueAsString(),
+			SubnetIds:          subnets.ValueAsList(),
+			Ports:              numbers(s.Ports),
+			AllowedPrincipals:  jsii.Strings(v.PrincipalArn),
+			AcceptanceRequired: jsii.Bool(!s.Producer.InsecureAutoAcceptConnections),
+			SupportedRegions:   supported,
+			AlarmActions:       alarmActions,
+			LogRetentionDays:   jsii.Number(float64(*v.LogRetentionDays)),
+			Name:               jsii.String("privateconnect-" + s.Name),
+		}
+		switch pr := s.Producer; pr.Target {
+		case "ip":
+			props.Ips = params.numbered(id+"TargetIp", group, *pr.Count, "String",
+				"its private IPv4 address, in the VPC.", s.Name, privateIPPattern)
+		case "instance":
+			props.InstanceIds = params.numbered(id+"TargetInstance", group, *pr.Count, "AWS::EC2::Instance::Id",
+				"the EC2 instance, in the VPC.", s.Name, noPattern)
+		case "rds":
+			what := map[string]struct {
+				param, label, desc string
+				pattern            pattern
+			}{
+				producer.RdsByHostname: {"TargetHostname", "Database hostname", "DNS name of the database (RDS endpoint, RDS Proxy or any name resolving to private addresses in the VPC).", hostnamePattern},
+				producer.RdsByInstance: {"DbInstanceIdentifier", "DB instance identifier", "Identifier of the RDS DB instance.", identifierPattern},
+				producer.RdsByCluster:  {"DbClusterIdentifier", "DB cluster identifier", fmt.Sprintf("Identifier of the Aurora DB cluster; the %s is targeted.", map[string]string{"writer": "writer instance", "reader": "set of available reader instances"}[pr.Rds.Role]), identifierPattern},
+			}[pr.Rds.By]
+			target := params.add(id+what.param, group, what.label, "String", what.desc, what.pattern)
+			var role *string
+			if pr.Rds.Role != "" {
+				role = jsii.String(pr.Rds.Role)
+			}
+			props.Rds = &producer.RdsProps{
+				By:                    jsii.String(pr.Rds.By),
+				Target:                target.ValueAsString(),
+				Role:                  role,
+				ScheduleMinutes:       jsii.Number(float64(*pr.Registrar.ScheduleMinutes)),
+				DeregisterAfterMisses: jsii.Number(float64(*pr.Registrar.DeregisterAfterMisses)),
+			}
+		}
+		p := producer.NewProducer(stack, jsii.String(id), props)
+
+		notification := awsec2.NewCfnVPCEndpointConnectionNotification(stack, jsii.String(id+"ConnectionNotification"), &awsec2.CfnVPCEndpointConnectionNotificationProps{
+			ServiceId:                 p.EndpointServiceId(),
+			ConnectionNotificationArn: connTopic.ValueAsString(),
+			ConnectionEvents:          jsii.Strings("Connect", "Accept", "Reject", "Delete"),
+		})
+		notification.CfnOptions().SetCondition(hasConnTopic)
+
+		awscdk.NewCfnOutput(stack, jsii.String(id+"ServiceName"), &awscdk.CfnOutputProps{
+			Description: jsii.String(fmt.Sprintf("Send this to %s: the endpoint service name of %s", v.Name, s.Name)),
+			Value:       p.ServiceName(),
+		})
+		awscdk.NewCfnOutput(stack, jsii.String(id+"ServiceId"), &awscdk.CfnOutputProps{
+			Description: jsii.String(fmt.Sprintf("Endpoint service of %s: accept the vendor's connection request here", s.Name)),
+			Value:       p.EndpointServiceId(),
+		})
+	}
+	params.last("Notifications")
+	params.interfaceMetadata(stack)
+	return stack
+}
+
+// parameters collects the template's parameters with the groups and labels
+// the CloudFormation console shows (AWS::CloudFormation::Interface).
+type parameters struct {
+	stack  awscdk.Stack
+	groups []string
+	byName map[string][]string
+	labels map[string]any
+}
+
+func newParameters(stack awscdk.Stack) *parameters {
+	return &parameters{stack: stack, byName: map[string][]string{}, labels: map[string]any{}}
+}
+
+func (p *parameters) add(id, group, label, typ, description string, pat pattern) awscdk.CfnParameter {
+	props := &awscdk.CfnParameterProps{Type: jsii.String(typ), Description: jsii.String(description)}
+	if pat.re != "" {
+		props.AllowedPattern = jsii.String(pat.re)
+		props.ConstraintDescription = jsii.String("must be " + pat.says)
+	}
+	param := awscdk.NewCfnParameter(p.stack, jsii.String(id), props)
+	if _, ok := p.byName[group]; !ok {
+		p.groups = append(p.groups, group)
+	}
+	p.byName[group] = append(p.byName[group], id)
+	p.labels[id] = map[string]string{"default": label}
+	return param
+}
+
+// numbered adds n parameters id1..idn for the targets of a service and
+// returns their values. what describes one target.
+func (p *parameters) numbered(id, group string, n int, typ, what, service string, pat pattern) *[]*string {
+	var out []*string
+	for i := 1; i <= n; i++ {
+		label := fmt.Sprintf("%s target %d", service, i)
+		desc := fmt.Sprintf("%s target %d of %d: %s", service, i, n, what)
+		out = append(out, p.add(fmt.Sprint(id, i), group, label, typ, desc, pat).ValueAsString())
+	}
+	return &out
+}
+
+// last moves a parameter group to the end of the console form.
+func (p *parameters) last(group string) {
+	if i := slices.Index(p.groups, group); i >= 0 {
+		p.groups = append(slices.Delete(p.groups, i, i+1), group)
+	}
+}
+
+func (p *parameters) interfaceMetadata(stack awscdk.Stack) {
+	var groups []any
+	for _, g := range p.groups {
+		groups = append(groups, map[string]any{"Label": map[string]string{"default": g}, "Parameters": p.byName[g]})
+	}
+	stack.TemplateOptions().SetMetadata(&map[string]any{
+		"AWS::CloudFormation::Interface": map[string]any{"ParameterGroups": groups, "ParameterLabels": p.labels},
+	})
+}
