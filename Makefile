@@ -43,8 +43,7 @@ validate: ## Check the fleet configuration and print every problem
 	go run . validate
 
 .PHONY: test
-test: ## Run every test
-	go mod download
+test: deps ## Run every test (with cdk-nag, cfn-lint, cfn-guard and the registrar's Python tests)
 	go test ./...
 
 FUZZTIME ?= 60s

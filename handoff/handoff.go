@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/aws/jsii-runtime-go"
 
@@ -43,6 +44,14 @@ func Build(v *config.Vendor, customers []*config.Customer) ([]Bundle, error) {
 	app := stacks.NewApp(outdir)
 	built := stacks.BuildHandoff(app, v, customers)
 	app.Synth(nil)
+	// Never hand over a template with an unexplained security finding.
+	findings, err := stacks.NagFindings(outdir, built)
+	if err != nil {
+		return nil, err
+	}
+	if len(findings) > 0 {
+		return nil, fmt.Errorf("cdk-nag findings in the handed-over templates (fix them, or suppress each with its reason beside the construct):\n  %s", strings.Join(findings, "\n  "))
+	}
 
 	var out []Bundle
 	for i, c := range customers {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
@@ -133,19 +133,12 @@ func TestTemplateYAMLKeepsEveryValue(t *testing.T) {
 
 // cfn-lint (errors and warnings) must find nothing in what customers get.
 func TestTemplatesPassCfnLint(t *testing.T) {
-	lint, err := exec.LookPath("cfn-lint")
-	if err != nil {
-		t.Fatal("cfn-lint is needed to check the handed-over templates: pip install cfn-lint")
-	}
 	var files []string
 	for _, b := range example.bundles {
 		name, _ := templateOf(t, b)
 		files = append(files, filepath.Join(example.dir, b.Customer.Name, name))
 	}
-	out, err := exec.Command(lint, files...).CombinedOutput()
-	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
-		t.Errorf("cfn-lint: %v\n%s", err, out)
-	}
+	templatecheck.CfnLint(t, files...)
 }
 
 func TestReadmeSaysWhatTheCustomerNeeds(t *testing.T) {

@@ -1,8 +1,14 @@
 package stacks
 
 import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 )
 
 // NewApp returns the app every stack is built in, by the CDK app and by the
@@ -18,5 +24,35 @@ func NewApp(outdir string) awscdk.App {
 	if outdir != "" {
 		props.Outdir = jsii.String(outdir)
 	}
-	return awscdk.NewApp(props)
+	app := awscdk.NewApp(props)
+	// Every stack, the vendor's and the handed-over ones, is checked against
+	// the AWS Solutions rules; each accepted finding is suppressed, with its
+	// reason, beside the construct it covers.
+	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	return app
+}
+
+// NagFindings lists the unsuppressed cdk-nag findings an app synthesized into
+// outdir reported, one "<stack resource>: <rule>: <info>" per finding. It is
+// an error when a stack has no report: the checks did not run.
+func NagFindings(outdir string, stacks []awscdk.Stack) ([]string, error) {
+	var out []string
+	for _, s := range stacks {
+		path := filepath.Join(outdir, "AwsSolutions-"+*s.ArtifactId()+"-NagReport.csv")
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("no cdk-nag report for %s: %v", *s.StackName(), err)
+		}
+		rows, err := csv.NewReader(f).ReadAll()
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
+		for _, r := range rows[1:] { // Rule ID, Resource ID, Compliance, Exception Reason, Rule Level, Rule Info
+			if len(r) >= 6 && r[2] == "Non-Compliant" {
+				out = append(out, fmt.Sprintf("%s: %s (%s): %s", r[1], r[0], r[4], r[5]))
+			}
+		}
+	}
+	return out, nil
 }

@@ -13,10 +13,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
+	"github.com/privateconnect/privateconnect/internal/templatecheck"
 )
 
 var update = flag.Bool("update", false, "rewrite stacks/testdata/*.golden from the example fleet")
@@ -26,6 +28,7 @@ var example struct {
 	fleet     *config.Fleet
 	outdir    string
 	stacks    []string
+	built     []awscdk.Stack
 	templates map[string]cdktest.Template
 }
 
@@ -47,7 +50,7 @@ func TestMain(m *testing.M) {
 		app := NewApp(outdir)
 		built := append(Build(app, fleet.Vendor, fleet.Customers), BuildHandoff(app, fleet.Vendor, fleet.Customers)...)
 		app.Synth(nil)
-		example.fleet, example.outdir = fleet, outdir
+		example.fleet, example.outdir, example.built = fleet, outdir, built
 		example.templates = map[string]cdktest.Template{}
 		for _, s := range built {
 			name := *s.StackName()
@@ -161,4 +164,35 @@ func TestEveryExampleCustomerHasItsStacks(t *testing.T) {
 	if strings.Join(got, ",") != strings.Join(want, ",") || len(got) == 0 {
 		t.Errorf("stacks = %v, want %v", got, want)
 	}
+}
+
+// Every stack, vendor-side and handed-over, passes the AWS Solutions checks:
+// a new finding must be fixed or suppressed with its reason beside the construct.
+func TestNoCdkNagFindings(t *testing.T) {
+	findings, err := NagFindings(example.outdir, example.built)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range findings {
+		t.Error(f)
+	}
+}
+
+func exampleTemplateFiles() []string {
+	var files []string
+	for _, name := range example.stacks {
+		files = append(files, filepath.Join(example.outdir, name+".template.json"))
+	}
+	return files
+}
+
+// Every synthesized template passes cfn-lint, with the settings in .cfnlintrc.yaml.
+func TestTemplatesPassCfnLint(t *testing.T) {
+	templatecheck.CfnLint(t, exampleTemplateFiles()...)
+}
+
+// Every synthesized template meets the Control Tower rules, but for the
+// exceptions in cfn-guard-exceptions.yaml.
+func TestTemplatesPassControlTowerRules(t *testing.T) {
+	templatecheck.CfnGuard(t, exampleTemplateFiles()...)
 }

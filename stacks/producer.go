@@ -147,7 +147,7 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 				param, label, desc string
 				pattern            pattern
 			}{
-				producer.RdsByHostname: {"TargetHostname", "Database hostname", "DNS name of the database (RDS endpoint, RDS Proxy or any name resolving to private addresses in the VPC).", hostnamePattern},
+				producer.RdsByHostname: {"TargetHostname", "Database hostname", "DNS name of the database: an RDS or RDS Proxy endpoint, or another name that resolves, outside the VPC too, to its private addresses in the VPC.", hostnamePattern},
 				producer.RdsByInstance: {"DbInstanceIdentifier", "DB instance identifier", "Identifier of the RDS DB instance.", identifierPattern},
 				producer.RdsByCluster:  {"DbClusterIdentifier", "DB cluster identifier", fmt.Sprintf("Identifier of the Aurora DB cluster; the %s is targeted.", map[string]string{"writer": "writer instance", "reader": "set of available reader instances"}[pr.Rds.Role]), identifierPattern},
 			}[pr.Rds.By]
