@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// writeFleet writes a valid synthetic fleet of n customers into dir, mixing
+// what the example fleet shows: same- and cross-region services, one to three
+// AZs, several ports, and handed-over producers of every target kind.
+func writeFleet(dir string, n int) error {
+	if err := os.MkdirAll(filepath.Join(dir, "customers"), 0o755); err != nil {
+		return err
+	}
+	vendor := `apiVersion: privateconnect/v1
+kind: Vendor
+name: Bench Integrations
+account: "111122223333"
+principalArn: arn:aws:iam::111122223333:root
+regions: [us-east-1, eu-west-1]
+vpcCidrPools: [10.64.0.0/12]
+internalDomain: connect.internal.example.com
+alarmTopicArns:
+  us-east-1: arn:aws:sns:us-east-1:111122223333:alarms
+  eu-west-1: arn:aws:sns:eu-west-1:111122223333:alarms
+tags:
+  Owner: platform
+`
+	if err := os.WriteFile(filepath.Join(dir, "vendor.yaml"), []byte(vendor), 0o644); err != nil {
+		return err
+	}
+	for i := 0; i < n; i++ {
+		if err := os.WriteFile(filepath.Join(dir, "customers", customerName(i)+".yaml"), []byte(customer(i)), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func customerName(i int) string { return fmt.Sprintf("c%04d", i) }
+
+func customer(i int) string {
+	region, prefix := "us-east-1", "use1"
+	if i%2 == 1 {
+		region, prefix = "eu-west-1", "euw1"
+	}
+	azs := []string{prefix + "-az1", prefix + "-az2", prefix + "-az3"}[:2+i%2]
+	var b strings.Builder
+	fmt.Fprintf(&b, `apiVersion: privateconnect/v1
+kind: Customer
+name: %s
+account: "%012d"
+region: %s
+privateLink:
+  vpcCidr: 10.%d.%d.0/24
+  availabilityZones: [%s]
+  services:
+`, customerName(i), 200000000000+i, region, 64+i/256, i%256, strings.Join(azs, ", "))
+	services := 1 + i%3
+	for s := 0; s < services; s++ {
+		svcRegion := region
+		extra := ""
+		if s == 2 { // one in three customers with three services reaches one cross-region
+			svcRegion, extra = "us-west-2", "      serviceRegion: us-west-2\n"
+		}
+		fmt.Fprintf(&b, "    - name: svc%d\n      serviceName: com.amazonaws.vpce.%s.vpce-svc-%017x\n%s      ports: [%d, %d]\n",
+			s, svcRegion, i*8+s, extra, 5432+s, 8000+s)
+		if s < 2 && (i+s)%3 == 0 {
+			target := []string{"rds", "ip", "instance"}[(i/3+s)%3]
+			fmt.Fprintf(&b, "      producer:\n        target: %s\n", target)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,166 @@
+// Command bench measures synthesis at fleet scale (make bench): for synthetic
+// fleets of several sizes, the wall time and peak memory of a full-fleet
+// synth and of a one-customer synth, and the time of a warm go test ./...,
+// each the median of several runs. It prints a table and writes JSON so runs
+// can be compared.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Result is one fleet size's measurements.
+type Result struct {
+	Customers     int     `json:"customers"`
+	Stacks        int     `json:"stacks"`
+	FullSeconds   float64 `json:"fullSynthSeconds"`
+	FullPeakMiB   float64 `json:"fullSynthPeakMiB"`
+	OneSeconds    float64 `json:"oneCustomerSynthSeconds"`
+	OnePeakMiB    float64 `json:"oneCustomerSynthPeakMiB"`
+	OneVsSmallest float64 `json:"oneCustomerVsSmallestFleet"`
+}
+
+// Report is what bench writes.
+type Report struct {
+	Date               string   `json:"date"`
+	Runs               int      `json:"runsPerMeasurement"`
+	Results            []Result `json:"results"`
+	PerExtraStackMs    float64  `json:"fullSynthMsPerAdditionalStack"`
+	GoTestWarmSeconds  float64  `json:"goTestWarmSeconds,omitempty"`
+	MachineDescription string   `json:"machine"`
+}
+
+func main() {
+	sizes := flag.String("sizes", "1,10,100,500", "fleet sizes to measure")
+	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
+	out := flag.String("out", "bench/results.json", "where to write the JSON report")
+	goTest := flag.Bool("gotest", true, "also time a warm go test ./...")
+	flag.Parse()
+	if err := bench(*sizes, *runs, *out, *goTest); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func bench(sizeList string, runs int, out string, goTest bool) error {
+	tmp, err := os.MkdirTemp("", "privateconnect-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bin := filepath.Join(tmp, "privateconnect")
+	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return fmt.Errorf("go build: %v\n%s", err, b)
+	}
+
+	report := Report{Date: time.Now().UTC().Format(time.RFC3339), Runs: runs, MachineDescription: machine()}
+	for _, s := range strings.Split(sizeList, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("-sizes: %q is not a fleet size", s)
+		}
+		fleet := filepath.Join(tmp, fmt.Sprintf("fleet-%d", n))
+		if err := writeFleet(fleet, n); err != nil {
+			return err
+		}
+		full, stacks, err := synth(bin, fleet, filepath.Join(tmp, "out"), "", runs)
+		if err != nil {
+			return err
+		}
+		one, _, err := synth(bin, fleet, filepath.Join(tmp, "out"), customerName(0), runs)
+		if err != nil {
+			return err
+		}
+		r := Result{Customers: n, Stacks: stacks,
+			FullSeconds: full.Wall.Seconds(), FullPeakMiB: mib(full.PeakRSS),
+			OneSeconds: one.Wall.Seconds(), OnePeakMiB: mib(one.PeakRSS)}
+		r.OneVsSmallest = r.OneSeconds / first(report.Results, r).OneSeconds
+		report.Results = append(report.Results, r)
+		fmt.Fprintf(os.Stderr, "measured %d customers\n", n)
+	}
+	if len(report.Results) > 1 {
+		a, b := report.Results[0], report.Results[len(report.Results)-1]
+		report.PerExtraStackMs = (b.FullSeconds - a.FullSeconds) * 1000 / float64(b.Stacks-a.Stacks)
+	}
+	if goTest {
+		var samples []sample
+		for i := 0; i < runs; i++ {
+			s, err := run(exec.Command("go", "test", "-count=1", "./..."))
+			if err != nil {
+				return err
+			}
+			samples = append(samples, s)
+		}
+		report.GoTestWarmSeconds = median(samples).Wall.Seconds()
+	}
+
+	printTable(report)
+	data, err := json.MarshalIndent(report, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(out, append(data, '\n'), 0o644)
+}
+
+// synth runs the app on the fleet (one customer when only is set) runs
+// times and returns the median and the number of stacks synthesized.
+func synth(bin, fleet, outdir, only string, runs int) (sample, int, error) {
+	var samples []sample
+	stacks := 0
+	for i := 0; i < runs; i++ {
+		os.RemoveAll(outdir)
+		if err := os.MkdirAll(outdir, 0o755); err != nil {
+			return sample{}, 0, err
+		}
+		cmd := exec.Command(bin)
+		cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "PRIVATECONNECT_CONFIG="+fleet,
+			"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1")
+		if only != "" {
+			cmd.Env = append(cmd.Env, `CDK_CONTEXT_JSON={"customer":"`+only+`"}`)
+		}
+		s, err := run(cmd)
+		if err != nil {
+			return sample{}, 0, err
+		}
+		samples = append(samples, s)
+		templates, _ := filepath.Glob(filepath.Join(outdir, "*.template.json"))
+		stacks = len(templates)
+	}
+	return median(samples), stacks, nil
+}
+
+func first(results []Result, r Result) Result {
+	if len(results) > 0 {
+		return results[0]
+	}
+	return r
+}
+
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
+func printTable(r Report) {
+	fmt.Printf("%9s %7s %12s %11s %12s %11s %9s\n", "customers", "stacks", "full synth", "full peak", "one synth", "one peak", "one/1st")
+	for _, x := range r.Results {
+		fmt.Printf("%9d %7d %11.2fs %8.0f MiB %11.2fs %8.0f MiB %8.2fx\n",
+			x.Customers, x.Stacks, x.FullSeconds, x.FullPeakMiB, x.OneSeconds, x.OnePeakMiB, x.OneVsSmallest)
+	}
+	fmt.Printf("full synth per additional stack: %.0f ms (median of %d runs each)\n", r.PerExtraStackMs, r.Runs)
+	if r.GoTestWarmSeconds > 0 {
+		fmt.Printf("go test ./... warm: %.1fs\n", r.GoTestWarmSeconds)
+	}
+}
+
+func machine() string {
+	out, _ := exec.Command("uname", "-srm").Output()
+	cpus, _ := exec.Command("nproc").Output()
+	node, _ := exec.Command("node", "--version").Output()
+	return fmt.Sprintf("%s, %s CPUs, node %s", strings.TrimSpace(string(out)), strings.TrimSpace(string(cpus)), strings.TrimSpace(string(node)))
+}
