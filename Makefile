@@ -84,6 +84,10 @@ new-customer: ## Start customers/NAME.yaml with the next free VPC CIDR (NAME=acm
 handoff: ## Write dist/<customer>/: the template the customer deploys and its README (CUSTOMER=name, default all)
 	go run . handoff -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
 
+.PHONY: cost
+cost: ## Monthly list-price cost per customer and stack, with the per-GB rates (CUSTOMER=name to narrow)
+	@go run . cost $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+
 .PHONY: schema
 schema: ## Regenerate config/schema/*.json from the Go types
 	go run . schema

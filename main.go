@@ -1,5 +1,5 @@
 // Command privateconnect is the CDK app (run with no arguments by the CDK CLI)
-// and the fleet's command-line helper (validate, new-customer, handoff, schema).
+// and the fleet's command-line helper (validate, new-customer, handoff, cost, schema).
 //
 // The app loads the whole fleet, validates it, and only then builds stacks:
 // invalid config exits non-zero with every error and writes nothing.
@@ -12,12 +12,15 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/handoff"
 	"github.com/privateconnect/privateconnect/stacks"
 )
@@ -162,6 +165,42 @@ func command(name string, args []string) int {
 			fmt.Printf("wrote %s\n", w)
 		}
 		return 0
+	case "cost":
+		only := fs.String("customer", "", "comma-separated customers (default: all)")
+		if fs.Parse(args) != nil {
+			return 2
+		}
+		fleet, err := config.Load(*dir)
+		if err != nil {
+			return fail(err)
+		}
+		customers, err := stacks.Select(fleet, split(*only))
+		if err != nil {
+			return fail(err)
+		}
+		defer jsii.Close()
+		var vendorSide int
+		built, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack {
+			vendor := stacks.Build(app, fleet.Vendor, customers)
+			vendorSide = len(vendor)
+			return append(vendor, stacks.BuildHandoff(app, fleet.Vendor, customers)...)
+		})
+		if err != nil {
+			return fail(err)
+		}
+		var report []cost.Stack
+		for i, s := range built {
+			paidBy := "vendor"
+			if i >= vendorSide {
+				paidBy = "customer"
+			}
+			report = append(report, cost.Stack{Customer: stacks.CustomerOf(s.Name), Name: s.Name, Region: s.Region, PaidBy: paidBy, Template: s.Template})
+		}
+		sort.SliceStable(report, func(i, j int) bool { return report[i].Customer < report[j].Customer })
+		if err := cost.Report(os.Stdout, report); err != nil {
+			return fail(err)
+		}
+		return 0
 	case "new-customer":
 		var opts config.StarterOptions
 		nameFlag := fs.String("name", "", "customer name (a DNS label); required")
@@ -198,7 +237,7 @@ func command(name string, args []string) int {
 		fmt.Println("then run make validate and make synth")
 		return 0
 	}
-	fmt.Fprintf(os.Stderr, "unknown command %q: use validate, new-customer, handoff or schema (no command runs the CDK app)\n", name)
+	fmt.Fprintf(os.Stderr, "unknown command %q: use validate, new-customer, handoff, cost or schema (no command runs the CDK app)\n", name)
 	return 2
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
@@ -53,6 +54,42 @@ func NagFindings(outdir string, stacks []awscdk.Stack) ([]string, error) {
 				out = append(out, fmt.Sprintf("%s: %s (%s): %s", r[1], r[0], r[4], r[5]))
 			}
 		}
+	}
+	return out, nil
+}
+
+// Synthesized is one stack's template, synthesized by Synthesize.
+type Synthesized struct {
+	Name, Account, Region string
+	Template              []byte // JSON
+}
+
+// Synthesize builds stacks in a fresh app in a temporary directory and
+// returns their templates, in build order. Unsuppressed cdk-nag findings
+// are an error: such a template is neither deployed nor handed over.
+func Synthesize(build func(app awscdk.App) []awscdk.Stack) ([]Synthesized, error) {
+	outdir, err := os.MkdirTemp("", "privateconnect-synth")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(outdir)
+	app := NewApp(outdir)
+	built := build(app)
+	app.Synth(nil)
+	findings, err := NagFindings(outdir, built)
+	if err != nil {
+		return nil, err
+	}
+	if len(findings) > 0 {
+		return nil, fmt.Errorf("cdk-nag findings (fix each, or suppress it with its reason beside the construct):\n  %s", strings.Join(findings, "\n  "))
+	}
+	var out []Synthesized
+	for _, s := range built {
+		raw, err := os.ReadFile(filepath.Join(outdir, *s.ArtifactId()+".template.json"))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Synthesized{Name: *s.StackName(), Account: *s.Account(), Region: *s.Region(), Template: raw})
 	}
 	return out, nil
 }

@@ -56,6 +56,11 @@ func Build(scope constructs.Construct, v *config.Vendor, customers []*config.Cus
 // StackName is the name of a customer's stack for one mode, e.g. acme-PrivateLink.
 func StackName(c *config.Customer, mode string) string { return c.Name + "-" + mode }
 
+// CustomerOf is the customer a stack name belongs to: acme for acme-PrivateLink.
+func CustomerOf(stackName string) string {
+	return stackName[:max(0, strings.LastIndex(stackName, "-"))]
+}
+
 // vendorStack creates a stack deployed in the vendor account, in the
 // customer's region, tagged with the vendor's and the customer's tags.
 func vendorStack(scope constructs.Construct, v *config.Vendor, c *config.Customer, mode, description string) awscdk.Stack {

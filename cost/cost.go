@@ -1,0 +1,199 @@
+// Package cost estimates what a synthesized template costs per month at rest,
+// at list price, from the resources the template itself declares, and names
+// the per-GB rates that traffic adds. Prices live in prices/<region>.json,
+// one file per region with its sources and date; nothing here hard-codes one.
+package cost
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+)
+
+//go:embed prices/*.json
+var priceFiles embed.FS
+
+// HoursPerMonth is the month AWS prices by.
+const HoursPerMonth = 730
+
+// Prices are one region's list prices, from prices/<region>.json.
+type Prices struct {
+	Region   string   `json:"region"`
+	Currency string   `json:"currency"`
+	Date     string   `json:"date"`
+	Note     string   `json:"note"`
+	Sources  []string `json:"sources"`
+	Rates    Rates    `json:"prices"`
+}
+
+// Rates are list prices in the file's currency.
+type Rates struct {
+	InterfaceEndpointAzHour  float64 `json:"interfaceEndpointAzHour"`
+	InterfaceEndpointGb      float64 `json:"interfaceEndpointGb"`
+	NatGatewayHour           float64 `json:"natGatewayHour"`
+	NatGatewayGb             float64 `json:"natGatewayGb"`
+	PublicIpv4Hour           float64 `json:"publicIpv4Hour"`
+	NlbHour                  float64 `json:"nlbHour"`
+	NlcuHour                 float64 `json:"nlcuHour"`
+	VpnConnectionHour        float64 `json:"vpnConnectionHour"`
+	AlarmMonth               float64 `json:"alarmMonth"`
+	HostedZoneMonth          float64 `json:"hostedZoneMonth"`
+	LogsIngestGb             float64 `json:"logsIngestGb"`
+	LogsStoreGbMonth         float64 `json:"logsStoreGbMonth"`
+	LambdaRequestsPerMillion float64 `json:"lambdaRequestsPerMillion"`
+	LambdaArmGbSecond        float64 `json:"lambdaArmGbSecond"`
+	InterRegionGb            float64 `json:"interRegionGb"`
+	InternetOutGb            float64 `json:"internetOutGb"`
+}
+
+// ForRegion returns the region's prices; ok is false when no file has them.
+func ForRegion(region string) (p Prices, ok bool, err error) {
+	raw, err := priceFiles.ReadFile("prices/" + region + ".json")
+	if err != nil {
+		return Prices{}, false, nil
+	}
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return Prices{}, false, fmt.Errorf("cost/prices/%s.json: %v", region, err)
+	}
+	if p.Region != region {
+		return Prices{}, false, fmt.Errorf("cost/prices/%s.json holds region %q", region, p.Region)
+	}
+	return p, true, nil
+}
+
+// Regions lists the regions with a price file.
+func Regions() []string {
+	entries, _ := priceFiles.ReadDir("prices")
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name()[:len(e.Name())-len(".json")])
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Assumptions behind the estimate of a scheduled Lambda function.
+const (
+	LambdaSecondsPerRun = 1.0
+	LambdaMemoryGb      = 0.125
+	LambdaLogKbPerRun   = 1.0
+)
+
+// Line is one item of an estimate.
+type Line struct {
+	What    string
+	Monthly float64
+}
+
+// Estimate is the monthly cost at rest of one template, and the rates that
+// traffic adds to it.
+type Estimate struct {
+	Region string
+	Priced bool // false when the region has no price file
+	Lines  []Line
+	Total  float64
+	// PerGB names each usage rate that applies, e.g. "interface endpoint data: $0.0100 per GB".
+	PerGB  []string
+	Prices Prices
+}
+
+var rateRe = regexp.MustCompile(`^rate\((\d+) (minute|minutes|hour|hours)\)$`)
+
+// Of estimates a synthesized template (its JSON) deployed in region.
+func Of(templateJSON []byte, region string) (Estimate, error) {
+	var tmpl struct {
+		Resources map[string]struct {
+			Type       string         `json:"Type"`
+			Properties map[string]any `json:"Properties"`
+		} `json:"Resources"`
+	}
+	if err := json.Unmarshal(templateJSON, &tmpl); err != nil {
+		return Estimate{}, err
+	}
+	prices, ok, err := ForRegion(region)
+	e := Estimate{Region: region, Priced: ok, Prices: prices}
+	if err != nil || !ok {
+		return e, err
+	}
+	r := prices.Rates
+	var endpointAzs, nats, ips, nlbs, vpns, alarms, zones, logGroups int
+	var lambdaRuns float64
+	crossRegion := false
+	for _, res := range tmpl.Resources {
+		p := res.Properties
+		switch res.Type {
+		case "AWS::EC2::VPCEndpoint":
+			if p["VpcEndpointType"] == "Interface" {
+				subnets, _ := p["SubnetIds"].([]any)
+				endpointAzs += len(subnets)
+			}
+			crossRegion = crossRegion || p["ServiceRegion"] != nil
+		case "AWS::EC2::VPCEndpointService":
+			crossRegion = crossRegion || p["SupportedRegions"] != nil
+		case "AWS::EC2::NatGateway":
+			nats++
+		case "AWS::EC2::EIP":
+			ips++
+		case "AWS::ElasticLoadBalancingV2::LoadBalancer":
+			nlbs++
+		case "AWS::EC2::VPNConnection":
+			vpns++
+		case "AWS::CloudWatch::Alarm":
+			alarms++
+		case "AWS::Route53::HostedZone":
+			zones++
+		case "AWS::Logs::LogGroup":
+			logGroups++
+		case "AWS::Events::Rule":
+			expr, _ := p["ScheduleExpression"].(string)
+			if m := rateRe.FindStringSubmatch(expr); m != nil {
+				n, _ := strconv.Atoi(m[1])
+				perHour := 60 / float64(n)
+				if m[2] == "hour" || m[2] == "hours" {
+					perHour = 1 / float64(n)
+				}
+				lambdaRuns += HoursPerMonth * perHour
+			}
+		}
+	}
+	add := func(what string, monthly float64) {
+		if monthly > 0 {
+			e.Lines = append(e.Lines, Line{what, monthly})
+			e.Total += monthly
+		}
+	}
+	hours := func(n int, what string, rate float64) {
+		add(fmt.Sprintf("%d %s × %d h × $%.4f", n, what, HoursPerMonth, rate), float64(n)*HoursPerMonth*rate)
+	}
+	hours(endpointAzs, "interface endpoint AZ(s)", r.InterfaceEndpointAzHour)
+	hours(nats, "NAT gateway(s)", r.NatGatewayHour)
+	hours(ips, "public IPv4 address(es)", r.PublicIpv4Hour)
+	hours(nlbs, "Network Load Balancer(s)", r.NlbHour)
+	hours(vpns, "VPN connection(s)", r.VpnConnectionHour)
+	add(fmt.Sprintf("%d CloudWatch alarm(s) × $%.2f", alarms, r.AlarmMonth), float64(alarms)*r.AlarmMonth)
+	add(fmt.Sprintf("%d private hosted zone(s) × $%.2f", zones, r.HostedZoneMonth), float64(zones)*r.HostedZoneMonth)
+	if lambdaRuns > 0 {
+		add(fmt.Sprintf("%.0f scheduled Lambda runs (requests)", lambdaRuns), lambdaRuns/1e6*r.LambdaRequestsPerMillion)
+		add(fmt.Sprintf("Lambda compute, %.0f s at %.0f MB per run (Arm)", LambdaSecondsPerRun, LambdaMemoryGb*1024),
+			lambdaRuns*LambdaSecondsPerRun*LambdaMemoryGb*r.LambdaArmGbSecond)
+		gb := lambdaRuns * LambdaLogKbPerRun / (1 << 20)
+		add(fmt.Sprintf("%.2f GB of Lambda logs (about %.0f KB per run)", gb, LambdaLogKbPerRun), gb*r.LogsIngestGb)
+	}
+
+	rate := func(cond bool, what string, price float64, unit string) {
+		if cond {
+			e.PerGB = append(e.PerGB, fmt.Sprintf("%s: $%.4f per %s", what, price, unit))
+		}
+	}
+	rate(endpointAzs > 0, "interface endpoint data processed", r.InterfaceEndpointGb, "GB")
+	rate(crossRegion, "cross-region PrivateLink data transfer", r.InterRegionGb, "GB")
+	rate(nats > 0, "NAT gateway data processed", r.NatGatewayGb, "GB")
+	rate(vpns > 0 || nats > 0, "data transfer out to the internet (VPN tunnels, NAT egress)", r.InternetOutGb, "GB")
+	rate(nlbs > 0, "Network Load Balancer capacity", r.NlcuHour, "NLCU-hour (about 1 GB/hour of TCP traffic)")
+	rate(logGroups > 0, "log ingestion (flow, tunnel and function logs)", r.LogsIngestGb, "GB")
+	rate(logGroups > 0, "log storage for the retention period", r.LogsStoreGbMonth, "GB-month")
+	return e, nil
+}

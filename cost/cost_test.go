@@ -1,0 +1,86 @@
+package cost
+
+import (
+	"math"
+	"os"
+	"strings"
+	"testing"
+)
+
+// Figures computed by hand from prices/*.json for the example fleet's
+// templates (the golden snapshots in stacks/testdata).
+func TestExampleTemplatesMatchHandComputedCosts(t *testing.T) {
+	const h = HoursPerMonth
+	registrar := func(runs, logsGb float64) float64 {
+		return runs/1e6*0.20 + runs*1*0.125*0.0000133334 + runs/(1<<20)*logsGb
+	}
+	cases := []struct {
+		stack, region string
+		want          float64
+		rates         []string
+	}{
+		// db endpoint in 2 AZs (reports is pending: no endpoint), one private zone.
+		{"acme-PrivateLink", "us-east-1", 2*h*0.01 + 0.50, []string{"interface endpoint data processed: $0.0100 per GB"}},
+		// mssql and sftp endpoints in 3 AZs each, eu-west-1 endpoint price.
+		{"globex-PrivateLink", "eu-west-1", 6*h*0.011 + 0.50, []string{"log ingestion (flow, tunnel and function logs): $0.5700 per GB"}},
+		// api reached cross-region, in 2 AZs.
+		{"initech-PrivateLink", "us-east-1", 2*h*0.01 + 0.50, []string{"cross-region PrivateLink data transfer: $0.0200 per GB"}},
+		// Two NLBs, two registrars every minute, 2 no-healthy-target and 2 registrar alarms.
+		{"acme-Producer", "us-east-1", 2*h*0.0225 + 4*0.10 + 2*registrar(h*60, 0.50), []string{"Network Load Balancer capacity: $0.0060 per NLCU-hour"}},
+		{"globex-Producer", "eu-west-1", 2*h*0.0252 + 3*0.10 + registrar(h*60, 0.57), nil},
+		// One NLB with two ports (two alarms), no registrar, consumers in another region.
+		{"initech-Producer", "us-west-2", h*0.0225 + 2*0.10, []string{"cross-region PrivateLink data transfer"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.stack, func(t *testing.T) {
+			raw, err := os.ReadFile("../stacks/testdata/" + tc.stack + ".golden")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, err := Of(raw, tc.region)
+			if err != nil || !e.Priced {
+				t.Fatalf("priced %v, err %v", e.Priced, err)
+			}
+			if math.Abs(e.Total-tc.want) > 0.00001 {
+				t.Errorf("total %.5f, want %.5f:\n%+v", e.Total, tc.want, e.Lines)
+			}
+			all := strings.Join(e.PerGB, "\n")
+			for _, r := range tc.rates {
+				if !strings.Contains(all, r) {
+					t.Errorf("per-GB rates lack %q:\n%s", r, all)
+				}
+			}
+		})
+	}
+}
+
+func TestUnpricedRegion(t *testing.T) {
+	e, err := Of([]byte(`{"Resources":{"L":{"Type":"AWS::ElasticLoadBalancingV2::LoadBalancer"}}}`), "ap-south-2")
+	if err != nil || e.Priced || e.Total != 0 {
+		t.Errorf("estimate %+v, err %v: want unpriced", e, err)
+	}
+}
+
+// Every price file is complete: a missing rate would price something at zero.
+func TestPriceFilesAreComplete(t *testing.T) {
+	if len(Regions()) == 0 {
+		t.Fatal("no price files")
+	}
+	for _, region := range Regions() {
+		p, ok, err := ForRegion(region)
+		if err != nil || !ok {
+			t.Fatalf("%s: %v", region, err)
+		}
+		if p.Date == "" || len(p.Sources) == 0 || p.Currency != "USD" {
+			t.Errorf("%s: date, sources and currency are required", region)
+		}
+		raw, _ := priceFiles.ReadFile("prices/" + region + ".json")
+		for _, field := range []string{"interfaceEndpointAzHour", "interfaceEndpointGb", "natGatewayHour", "natGatewayGb", "publicIpv4Hour",
+			"nlbHour", "nlcuHour", "vpnConnectionHour", "alarmMonth", "hostedZoneMonth", "logsIngestGb", "logsStoreGbMonth",
+			"lambdaRequestsPerMillion", "lambdaArmGbSecond", "interRegionGb", "internetOutGb"} {
+			if !strings.Contains(string(raw), `"`+field+`"`) {
+				t.Errorf("%s: no %s", region, field)
+			}
+		}
+	}
+}
