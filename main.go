@@ -137,7 +137,7 @@ func command(name string, args []string) int {
 		return 0
 	case "handoff":
 		out := fs.String("out", handoff.DefaultDir, "directory to write <customer>/ folders into")
-		only := fs.String("customer", "", "comma-separated customers (default: every customer with a producer section)")
+		only := fs.String("customer", "", "comma-separated customers (default: every customer with a producer or a vpn section)")
 		if fs.Parse(args) != nil {
 			return 2
 		}
@@ -150,7 +150,7 @@ func command(name string, args []string) int {
 			return fail(err)
 		}
 		if *only == "" {
-			customers = slices.DeleteFunc(slices.Clone(customers), func(c *config.Customer) bool { return !stacks.HasProducer(c) })
+			customers = slices.DeleteFunc(slices.Clone(customers), func(c *config.Customer) bool { return !handoff.HasHandoff(c) })
 		}
 		defer handoff.Close()
 		bundles, err := handoff.Build(fleet.Vendor, customers)

@@ -1,5 +1,7 @@
 package config
 
+import "slices"
+
 // Defaults live here and only here; validation.go never fills anything in.
 const (
 	DefaultVpcPrefixLength       = 24
@@ -9,7 +11,28 @@ const (
 	DefaultRdsRole               = "writer"
 	DefaultScheduleMinutes       = 1
 	DefaultDeregisterAfterMisses = 3
+
+	// VPN. The tunnel defaults are the safe choices: IKEv2 only, AES-256,
+	// SHA-2, DH groups of 2048-bit MODP or stronger elliptic curves, and the
+	// AWS end starting and restarting the negotiation itself.
+	DefaultAmazonSideAsn         = 64512 // the first private 16-bit ASN, AWS's own default
+	DefaultStaticCustomerAsn     = 65000 // AWS's default; unused by static routing
+	DefaultNatGateways           = "single"
+	DefaultPhase1LifetimeSeconds = 28800
+	DefaultPhase2LifetimeSeconds = 3600
+	DefaultDpdTimeoutSeconds     = 30
+	DefaultDpdTimeoutAction      = "restart"
+	DefaultStartupAction         = "start"
+	// TunnelCount is how many tunnels every VPN connection has.
+	TunnelCount = 2
 )
+
+// Default tunnel lists; functions so that no customer can share, and so
+// change, another's slice.
+func defaultIkeVersions() []string          { return []string{"ikev2"} }
+func defaultEncryptionAlgorithms() []string { return []string{"AES256-GCM-16", "AES256"} }
+func defaultIntegrityAlgorithms() []string  { return []string{"SHA2-256", "SHA2-384", "SHA2-512"} }
+func defaultDhGroupNumbers() []int          { return []int{14, 19, 20, 21} }
 
 func setVendorDefaults(v *Vendor) {
 	if v.VpcPrefixLength == nil {
@@ -20,7 +43,9 @@ func setVendorDefaults(v *Vendor) {
 	}
 }
 
-func setCustomerDefaults(c *Customer) {
+// setCustomerDefaults fills in c's defaults. v is nil when vendor.yaml could
+// not be read; defaults taken from it are then left unset (the fleet fails anyway).
+func setCustomerDefaults(c *Customer, v *Vendor) {
 	if c.DisplayName == "" {
 		c.DisplayName = c.Name
 	}
@@ -28,6 +53,80 @@ func setCustomerDefaults(c *Customer) {
 		for i := range c.PrivateLink.Services {
 			setProducerDefaults(c.PrivateLink.Services[i].Producer)
 		}
+	}
+	if c.Vpn != nil {
+		setVpnDefaults(c.Vpn, v)
+	}
+}
+
+func setVpnDefaults(vpn *Vpn, v *Vendor) {
+	if vpn.AmazonSideAsn == nil {
+		vpn.AmazonSideAsn = ptr(DefaultAmazonSideAsn)
+	}
+	// With BGP the ASN is the customer's to tell: no default.
+	if vpn.CustomerGateway.BgpAsn == nil && vpn.Routing == "static" {
+		vpn.CustomerGateway.BgpAsn = ptr(DefaultStaticCustomerAsn)
+	}
+	if vpn.NatGateways == "" {
+		vpn.NatGateways = DefaultNatGateways
+	}
+	if vpn.TunnelLogs == nil {
+		vpn.TunnelLogs = &TunnelLogs{}
+	}
+	// A vendor retention CloudWatch rejects is reported in vendor.yaml; it is
+	// not copied here, where it would be reported again against a file that
+	// does not hold it.
+	if vpn.TunnelLogs.RetentionDays == nil && v != nil && v.LogRetentionDays != nil && slices.Contains(logRetentionDays, *v.LogRetentionDays) {
+		vpn.TunnelLogs.RetentionDays = ptr(*v.LogRetentionDays)
+	}
+	// Every connection has two tunnels; the ones not listed get every default.
+	// More than two listed is left for validation to report.
+	for len(vpn.Tunnels) < TunnelCount {
+		vpn.Tunnels = append(vpn.Tunnels, Tunnel{})
+	}
+	for i := range vpn.Tunnels {
+		setTunnelDefaults(&vpn.Tunnels[i])
+	}
+}
+
+// setTunnelDefaults fills what is unset; a list written empty stays empty,
+// for validation to report.
+func setTunnelDefaults(t *Tunnel) {
+	if t.IkeVersions == nil {
+		t.IkeVersions = defaultIkeVersions()
+	}
+	if t.Phase1EncryptionAlgorithms == nil {
+		t.Phase1EncryptionAlgorithms = defaultEncryptionAlgorithms()
+	}
+	if t.Phase2EncryptionAlgorithms == nil {
+		t.Phase2EncryptionAlgorithms = defaultEncryptionAlgorithms()
+	}
+	if t.Phase1IntegrityAlgorithms == nil {
+		t.Phase1IntegrityAlgorithms = defaultIntegrityAlgorithms()
+	}
+	if t.Phase2IntegrityAlgorithms == nil {
+		t.Phase2IntegrityAlgorithms = defaultIntegrityAlgorithms()
+	}
+	if t.Phase1DhGroupNumbers == nil {
+		t.Phase1DhGroupNumbers = defaultDhGroupNumbers()
+	}
+	if t.Phase2DhGroupNumbers == nil {
+		t.Phase2DhGroupNumbers = defaultDhGroupNumbers()
+	}
+	if t.Phase1LifetimeSeconds == nil {
+		t.Phase1LifetimeSeconds = ptr(DefaultPhase1LifetimeSeconds)
+	}
+	if t.Phase2LifetimeSeconds == nil {
+		t.Phase2LifetimeSeconds = ptr(DefaultPhase2LifetimeSeconds)
+	}
+	if t.DpdTimeoutSeconds == nil {
+		t.DpdTimeoutSeconds = ptr(DefaultDpdTimeoutSeconds)
+	}
+	if t.DpdTimeoutAction == "" {
+		t.DpdTimeoutAction = DefaultDpdTimeoutAction
+	}
+	if t.StartupAction == "" {
+		t.StartupAction = DefaultStartupAction
 	}
 }
 

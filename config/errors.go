@@ -61,12 +61,29 @@ type report struct {
 
 // add records "<what> (got <value>; <fix>)" at path. got is quoted as written.
 func (r *report) add(path, what string, got any, fix string) {
-	r.errs.append(r.file, path, r.lines[path], fmt.Sprintf("%s (got %s; %s)", what, show(got), fix))
+	r.errs.append(r.file, path, r.line(path), fmt.Sprintf("%s (got %s; %s)", what, show(got), fix))
 }
 
 // addf records a message that has no single offending value.
 func (r *report) addf(path, format string, args ...any) {
-	r.errs.append(r.file, path, r.lines[path], fmt.Sprintf(format, args...))
+	r.errs.append(r.file, path, r.line(path), fmt.Sprintf(format, args...))
+}
+
+// line is the line of path, or for a value the file does not hold (a
+// default) the line of its nearest ancestor, so the error sorts where the
+// user would look for it.
+func (r *report) line(path string) int {
+	for p := path; p != ""; {
+		if l, ok := r.lines[p]; ok {
+			return l
+		}
+		cut := strings.LastIndexAny(p, ".[")
+		if cut < 0 {
+			break
+		}
+		p = p[:cut]
+	}
+	return 0
 }
 
 func (es *Errors) append(file, path string, line int, msg string) {

@@ -114,7 +114,7 @@ func build(dir string, vendor source, customers []source) (*Fleet, error) {
 		if len(errs) > before {
 			continue // a file that does not decode would only add noise below
 		}
-		setCustomerDefaults(c)
+		setCustomerDefaults(c, f.Vendor)
 		validateCustomer(&report{src.file, lines[src.file], &errs}, f.Vendor, c)
 		f.Customers = append(f.Customers, c)
 	}

@@ -19,14 +19,21 @@ func TestExampleFleetLoads(t *testing.T) {
 			t.Errorf("%s: File = %q", c.Name, c.File)
 		}
 	}
-	if got := strings.Join(names, ","); got != "acme,globex,initech" {
-		t.Errorf("customers = %s, want acme,globex,initech in name order", got)
+	if got := strings.Join(names, ","); got != "acme,globex,hooli,initech" {
+		t.Errorf("customers = %s, want acme,globex,hooli,initech in name order", got)
 	}
 	if f.Vendor.Account != "111122223333" || *f.Vendor.VpcPrefixLength != 24 {
 		t.Errorf("vendor not read: %+v", f.Vendor)
 	}
 	if pl := f.Customer("initech").PrivateLink; pl.Services[0].ServiceRegion != "us-west-2" || len(pl.Services[0].Ports) != 2 {
 		t.Errorf("initech service not read: %+v", pl.Services[0])
+	}
+	// The examples cover both VPN routings.
+	if v := f.Customer("initech").Vpn; v == nil || v.Routing != "static" || len(v.StaticRoutes) != 2 {
+		t.Errorf("initech VPN not read: %+v", v)
+	}
+	if v := f.Customer("hooli").Vpn; v == nil || v.Routing != "bgp" || *v.CustomerGateway.BgpAsn != 4200000040 || v.Tunnels[1].PreSharedKeyJSONKey != "tunnel2" {
+		t.Errorf("hooli VPN not read: %+v", v)
 	}
 }
 

@@ -58,6 +58,20 @@ func TestNewCustomerWritesStarterWithNextFreeBlock(t *testing.T) {
 	}
 }
 
+// A VPN VPC's block is taken like any other: the proposal skips it.
+func TestNewCustomerSkipsVpnBlocks(t *testing.T) {
+	beta := replace(t, baseBeta, "vpcCidr: 10.64.1.0/24", "vpcCidr: 10.64.2.0/24")
+	beta = replace(t, beta, "vpcCidr: 10.64.4.0/24", "vpcCidr: 10.64.1.0/24")
+	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme, "customers/beta.yaml": beta})
+	st, err := NewCustomer(dir, "hooli", "", StarterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Block != "10.64.3.0/24" {
+		t.Errorf("block = %s, want 10.64.3.0/24 (10.64.0-2.0/24 are taken, 10.64.1.0/24 by beta's VPN)", st.Block)
+	}
+}
+
 func TestNewCustomerWithEverythingGivenIsValid(t *testing.T) {
 	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme})
 	st, err := NewCustomer(dir, "hooli", "eu-west-1", StarterOptions{

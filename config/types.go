@@ -3,6 +3,8 @@
 // about CDK; package stacks turns a validated Fleet into stacks.
 package config
 
+import "slices"
+
 // APIVersion is the only apiVersion this release reads.
 const APIVersion = "privateconnect/v1"
 
@@ -51,6 +53,7 @@ type Customer struct {
 	Tags        map[string]string `yaml:"tags" doc:"Tags put on this customer's vendor-side resources, on top of the vendor's."`
 
 	PrivateLink *PrivateLink `yaml:"privateLink" doc:"Vendor reaches the customer's VPC endpoint services over AWS PrivateLink (vendor is the consumer)."`
+	Vpn         *Vpn         `yaml:"vpn" doc:"Vendor reaches the customer's network over a site-to-site VPN: a dedicated vendor VPC becomes a site of it, through two IPsec tunnels."`
 
 	// File is the path the customer was read from, for error messages.
 	File string `yaml:"-"`
@@ -99,6 +102,95 @@ type RdsTarget struct {
 type Registrar struct {
 	ScheduleMinutes       *int `yaml:"scheduleMinutes" doc:"Minutes between scheduled runs (default 1); RDS failover, failure and maintenance events also trigger a run at once." minimum:"1" maximum:"60"`
 	DeregisterAfterMisses *int `yaml:"deregisterAfterMisses" doc:"Consecutive runs an address must be missing before it is deregistered (default 3)." minimum:"1" maximum:"10"`
+}
+
+// Vpn is the site-to-site VPN mode: a dedicated vendor VPC with a virtual
+// private gateway, connected to the customer's gateway device by one VPN
+// connection (two tunnels), and a NAT gateway for the connectors' public egress.
+type Vpn struct {
+	VpcCidr           string   `yaml:"vpcCidr" pc:"required" doc:"CIDR of the dedicated vendor VPC, from the vendor pool, /16 to /27. Written once and never changed: a new CIDR replaces the VPC. The connectors' subnets take its first three quarters, the NAT gateways' public subnets its last."`
+	AvailabilityZones []string `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1) of the connectors' private subnets, one each. Append new AZs at the end: a subnet's block follows its position." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
+	SingleAz          bool     `yaml:"singleAz" doc:"Set true to accept a single AZ (no redundancy against an AZ outage)."`
+
+	CustomerGateway CustomerGateway `yaml:"customerGateway" pc:"required" doc:"The customer's VPN device, as the customer describes it."`
+	AmazonSideAsn   *int            `yaml:"amazonSideAsn" doc:"BGP ASN of the vendor's virtual private gateway: 64512-65534 or 4200000000-4294967294, different from the customer's (default 64512). Cannot change once deployed: a new ASN replaces the gateway and both tunnels." minimum:"64512" maximum:"4294967294"`
+
+	Routing      string   `yaml:"routing" pc:"required" doc:"static (the customer's subnets are listed in staticRoutes) or bgp (the customer's device advertises them; preferred when the device supports BGP: failover between the tunnels is automatic)." enum:"static,bgp"`
+	StaticRoutes []string `yaml:"staticRoutes" doc:"For routing: static, the customer's subnets the connectors reach through the VPN (required then, not allowed with bgp). They must not overlap vpcCidr."`
+	Ports        []int    `yaml:"ports" pc:"required" doc:"TCP ports the connectors may open to the customer's subnets (staticRoutes, or networks with bgp)." minimum:"1" maximum:"65535"`
+
+	NatGateways string      `yaml:"natGateways" doc:"Public egress for the connectors: single (default, one NAT gateway in the first AZ), perAz (one per AZ, so an AZ outage does not cut the others off) or none (no internet gateway, no NAT)." enum:"single,perAz,none"`
+	Tunnels     []Tunnel    `yaml:"tunnels" doc:"Options of the connection's two tunnels: the first entry is tunnel 1, the second tunnel 2; a tunnel not listed gets every default."`
+	TunnelLogs  *TunnelLogs `yaml:"tunnelLogs" doc:"Tunnel (IKE, and BGP with routing: bgp) logs in CloudWatch Logs."`
+	AllowIkev1  bool        `yaml:"allowIkev1" doc:"Set true to let a tunnel list ikev1 in ikeVersions. IKEv1 is weaker than IKEv2 (older key exchange, AWS cannot start its tunnels), so synth warns while it is allowed."`
+}
+
+// CustomerGateway is the customer's side of the VPN.
+type CustomerGateway struct {
+	IPAddress string `yaml:"ipAddress" pc:"required" doc:"Static public IPv4 address of the customer's VPN device's outside interface."`
+	BgpAsn    *int   `yaml:"bgpAsn" doc:"BGP ASN of the customer's device, 1 to 4294967295. Required with routing: bgp; with static routing it only labels the gateway (default 65000)." minimum:"1" maximum:"4294967295"`
+}
+
+// Tunnel holds one tunnel's options. Lists are the values the AWS end
+// accepts; the customer's device must propose at least one of each.
+type Tunnel struct {
+	InsideCidr string `yaml:"insideCidr" doc:"The tunnel's inside addresses: a /30 in 169.254.0.0/16, other than 169.254.0.0/30 to 169.254.5.0/30 and 169.254.169.252/30, unique within the connection (default: AWS picks one)." pattern:"^169\\.254\\.[0-9]{1,3}\\.[0-9]{1,3}/30$"`
+
+	PreSharedKeySecret  string `yaml:"preSharedKeySecret" doc:"Name or ARN of a Secrets Manager secret (vendor account, customer's region) holding the tunnel's pre-shared key: 8-64 letters, digits, . and _, not starting with 0. The template holds only a reference, resolved by CloudFormation at deploy time. Default: AWS generates the key."`
+	PreSharedKeyJSONKey string `yaml:"preSharedKeyJsonKey" doc:"When the secret is a JSON object: the key holding this tunnel's pre-shared key."`
+	// Present so that a key written in clear gets its own error (and never an
+	// echo of its value) rather than a silent acceptance or a generic one.
+	PreSharedKey string `yaml:"preSharedKey" doc:"Not accepted: a key written here would end up in plain text in the template. Store it in Secrets Manager and set preSharedKeySecret."`
+
+	IkeVersions                []string `yaml:"ikeVersions" doc:"IKE versions the tunnel accepts: ikev2 (default) and, with allowIkev1: true, ikev1." enum:"ikev1,ikev2"`
+	Phase1EncryptionAlgorithms []string `yaml:"phase1EncryptionAlgorithms" doc:"Default [AES256-GCM-16, AES256]." enum:"AES128,AES256,AES128-GCM-16,AES256-GCM-16"`
+	Phase2EncryptionAlgorithms []string `yaml:"phase2EncryptionAlgorithms" doc:"Default [AES256-GCM-16, AES256]." enum:"AES128,AES256,AES128-GCM-16,AES256-GCM-16"`
+	Phase1IntegrityAlgorithms  []string `yaml:"phase1IntegrityAlgorithms" doc:"Default [SHA2-256, SHA2-384, SHA2-512]." enum:"SHA1,SHA2-256,SHA2-384,SHA2-512"`
+	Phase2IntegrityAlgorithms  []string `yaml:"phase2IntegrityAlgorithms" doc:"Default [SHA2-256, SHA2-384, SHA2-512]." enum:"SHA1,SHA2-256,SHA2-384,SHA2-512"`
+	Phase1DhGroupNumbers       []int    `yaml:"phase1DhGroupNumbers" doc:"Diffie-Hellman groups for phase 1: 2 or 14-24 (default [14, 19, 20, 21])." enum:"2,14,15,16,17,18,19,20,21,22,23,24"`
+	Phase2DhGroupNumbers       []int    `yaml:"phase2DhGroupNumbers" doc:"Diffie-Hellman groups for phase 2 (perfect forward secrecy): 2, 5 or 14-24 (default [14, 19, 20, 21])." enum:"2,5,14,15,16,17,18,19,20,21,22,23,24"`
+	Phase1LifetimeSeconds      *int     `yaml:"phase1LifetimeSeconds" doc:"900 to 28800 (default 28800)." minimum:"900" maximum:"28800"`
+	Phase2LifetimeSeconds      *int     `yaml:"phase2LifetimeSeconds" doc:"900 to 3600 and less than phase1LifetimeSeconds (default 3600)." minimum:"900" maximum:"3600"`
+	DpdTimeoutSeconds          *int     `yaml:"dpdTimeoutSeconds" doc:"Seconds without a dead peer detection reply before the peer counts as dead: 30 or more (default 30)." minimum:"30"`
+	DpdTimeoutAction           string   `yaml:"dpdTimeoutAction" doc:"What the AWS end does on a DPD timeout: restart (default: renegotiate at once), clear (end the session until the customer's device starts one) or none." enum:"restart,clear,none"`
+	StartupAction              string   `yaml:"startupAction" doc:"start (default: the AWS end starts the IKE negotiation, so the customer's device needs no traffic or keep-alive to bring the tunnel up; IKEv2 only) or add (the customer's device must start it)." enum:"start,add"`
+}
+
+// TunnelLogs configures the tunnels' log group.
+type TunnelLogs struct {
+	RetentionDays *int `yaml:"retentionDays" doc:"Days the tunnel logs are kept (default: the vendor's logRetentionDays)." enum:"$logRetentionDays"`
+}
+
+// IkeV1Allowed reports whether any tunnel accepts IKEv1.
+func (v *Vpn) IkeV1Allowed() bool {
+	return slices.ContainsFunc(v.Tunnels, func(t Tunnel) bool { return slices.Contains(t.IkeVersions, "ikev1") })
+}
+
+// NatGatewayCount is how many NAT gateways (and public subnets) the VPC gets.
+func (v *Vpn) NatGatewayCount() int {
+	switch v.NatGateways {
+	case "single":
+		return 1
+	case "perAz":
+		return len(v.AvailabilityZones)
+	}
+	return 0
+}
+
+// UsesBgpAsnExtended reports whether the customer's ASN is too large for
+// CloudFormation's BgpAsn and goes in BgpAsnExtended instead.
+func (g CustomerGateway) UsesBgpAsnExtended() bool { return g.BgpAsn != nil && *g.BgpAsn > maxBgpAsn }
+
+// VpnCustomerCidrs are the customer's subnets the connectors reach through
+// the VPN: the static routes, or with BGP the customer's declared networks.
+func (c *Customer) VpnCustomerCidrs() []string {
+	if c.Vpn == nil {
+		return nil
+	}
+	if c.Vpn.Routing == "static" {
+		return c.Vpn.StaticRoutes
+	}
+	return c.Networks
 }
 
 // Fleet is the whole validated configuration.

@@ -159,11 +159,17 @@ func validateCustomer(r *report, v *Vendor, c *Customer) {
 		r.add("tags", fmt.Sprintf("vendor and customer tags together exceed %d", maxUserTags), len(v.Tags)+len(c.Tags),
 			"AWS allows 50 tags per resource and privateconnect sets its own; drop some")
 	}
-	if c.PrivateLink == nil {
-		r.add("privateLink", "no connectivity mode is configured", raw("nothing"), "add a privateLink: section (see config/customers/acme.yaml)")
+	if c.PrivateLink == nil && c.Vpn == nil {
+		r.add("(document)", "no connectivity mode is configured", raw("nothing"),
+			"add a privateLink: section (see config/customers/acme.yaml), a vpn: section (see config/customers/hooli.yaml), or both")
 		return
 	}
-	validatePrivateLink(r, v, c, c.PrivateLink)
+	if c.PrivateLink != nil {
+		validatePrivateLink(r, v, c, c.PrivateLink)
+	}
+	if c.Vpn != nil {
+		validateVpn(r, v, c, c.Vpn)
+	}
 }
 
 func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
@@ -171,28 +177,14 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 	checkVpcCidr(r, v, c, join(p, "vpcCidr"), pl.VpcCidr)
 
 	azs := join(p, "availabilityZones")
-	switch n := len(pl.AvailabilityZones); {
-	case n == 0:
-		r.add(azs, "no availability zone is listed", raw("an empty list"), "list the AZ IDs the customer's endpoint service is offered in, e.g. [use1-az1, use1-az2]")
-	case n == 1 && !pl.SingleAz:
-		r.add(azs, "one AZ gives no redundancy against an AZ outage", pl.AvailabilityZones,
-			"list a second AZ ID the endpoint service is offered in, or set singleAz: true to accept the risk")
-	case n > 1 && pl.SingleAz:
-		r.add(join(p, "singleAz"), fmt.Sprintf("singleAz is set but %d AZs are listed", n), true, "remove singleAz")
-	}
+	checkAZList(r, p, pl.AvailabilityZones, pl.SingleAz, c.Region,
+		"list the AZ IDs the customer's endpoint service is offered in, e.g. [use1-az1, use1-az2]",
+		"list a second AZ ID the endpoint service is offered in, or set singleAz: true to accept the risk")
 	if vpc, err := cidr.Parse(pl.VpcCidr); err == nil {
 		if slots := cidr.SubnetSlots(vpc.Bits()); len(pl.AvailabilityZones) > slots {
 			r.add(azs, fmt.Sprintf("a /%d VPC holds at most %d subnets of /28 or larger", vpc.Bits(), slots), len(pl.AvailabilityZones),
 				"list fewer AZs or use a larger vpcCidr (a /26 or larger holds 4)")
 		}
-	}
-	seen := map[string]bool{}
-	for i, az := range pl.AvailabilityZones {
-		ip := index(azs, i)
-		if checkAZ(r, ip, az, c.Region) && seen[az] {
-			r.add(ip, "AZ listed twice", az, "list each AZ once")
-		}
-		seen[az] = true
 	}
 
 	svcs := join(p, "services")
@@ -384,6 +376,9 @@ func vendorBlocks(c *Customer) []vendorBlock {
 	var out []vendorBlock
 	if c.PrivateLink != nil && c.PrivateLink.VpcCidr != "" {
 		out = append(out, vendorBlock{"privateLink.vpcCidr", c.PrivateLink.VpcCidr})
+	}
+	if c.Vpn != nil && c.Vpn.VpcCidr != "" {
+		out = append(out, vendorBlock{"vpn.vpcCidr", c.Vpn.VpcCidr})
 	}
 	return out
 }

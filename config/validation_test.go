@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -60,6 +61,20 @@ privateLink:
     - name: api
       serviceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0123abcd
       ports: [443]
+` + baseBetaVpn
+
+// baseBetaVpn is beta's VPN section: static routing, two tunnels with inside CIDRs.
+const baseBetaVpn = `vpn:
+  vpcCidr: 10.64.4.0/24
+  availabilityZones: [euw1-az2, euw1-az3]
+  customerGateway:
+    ipAddress: 198.51.100.7
+  routing: static
+  staticRoutes: [172.16.0.0/16]
+  ports: [443, 8443]
+  tunnels:
+    - insideCidr: 169.254.10.0/30
+    - insideCidr: 169.254.11.0/30
 `
 
 type testFleet struct{ vendor, acme, beta string }
@@ -190,6 +205,74 @@ func TestValidationErrors(t *testing.T) {
 		{"producer too many listeners", []edit{{"acme", "[5432]", "[" + portRange(2000, 51) + "]\n      producer:\n        target: ip"}}, acmeFile, "privateLink.services[0].producer.target", "at most 50 listeners"},
 		{"producers in two regions", []edit{{"acme", "      ports: [5432]\n", "      ports: [5432]\n      producer: {target: ip}\n    - name: api\n      serviceName: com.amazonaws.vpce.us-west-2.vpce-svc-0a1b2c3d\n      serviceRegion: us-west-2\n      ports: [443]\n      producer: {target: ip}\n"}}, acmeFile, "privateLink.services[1].serviceRegion", "must share one region"},
 		{"too many ports", []edit{{"acme", "[5432]", "[" + portRange(1000, 61) + "]"}}, acmeFile, "privateLink.services", "more than 60 egress rules"},
+		// VPN: the vendor VPC.
+		{"no mode at all", []edit{{"beta", "privateLink:\n  vpcCidr: 10.64.1.0/24\n  availabilityZones: [euw1-az1, euw1-az2]\n  services:\n    - name: api\n      serviceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0123abcd\n      ports: [443]\n", ""}, {"beta", baseBetaVpn, ""}}, betaFile, "(document)", "no connectivity mode is configured"},
+		{"vpn CIDR overlaps other customer", []edit{{"beta", "vpcCidr: 10.64.4.0/24", "vpcCidr: 10.64.0.0/23"}}, betaFile, "vpn.vpcCidr", "overlaps 10.64.0.0/24 of customer acme"},
+		{"vpn CIDR overlaps own PrivateLink VPC", []edit{{"beta", "vpcCidr: 10.64.4.0/24", "vpcCidr: 10.64.1.128/25"}}, betaFile, "vpn.vpcCidr", "overlaps 10.64.1.0/24 of customer beta"},
+		{"vpn CIDR outside pool", []edit{{"beta", "vpcCidr: 10.64.4.0/24", "vpcCidr: 192.168.0.0/24"}}, betaFile, "vpn.vpcCidr", "outside the vendor's VPC CIDR pools"},
+		{"vpn CIDR too small for NAT subnets", []edit{{"beta", "vpcCidr: 10.64.4.0/24", "vpcCidr: 10.64.4.0/28"}}, betaFile, "vpn.vpcCidr", "too small for a VPN VPC"},
+		{"vpn too many AZs for the private slots", []edit{{"beta", "[euw1-az2, euw1-az3]", "[euw1-az1, euw1-az2, euw1-az3]"}, {"beta", "vpcCidr: 10.64.4.0/24", "vpcCidr: 10.64.4.0/27"}}, betaFile, "vpn.availabilityZones", "holds at most 1 connector subnets"},
+		{"vpn one AZ without singleAz", []edit{{"beta", "[euw1-az2, euw1-az3]", "[euw1-az2]"}}, betaFile, "vpn.availabilityZones", "one AZ gives no redundancy"},
+		{"vpn AZ of another region", []edit{{"beta", "[euw1-az2, euw1-az3]", "[euw1-az2, use1-az3]"}}, betaFile, "vpn.availabilityZones[1]", "this AZ is in us-east-1"},
+		{"vpn NAT per AZ without room", []edit{{"beta", "vpcCidr: 10.64.4.0/24", "vpcCidr: 10.64.4.0/26"}, {"beta", "  routing: static", "  natGateways: perAz\n  routing: static"}}, betaFile, "vpn.natGateways", "room for 1 public subnet"},
+		{"vpn NAT mode unknown", []edit{{"beta", "  routing: static", "  natGateways: two\n  routing: static"}}, betaFile, "vpn.natGateways", "unknown NAT gateway mode"},
+		// VPN: the customer gateway and ASNs.
+		{"gateway IP private", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 10.1.2.3"}}, betaFile, "vpn.customerGateway.ipAddress", "a private address (10.0.0.0/8)"},
+		{"gateway IP carrier-grade NAT", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 100.72.1.9"}}, betaFile, "vpn.customerGateway.ipAddress", "carrier-grade NAT"},
+		{"gateway IP loopback", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 127.0.0.1"}}, betaFile, "vpn.customerGateway.ipAddress", "a loopback address"},
+		{"gateway IP multicast", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 239.1.1.1"}}, betaFile, "vpn.customerGateway.ipAddress", "a multicast address"},
+		{"gateway IP a hostname", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: vpn.beta.example"}}, betaFile, "vpn.customerGateway.ipAddress", "not an IPv4 address"},
+		{"gateway IP IPv6", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: \"2001:db8::1\""}}, betaFile, "vpn.customerGateway.ipAddress", "not an IPv4 address"},
+		{"gateway ASN missing with BGP", []edit{{"beta", "  routing: static\n  staticRoutes: [172.16.0.0/16]\n", "  routing: bgp\n"}, {"beta", "region: eu-west-1\n", "region: eu-west-1\nnetworks: [172.16.0.0/16]\n"}}, betaFile, "vpn.customerGateway.bgpAsn", "routing: bgp needs the customer device's BGP ASN"},
+		{"gateway ASN zero", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 0"}}, betaFile, "vpn.customerGateway.bgpAsn", "a BGP ASN is 1 to 4294967295"},
+		{"gateway ASN above 32 bits", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 4294967296"}}, betaFile, "vpn.customerGateway.bgpAsn", "a BGP ASN is 1 to 4294967295"},
+		{"gateway ASN reserved everywhere", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 7224"}}, betaFile, "vpn.customerGateway.bgpAsn", "AWS reserves this ASN in every region"},
+		{"gateway ASN reserved in the region", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 9059"}}, betaFile, "vpn.customerGateway.bgpAsn", "AWS reserves this ASN in eu-west-1"},
+		{"amazon ASN public", []edit{{"beta", "  routing: static", "  amazonSideAsn: 16509\n  routing: static"}}, betaFile, "vpn.amazonSideAsn", "takes a private ASN"},
+		{"amazon ASN above the 32-bit private range", []edit{{"beta", "  routing: static", "  amazonSideAsn: 4294967295\n  routing: static"}}, betaFile, "vpn.amazonSideAsn", "takes a private ASN"},
+		{"amazon ASN equals the customer's", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 64512"}}, betaFile, "vpn.amazonSideAsn", "equals the customer gateway's ASN"},
+		// VPN: routing.
+		{"routing unknown", []edit{{"beta", "routing: static", "routing: ospf"}}, betaFile, "vpn.routing", "unknown routing"},
+		{"static without routes", []edit{{"beta", "  staticRoutes: [172.16.0.0/16]\n", ""}}, betaFile, "vpn.staticRoutes", "routing: static needs the customer's subnets"},
+		{"static routes with BGP", []edit{{"beta", "routing: static", "routing: bgp"}, {"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 65010"}, {"beta", "region: eu-west-1\n", "region: eu-west-1\nnetworks: [172.16.0.0/16]\n"}}, betaFile, "vpn.staticRoutes", "applies to routing: static only"},
+		{"BGP without networks", []edit{{"beta", "  routing: static\n  staticRoutes: [172.16.0.0/16]\n", "  routing: bgp\n"}, {"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 65010"}}, betaFile, "networks", "routing: bgp needs the customer's networks"},
+		{"static route overlaps the vendor VPC", []edit{{"beta", "[172.16.0.0/16]", "[172.16.0.0/16, 10.64.4.128/25]"}}, betaFile, "vpn.staticRoutes[1]", "overlaps the vendor VPC vpn.vpcCidr (10.64.4.0/24)"},
+		{"static default route", []edit{{"beta", "[172.16.0.0/16]", "[0.0.0.0/0]"}}, betaFile, "vpn.staticRoutes[0]", "a default route through the VPN cannot work"},
+		{"static route twice", []edit{{"beta", "[172.16.0.0/16]", "[172.16.0.0/16, 172.16.0.0/16]"}}, betaFile, "vpn.staticRoutes[1]", "route listed twice"},
+		{"static route not a CIDR", []edit{{"beta", "[172.16.0.0/16]", "[172.16.0.0/16, 172.16.300.0/24]"}}, betaFile, "vpn.staticRoutes[1]", "invalid CIDR block"},
+		{"vpn port zero", []edit{{"beta", "ports: [443, 8443]", "ports: [443, 0]"}}, betaFile, "vpn.ports[1]", "not a TCP port"},
+		{"vpn too many egress rules", []edit{{"beta", "ports: [443, 8443]", "ports: [" + portRange(1000, 31) + "]"}, {"beta", "[172.16.0.0/16]", "[172.16.0.0/16, 172.17.0.0/16]"}}, betaFile, "vpn.ports", "more than 60 egress rules"},
+		// VPN: tunnels.
+		{"three tunnels", []edit{{"beta", "    - insideCidr: 169.254.11.0/30\n", "    - insideCidr: 169.254.11.0/30\n    - insideCidr: 169.254.12.0/30\n"}}, betaFile, "vpn.tunnels", "exactly 2 tunnels"},
+		{"inside CIDR not a /30", []edit{{"beta", "169.254.10.0/30", "169.254.10.0/29"}}, betaFile, "vpn.tunnels[0].insideCidr", "a /30 in 169.254.0.0/16"},
+		{"inside CIDR outside link-local", []edit{{"beta", "169.254.10.0/30", "10.254.10.0/30"}}, betaFile, "vpn.tunnels[0].insideCidr", "a /30 in 169.254.0.0/16"},
+		{"inside CIDR reserved", []edit{{"beta", "169.254.11.0/30", "169.254.5.0/30"}}, betaFile, "vpn.tunnels[1].insideCidr", "AWS reserves"},
+		{"inside CIDR reserved metadata block", []edit{{"beta", "169.254.11.0/30", "169.254.169.252/30"}}, betaFile, "vpn.tunnels[1].insideCidr", "AWS reserves"},
+		{"inside CIDR twice", []edit{{"beta", "169.254.11.0/30", "169.254.10.0/30"}}, betaFile, "vpn.tunnels[1].insideCidr", "tunnels[0] has the same inside CIDR"},
+		{"IKEv1 without opt-in", []edit{{"beta", "169.254.11.0/30\n", "169.254.11.0/30\n      ikeVersions: [ikev1, ikev2]\n"}}, betaFile, "vpn.tunnels[1].ikeVersions", "IKEv1 is weaker than IKEv2"},
+		{"IKEv1 opt-in unused", []edit{{"beta", "  routing: static", "  allowIkev1: true\n  routing: static"}}, betaFile, "vpn.allowIkev1", "no tunnel lists ikev1"},
+		{"IKE version unknown", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      ikeVersions: [ikev3]\n"}}, betaFile, "vpn.tunnels[0].ikeVersions[0]", "AWS does not offer this IKE version"},
+		{"AWS-started tunnel needs IKEv2", []edit{{"beta", "  routing: static", "  allowIkev1: true\n  routing: static"}, {"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      ikeVersions: [ikev1]\n"}}, betaFile, "vpn.tunnels[0].startupAction", "with IKEv2 only"},
+		{"phase 1 cipher unknown", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      phase1EncryptionAlgorithms: [AES256, 3DES]\n"}}, betaFile, "vpn.tunnels[0].phase1EncryptionAlgorithms[1]", "AWS does not offer this phase 1 encryption algorithm"},
+		{"phase 2 integrity MD5", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      phase2IntegrityAlgorithms: [MD5]\n"}}, betaFile, "vpn.tunnels[0].phase2IntegrityAlgorithms[0]", "AWS does not offer this phase 2 integrity algorithm"},
+		{"phase 1 DH group 5", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      phase1DhGroupNumbers: [5, 14]\n"}}, betaFile, "vpn.tunnels[0].phase1DhGroupNumbers[0]", "AWS does not offer this phase 1 Diffie-Hellman group"},
+		{"phase 2 DH group twice", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      phase2DhGroupNumbers: [14, 14]\n"}}, betaFile, "vpn.tunnels[0].phase2DhGroupNumbers[1]", "listed twice"},
+		{"empty algorithm list", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      phase2EncryptionAlgorithms: []\n"}}, betaFile, "vpn.tunnels[0].phase2EncryptionAlgorithms", "an empty list accepts nothing"},
+		{"phase 1 lifetime too long", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      phase1LifetimeSeconds: 86400\n"}}, betaFile, "vpn.tunnels[0].phase1LifetimeSeconds", "900 to 28800 seconds"},
+		{"phase 2 lifetime too short", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      phase2LifetimeSeconds: 600\n"}}, betaFile, "vpn.tunnels[0].phase2LifetimeSeconds", "900 to 3600 seconds"},
+		{"phase 2 lifetime not below phase 1", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      phase1LifetimeSeconds: 1800\n      phase2LifetimeSeconds: 1800\n"}}, betaFile, "vpn.tunnels[0].phase2LifetimeSeconds", "less than phase1LifetimeSeconds (1800)"},
+		{"DPD timeout too short", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      dpdTimeoutSeconds: 10\n"}}, betaFile, "vpn.tunnels[0].dpdTimeoutSeconds", "at least 30 seconds"},
+		{"DPD action unknown", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      dpdTimeoutAction: reset\n"}}, betaFile, "vpn.tunnels[0].dpdTimeoutAction", "unknown DPD timeout action"},
+		{"startup action unknown", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      startupAction: wait\n"}}, betaFile, "vpn.tunnels[0].startupAction", "unknown startup action"},
+		{"pre-shared key in clear", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKey: Abcdefgh.12345678\n"}}, betaFile, "vpn.tunnels[0].preSharedKey", "stored in plain text"},
+		{"pre-shared key AWS would reject", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKey: 0abcdefgh\n"}}, betaFile, "vpn.tunnels[0].preSharedKey", "it starts with 0"},
+		{"pre-shared key too short", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKey: abc\n"}}, betaFile, "vpn.tunnels[0].preSharedKey", "it has 3 characters, not 8 to 64"},
+		{"pre-shared key bad characters", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKey: abc-defgh!\n"}}, betaFile, "vpn.tunnels[0].preSharedKey", "characters other than letters, digits"},
+		{"PSK secret in another region", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKeySecret: arn:aws:secretsmanager:us-east-1:111122223333:secret:beta/psk-AbCdEf\n"}}, betaFile, "vpn.tunnels[0].preSharedKeySecret", "the secret is in us-east-1"},
+		{"PSK secret in another account", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKeySecret: arn:aws:secretsmanager:eu-west-1:999988887777:secret:beta/psk-AbCdEf\n"}}, betaFile, "vpn.tunnels[0].preSharedKeySecret", "not in the vendor account"},
+		{"PSK secret malformed", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKeySecret: \"beta psk}}\"\n"}}, betaFile, "vpn.tunnels[0].preSharedKeySecret", "not a Secrets Manager secret name or ARN"},
+		{"PSK JSON key without secret", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKeyJsonKey: tunnel1\n"}}, betaFile, "vpn.tunnels[0].preSharedKeyJsonKey", "preSharedKeySecret, which is not set"},
+		{"tunnel log retention not accepted", []edit{{"beta", "  routing: static", "  tunnelLogs: {retentionDays: 100}\n  routing: static"}}, betaFile, "vpn.tunnelLogs.retentionDays", "does not accept this retention"},
 	}
 	files := func(f *testFleet, name string) *string {
 		switch name {
@@ -316,5 +399,106 @@ func TestDefaultsApplied(t *testing.T) {
 	}
 	if got := fleet.Customer("acme").DisplayName; got != "acme" {
 		t.Errorf("displayName default = %q, want the name", got)
+	}
+}
+
+func TestVpnDefaultsApplied(t *testing.T) {
+	f := baseFleet()
+	f.vendor = replace(t, f.vendor, "logRetentionDays: 365", "logRetentionDays: 90")
+	fleet, err := f.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := fleet.Customer("beta").Vpn
+	if *v.AmazonSideAsn != DefaultAmazonSideAsn || *v.CustomerGateway.BgpAsn != DefaultStaticCustomerAsn || v.NatGateways != "single" {
+		t.Errorf("ASNs and NAT not defaulted: amazon %d, customer %d, nat %q", *v.AmazonSideAsn, *v.CustomerGateway.BgpAsn, v.NatGateways)
+	}
+	if *v.TunnelLogs.RetentionDays != 90 {
+		t.Errorf("tunnel log retention = %d, want the vendor's 90", *v.TunnelLogs.RetentionDays)
+	}
+	if len(v.Tunnels) != TunnelCount {
+		t.Fatalf("%d tunnels, want both", len(v.Tunnels))
+	}
+	for i, tun := range v.Tunnels {
+		got := fmt.Sprintln(tun.IkeVersions, tun.Phase1EncryptionAlgorithms, tun.Phase2IntegrityAlgorithms, tun.Phase1DhGroupNumbers, tun.Phase2DhGroupNumbers,
+			*tun.Phase1LifetimeSeconds, *tun.Phase2LifetimeSeconds, *tun.DpdTimeoutSeconds, tun.DpdTimeoutAction, tun.StartupAction)
+		want := "[ikev2] [AES256-GCM-16 AES256] [SHA2-256 SHA2-384 SHA2-512] [14 19 20 21] [14 19 20 21] 28800 3600 30 restart start\n"
+		if got != want {
+			t.Errorf("tunnel %d defaults = %s, want %s", i+1, got, want)
+		}
+	}
+	// Each tunnel owns its lists: changing one never changes the other.
+	v.Tunnels[0].IkeVersions[0] = "changed"
+	if v.Tunnels[1].IkeVersions[0] != "ikev2" {
+		t.Error("the tunnels share a default list")
+	}
+}
+
+// A tunnel written with one option keeps it and gets the defaults for the
+// rest; a tunnel not written gets every default. With BGP the customer's ASN
+// has no default.
+func TestVpnPartialTunnelAndBgp(t *testing.T) {
+	f := baseFleet()
+	f.beta = replace(t, f.beta, "  tunnels:\n    - insideCidr: 169.254.10.0/30\n    - insideCidr: 169.254.11.0/30\n", "  tunnels:\n    - dpdTimeoutSeconds: 45\n")
+	f.beta = replace(t, f.beta, "  routing: static\n  staticRoutes: [172.16.0.0/16]\n", "  routing: bgp\n")
+	f.beta = replace(t, f.beta, "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 4200000001")
+	f.beta = replace(t, f.beta, "region: eu-west-1\n", "region: eu-west-1\nnetworks: [172.16.0.0/16]\n")
+	fleet, err := f.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := fleet.Customer("beta")
+	v := c.Vpn
+	if len(v.Tunnels) != 2 || *v.Tunnels[0].DpdTimeoutSeconds != 45 || *v.Tunnels[1].DpdTimeoutSeconds != DefaultDpdTimeoutSeconds || v.Tunnels[0].StartupAction != "start" {
+		t.Errorf("tunnels = %+v", v.Tunnels)
+	}
+	if !v.CustomerGateway.UsesBgpAsnExtended() {
+		t.Error("ASN 4200000001 does not fit BgpAsn and must go in BgpAsnExtended")
+	}
+	if got := c.VpnCustomerCidrs(); len(got) != 1 || got[0] != "172.16.0.0/16" {
+		t.Errorf("with BGP the connectors reach the customer's networks, got %v", got)
+	}
+}
+
+// A customer may have a VPN and no PrivateLink.
+func TestVpnOnlyCustomerIsValid(t *testing.T) {
+	f := baseFleet()
+	f.beta = replace(t, f.beta, "privateLink:\n  vpcCidr: 10.64.1.0/24\n  availabilityZones: [euw1-az1, euw1-az2]\n  services:\n    - name: api\n      serviceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0123abcd\n      ports: [443]\n", "")
+	fleet, err := f.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := fleet.Customer("beta"); c.PrivateLink != nil || c.Vpn == nil {
+		t.Errorf("beta = %+v, want a VPN-only customer", c)
+	}
+}
+
+// A key written in the file is never repeated in any message.
+func TestPreSharedKeyNeverEchoed(t *testing.T) {
+	const secret = "Zebra.quartz_0192"
+	f := baseFleet()
+	f.beta = replace(t, f.beta, "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKey: "+secret+"\n")
+	_, err := f.build()
+	if err == nil || !strings.Contains(err.Error(), "preSharedKey") {
+		t.Fatalf("a key in the file was accepted: %v", err)
+	}
+	if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), secret[:8]) {
+		t.Errorf("the error repeats the key:\n%v", err)
+	}
+}
+
+// Where an error is about a value the file does not hold (a default), it is
+// ordered at its nearest parent that the file holds.
+func TestDefaultedValueErrorsSortAtTheirParent(t *testing.T) {
+	f := baseFleet()
+	f.beta = replace(t, f.beta, "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 64512")
+	_, err := f.build()
+	errs, _ := err.(Errors)
+	if len(errs) != 1 || errs[0].Path != "vpn.amazonSideAsn" {
+		t.Fatalf("want one error at vpn.amazonSideAsn, got:\n%v", err)
+	}
+	// The section's line is where its content starts, the line after "vpn:".
+	if vpnLine := strings.Count(f.beta[:strings.Index(f.beta, "vpn:")], "\n") + 1; errs[0].Line != vpnLine+1 {
+		t.Errorf("error at line %d, want the vpn section's, %d", errs[0].Line, vpnLine+1)
 	}
 }

@@ -28,6 +28,12 @@ func TestExampleTemplatesMatchHandComputedCosts(t *testing.T) {
 		// Two NLBs, two registrars every minute, 2 no-healthy-target and 2 registrar alarms.
 		{"acme-Producer", "us-east-1", 2*h*0.0225 + 4*0.10 + 2*registrar(h*60, 0.50), []string{"Network Load Balancer capacity: $0.0060 per NLCU-hour"}},
 		{"globex-Producer", "eu-west-1", 2*h*0.0252 + 3*0.10 + registrar(h*60, 0.57), nil},
+		// erp endpoint in 2 AZs, eu-west-1.
+		{"hooli-PrivateLink", "eu-west-1", 2*h*0.011 + 0.50, nil},
+		// VPN connection, a NAT gateway and its public IPv4 in each of 3 AZs, 2 tunnel alarms.
+		{"hooli-Vpn", "eu-west-1", h*0.05 + 3*h*0.048 + 3*h*0.005 + 2*0.10, []string{"NAT gateway data processed: $0.0480 per GB", "data transfer out to the internet"}},
+		// VPN connection, one NAT gateway and its address, 2 tunnel alarms.
+		{"initech-Vpn", "us-east-1", h*0.05 + h*0.045 + h*0.005 + 2*0.10, []string{"data transfer out to the internet (VPN tunnels, NAT egress): $0.0900 per GB"}},
 		// One NLB with two ports (two alarms), no registrar, consumers in another region.
 		{"initech-Producer", "us-west-2", h*0.0225 + 2*0.10, []string{"cross-region PrivateLink data transfer"}},
 	}

@@ -1,7 +1,9 @@
-// Package handoff writes what the vendor sends a customer: for each customer
-// with a producer section, dist/<customer>/ holds the CloudFormation template
-// the customer deploys (YAML) and a README written for the customer's cloud
-// and security teams. Both are generated from config; nothing is hand-edited.
+// Package handoff writes what the vendor sends a customer, in
+// dist/<customer>/: for a customer with a producer section, the
+// CloudFormation template the customer deploys (YAML) and a README written
+// for the customer's cloud and security teams; for a customer with a VPN, the
+// sheet of what they configure on their VPN device. All are generated from
+// config; nothing is hand-edited.
 package handoff
 
 import (
@@ -9,11 +11,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
@@ -23,59 +26,82 @@ const DefaultDir = "dist"
 // Bundle is what one customer receives.
 type Bundle struct {
 	Customer *config.Customer
-	// Files by name: <customer>-Producer.yaml and README.md.
+	// Files by name: <customer>-Producer.yaml and README.md with a producer
+	// section, VPN.md with a vpn section.
 	Files map[string][]byte
 }
 
-// Build synthesizes the handed-over templates of the given customers and
-// renders their READMEs. Customers without a producer section are an error:
-// there is nothing to hand them.
-func Build(v *config.Vendor, customers []*config.Customer) ([]Bundle, error) {
-	for _, c := range customers {
-		if !stacks.HasProducer(c) {
-			return nil, fmt.Errorf("customer %s has no service with a producer section: nothing to hand over (see %s)", c.Name, c.File)
-		}
-	}
-	outdir, err := os.MkdirTemp("", "privateconnect-handoff")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(outdir)
-	app := stacks.NewApp(outdir)
-	built := stacks.BuildHandoff(app, v, customers)
-	app.Synth(nil)
-	// Never hand over a template with an unexplained security finding.
-	findings, err := stacks.NagFindings(outdir, built)
-	if err != nil {
-		return nil, err
-	}
-	if len(findings) > 0 {
-		return nil, fmt.Errorf("cdk-nag findings in the handed-over templates (fix them, or suppress each with its reason beside the construct):\n  %s", strings.Join(findings, "\n  "))
-	}
+// HasHandoff reports whether there is anything to hand the customer: a
+// template to deploy, or a VPN to configure.
+func HasHandoff(c *config.Customer) bool { return stacks.HasProducer(c) || c.Vpn != nil }
 
-	var out []Bundle
-	for i, c := range customers {
-		name := *built[i].StackName()
-		raw, err := os.ReadFile(filepath.Join(outdir, name+".template.json"))
-		if err != nil {
-			return nil, err
+// Build synthesizes the handed-over templates of the given customers and
+// renders their READMEs and VPN sheets. A customer with neither a producer
+// section nor a VPN is an error: there is nothing to hand them.
+func Build(v *config.Vendor, customers []*config.Customer) ([]Bundle, error) {
+	var producers []*config.Customer
+	for _, c := range customers {
+		if !HasHandoff(c) {
+			return nil, fmt.Errorf("customer %s has no service with a producer section and no vpn section: nothing to hand over (see %s)", c.Name, c.File)
 		}
+		if stacks.HasProducer(c) {
+			producers = append(producers, c)
+		}
+	}
+	files := map[*config.Customer]map[string][]byte{}
+	for _, c := range customers {
+		files[c] = map[string][]byte{}
+		if c.Vpn != nil {
+			sheet, err := VpnSheet(v, c)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", c.Name, err)
+			}
+			files[c][VpnSheetFile] = sheet
+		}
+	}
+	if err := buildTemplates(v, producers, files); err != nil {
+		return nil, err
+	}
+	var out []Bundle
+	for _, c := range customers {
+		out = append(out, Bundle{Customer: c, Files: files[c]})
+	}
+	return out, nil
+}
+
+// buildTemplates adds each producer customer's template and README to files.
+func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*config.Customer]map[string][]byte) error {
+	if len(customers) == 0 {
+		return nil // nothing to synthesize: no need to start the CDK
+	}
+	built, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack {
+		return stacks.BuildHandoff(app, v, customers)
+	})
+	if err != nil {
+		return err
+	}
+	for i, c := range customers {
+		name, raw := built[i].Name, built[i].Template
 		var tmpl Template
 		if err := json.Unmarshal(raw, &tmpl); err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
+			return fmt.Errorf("%s: %v", name, err)
 		}
 		yml, err := TemplateYAML(raw)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %v", name, err)
+			return fmt.Errorf("%s: %v", name, err)
 		}
 		file := name + ".yaml"
-		readme, err := Readme(v, c, file, tmpl)
+		estimate, err := cost.Of(raw, built[i].Region)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, Bundle{Customer: c, Files: map[string][]byte{file: yml, "README.md": readme}})
+		readme, err := Readme(v, c, file, tmpl, estimate)
+		if err != nil {
+			return err
+		}
+		files[c][file], files[c]["README.md"] = yml, readme
 	}
-	return out, nil
+	return nil
 }
 
 // Write puts each bundle in dir/<customer>/, replacing what was there as a

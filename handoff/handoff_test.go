@@ -3,7 +3,6 @@ package handoff
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,11 +12,12 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
-// bundles of every example customer with a producer section, built once.
+// bundles of every example customer with a producer or a vpn section, built once.
 var example struct {
 	fleet   *config.Fleet
 	bundles []Bundle
@@ -34,7 +34,7 @@ func TestMain(m *testing.M) {
 		}
 		var customers []*config.Customer
 		for _, c := range fleet.Customers {
-			if stacks.HasProducer(c) {
+			if HasHandoff(c) {
 				customers = append(customers, c)
 			}
 		}
@@ -68,22 +68,45 @@ func templateOf(t *testing.T, b Bundle) (string, []byte) {
 	return "", nil
 }
 
-func TestEveryProducerCustomerHasABundle(t *testing.T) {
-	if len(example.bundles) != 3 {
-		t.Fatalf("%d bundles, want one for each of acme, globex and initech", len(example.bundles))
+// producerBundles are the bundles that hold a template.
+func producerBundles() []Bundle {
+	var out []Bundle
+	for _, b := range example.bundles {
+		if stacks.HasProducer(b.Customer) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func TestEveryProducerOrVpnCustomerHasABundle(t *testing.T) {
+	want := map[string][]string{
+		"acme":    {"README.md", "acme-Producer.yaml"},
+		"globex":  {"README.md", "globex-Producer.yaml"},
+		"hooli":   {VpnSheetFile}, // PrivateLink without producer, and a VPN
+		"initech": {"README.md", VpnSheetFile, "initech-Producer.yaml"},
+	}
+	if len(example.bundles) != len(want) {
+		t.Fatalf("%d bundles, want one for each of acme, globex, hooli and initech", len(example.bundles))
 	}
 	for _, b := range example.bundles {
-		for _, name := range []string{b.Customer.Name + "-Producer.yaml", "README.md"} {
-			if _, err := os.Stat(filepath.Join(example.dir, b.Customer.Name, name)); err != nil {
-				t.Errorf("%s: %v", b.Customer.Name, err)
-			}
+		entries, err := os.ReadDir(filepath.Join(example.dir, b.Customer.Name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, e := range entries {
+			got = append(got, e.Name())
+		}
+		if strings.Join(got, ",") != strings.Join(want[b.Customer.Name], ",") {
+			t.Errorf("%s/ holds %v, want %v", b.Customer.Name, got, want[b.Customer.Name])
 		}
 	}
 }
 
 // The handed-over template must deploy with plain CloudFormation.
 func TestTemplatesAreSelfContained(t *testing.T) {
-	for _, b := range example.bundles {
+	for _, b := range producerBundles() {
 		_, data := templateOf(t, b)
 		var tmpl map[string]any
 		if err := yaml.Unmarshal(data, &tmpl); err != nil {
@@ -134,7 +157,7 @@ func TestTemplateYAMLKeepsEveryValue(t *testing.T) {
 // cfn-lint (errors and warnings) must find nothing in what customers get.
 func TestTemplatesPassCfnLint(t *testing.T) {
 	var files []string
-	for _, b := range example.bundles {
+	for _, b := range producerBundles() {
 		name, _ := templateOf(t, b)
 		files = append(files, filepath.Join(example.dir, b.Customer.Name, name))
 	}
@@ -142,7 +165,7 @@ func TestTemplatesPassCfnLint(t *testing.T) {
 }
 
 func TestReadmeSaysWhatTheCustomerNeeds(t *testing.T) {
-	for _, b := range example.bundles {
+	for _, b := range producerBundles() {
 		c := b.Customer
 		t.Run(c.Name, func(t *testing.T) {
 			readme := string(b.Files["README.md"])
@@ -187,61 +210,39 @@ func TestReadmeSaysWhatTheCustomerNeeds(t *testing.T) {
 	}
 }
 
-// Monthly cost at rest, computed by hand from prices.json for each example.
-func TestCostMatchesHandComputedFigures(t *testing.T) {
-	const hours = 730.0
-	registrar := func(runs, logsPerGb float64) float64 {
-		return runs/1e6*0.20 + runs*1*0.125*0.0000133334 + runs/1024/1024*logsPerGb
-	}
-	want := map[string]float64{
-		// acme, us-east-1: 2 NLBs (db, reports), alarms: 2 no-healthy + 2 registrar errors,
-		// 2 registrars every minute.
-		"acme": 2*hours*0.0225 + 4*0.10 + 2*registrar(hours*60, 0.50),
-		// globex, eu-west-1: 2 NLBs (mssql, sftp), alarms: 2 no-healthy + 1 registrar, 1 registrar.
-		"globex": 2*hours*0.0252 + 3*0.10 + registrar(hours*60, 0.57),
-		// initech, us-west-2: 1 NLB with 2 ports, 2 no-healthy alarms, no registrar.
-		"initech": hours*0.0225 + 2*0.10,
-	}
-	prices, err := LoadPrices()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range example.bundles {
+// The README states the cost the cost package computes for its template
+// (whose figures are checked by hand in cost's own tests).
+func TestReadmeShowsTheTemplateCost(t *testing.T) {
+	for _, b := range producerBundles() {
 		c := b.Customer
 		_, data := templateOf(t, b)
-		e := EstimateTemplate(jsonTemplate(t, data), stacks.ProducerRegion(c), prices)
-		if !e.Priced {
-			t.Errorf("%s: region %s not priced", c.Name, e.Region)
-			continue
+		raw, err := json.Marshal(yamlValue(t, data))
+		if err != nil {
+			t.Fatal(err)
 		}
-		if math.Abs(e.Total-want[c.Name]) > 0.0001 {
-			t.Errorf("%s: total %.4f, want %.4f (%+v)", c.Name, e.Total, want[c.Name], e.Lines)
+		e, err := cost.Of(raw, stacks.ProducerRegion(c))
+		if err != nil || !e.Priced {
+			t.Fatalf("%s: priced %v, err %v", c.Name, e.Priced, err)
 		}
-		if total := fmt.Sprintf("**$%.2f**", want[c.Name]); !strings.Contains(string(b.Files["README.md"]), total) {
+		readme := string(b.Files["README.md"])
+		if total := fmt.Sprintf("**$%.2f**", e.Total); !strings.Contains(readme, total) {
 			t.Errorf("%s: README does not show the total %s", c.Name, total)
 		}
-	}
-	if e := EstimateTemplate(Template{}, "xx-nowhere-1", prices); e.Priced || e.Total != 0 {
-		t.Errorf("an unknown region was priced: %+v", e)
+		for _, rate := range e.PerGB {
+			if !strings.Contains(readme, rate) {
+				t.Errorf("%s: README lacks the rate %q", c.Name, rate)
+			}
+		}
 	}
 }
 
-// jsonTemplate reads a YAML template into Template through its JSON form.
-func jsonTemplate(t *testing.T, data []byte) Template {
+func yamlValue(t *testing.T, data []byte) any {
 	t.Helper()
 	var v any
 	if err := yaml.Unmarshal(data, &v); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tmpl Template
-	if err := json.Unmarshal(raw, &tmpl); err != nil {
-		t.Fatal(err)
-	}
-	return tmpl
+	return v
 }
 
 func TestWriteReplacesTheWholeFolder(t *testing.T) {
@@ -267,7 +268,7 @@ func TestWriteReplacesTheWholeFolder(t *testing.T) {
 	}
 }
 
-func TestNoBundleWithoutProducer(t *testing.T) {
+func TestNoBundleWithoutProducerOrVpn(t *testing.T) {
 	c := *example.fleet.Customer("acme")
 	pl := *c.PrivateLink
 	pl.Services = nil

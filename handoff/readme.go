@@ -9,6 +9,7 @@ import (
 	"text/template"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
@@ -38,7 +39,7 @@ type readmeData struct {
 	Services     []serviceData
 	Params       []paramData
 	NeedsIAM     bool
-	Estimate     Estimate
+	Estimate     cost.Estimate
 	VendorSlug   string
 	OverrideArgs string
 }
@@ -54,16 +55,12 @@ type paramData struct{ Name, Type, Description, Constraint string }
 var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
 
 // Readme renders the customer's README for the template in file.
-func Readme(v *config.Vendor, c *config.Customer, file string, t Template) ([]byte, error) {
-	prices, err := LoadPrices()
-	if err != nil {
-		return nil, err
-	}
+func Readme(v *config.Vendor, c *config.Customer, file string, t Template, estimate cost.Estimate) ([]byte, error) {
 	region := stacks.ProducerRegion(c)
 	d := readmeData{
 		Vendor: v, Customer: c, File: file, Region: region, CrossRegion: region != c.Region,
 		VendorSlug: strings.Trim(slugRe.ReplaceAllString(strings.ToLower(v.Name), "-"), "-"),
-		Estimate:   EstimateTemplate(t, region, prices),
+		Estimate:   estimate,
 	}
 	d.StackName = d.VendorSlug + "-privatelink"
 	for _, s := range c.PrivateLink.Services {

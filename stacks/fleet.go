@@ -49,6 +49,9 @@ func Build(scope constructs.Construct, v *config.Vendor, customers []*config.Cus
 		if c.PrivateLink != nil {
 			out = append(out, NewPrivateLinkStack(scope, v, c))
 		}
+		if c.Vpn != nil {
+			out = append(out, NewVpnStack(scope, v, c))
+		}
 	}
 	return out
 }

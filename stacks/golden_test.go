@@ -153,9 +153,12 @@ func TestEveryExampleCustomerHasItsStacks(t *testing.T) {
 	for _, c := range example.fleet.Customers {
 		if c.PrivateLink != nil {
 			want = append(want, StackName(c, ModePrivateLink))
+			if slices.ContainsFunc(c.PrivateLink.Services, func(s config.Service) bool { return s.Producer != nil }) {
+				want = append(want, StackName(c, ModeProducer))
+			}
 		}
-		if slices.ContainsFunc(c.PrivateLink.Services, func(s config.Service) bool { return s.Producer != nil }) {
-			want = append(want, StackName(c, ModeProducer))
+		if c.Vpn != nil {
+			want = append(want, StackName(c, ModeVpn))
 		}
 	}
 	got := append([]string(nil), example.stacks...)

@@ -1,0 +1,411 @@
+package config
+
+import (
+	"fmt"
+	"math/bits"
+	"net/netip"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/privateconnect/privateconnect/internal/cidr"
+)
+
+// Facts of AWS Site-to-Site VPN, from the EC2 API reference and the
+// Site-to-Site VPN user guide.
+var (
+	ikeVersions          = []string{"ikev1", "ikev2"}
+	encryptionAlgorithms = []string{"AES128", "AES256", "AES128-GCM-16", "AES256-GCM-16"}
+	integrityAlgorithms  = []string{"SHA1", "SHA2-256", "SHA2-384", "SHA2-512"}
+	phase1DhGroups       = []int{2, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}
+	phase2DhGroups       = []int{2, 5, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24}
+	dpdTimeoutActions    = []string{"restart", "clear", "none"}
+	startupActions       = []string{"start", "add"}
+	natGatewayModes      = []string{"single", "perAz", "none"}
+
+	tunnelInsideRange = netip.MustParsePrefix("169.254.0.0/16")
+	// Inside CIDRs AWS keeps for itself.
+	reservedInsideCidrs = []netip.Prefix{
+		netip.MustParsePrefix("169.254.0.0/30"), netip.MustParsePrefix("169.254.1.0/30"),
+		netip.MustParsePrefix("169.254.2.0/30"), netip.MustParsePrefix("169.254.3.0/30"),
+		netip.MustParsePrefix("169.254.4.0/30"), netip.MustParsePrefix("169.254.5.0/30"),
+		netip.MustParsePrefix("169.254.169.252/30"),
+	}
+	pskRe           = regexp.MustCompile(`^[A-Za-z0-9._]{8,64}$`)
+	secretNameRe    = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,512}$`)
+	secretArnRe     = regexp.MustCompile(`^arn:aws:secretsmanager:([a-z0-9-]+):([0-9]{12}):secret:([A-Za-z0-9/_+=.@-]{1,512})$`)
+	secretJSONKeyRe = regexp.MustCompile(`^[A-Za-z0-9/_+=.@-]{1,256}$`)
+)
+
+const (
+	maxAsn        = 4294967295
+	maxBgpAsn     = 2147483647 // larger ASNs go in BgpAsnExtended
+	minPrivateAsn = 64512
+)
+
+// reservedAsns are customer gateway ASNs AWS keeps: region -> ASN ("" for every region).
+var reservedAsns = map[int]string{7224: "", 9059: "eu-west-1", 10124: "ap-northeast-1", 17943: "ap-southeast-1"}
+
+// notGlobal are IPv4 blocks from the IANA special-purpose registry that are
+// not reachable on the internet, so AWS could never reach a VPN device there.
+var notGlobal = []struct {
+	block netip.Prefix
+	what  string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), "in 0.0.0.0/8 (\"this network\")"},
+	{netip.MustParsePrefix("10.0.0.0/8"), "a private address (10.0.0.0/8)"},
+	{netip.MustParsePrefix("100.64.0.0/10"), "a carrier-grade NAT address (100.64.0.0/10)"},
+	{netip.MustParsePrefix("127.0.0.0/8"), "a loopback address"},
+	{netip.MustParsePrefix("169.254.0.0/16"), "a link-local address"},
+	{netip.MustParsePrefix("172.16.0.0/12"), "a private address (172.16.0.0/12)"},
+	{netip.MustParsePrefix("192.0.0.0/24"), "reserved for protocol assignments (192.0.0.0/24)"},
+	{netip.MustParsePrefix("192.168.0.0/16"), "a private address (192.168.0.0/16)"},
+	{netip.MustParsePrefix("198.18.0.0/15"), "reserved for benchmarking (198.18.0.0/15)"},
+	{netip.MustParsePrefix("224.0.0.0/4"), "a multicast address"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "a reserved address (240.0.0.0/4)"},
+}
+
+// The RFC 5737 documentation blocks (192.0.2.0/24, 198.51.100.0/24,
+// 203.0.113.0/24) are not reachable either, but AWS's examples and ours use
+// them, so they are accepted; a real gateway there would never bring a tunnel
+// up, and the connectivity-lost alarm would say so at once.
+
+// VpnSubnetLayout says how a VPN customer's vendor VPC is carved: the
+// SubnetSlots of the block as for PrivateLink, the first slots for the
+// connectors' private subnets in AZ order and the last slot for the NAT
+// gateways' public subnets, split again into SubnetSlots. It depends on the
+// block only, so neither adding an AZ nor turning NAT on moves a subnet.
+// maxPrivate is 0 for a block too small to hold both.
+func VpnSubnetLayout(vpcBits int) (maxPrivate, maxPublic int) {
+	slots := cidr.SubnetSlots(vpcBits)
+	if slots < 2 {
+		return 0, 0
+	}
+	return slots - 1, cidr.SubnetSlots(vpcBits + bits.TrailingZeros(uint(slots)))
+}
+
+func validateVpn(r *report, v *Vendor, c *Customer, vpn *Vpn) {
+	const p = "vpn"
+	cp := join(p, "vpcCidr")
+	checkVpcCidr(r, v, c, cp, vpn.VpcCidr)
+	block, blockErr := cidr.Parse(vpn.VpcCidr)
+	maxPrivate, maxPublic := 0, 0
+	if blockErr == nil && block.Bits() >= 16 && block.Bits() <= 28 {
+		maxPrivate, maxPublic = VpnSubnetLayout(block.Bits())
+		if maxPrivate == 0 {
+			r.add(cp, "too small for a VPN VPC: its last quarter holds the NAT gateways' public subnets and the rest the connectors' subnets", vpn.VpcCidr,
+				"use a /27 (one AZ) or larger; /24 suits most customers")
+		}
+	}
+
+	azs := join(p, "availabilityZones")
+	example := fmt.Sprintf("[%s-az1, %s-az2]", orX(azPrefix[c.Region]), orX(azPrefix[c.Region]))
+	checkAZList(r, p, vpn.AvailabilityZones, vpn.SingleAz, c.Region,
+		"list the AZ IDs for the connectors' subnets, e.g. "+example,
+		"list a second AZ ID, or set singleAz: true to accept the risk")
+	if maxPrivate > 0 && len(vpn.AvailabilityZones) > maxPrivate {
+		r.add(azs, fmt.Sprintf("a /%d VPN VPC holds at most %d connector subnets (its last quarter is kept for the NAT gateways)", block.Bits(), maxPrivate), len(vpn.AvailabilityZones),
+			"list fewer AZs or use a larger vpcCidr (a /26 or larger holds 3)")
+	}
+
+	checkCustomerGateway(r, join(p, "customerGateway"), c, vpn)
+
+	if a := *vpn.AmazonSideAsn; !privateAmazonAsn(a) {
+		r.add(join(p, "amazonSideAsn"), "the Amazon side of a virtual private gateway takes a private ASN, 64512-65534 or 4200000000-4294967294", a,
+			fmt.Sprintf("use %d (the default) unless the customer's network already uses it", DefaultAmazonSideAsn))
+	} else if cust := vpn.CustomerGateway.BgpAsn; cust != nil && *cust == a {
+		r.add(join(p, "amazonSideAsn"), "equals the customer gateway's ASN: BGP needs two different autonomous systems", a,
+			fmt.Sprintf("set amazonSideAsn: %d or another private ASN the customer's network does not use", otherPrivateAsn(a)))
+	}
+
+	checkRouting(r, p, c, vpn, block, blockErr == nil)
+
+	pp := join(p, "ports")
+	checkPorts(r, pp, vpn.Ports)
+	if dests := len(c.VpnCustomerCidrs()); dests*len(vpn.Ports) > maxSecurityGroupRules {
+		r.add(pp, fmt.Sprintf("the connectors security group would need more than %d egress rules (one per customer subnet and port)", maxSecurityGroupRules), dests*len(vpn.Ports),
+			"list fewer ports, or summarize the customer's subnets into fewer, larger blocks")
+	}
+
+	np := join(p, "natGateways")
+	if !slices.Contains(natGatewayModes, vpn.NatGateways) {
+		r.add(np, "unknown NAT gateway mode", vpn.NatGateways, "use single, perAz or none")
+	} else if need := vpn.NatGatewayCount(); maxPrivate > 0 && need > maxPublic {
+		r.add(np, fmt.Sprintf("a /%d VPC has room for %d public subnet(s), one per NAT gateway", block.Bits(), maxPublic), vpn.NatGateways,
+			"use natGateways: single, or a /24 or larger vpcCidr")
+	}
+
+	if d := vpn.TunnelLogs.RetentionDays; d != nil && !slices.Contains(logRetentionDays, *d) {
+		r.add(join(p, "tunnelLogs.retentionDays"), "CloudWatch Logs does not accept this retention", *d, "use one of "+joinInts(logRetentionDays))
+	}
+
+	tp := join(p, "tunnels")
+	if len(vpn.Tunnels) > TunnelCount {
+		r.add(tp, fmt.Sprintf("a VPN connection has exactly %d tunnels", TunnelCount), len(vpn.Tunnels),
+			"list at most two entries: the first configures tunnel 1, the second tunnel 2")
+	}
+	insides := map[netip.Prefix]int{}
+	for i, t := range vpn.Tunnels {
+		checkTunnel(r, index(tp, i), c, v, vpn, t, i, insides)
+	}
+	if vpn.AllowIkev1 && !vpn.IkeV1Allowed() {
+		r.add(join(p, "allowIkev1"), "allowIkev1 is set but no tunnel lists ikev1", true, "remove allowIkev1")
+	}
+}
+
+// checkAZList applies the AZ rules shared by every mode: at least one, two
+// unless singleAz says otherwise, each an AZ ID of the region, listed once.
+func checkAZList(r *report, p string, list []string, singleAz bool, region, noneFix, oneFix string) {
+	azs := join(p, "availabilityZones")
+	switch n := len(list); {
+	case n == 0:
+		r.add(azs, "no availability zone is listed", raw("an empty list"), noneFix)
+	case n == 1 && !singleAz:
+		r.add(azs, "one AZ gives no redundancy against an AZ outage", list, oneFix)
+	case n > 1 && singleAz:
+		r.add(join(p, "singleAz"), fmt.Sprintf("singleAz is set but %d AZs are listed", n), true, "remove singleAz")
+	}
+	seen := map[string]bool{}
+	for i, az := range list {
+		ip := index(azs, i)
+		if checkAZ(r, ip, az, region) && seen[az] {
+			r.add(ip, "AZ listed twice", az, "list each AZ once")
+		}
+		seen[az] = true
+	}
+}
+
+func checkCustomerGateway(r *report, p string, c *Customer, vpn *Vpn) {
+	gw := vpn.CustomerGateway
+	ipp := join(p, "ipAddress")
+	addr, err := netip.ParseAddr(gw.IPAddress)
+	switch {
+	case gw.IPAddress == "":
+		// Reported by the decoder as a missing key.
+	case err != nil || !addr.Is4() || addr.Zone() != "":
+		r.add(ipp, "not an IPv4 address", gw.IPAddress,
+			"write the static public IPv4 address of the customer's VPN device (of the NAT device in front of it, if any), e.g. 198.51.100.7")
+	default:
+		for _, ng := range notGlobal {
+			if ng.block.Contains(addr) {
+				r.add(ipp, "AWS reaches the customer's VPN device over the internet, but this is "+ng.what, gw.IPAddress,
+					"ask the customer for the device's public IPv4 address (of the NAT device in front of it, if any)")
+				break
+			}
+		}
+	}
+
+	ap := join(p, "bgpAsn")
+	switch asn := gw.BgpAsn; {
+	case asn == nil && vpn.Routing == "bgp":
+		r.add(ap, "routing: bgp needs the customer device's BGP ASN", raw("nothing"),
+			"add bgpAsn: under customerGateway, as the customer sent it (a private one is 64512-65534 or 4200000000-4294967294)")
+	case asn == nil:
+		// Defaulted for static routing; an unknown routing is reported on its own.
+	case *asn < 1 || *asn > maxAsn:
+		r.add(ap, fmt.Sprintf("a BGP ASN is 1 to %d", maxAsn), *asn, "write the ASN the customer's device uses")
+	default:
+		if region, ok := reservedAsns[*asn]; ok && (region == "" || region == c.Region) {
+			where := "in every region"
+			if region != "" {
+				where = "in " + region
+			}
+			r.add(ap, "AWS reserves this ASN "+where, *asn, "the customer's device must use another ASN, e.g. a private one (64512-65534)")
+		}
+	}
+}
+
+func checkRouting(r *report, p string, c *Customer, vpn *Vpn, block netip.Prefix, blockOK bool) {
+	sp := join(p, "staticRoutes")
+	switch vpn.Routing {
+	case "static":
+		if len(vpn.StaticRoutes) == 0 {
+			r.add(sp, "routing: static needs the customer's subnets", raw("nothing"),
+				"list the customer's subnets the connectors reach, e.g. [10.30.0.0/16], or use routing: bgp")
+		}
+	case "bgp":
+		if vpn.StaticRoutes != nil {
+			r.add(sp, "staticRoutes applies to routing: static only: with BGP the customer's device advertises its subnets", vpn.StaticRoutes,
+				"remove staticRoutes (list the customer's subnets in networks), or set routing: static")
+		}
+		if len(c.Networks) == 0 {
+			r.add("networks", "routing: bgp needs the customer's networks: the connectors security group admits only them", raw("nothing"),
+				"list the subnets the customer's device advertises, e.g. networks: [10.30.0.0/16]")
+		}
+	case "":
+		// Reported by the decoder as a missing key.
+	default:
+		r.add(join(p, "routing"), "unknown routing", vpn.Routing, "use static or bgp (bgp when the customer's device supports it: failover between tunnels is automatic)")
+	}
+
+	seen := map[netip.Prefix]bool{}
+	for i, s := range vpn.StaticRoutes {
+		ip := index(sp, i)
+		route, err := cidr.Parse(s)
+		switch {
+		case err != nil:
+			r.add(ip, "invalid CIDR block: "+err.Error(), s, "write the customer's subnet as a block such as 10.30.0.0/16")
+		case route.Bits() == 0:
+			r.add(ip, "a default route through the VPN cannot work: the connectors' route to the NAT gateway wins over it", s,
+				"list the customer's subnets themselves")
+		case blockOK && route.Overlaps(block):
+			r.add(ip, fmt.Sprintf("overlaps the vendor VPC vpn.vpcCidr (%s): traffic to it would never leave the VPC", block), s,
+				"list only the customer's subnets; if they really overlap, give this customer another vpcCidr")
+		case seen[route]:
+			r.add(ip, "route listed twice", s, "list each subnet once")
+		}
+		seen[route] = err == nil
+	}
+}
+
+func checkTunnel(r *report, p string, c *Customer, v *Vendor, vpn *Vpn, t Tunnel, i int, insides map[netip.Prefix]int) {
+	if t.InsideCidr != "" {
+		ip := join(p, "insideCidr")
+		block, err := cidr.Parse(t.InsideCidr)
+		switch {
+		case err != nil:
+			r.add(ip, "invalid CIDR block: "+err.Error(), t.InsideCidr, "write a /30 in 169.254.0.0/16, e.g. 169.254.10.0/30")
+		case block.Bits() != 30 || !cidr.Contains(tunnelInsideRange, block):
+			r.add(ip, "a tunnel's inside addresses are a /30 in 169.254.0.0/16", t.InsideCidr, "use a block such as 169.254.10.0/30")
+		case slices.Contains(reservedInsideCidrs, block):
+			r.add(ip, "AWS reserves 169.254.0.0/30 to 169.254.5.0/30 and 169.254.169.252/30", t.InsideCidr, "use another /30, e.g. 169.254.10.0/30")
+		default:
+			if other, dup := insides[block]; dup {
+				r.add(ip, fmt.Sprintf("tunnels[%d] has the same inside CIDR: each tunnel needs its own", other), t.InsideCidr, "use another /30")
+			}
+			insides[block] = i
+		}
+	}
+
+	checkPreSharedKey(r, p, c, v, t)
+
+	iv := join(p, "ikeVersions")
+	checkChoices(r, iv, "IKE version", t.IkeVersions, ikeVersions)
+	if slices.Contains(t.IkeVersions, "ikev1") && !vpn.AllowIkev1 {
+		r.add(iv, "IKEv1 is weaker than IKEv2 (older key exchange, no AWS-initiated tunnels) and needs an explicit opt-in", t.IkeVersions,
+			"use [ikev2] if the customer's device supports it; otherwise set vpn.allowIkev1: true (synth then warns)")
+	}
+	checkChoices(r, join(p, "phase1EncryptionAlgorithms"), "phase 1 encryption algorithm", t.Phase1EncryptionAlgorithms, encryptionAlgorithms)
+	checkChoices(r, join(p, "phase2EncryptionAlgorithms"), "phase 2 encryption algorithm", t.Phase2EncryptionAlgorithms, encryptionAlgorithms)
+	checkChoices(r, join(p, "phase1IntegrityAlgorithms"), "phase 1 integrity algorithm", t.Phase1IntegrityAlgorithms, integrityAlgorithms)
+	checkChoices(r, join(p, "phase2IntegrityAlgorithms"), "phase 2 integrity algorithm", t.Phase2IntegrityAlgorithms, integrityAlgorithms)
+	checkChoices(r, join(p, "phase1DhGroupNumbers"), "phase 1 Diffie-Hellman group", t.Phase1DhGroupNumbers, phase1DhGroups)
+	checkChoices(r, join(p, "phase2DhGroupNumbers"), "phase 2 Diffie-Hellman group", t.Phase2DhGroupNumbers, phase2DhGroups)
+
+	l1, l2 := *t.Phase1LifetimeSeconds, *t.Phase2LifetimeSeconds
+	switch {
+	case l1 < 900 || l1 > 28800:
+		r.add(join(p, "phase1LifetimeSeconds"), "must be 900 to 28800 seconds", l1, fmt.Sprintf("use %d (the default) unless the customer's device needs another value", DefaultPhase1LifetimeSeconds))
+	case l2 >= 900 && l2 <= 3600 && l2 >= l1:
+		r.add(join(p, "phase2LifetimeSeconds"), fmt.Sprintf("must be less than phase1LifetimeSeconds (%d)", l1), l2, "shorten phase 2 or lengthen phase 1")
+	}
+	if l2 < 900 || l2 > 3600 {
+		r.add(join(p, "phase2LifetimeSeconds"), "must be 900 to 3600 seconds", l2, fmt.Sprintf("use %d (the default) unless the customer's device needs another value", DefaultPhase2LifetimeSeconds))
+	}
+	if d := *t.DpdTimeoutSeconds; d < 30 {
+		r.add(join(p, "dpdTimeoutSeconds"), "AWS needs at least 30 seconds", d, fmt.Sprintf("use %d (the default) or more", DefaultDpdTimeoutSeconds))
+	}
+	if !slices.Contains(dpdTimeoutActions, t.DpdTimeoutAction) {
+		r.add(join(p, "dpdTimeoutAction"), "unknown DPD timeout action", t.DpdTimeoutAction, "use restart (the default), clear or none")
+	}
+	sp := join(p, "startupAction")
+	switch {
+	case !slices.Contains(startupActions, t.StartupAction):
+		r.add(sp, "unknown startup action", t.StartupAction, "use start (the default: AWS brings the tunnel up) or add (the customer's device must)")
+	case t.StartupAction == "start" && !slices.Contains(t.IkeVersions, "ikev2") && len(t.IkeVersions) > 0:
+		r.add(sp, "AWS starts tunnels (startupAction: start, the default) with IKEv2 only, and this tunnel does not accept it", t.StartupAction,
+			"add ikev2 to ikeVersions, or set startupAction: add (the customer's device must then bring the tunnel up and keep it up)")
+	}
+}
+
+// checkPreSharedKey accepts a key only as a Secrets Manager reference. A key
+// written in the file is rejected without ever being repeated, in an error
+// message or anywhere else.
+func checkPreSharedKey(r *report, p string, c *Customer, v *Vendor, t Tunnel) {
+	if t.PreSharedKey != "" {
+		kp := join(p, "preSharedKey")
+		r.add(kp, "a pre-shared key written here would be stored in plain text in the CloudFormation template", raw(fmt.Sprintf("%d characters, not shown", len(t.PreSharedKey))),
+			"store it in Secrets Manager in the vendor account and set preSharedKeySecret: <its name or ARN>, or remove it to let AWS generate one; then rotate it, since it has been in this file")
+		if problem := pskProblem(t.PreSharedKey); problem != "" {
+			r.add(kp, "AWS would also reject this key: "+problem, raw("the key, not shown"),
+				"use 8 to 64 letters, digits, . and _, not starting with 0")
+		}
+	}
+	sp := join(p, "preSharedKeySecret")
+	if s := t.PreSharedKeySecret; s != "" {
+		if m := secretArnRe.FindStringSubmatch(s); m != nil {
+			switch {
+			case m[1] != c.Region:
+				r.add(sp, fmt.Sprintf("the secret is in %s; CloudFormation resolves secrets of the stack's region (%s) only", m[1], c.Region), s,
+					fmt.Sprintf("store the key in a secret in %s", c.Region))
+			case v != nil && m[2] != v.Account:
+				r.add(sp, fmt.Sprintf("the secret is not in the vendor account %s, where the stack resolves it", v.Account), s,
+					"store the key in a secret in the vendor account")
+			}
+		} else if strings.HasPrefix(s, "arn:") || !secretNameRe.MatchString(s) {
+			r.add(sp, "not a Secrets Manager secret name or ARN", s,
+				"write the secret's name (letters, digits and /_+=.@-) or its ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name>")
+		}
+	}
+	if k := t.PreSharedKeyJSONKey; k != "" {
+		kp := join(p, "preSharedKeyJsonKey")
+		switch {
+		case t.PreSharedKeySecret == "":
+			r.add(kp, "preSharedKeyJsonKey names a key inside preSharedKeySecret, which is not set", k, "set preSharedKeySecret or remove preSharedKeyJsonKey")
+		case !secretJSONKeyRe.MatchString(k):
+			r.add(kp, "not a usable JSON key", k, "use letters, digits and /_+=.@- only")
+		}
+	}
+}
+
+// pskProblem says why AWS would reject a pre-shared key, or "".
+func pskProblem(psk string) string {
+	switch {
+	case len(psk) < 8 || len(psk) > 64:
+		return fmt.Sprintf("it has %d characters, not 8 to 64", len(psk))
+	case !pskRe.MatchString(psk):
+		return "it holds characters other than letters, digits, . and _"
+	case psk[0] == '0':
+		return "it starts with 0"
+	}
+	return ""
+}
+
+// checkChoices checks a list of accepted values: not empty, each known, none twice.
+func checkChoices[T comparable](r *report, p, what string, got, known []T) {
+	if len(got) == 0 {
+		r.add(p, "an empty list accepts nothing, so the tunnel could never come up", raw("an empty list"), "remove the key to use the defaults, or list at least one value")
+		return
+	}
+	seen := map[T]bool{}
+	for i, g := range got {
+		ip := index(p, i)
+		switch {
+		case !slices.Contains(known, g):
+			r.add(ip, "AWS does not offer this "+what, g, "use one of "+joinAny(known))
+		case seen[g]:
+			r.add(ip, "listed twice", g, "list each value once")
+		}
+		seen[g] = true
+	}
+}
+
+func privateAmazonAsn(a int) bool {
+	return a >= minPrivateAsn && a <= 65534 || a >= 4200000000 && a <= 4294967294
+}
+
+// otherPrivateAsn proposes a private ASN next to a.
+func otherPrivateAsn(a int) int {
+	if a == 65534 || a == 4294967294 {
+		return a - 1
+	}
+	return a + 1
+}
+
+func joinAny[T any](xs []T) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ", ")
+}

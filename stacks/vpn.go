@@ -1,0 +1,121 @@
+package stacks
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/constructs/vpn"
+)
+
+// ModeVpn names the site-to-site VPN stack: <customer>-Vpn.
+const ModeVpn = "Vpn"
+
+// NewVpnStack is the vendor side of the customer's site-to-site VPN: the
+// site construct, plus outputs and SSM parameters under
+// /privateconnect/<customer>/vpn/ for the connector platform, and the command
+// that fetches the configuration for the customer's device.
+func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Customer) awscdk.Stack {
+	vp := c.Vpn
+	stack := vendorStack(scope, v, c, ModeVpn, "site-to-site VPN")
+
+	var tunnels []*vpn.TunnelOptions
+	for _, t := range vp.Tunnels {
+		tunnels = append(tunnels, tunnelOptions(t))
+	}
+	var static *[]*string
+	if vp.Routing == "static" {
+		static = jsii.Strings(vp.StaticRoutes...)
+	}
+	var topic *string
+	if arn, ok := v.AlarmTopicArns[c.Region]; ok {
+		topic = jsii.String(arn)
+	}
+	site := vpn.NewSite(stack, jsii.String("Site"), &vpn.SiteProps{
+		VpcCidr:                jsii.String(vp.VpcCidr),
+		AvailabilityZoneIds:    jsii.Strings(vp.AvailabilityZones...),
+		CustomerGatewayIp:      jsii.String(vp.CustomerGateway.IPAddress),
+		CustomerGatewayAsn:     jsii.Number(float64(*vp.CustomerGateway.BgpAsn)),
+		AmazonSideAsn:          jsii.Number(float64(*vp.AmazonSideAsn)),
+		StaticRoutes:           static,
+		CustomerCidrs:          jsii.Strings(c.VpnCustomerCidrs()...),
+		Ports:                  numbers(vp.Ports),
+		NatGateways:            vpn.NatMode(vp.NatGateways),
+		Tunnels:                &tunnels,
+		TunnelLogRetentionDays: jsii.Number(float64(*vp.TunnelLogs.RetentionDays)),
+		FlowLogRetentionDays:   jsii.Number(float64(*v.LogRetentionDays)),
+		AlarmTopicArn:          topic,
+		// Apart from the PrivateLink stack's names: a customer may have both.
+		Name: jsii.String("privateconnect-" + c.Name + "-vpn"),
+	})
+	if vp.IkeV1Allowed() {
+		awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("privateconnect:ikev1"), jsii.String(fmt.Sprintf(
+			"customer %s's VPN accepts IKEv1 (vpn.allowIkev1 in %s): IKEv1 is weaker than IKEv2 and AWS cannot start its tunnels, so the customer's device must bring them up and keep them up. Move to ikeVersions: [ikev2] once the device supports it",
+			c.Name, c.File)))
+	}
+
+	pub := publisher{stack: stack, prefix: "/privateconnect/" + c.Name + "/vpn/"}
+	pub.value("VpcId", "vpc-id", "Dedicated vendor VPC, a site of the customer's network", site.Vpc().VpcId())
+	pub.list("SubnetIds", "subnet-ids", "Private subnets for connectors, one per AZ", site.Vpc().SubnetIds())
+	pub.value("ConnectorSecurityGroupId", "connector-security-group-id", "Attach to connector workloads; it reaches the customer's subnets on the agreed ports only", site.ConnectorSecurityGroupId())
+	pub.value("VpnConnectionId", "vpn-connection-id", "Site-to-site VPN connection to the customer", site.VpnConnectionId())
+	pub.value("VpnGatewayId", "vpn-gateway-id", "Virtual private gateway of the VPC", site.VpnGatewayId())
+	pub.value("CustomerGatewayId", "customer-gateway-id", fmt.Sprintf("Customer gateway %s", vp.CustomerGateway.IPAddress), site.CustomerGatewayId())
+	pub.value("FlowLogGroup", "flow-log-group", "CloudWatch Logs group of the VPC flow logs", site.Vpc().FlowLogGroupName())
+	pub.value("TunnelLogGroup", "tunnel-log-group", "CloudWatch Logs group of both tunnels' logs", site.TunnelLogGroupName())
+	if nat := site.Nat(); nat != nil {
+		pub.list("NatPublicIps", "nat-public-ips", "Public IPv4 addresses the connectors' internet traffic leaves from", nat.PublicIps())
+	}
+	awscdk.NewCfnOutput(stack, jsii.String("DeviceConfigurationCommand"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Fetches the configuration of the customer's VPN device, pre-shared keys included: send it over a secure channel only"),
+		Value:       deviceConfigurationCommand(c, site.VpnConnectionId()),
+	})
+	return stack
+}
+
+// deviceConfigurationCommand is the shell command that prints the sample
+// configuration for the customer's device model. The device type ID comes
+// from aws ec2 get-vpn-connection-device-types (vendor, platform, software).
+func deviceConfigurationCommand(c *config.Customer, vpnConnectionID *string) *string {
+	ike := "ikev2"
+	// A device configured for IKEv2 cannot bring up a tunnel that accepts IKEv1 only.
+	if slices.ContainsFunc(c.Vpn.Tunnels, func(t config.Tunnel) bool { return !slices.Contains(t.IkeVersions, "ikev2") }) {
+		ike = "ikev1"
+	}
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String(fmt.Sprintf("aws ec2 get-vpn-connection-device-sample-configuration --region %s --vpn-connection-id ", c.Region)),
+		vpnConnectionID,
+		jsii.String(fmt.Sprintf(" --internet-key-exchange-version %s --output text --vpn-connection-device-type-id <the VpnConnectionDeviceTypeId of the customer's device from: aws ec2 get-vpn-connection-device-types --region %s>", ike, c.Region)),
+	})
+}
+
+func tunnelOptions(t config.Tunnel) *vpn.TunnelOptions {
+	o := &vpn.TunnelOptions{
+		IkeVersions:                jsii.Strings(t.IkeVersions...),
+		Phase1EncryptionAlgorithms: jsii.Strings(t.Phase1EncryptionAlgorithms...),
+		Phase2EncryptionAlgorithms: jsii.Strings(t.Phase2EncryptionAlgorithms...),
+		Phase1IntegrityAlgorithms:  jsii.Strings(t.Phase1IntegrityAlgorithms...),
+		Phase2IntegrityAlgorithms:  jsii.Strings(t.Phase2IntegrityAlgorithms...),
+		Phase1DhGroupNumbers:       numbers(t.Phase1DhGroupNumbers),
+		Phase2DhGroupNumbers:       numbers(t.Phase2DhGroupNumbers),
+		Phase1LifetimeSeconds:      jsii.Number(float64(*t.Phase1LifetimeSeconds)),
+		Phase2LifetimeSeconds:      jsii.Number(float64(*t.Phase2LifetimeSeconds)),
+		DpdTimeoutSeconds:          jsii.Number(float64(*t.DpdTimeoutSeconds)),
+		DpdTimeoutAction:           jsii.String(t.DpdTimeoutAction),
+		StartupAction:              jsii.String(t.StartupAction),
+	}
+	if t.InsideCidr != "" {
+		o.InsideCidr = jsii.String(t.InsideCidr)
+	}
+	if t.PreSharedKeySecret != "" {
+		o.PreSharedKeySecret = jsii.String(t.PreSharedKeySecret)
+	}
+	if t.PreSharedKeyJSONKey != "" {
+		o.PreSharedKeyJsonField = jsii.String(t.PreSharedKeyJSONKey)
+	}
+	return o
+}
