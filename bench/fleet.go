@@ -9,7 +9,8 @@ import (
 
 // writeFleet writes a valid synthetic fleet of n customers into dir, mixing
 // what the example fleet shows: same- and cross-region services, one to three
-// AZs, several ports, and handed-over producers of every target kind.
+// AZs, several ports, handed-over producers of every target kind, and
+// site-to-site VPNs.
 func writeFleet(dir string, n int) error {
 	if err := os.MkdirAll(filepath.Join(dir, "customers"), 0o755); err != nil {
 		return err
@@ -71,6 +72,17 @@ privateLink:
 			target := []string{"rds", "ip", "instance"}[(i/3+s)%3]
 			fmt.Fprintf(&b, "      producer:\n        target: %s\n", target)
 		}
+	}
+	if i%4 == 3 { // one customer in four also has a site-to-site VPN
+		fmt.Fprintf(&b, `vpn:
+  vpcCidr: 10.%d.%d.0/24
+  availabilityZones: [%s]
+  customerGateway:
+    ipAddress: 198.51.100.%d
+  routing: static
+  staticRoutes: [172.16.0.0/16]
+  ports: [443]
+`, 72+i/256, i%256, strings.Join(azs[:2], ", "), 1+i%250)
 	}
 	return b.String()
 }
