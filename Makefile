@@ -92,8 +92,12 @@ cost: ## Monthly list-price cost per customer and stack, with the per-GB rates (
 schema: ## Regenerate config/schema/*.json from the Go types
 	go run . schema
 
+.PHONY: e2e
+e2e: deps ## Deploy the fleet to an AWS emulator (moto on 127.0.0.1) and check what it built (e2e/README.md)
+	python3 e2e/run.py
+
 .PHONY: ci
-ci: lint test synth ## What CI runs
+ci: lint test synth e2e ## What CI runs
 
 .PHONY: clean
 clean: ## Remove cdk.out and dist

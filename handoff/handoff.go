@@ -95,7 +95,7 @@ func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*c
 		if err != nil {
 			return err
 		}
-		readme, err := Readme(v, c, file, tmpl, estimate)
+		readme, err := Readme(v, c, file, tmpl, len(yml), estimate)
 		if err != nil {
 			return err
 		}

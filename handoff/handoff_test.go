@@ -277,3 +277,22 @@ func TestNoBundleWithoutProducerOrVpn(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// CloudFormation takes at most 51,200 bytes inline: a larger template's
+// deploy command must go through the customer's S3 bucket.
+func TestDeployCommandFitsTheTemplateSize(t *testing.T) {
+	big := 0
+	for _, b := range producerBundles() {
+		_, data := templateOf(t, b)
+		needs := len(data) > MaxTemplateBody
+		if needs {
+			big++
+		}
+		if got := strings.Contains(string(b.Files["README.md"]), "--s3-bucket"); got != needs {
+			t.Errorf("%s: template %d bytes, deploy command with --s3-bucket: %v", b.Customer.Name, len(data), got)
+		}
+	}
+	if big == 0 {
+		t.Error("no example template is over the inline limit: this test no longer checks the S3 path")
+	}
+}

@@ -40,6 +40,7 @@ type readmeData struct {
 	Params       []paramData
 	NeedsIAM     bool
 	Estimate     cost.Estimate
+	NeedsBucket  bool
 	VendorSlug   string
 	OverrideArgs string
 }
@@ -54,13 +55,18 @@ type paramData struct{ Name, Type, Description, Constraint string }
 
 var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
 
+// MaxTemplateBody is the largest template CloudFormation accepts inline, in bytes.
+const MaxTemplateBody = 51200
+
 // Readme renders the customer's README for the template in file.
-func Readme(v *config.Vendor, c *config.Customer, file string, t Template, estimate cost.Estimate) ([]byte, error) {
+func Readme(v *config.Vendor, c *config.Customer, file string, t Template, templateBytes int, estimate cost.Estimate) ([]byte, error) {
 	region := stacks.ProducerRegion(c)
 	d := readmeData{
 		Vendor: v, Customer: c, File: file, Region: region, CrossRegion: region != c.Region,
 		VendorSlug: strings.Trim(slugRe.ReplaceAllString(strings.ToLower(v.Name), "-"), "-"),
 		Estimate:   estimate,
+		// The CLI sends a larger template through S3, into a bucket the customer names.
+		NeedsBucket: templateBytes > MaxTemplateBody,
 	}
 	d.StackName = d.VendorSlug + "-privatelink"
 	for _, s := range c.PrivateLink.Services {
