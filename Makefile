@@ -52,9 +52,11 @@ fuzz: ## Fuzz the config loader (FUZZTIME=60s per target); failures land in conf
 	go test ./config -run '^$$' -fuzz '^FuzzLoadCustomer$$' -fuzztime $(FUZZTIME)
 	go test ./config -run '^$$' -fuzz '^FuzzLoadVendor$$' -fuzztime $(FUZZTIME)
 
+SIZES ?= 1,10,100,500
+RUNS ?= 3
 .PHONY: bench
-bench: ## Measure synth time and memory for fleets of 1-500 customers (medians; writes bench/results.json)
-	go run ./bench -sizes $(or $(SIZES),1,10,100,500) -runs $(or $(RUNS),3)
+bench: ## Measure synth time and memory for fleets of SIZES customers (medians of RUNS; writes bench/results.json)
+	go run ./bench -sizes $(SIZES) -runs $(RUNS)
 
 .PHONY: update-golden
 update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/*.json; review the diff

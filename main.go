@@ -49,7 +49,7 @@ func synth() int {
 	}
 	defer jsii.Close()
 	app := stacks.NewApp("")
-	stacks.Build(app, fleet.Vendor, customers)
+	stacks.Build(app, fleet, customers)
 	app.Synth(nil)
 	return 0
 }
@@ -137,7 +137,7 @@ func command(name string, args []string) int {
 		return 0
 	case "handoff":
 		out := fs.String("out", handoff.DefaultDir, "directory to write <customer>/ folders into")
-		only := fs.String("customer", "", "comma-separated customers (default: every customer with a producer or a vpn section)")
+		only := fs.String("customer", "", "comma-separated customers (default: every customer with a producer, vpn or inboundPrivateLink section)")
 		if fs.Parse(args) != nil {
 			return 2
 		}
@@ -181,7 +181,7 @@ func command(name string, args []string) int {
 		defer jsii.Close()
 		var vendorSide int
 		built, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack {
-			vendor := stacks.Build(app, fleet.Vendor, customers)
+			vendor := stacks.Build(app, fleet, customers)
 			vendorSide = len(vendor)
 			return append(vendor, stacks.BuildHandoff(app, fleet.Vendor, customers)...)
 		})

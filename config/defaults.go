@@ -25,6 +25,16 @@ const (
 	DefaultStartupAction         = "start"
 	// TunnelCount is how many tunnels every VPN connection has.
 	TunnelCount = 2
+
+	// Inbound PrivateLink: HTTPS to the platform, names from private hosted zones.
+	DefaultInboundPort = 443
+	DefaultDnsMode     = DnsModePrivateHostedZone
+)
+
+// Inbound PrivateLink DNS modes.
+const (
+	DnsModePrivateHostedZone = "privateHostedZone"
+	DnsModePrivateDnsName    = "privateDnsName"
 )
 
 // Default tunnel lists; functions so that no customer can share, and so
@@ -41,6 +51,9 @@ func setVendorDefaults(v *Vendor) {
 	if v.LogRetentionDays == nil {
 		v.LogRetentionDays = ptr(DefaultLogRetentionDays)
 	}
+	if in := v.InboundPrivateLink; in != nil && in.Ports == nil {
+		in.Ports = []int{DefaultInboundPort}
+	}
 }
 
 // setCustomerDefaults fills in c's defaults. v is nil when vendor.yaml could
@@ -56,6 +69,30 @@ func setCustomerDefaults(c *Customer, v *Vendor) {
 	}
 	if c.Vpn != nil {
 		setVpnDefaults(c.Vpn, v)
+	}
+	if c.InboundPrivateLink != nil {
+		setInboundDefaults(c, v)
+	}
+}
+
+// setInboundDefaults fills the inbound section. The accounts and client
+// networks default to the customer's own through Customer.InboundAccounts and
+// InboundClientCidrs instead, so that a bad account or network is reported
+// once, where the file holds it.
+func setInboundDefaults(c *Customer, v *Vendor) {
+	in := c.InboundPrivateLink
+	if in.Region == "" {
+		in.Region = c.Region
+	}
+	if in.Ports == nil {
+		in.Ports = []int{DefaultInboundPort}
+	}
+	if in.DnsMode == "" {
+		in.DnsMode = DefaultDnsMode
+	}
+	// Copied, so that no customer can change the vendor's list.
+	if in.Hostnames == nil && v != nil && v.InboundPrivateLink != nil {
+		in.Hostnames = slices.Clone(v.InboundPrivateLink.Hostnames)
 	}
 }
 

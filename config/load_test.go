@@ -19,8 +19,8 @@ func TestExampleFleetLoads(t *testing.T) {
 			t.Errorf("%s: File = %q", c.Name, c.File)
 		}
 	}
-	if got := strings.Join(names, ","); got != "acme,globex,hooli,initech" {
-		t.Errorf("customers = %s, want acme,globex,hooli,initech in name order", got)
+	if got := strings.Join(names, ","); got != "acme,globex,hooli,initech,umbrella" {
+		t.Errorf("customers = %s, want acme,globex,hooli,initech,umbrella in name order", got)
 	}
 	if f.Vendor.Account != "111122223333" || *f.Vendor.VpcPrefixLength != 24 {
 		t.Errorf("vendor not read: %+v", f.Vendor)
@@ -34,6 +34,13 @@ func TestExampleFleetLoads(t *testing.T) {
 	}
 	if v := f.Customer("hooli").Vpn; v == nil || v.Routing != "bgp" || *v.CustomerGateway.BgpAsn != 4200000040 || v.Tunnels[1].PreSharedKeyJSONKey != "tunnel2" {
 		t.Errorf("hooli VPN not read: %+v", v)
+	}
+	// An inbound customer, and the platform it reaches.
+	if in := f.Customer("umbrella").InboundPrivateLink; in == nil || len(in.AvailabilityZones) != 2 || len(in.Hostnames) != 2 {
+		t.Errorf("umbrella inbound section not read: %+v", in)
+	}
+	if p := f.Vendor.InboundPrivateLink; p == nil || p.Regions["us-east-1"].ServiceName == "" || p.Regions["us-east-1"].PrivateDnsName != "*.platform.example.com" {
+		t.Errorf("vendor inbound platform not read: %+v", p)
 	}
 }
 

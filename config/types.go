@@ -38,6 +38,27 @@ type Vendor struct {
 	AlarmTopicArns   map[string]string `yaml:"alarmTopicArns" pc:"required" doc:"SNS topic for alarms, per region (region -> topic ARN in that region and the vendor account)."`
 	LogRetentionDays *int              `yaml:"logRetentionDays" doc:"Retention of flow logs and other log groups, in days (default 365); one of the values CloudWatch Logs accepts." enum:"$logRetentionDays"`
 	Tags             map[string]string `yaml:"tags" doc:"Tags put on every vendor-side resource."`
+
+	InboundPrivateLink *VendorInbound `yaml:"inboundPrivateLink" doc:"The vendor platform that customers with an inboundPrivateLink section reach over AWS PrivateLink: its load balancer per region, the names customers resolve and the ports."`
+}
+
+// VendorInbound describes the vendor platform as a PrivateLink service
+// provider: one endpoint service per region, in front of the platform's
+// existing Network Load Balancer, shared by every inbound customer of the region.
+type VendorInbound struct {
+	Domains   []string `yaml:"domains" pc:"required" doc:"DNS domains of the platform that customers resolve privately, e.g. platform.example.com. A customer's private hosted zone for a domain answers every name under it, so list domains that hold the platform's names only."`
+	Hostnames []string `yaml:"hostnames" pc:"required" doc:"The platform's standard hostnames, each in one of domains (e.g. api.platform.example.com): what customers' systems connect to. A customer's file may narrow the list."`
+	Ports     []int    `yaml:"ports" doc:"TCP ports the platform's load balancer listens on (default [443])." minimum:"1" maximum:"65535"`
+
+	Regions map[string]InboundRegion `yaml:"regions" pc:"required" doc:"Per vendor region (region -> settings): the platform's load balancer there. Inbound customers of a region share its endpoint service."`
+}
+
+// InboundRegion is the platform in one region.
+type InboundRegion struct {
+	NlbArn            string   `yaml:"nlbArn" pc:"required" doc:"ARN of the platform's existing Network Load Balancer in this region and the vendor account; the endpoint service fronts it. A load balancer can back one endpoint service only." pattern:"^arn:aws:elasticloadbalancing:[a-z0-9-]+:[0-9]{12}:loadbalancer/net/[A-Za-z0-9-]{1,32}/[0-9a-f]{16}$"`
+	AvailabilityZones []string `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1) the load balancer has subnets in: the service is offered there only, and a customer's endpoint subnets must be in them." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
+	PrivateDnsName    string   `yaml:"privateDnsName" doc:"Private DNS name of the endpoint service (e.g. *.platform.example.com), verified by a TXT record in the domain's public zone. Lets customers choose dnsMode: privateDnsName."`
+	ServiceName       string   `yaml:"serviceName" doc:"The ServiceName output of the Vendor-Inbound-<region> stack, written here after its first deploy: it goes into the templates handed to the region's inbound customers (make handoff needs it)." pattern:"^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-([0-9a-f]{8}|[0-9a-f]{17})$"`
 }
 
 // Customer is config/customers/<name>.yaml.
@@ -54,6 +75,8 @@ type Customer struct {
 
 	PrivateLink *PrivateLink `yaml:"privateLink" doc:"Vendor reaches the customer's VPC endpoint services over AWS PrivateLink (vendor is the consumer)."`
 	Vpn         *Vpn         `yaml:"vpn" doc:"Vendor reaches the customer's network over a site-to-site VPN: a dedicated vendor VPC becomes a site of it, through two IPsec tunnels."`
+
+	InboundPrivateLink *InboundPrivateLink `yaml:"inboundPrivateLink" doc:"The customer reaches the vendor platform over AWS PrivateLink (customer is the consumer): an interface endpoint in the customer's VPC, from a template we hand over, to the vendor's endpoint service in region."`
 
 	// File is the path the customer was read from, for error messages.
 	File string `yaml:"-"`
@@ -159,6 +182,54 @@ type Tunnel struct {
 // TunnelLogs configures the tunnels' log group.
 type TunnelLogs struct {
 	RetentionDays *int `yaml:"retentionDays" doc:"Days the tunnel logs are kept (default: the vendor's logRetentionDays)." enum:"$logRetentionDays"`
+}
+
+// InboundPrivateLink is the inbound PrivateLink mode: the customer creates an
+// interface endpoint to the vendor's endpoint service in the customer's
+// region, with private DNS so the platform's standard hostnames resolve to it.
+type InboundPrivateLink struct {
+	Accounts          []string `yaml:"accounts" doc:"AWS accounts of the customer allowed to connect to the vendor's endpoint service (default: [account])." pattern:"^[0-9]{12}$"`
+	Region            string   `yaml:"region" doc:"Region of the customer's VPC (default: region, the service's). Another region needs crossRegion: true." enum:"$regions"`
+	CrossRegion       bool     `yaml:"crossRegion" doc:"Set true when region differs from the customer's region: cross-region PrivateLink (the service lists the VPC's region as supported)."`
+	AvailabilityZones []string `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1) of the customer's VPC subnets for the endpoint, one subnet each. In the service's region they must be AZs the vendor's service is offered in." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
+	SingleAz          bool     `yaml:"singleAz" doc:"Set true to accept a single AZ (no redundancy against an AZ outage)."`
+	ClientCidrs       []string `yaml:"clientCidrs" doc:"The customer's networks whose systems reach the platform; the endpoint's security group admits them on ports. Each is a template parameter with this default (default: networks)."`
+	Hostnames         []string `yaml:"hostnames" doc:"Platform hostnames the customer's systems use, from the vendor's inboundPrivateLink.hostnames (default: all of them)."`
+	Ports             []int    `yaml:"ports" doc:"TCP ports the customer's systems open to the platform, from the vendor's ports (default [443])." minimum:"1" maximum:"65535"`
+	DnsMode           string   `yaml:"dnsMode" doc:"privateHostedZone (default: the template creates a private hosted zone per vendor domain in the customer's VPC, with the hostnames aliased to the endpoint) or privateDnsName (the endpoint's private DNS, when the vendor's service in region has a verified privateDnsName)." enum:"privateHostedZone,privateDnsName"`
+	// A group of companies may share one network account; listing it for two
+	// customers is then deliberate, not a copy-paste slip.
+	AllowSharedAccounts bool `yaml:"allowSharedAccounts" doc:"Set true when an account in accounts is also listed by another inbound customer of the same region on purpose (e.g. a network account shared by a group of companies)."`
+}
+
+// InboundAccounts are the customer's accounts allowed on the vendor's service:
+// accounts, or the customer's account.
+func (c *Customer) InboundAccounts() []string {
+	if c.InboundPrivateLink == nil {
+		return nil
+	}
+	if len(c.InboundPrivateLink.Accounts) > 0 {
+		return c.InboundPrivateLink.Accounts
+	}
+	return []string{c.Account}
+}
+
+// InboundClientCidrs are the networks the customer's endpoint admits:
+// clientCidrs, or the customer's networks.
+func (c *Customer) InboundClientCidrs() []string {
+	if c.InboundPrivateLink == nil {
+		return nil
+	}
+	if c.InboundPrivateLink.ClientCidrs != nil {
+		return c.InboundPrivateLink.ClientCidrs
+	}
+	return c.Networks
+}
+
+// InboundCrossRegion reports whether the customer's VPC is in another region
+// than the vendor's service it connects to.
+func (c *Customer) InboundCrossRegion() bool {
+	return c.InboundPrivateLink != nil && c.InboundPrivateLink.Region != c.Region
 }
 
 // IkeV1Allowed reports whether any tunnel accepts IKEv1.

@@ -126,6 +126,9 @@ func validateVendor(r *report, v *Vendor) {
 		r.add("logRetentionDays", "CloudWatch Logs does not accept this retention", *d, "use one of "+joinInts(logRetentionDays))
 	}
 	checkTags(r, "tags", v.Tags)
+	if v.InboundPrivateLink != nil {
+		validateVendorInbound(r, v, v.InboundPrivateLink)
+	}
 }
 
 // validateCustomer checks one customer file. v is nil when vendor.yaml could
@@ -159,9 +162,9 @@ func validateCustomer(r *report, v *Vendor, c *Customer) {
 		r.add("tags", fmt.Sprintf("vendor and customer tags together exceed %d", maxUserTags), len(v.Tags)+len(c.Tags),
 			"AWS allows 50 tags per resource and privateconnect sets its own; drop some")
 	}
-	if c.PrivateLink == nil && c.Vpn == nil {
+	if c.PrivateLink == nil && c.Vpn == nil && c.InboundPrivateLink == nil {
 		r.add("(document)", "no connectivity mode is configured", raw("nothing"),
-			"add a privateLink: section (see config/customers/acme.yaml), a vpn: section (see config/customers/hooli.yaml), or both")
+			"add a privateLink: section (see config/customers/acme.yaml), a vpn: section (see config/customers/hooli.yaml), an inboundPrivateLink: section (see config/customers/umbrella.yaml), or several")
 		return
 	}
 	if c.PrivateLink != nil {
@@ -169,6 +172,9 @@ func validateCustomer(r *report, v *Vendor, c *Customer) {
 	}
 	if c.Vpn != nil {
 		validateVpn(r, v, c, c.Vpn)
+	}
+	if c.InboundPrivateLink != nil {
+		validateInbound(r, v, c, c.InboundPrivateLink)
 	}
 }
 
@@ -367,6 +373,7 @@ func validateFleet(errs *Errors, f *Fleet, lines map[string]map[string]int) {
 			blocks = append(blocks, owned{c, vb.path, block})
 		}
 	}
+	validateInboundFleet(errs, f, lines)
 }
 
 type vendorBlock struct{ path, cidr string }

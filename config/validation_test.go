@@ -30,7 +30,26 @@ alarmTopicArns:
 logRetentionDays: 365
 tags:
   Owner: platform
+` + baseVendorInbound
+
+// baseVendorInbound is the platform inbound customers reach: a service in
+// us-east-1 (with a private DNS name, deployed) and one in eu-west-1.
+const baseVendorInbound = `inboundPrivateLink:
+  domains: [platform.example.com]
+  hostnames: [api.platform.example.com, hub.platform.example.com]
+  regions:
+    us-east-1:
+      nlbArn: arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/platform/0a1b2c3d4e5f6071
+      availabilityZones: [use1-az1, use1-az2, use1-az4]
+      privateDnsName: "*.platform.example.com"
+      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0f1e2d3c4b5a69788
+    eu-west-1:
+      nlbArn: arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/platform/1b2c3d4e5f607182
+      availabilityZones: [euw1-az1, euw1-az2]
 `
+
+// acmeInbound gives acme an inbound section: inserted before its privateLink.
+const acmeInbound = "inboundPrivateLink:\n  availabilityZones: [use1-az1, use1-az2]\n"
 
 const baseAcme = `apiVersion: privateconnect/v1
 kind: Customer
@@ -272,6 +291,33 @@ func TestValidationErrors(t *testing.T) {
 		{"PSK secret in another account", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKeySecret: arn:aws:secretsmanager:eu-west-1:999988887777:secret:beta/psk-AbCdEf\n"}}, betaFile, "vpn.tunnels[0].preSharedKeySecret", "not in the vendor account"},
 		{"PSK secret malformed", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKeySecret: \"beta psk}}\"\n"}}, betaFile, "vpn.tunnels[0].preSharedKeySecret", "not a Secrets Manager secret name or ARN"},
 		{"PSK JSON key without secret", []edit{{"beta", "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKeyJsonKey: tunnel1\n"}}, betaFile, "vpn.tunnels[0].preSharedKeyJsonKey", "preSharedKeySecret, which is not set"},
+		// Inbound PrivateLink: the vendor's platform.
+		{"inbound NLB ARN of an application LB", []edit{{"vendor", "loadbalancer/net/platform/0a1b", "loadbalancer/app/platform/0a1b"}}, vendorFile, "inboundPrivateLink.regions.us-east-1.nlbArn", "not a Network Load Balancer ARN"},
+		{"inbound NLB in another region", []edit{{"vendor", "elasticloadbalancing:eu-west-1:", "elasticloadbalancing:us-east-1:"}}, vendorFile, "inboundPrivateLink.regions.eu-west-1.nlbArn", "the load balancer is in us-east-1, not in eu-west-1"},
+		{"inbound NLB in another account", []edit{{"vendor", "us-east-1:111122223333:loadbalancer", "us-east-1:999988887777:loadbalancer"}}, vendorFile, "inboundPrivateLink.regions.us-east-1.nlbArn", "not in the vendor account"},
+		{"inbound region not the vendor's", []edit{{"vendor", "    eu-west-1:\n      nlbArn", "    us-west-2:\n      nlbArn: arn:aws:elasticloadbalancing:us-west-2:111122223333:loadbalancer/net/platform/2c3d4e5f60718293\n      availabilityZones: [usw2-az1]\n    eu-west-1:\n      nlbArn"}}, vendorFile, "inboundPrivateLink.regions.us-west-2", "the vendor does not operate in this region"},
+		{"inbound domain malformed", []edit{{"vendor", "domains: [platform.example.com]", "domains: [platform_example.com]"}}, vendorFile, "inboundPrivateLink.domains[0]", "not a valid DNS domain"},
+		{"inbound domains nested", []edit{{"vendor", "domains: [platform.example.com]", "domains: [platform.example.com, eu.platform.example.com]"}}, vendorFile, "inboundPrivateLink.domains[1]", "nested with domains[0]"},
+		{"inbound hostname outside the domains", []edit{{"vendor", "hub.platform.example.com]", "hub.example.org]"}}, vendorFile, "inboundPrivateLink.hostnames[1]", "not in any of the domains"},
+		{"inbound platform AZ of another region", []edit{{"vendor", "use1-az2, use1-az4]", "use1-az2, euw1-az4]"}}, vendorFile, "inboundPrivateLink.regions.us-east-1.availabilityZones[2]", "this AZ is in eu-west-1"},
+		{"inbound service name of another region", []edit{{"vendor", "vpce.us-east-1.vpce-svc-0f1e", "vpce.eu-west-1.vpce-svc-0f1e"}}, vendorFile, "inboundPrivateLink.regions.us-east-1.serviceName", "the service is in eu-west-1, not in us-east-1"},
+		{"inbound private DNS name outside the domains", []edit{{"vendor", `"*.platform.example.com"`, `"*.example.org"`}}, vendorFile, "inboundPrivateLink.regions.us-east-1.privateDnsName", "not in any of the domains"},
+		// Inbound PrivateLink: the customer.
+		{"inbound without a vendor platform", []edit{{"vendor", baseVendorInbound, ""}, {"acme", "privateLink:\n", acmeInbound + "privateLink:\n"}}, acmeFile, "inboundPrivateLink", "vendor.yaml has no inboundPrivateLink section"},
+		{"inbound account malformed", []edit{{"acme", "privateLink:\n", acmeInbound + "  accounts: [\"4444555566\"]\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.accounts[0]", "not a 12-digit AWS account ID"},
+		{"inbound account is the vendor's", []edit{{"acme", "privateLink:\n", acmeInbound + "  accounts: [\"444455556666\", \"111122223333\"]\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.accounts[1]", "the vendor's own account"},
+		{"inbound AZ the service is not offered in", []edit{{"acme", "privateLink:\n", "inboundPrivateLink:\n  availabilityZones: [use1-az1, use1-az3, use1-az5]\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.availabilityZones", "not offered in use1-az3, use1-az5 (it is in use1-az1, use1-az2, use1-az4)"},
+		{"inbound cross-region not enabled", []edit{{"acme", "privateLink:\n", "inboundPrivateLink:\n  region: eu-west-1\n  availabilityZones: [euw1-az1, euw1-az2]\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.region", "set crossRegion: true"},
+		{"inbound crossRegion in the same region", []edit{{"acme", "privateLink:\n", acmeInbound + "  crossRegion: true\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.crossRegion", "crossRegion is set but the VPC is in the service's region"},
+		{"inbound AZ of another region than the VPC's", []edit{{"acme", "privateLink:\n", "inboundPrivateLink:\n  region: eu-west-1\n  crossRegion: true\n  availabilityZones: [euw1-az1, use1-az2]\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.availabilityZones[1]", "this AZ is in us-east-1"},
+		{"inbound hostname not the platform's", []edit{{"acme", "privateLink:\n", acmeInbound + "  hostnames: [www.platform.example.com]\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.hostnames[0]", "not one of the platform's hostnames"},
+		{"inbound port the platform does not serve", []edit{{"acme", "privateLink:\n", acmeInbound + "  ports: [443, 8443]\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.ports[1]", "the platform does not listen on this port"},
+		{"inbound DNS mode unknown", []edit{{"acme", "privateLink:\n", acmeInbound + "  dnsMode: public\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.dnsMode", "unknown DNS mode"},
+		{"inbound private DNS mode without a name", []edit{{"vendor", "      privateDnsName: \"*.platform.example.com\"\n", ""}, {"acme", "privateLink:\n", acmeInbound + "  dnsMode: privateDnsName\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.dnsMode", "has no private DNS name"},
+		{"inbound private DNS name does not cover a hostname", []edit{{"vendor", `"*.platform.example.com"`, "api.platform.example.com"}, {"acme", "privateLink:\n", acmeInbound + "  dnsMode: privateDnsName\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.hostnames", "does not cover hub.platform.example.com"},
+		{"inbound client network admits everyone", []edit{{"acme", "privateLink:\n", acmeInbound + "  clientCidrs: [10.0.0.0/16, 0.0.0.0/0]\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.clientCidrs[1]", "admits every address"},
+		{"inbound no client network", []edit{{"acme", "networks: [10.0.0.0/16]\n", ""}, {"acme", "privateLink:\n", acmeInbound + "privateLink:\n"}}, acmeFile, "inboundPrivateLink.clientCidrs", "the endpoint would admit nobody"},
+		{"inbound customer region without a platform", []edit{{"vendor", "    eu-west-1:\n      nlbArn: arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/platform/1b2c3d4e5f607182\n      availabilityZones: [euw1-az1, euw1-az2]\n", ""}, {"beta", "vpn:\n", "inboundPrivateLink:\n  availabilityZones: [euw1-az1, euw1-az2]\nvpn:\n"}}, betaFile, "inboundPrivateLink", "no platform load balancer in the customer's region eu-west-1"},
 		{"tunnel log retention not accepted", []edit{{"beta", "  routing: static", "  tunnelLogs: {retentionDays: 100}\n  routing: static"}}, betaFile, "vpn.tunnelLogs.retentionDays", "does not accept this retention"},
 	}
 	files := func(f *testFleet, name string) *string {
@@ -500,5 +546,69 @@ func TestDefaultedValueErrorsSortAtTheirParent(t *testing.T) {
 	// The section's line is where its content starts, the line after "vpn:".
 	if vpnLine := strings.Count(f.beta[:strings.Index(f.beta, "vpn:")], "\n") + 1; errs[0].Line != vpnLine+1 {
 		t.Errorf("error at line %d, want the vpn section's, %d", errs[0].Line, vpnLine+1)
+	}
+}
+
+func TestInboundDefaultsApplied(t *testing.T) {
+	f := baseFleet()
+	f.acme = replace(t, f.acme, "privateLink:\n", acmeInbound+"privateLink:\n")
+	fleet, err := f.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := fleet.Customer("acme")
+	in := c.InboundPrivateLink
+	if in.Region != "us-east-1" || in.DnsMode != DnsModePrivateHostedZone || fmt.Sprint(in.Ports) != "[443]" || in.CrossRegion || c.InboundCrossRegion() {
+		t.Errorf("inbound defaults: region %q, dnsMode %q, ports %v", in.Region, in.DnsMode, in.Ports)
+	}
+	if got := fmt.Sprint(in.Hostnames); got != "[api.platform.example.com hub.platform.example.com]" {
+		t.Errorf("hostnames default = %s, want the vendor's", got)
+	}
+	if got := fmt.Sprint(c.InboundAccounts(), c.InboundClientCidrs()); got != "[444455556666] [10.0.0.0/16]" {
+		t.Errorf("accounts and client networks default = %s, want the customer's account and networks", got)
+	}
+	// The customer owns its copy of the vendor's list.
+	in.Hostnames[0] = "changed"
+	if fleet.Vendor.InboundPrivateLink.Hostnames[0] != "api.platform.example.com" {
+		t.Error("the customer shares the vendor's hostname list")
+	}
+	if got := fmt.Sprint(fleet.Vendor.InboundPrivateLink.Ports); got != "[443]" {
+		t.Errorf("vendor ports default = %s", got)
+	}
+}
+
+// Two customers listing one account on one service is an error unless both
+// say it is deliberate.
+func TestInboundAccountSharedAcrossCustomers(t *testing.T) {
+	const gammaFile = "fleet/customers/gamma.yaml"
+	gamma := `apiVersion: privateconnect/v1
+kind: Customer
+name: gamma
+account: "123412341234"
+region: us-east-1
+networks: [10.9.0.0/16]
+inboundPrivateLink:
+  accounts: ["123412341234", "444455556666"]
+  availabilityZones: [use1-az1, use1-az2]
+`
+	f := baseFleet()
+	f.acme = replace(t, f.acme, "privateLink:\n", acmeInbound+"privateLink:\n")
+	build := func(acme, gamma string) error {
+		_, err := build("fleet", source{vendorFile, []byte(f.vendor)},
+			[]source{{acmeFile, []byte(acme)}, {betaFile, []byte(f.beta)}, {gammaFile, []byte(gamma)}})
+		return err
+	}
+	err := build(f.acme, gamma)
+	errs, _ := err.(Errors)
+	if len(errs) != 1 || errs[0].File != gammaFile || errs[0].Path != "inboundPrivateLink.accounts[1]" ||
+		!strings.Contains(errs[0].Msg, "customer acme ("+acmeFile+", account) already connects this account") || !wellFormed.MatchString(errs[0].Msg) {
+		t.Fatalf("want one error at gamma's accounts[1] naming acme, got:\n%v", err)
+	}
+	shared := "  allowSharedAccounts: true\n"
+	if err := build(f.acme, gamma+shared); err == nil {
+		t.Error("one customer's allowSharedAccounts was enough; both must say so")
+	}
+	if err := build(replace(t, f.acme, acmeInbound, acmeInbound+shared), gamma+shared); err != nil {
+		t.Errorf("a deliberately shared account: %v", err)
 	}
 }

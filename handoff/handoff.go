@@ -1,9 +1,10 @@
 // Package handoff writes what the vendor sends a customer, in
 // dist/<customer>/: for a customer with a producer section, the
 // CloudFormation template the customer deploys (YAML) and a README written
-// for the customer's cloud and security teams; for a customer with a VPN, the
-// sheet of what they configure on their VPN device. All are generated from
-// config; nothing is hand-edited.
+// for the customer's cloud and security teams; for an inbound PrivateLink
+// customer, the endpoint template and its guide (INBOUND.md); for a customer
+// with a VPN, the sheet of what they configure on their VPN device. All are
+// generated from config; nothing is hand-edited.
 package handoff
 
 import (
@@ -27,25 +28,38 @@ const DefaultDir = "dist"
 type Bundle struct {
 	Customer *config.Customer
 	// Files by name: <customer>-Producer.yaml and README.md with a producer
-	// section, VPN.md with a vpn section.
+	// section, <customer>-Inbound.yaml and INBOUND.md with an
+	// inboundPrivateLink section, VPN.md with a vpn section.
 	Files map[string][]byte
 }
 
 // HasHandoff reports whether there is anything to hand the customer: a
 // template to deploy, or a VPN to configure.
-func HasHandoff(c *config.Customer) bool { return stacks.HasProducer(c) || c.Vpn != nil }
+func HasHandoff(c *config.Customer) bool {
+	return stacks.HasProducer(c) || c.Vpn != nil || stacks.HasInbound(c)
+}
+
+// InboundFile is the customer's inbound PrivateLink guide in a bundle; apart
+// from README.md, which guides the producer template.
+const InboundFile = "INBOUND.md"
 
 // Build synthesizes the handed-over templates of the given customers and
-// renders their READMEs and VPN sheets. A customer with neither a producer
-// section nor a VPN is an error: there is nothing to hand them.
+// renders their READMEs, inbound guides and VPN sheets. A customer with
+// nothing to hand over is an error, and so is an inbound customer whose
+// region's service has no name in vendor.yaml yet: its template would have
+// nothing to connect to.
 func Build(v *config.Vendor, customers []*config.Customer) ([]Bundle, error) {
-	var producers []*config.Customer
+	var templated []*config.Customer
 	for _, c := range customers {
 		if !HasHandoff(c) {
-			return nil, fmt.Errorf("customer %s has no service with a producer section and no vpn section: nothing to hand over (see %s)", c.Name, c.File)
+			return nil, fmt.Errorf("customer %s has no service with a producer section, no vpn and no inboundPrivateLink section: nothing to hand over (see %s)", c.Name, c.File)
 		}
-		if stacks.HasProducer(c) {
-			producers = append(producers, c)
+		if stacks.HasInbound(c) && stacks.InboundServiceName(v, c) == "" {
+			return nil, fmt.Errorf("customer %s: the inbound service in %s is pending: deploy %s, write its ServiceName output into vendor.yaml as inboundPrivateLink.regions.%s.serviceName, then run make handoff again",
+				c.Name, c.Region, stacks.InboundServiceStackName(c.Region), c.Region)
+		}
+		if stacks.HasProducer(c) || stacks.HasInbound(c) {
+			templated = append(templated, c)
 		}
 	}
 	files := map[*config.Customer]map[string][]byte{}
@@ -59,7 +73,7 @@ func Build(v *config.Vendor, customers []*config.Customer) ([]Bundle, error) {
 			files[c][VpnSheetFile] = sheet
 		}
 	}
-	if err := buildTemplates(v, producers, files); err != nil {
+	if err := buildTemplates(v, templated, files); err != nil {
 		return nil, err
 	}
 	var out []Bundle
@@ -69,7 +83,8 @@ func Build(v *config.Vendor, customers []*config.Customer) ([]Bundle, error) {
 	return out, nil
 }
 
-// buildTemplates adds each producer customer's template and README to files.
+// buildTemplates adds each customer's templates to files, each with its
+// guide: README.md for the producer template, INBOUND.md for the inbound one.
 func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*config.Customer]map[string][]byte) error {
 	if len(customers) == 0 {
 		return nil // nothing to synthesize: no need to start the CDK
@@ -80,26 +95,42 @@ func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*c
 	if err != nil {
 		return err
 	}
-	for i, c := range customers {
-		name, raw := built[i].Name, built[i].Template
-		var tmpl Template
-		if err := json.Unmarshal(raw, &tmpl); err != nil {
-			return fmt.Errorf("%s: %v", name, err)
+	byName := map[string]stacks.Synthesized{}
+	for _, b := range built {
+		byName[b.Name] = b
+	}
+	for _, c := range customers {
+		for _, mode := range []string{stacks.ModeProducer, stacks.ModeInbound} {
+			s, ok := byName[stacks.StackName(c, mode)]
+			if !ok {
+				continue
+			}
+			var tmpl Template
+			if err := json.Unmarshal(s.Template, &tmpl); err != nil {
+				return fmt.Errorf("%s: %v", s.Name, err)
+			}
+			yml, err := TemplateYAML(s.Template)
+			if err != nil {
+				return fmt.Errorf("%s: %v", s.Name, err)
+			}
+			file := s.Name + ".yaml"
+			estimate, err := cost.Of(s.Template, s.Region)
+			if err != nil {
+				return err
+			}
+			var guide []byte
+			guideFile := "README.md"
+			if mode == stacks.ModeInbound {
+				guideFile = InboundFile
+				guide, err = InboundGuide(v, c, file, tmpl, estimate)
+			} else {
+				guide, err = Readme(v, c, file, tmpl, len(yml), estimate)
+			}
+			if err != nil {
+				return err
+			}
+			files[c][file], files[c][guideFile] = yml, guide
 		}
-		yml, err := TemplateYAML(raw)
-		if err != nil {
-			return fmt.Errorf("%s: %v", name, err)
-		}
-		file := name + ".yaml"
-		estimate, err := cost.Of(raw, built[i].Region)
-		if err != nil {
-			return err
-		}
-		readme, err := Readme(v, c, file, tmpl, len(yml), estimate)
-		if err != nil {
-			return err
-		}
-		files[c][file], files[c]["README.md"] = yml, readme
 	}
 	return nil
 }

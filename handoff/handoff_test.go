@@ -81,13 +81,14 @@ func producerBundles() []Bundle {
 
 func TestEveryProducerOrVpnCustomerHasABundle(t *testing.T) {
 	want := map[string][]string{
-		"acme":    {"README.md", "acme-Producer.yaml"},
-		"globex":  {"README.md", "globex-Producer.yaml"},
-		"hooli":   {VpnSheetFile}, // PrivateLink without producer, and a VPN
-		"initech": {"README.md", VpnSheetFile, "initech-Producer.yaml"},
+		"acme":     {"README.md", "acme-Producer.yaml"},
+		"globex":   {"README.md", "globex-Producer.yaml"},
+		"hooli":    {VpnSheetFile}, // PrivateLink without producer, and a VPN
+		"initech":  {"README.md", VpnSheetFile, "initech-Producer.yaml"},
+		"umbrella": {InboundFile, "umbrella-Inbound.yaml"}, // inbound PrivateLink only
 	}
 	if len(example.bundles) != len(want) {
-		t.Fatalf("%d bundles, want one for each of acme, globex, hooli and initech", len(example.bundles))
+		t.Fatalf("%d bundles, want one for each of acme, globex, hooli, initech and umbrella", len(example.bundles))
 	}
 	for _, b := range example.bundles {
 		entries, err := os.ReadDir(filepath.Join(example.dir, b.Customer.Name))

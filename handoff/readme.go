@@ -16,7 +16,8 @@ import (
 //go:embed readme.md.tmpl
 var readmeText string
 
-var readmeTemplate = template.Must(template.New("README.md").Funcs(template.FuncMap{
+// guideFuncs are the functions of the README and INBOUND.md templates.
+var guideFuncs = template.FuncMap{
 	"join":  strings.Join,
 	"money": func(f float64) string { return fmt.Sprintf("$%.2f", f) },
 	"ports": func(ps []int) string {
@@ -26,7 +27,9 @@ var readmeTemplate = template.Must(template.New("README.md").Funcs(template.Func
 		}
 		return strings.Join(s, ", ")
 	},
-}).Parse(readmeText))
+}
+
+var readmeTemplate = template.Must(template.New("README.md").Funcs(guideFuncs).Parse(readmeText))
 
 // readmeData is what the README template reads.
 type readmeData struct {

@@ -40,11 +40,16 @@ func Select(f *config.Fleet, only []string) ([]*config.Customer, error) {
 	return out, nil
 }
 
-// Build adds the stacks of the given customers. Other customers' constructs
-// are never created, so deploying one customer costs about the same in a
-// fleet of 1 or of 500.
-func Build(scope constructs.Construct, v *config.Vendor, customers []*config.Customer) []awscdk.Stack {
+// Build adds the stacks of the given customers, a selection of the fleet f.
+// Other customers' constructs are never created, so deploying one customer
+// costs about the same in a fleet of 1 or of 500. The exception is the
+// vendor's inbound stack of a selected inbound customer's region: it serves
+// every inbound customer there, so it is built from the whole fleet, and
+// deploying one customer never drops another's access.
+func Build(scope constructs.Construct, f *config.Fleet, customers []*config.Customer) []awscdk.Stack {
+	v := f.Vendor
 	var out []awscdk.Stack
+	var inboundRegions []string
 	for _, c := range customers {
 		if c.PrivateLink != nil {
 			out = append(out, NewPrivateLinkStack(scope, v, c))
@@ -52,6 +57,13 @@ func Build(scope constructs.Construct, v *config.Vendor, customers []*config.Cus
 		if c.Vpn != nil {
 			out = append(out, NewVpnStack(scope, v, c))
 		}
+		if HasInbound(c) && !slices.Contains(inboundRegions, c.Region) {
+			inboundRegions = append(inboundRegions, c.Region)
+		}
+	}
+	slices.Sort(inboundRegions)
+	for _, region := range inboundRegions {
+		out = append(out, NewInboundServiceStack(scope, v, region, inboundCustomers(f, region)))
 	}
 	return out
 }
@@ -59,8 +71,15 @@ func Build(scope constructs.Construct, v *config.Vendor, customers []*config.Cus
 // StackName is the name of a customer's stack for one mode, e.g. acme-PrivateLink.
 func StackName(c *config.Customer, mode string) string { return c.Name + "-" + mode }
 
-// CustomerOf is the customer a stack name belongs to: acme for acme-PrivateLink.
+// SharedCustomer is what CustomerOf returns for a stack shared by customers.
+const SharedCustomer = "(shared)"
+
+// CustomerOf is the customer a stack name belongs to: acme for
+// acme-PrivateLink, SharedCustomer for a Vendor-Inbound-<region> stack.
 func CustomerOf(stackName string) string {
+	if strings.HasPrefix(stackName, sharedInboundPrefix) {
+		return SharedCustomer
+	}
 	return stackName[:max(0, strings.LastIndex(stackName, "-"))]
 }
 

@@ -48,7 +48,7 @@ func TestMain(m *testing.M) {
 		}
 		defer os.RemoveAll(outdir)
 		app := NewApp(outdir)
-		built := append(Build(app, fleet.Vendor, fleet.Customers), BuildHandoff(app, fleet.Vendor, fleet.Customers)...)
+		built := append(Build(app, fleet, fleet.Customers), BuildHandoff(app, fleet.Vendor, fleet.Customers)...)
 		app.Synth(nil)
 		example.fleet, example.outdir, example.built = fleet, outdir, built
 		example.templates = map[string]cdktest.Template{}
@@ -159,6 +159,12 @@ func TestEveryExampleCustomerHasItsStacks(t *testing.T) {
 		}
 		if c.Vpn != nil {
 			want = append(want, StackName(c, ModeVpn))
+		}
+		if HasInbound(c) {
+			want = append(want, StackName(c, ModeInbound))
+			if shared := InboundServiceStackName(c.Region); !slices.Contains(want, shared) {
+				want = append(want, shared)
+			}
 		}
 	}
 	got := append([]string(nil), example.stacks...)

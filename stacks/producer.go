@@ -48,14 +48,20 @@ func producerServices(c *config.Customer) []config.Service {
 	return out
 }
 
-// BuildHandoff adds the templates handed over to the customers: they are
-// deployed by the customer in the customer's account, never by the vendor's
-// cdk deploy, so they are built apart from Build.
+// BuildHandoff adds the templates handed over to the customers (per
+// customer, producer then inbound): they are deployed by the customer in the
+// customer's account, never by the vendor's cdk deploy, so they are built
+// apart from Build.
 func BuildHandoff(scope constructs.Construct, v *config.Vendor, customers []*config.Customer) []awscdk.Stack {
 	var out []awscdk.Stack
 	for _, c := range customers {
 		if HasProducer(c) {
 			out = append(out, NewProducerStack(scope, v, c))
+		}
+		// Until vendor.yaml has the region's service name there is nothing to
+		// connect to; handoff.Build says so.
+		if HasInbound(c) && InboundServiceName(v, c) != "" {
+			out = append(out, NewInboundStack(scope, v, c))
 		}
 	}
 	return out

@@ -488,7 +488,7 @@ func TestDeviceConfigurationForIkev1Only(t *testing.T) {
 func TestVpnOnlyCustomer(t *testing.T) {
 	c := withVpn(t, "hooli", func(c *config.Customer) { c.PrivateLink = nil })
 	app := NewApp("")
-	built := Build(app, example.fleet.Vendor, []*config.Customer{c})
+	built := Build(app, example.fleet, []*config.Customer{c})
 	if len(built) != 1 || *built[0].StackName() != StackName(c, ModeVpn) {
 		var names []string
 		for _, s := range built {

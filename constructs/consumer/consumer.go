@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -103,23 +102,27 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 		Name:                 props.Name,
 	})
 
-	type pending struct {
-		svc *ServiceProps
-		sg  awsec2.CfnSecurityGroup
+	// The connectors group's egress names the endpoints' groups, and the
+	// endpoints' ingress names the connectors group: the group comes first,
+	// its egress is set once the endpoints' groups exist.
+	this.connectors = awsec2.NewCfnSecurityGroup(this.Construct, jsii.String("ConnectorSecurityGroup"), &awsec2.CfnSecurityGroupProps{
+		GroupDescription: jsii.String("Connector workloads: may reach the customer interface endpoints and nothing else"),
+		VpcId:            this.vpc.VpcId(),
+		Tags:             network.NameTag(props.Name, "-connectors"),
+	})
+	if props.PrivateZoneName != nil {
+		this.zone = privateZone(this.Construct, "PrivateZone", *props.PrivateZoneName, this.vpc.VpcId(),
+			jsii.String("Stable names for the customer's PrivateLink services"))
 	}
-	var groups []pending
+
 	var egress []any
 	for _, svc := range *props.Services {
 		if svc.Name == nil || svc.ServiceName == nil || svc.Ports == nil || len(*svc.Ports) == 0 {
 			panic("consumer: every service needs Name, ServiceName and at least one port")
 		}
-		sg := awsec2.NewCfnSecurityGroup(this.Construct, jsii.String("EndpointSecurityGroup-"+*svc.Name), &awsec2.CfnSecurityGroupProps{
-			GroupDescription: jsii.String(fmt.Sprintf("Interface endpoint for %s: admits the connectors group on %s", *svc.Name, portList(svc.Ports))),
-			VpcId:            this.vpc.VpcId(),
-			// An interface endpoint never opens connections.
-			SecurityGroupEgress: noEgress(),
-			Tags:                network.NameTag(props.Name, "-endpoint-"+*svc.Name),
-		})
+		sg := endpointSecurityGroup(this.Construct, "EndpointSecurityGroup-"+*svc.Name,
+			fmt.Sprintf("Interface endpoint for %s: admits the connectors group on %s", *svc.Name, portList(svc.Ports)),
+			this.vpc.VpcId(), network.NameTag(props.Name, "-endpoint-"+*svc.Name))
 		for _, port := range *svc.Ports {
 			egress = append(egress, &awsec2.CfnSecurityGroup_EgressProperty{
 				IpProtocol:                 jsii.String("tcp"),
@@ -129,7 +132,7 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 				Description:                jsii.String(fmt.Sprintf("To the %s endpoint on %v", *svc.Name, *port)),
 			})
 		}
-		groups = append(groups, pending{svc, sg})
+		this.endpoints = append(this.endpoints, this.addEndpoint(svc, sg, props))
 	}
 	// Egress is inline so that it replaces the default allow-all rule: the
 	// connectors group opens only the configured ports, to the endpoints only.
@@ -137,76 +140,44 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 	if len(egress) == 0 {
 		egress = noEgress()
 	}
-	this.connectors = awsec2.NewCfnSecurityGroup(this.Construct, jsii.String("ConnectorSecurityGroup"), &awsec2.CfnSecurityGroupProps{
-		GroupDescription:    jsii.String("Connector workloads: may reach the customer interface endpoints and nothing else"),
-		VpcId:               this.vpc.VpcId(),
-		SecurityGroupEgress: egress,
-		Tags:                network.NameTag(props.Name, "-connectors"),
-	})
-
-	if props.PrivateZoneName != nil {
-		this.zone = awsroute53.NewCfnHostedZone(this.Construct, jsii.String("PrivateZone"), &awsroute53.CfnHostedZoneProps{
-			Name: props.PrivateZoneName,
-			Vpcs: []any{&awsroute53.CfnHostedZone_VPCProperty{
-				VpcId:     this.vpc.VpcId(),
-				VpcRegion: awscdk.Aws_REGION(),
-			}},
-			HostedZoneConfig: &awsroute53.CfnHostedZone_HostedZoneConfigProperty{
-				Comment: jsii.String("Stable names for the customer's PrivateLink services"),
-			},
-		})
-	}
-
-	for _, g := range groups {
-		this.endpoints = append(this.endpoints, this.addEndpoint(g.svc, g.sg, props))
-	}
+	this.connectors.SetSecurityGroupEgress(egress)
 	return this
 }
 
+// addEndpoint is the service's interface endpoint, in the construct
+// Service-<name> (its path names the endpoint's resources), admitting the
+// connectors group, with its record in the private zone.
 func (c *consumer) addEndpoint(svc *ServiceProps, sg awsec2.CfnSecurityGroup, props *ConsumerProps) *Endpoint {
-	scope := constructs.NewConstruct(c.Construct, jsii.String("Service-"+*svc.Name))
-	for _, port := range *svc.Ports {
-		awsec2.NewCfnSecurityGroupIngress(scope, jsii.String(fmt.Sprintf("IngressFromConnectors%v", *port)), &awsec2.CfnSecurityGroupIngressProps{
-			GroupId:               sg.AttrGroupId(),
-			IpProtocol:            jsii.String("tcp"),
-			FromPort:              port,
-			ToPort:                port,
-			SourceSecurityGroupId: c.connectors.AttrGroupId(),
-			Description:           jsii.String(fmt.Sprintf("From the connectors group on %v", *port)),
-		})
+	var name *string
+	if props.Name != nil {
+		name = jsii.String(*props.Name + "-" + *svc.Name)
 	}
-	ep := awsec2.NewCfnVPCEndpoint(scope, jsii.String("Endpoint"), &awsec2.CfnVPCEndpointProps{
-		VpcId:             c.vpc.VpcId(),
-		ServiceName:       svc.ServiceName,
-		ServiceRegion:     svc.ServiceRegion,
-		VpcEndpointType:   jsii.String("Interface"),
-		SubnetIds:         anys(*c.vpc.SubnetIds()),
-		SecurityGroupIds:  &[]any{sg.AttrGroupId()},
+	ep := NewInterfaceEndpoint(c.Construct, jsii.String("Service-"+*svc.Name), &InterfaceEndpointProps{
+		VpcId:           c.vpc.VpcId(),
+		SubnetIds:       c.vpc.SubnetIds(),
+		ServiceName:     svc.ServiceName,
+		ServiceRegion:   svc.ServiceRegion,
+		Ports:           svc.Ports,
+		SecurityGroupId: sg.AttrGroupId(),
+		Sources: &[]*Source{{
+			Label:           jsii.String("Connectors"),
+			Description:     jsii.String("From the connectors group"),
+			SecurityGroupId: c.connectors.AttrGroupId(),
+		}},
 		PrivateDnsEnabled: jsii.Bool(false),
-		Tags:              network.NameTag(props.Name, "-"+*svc.Name),
+		Name:              name,
 	})
-	// DnsEntries are "hostedZoneId:dnsName"; the first is the regional name.
-	regional := awscdk.Fn_Split(jsii.String(":"), awscdk.Fn_Select(jsii.Number(0), ep.AttrDnsEntries()), nil)
 	out := &Endpoint{
 		Name:            svc.Name,
-		VpcEndpointId:   ep.Ref(),
-		DnsEntries:      ep.AttrDnsEntries(),
-		DnsName:         awscdk.Fn_Select(jsii.Number(1), regional),
-		SecurityGroupId: sg.AttrGroupId(),
+		VpcEndpointId:   ep.VpcEndpointId(),
+		DnsEntries:      ep.DnsEntries(),
+		DnsName:         ep.DnsName(),
+		SecurityGroupId: ep.SecurityGroupId(),
 	}
 	if c.zone != nil {
-		name := *svc.Name + "." + *props.PrivateZoneName
-		awsroute53.NewCfnRecordSet(scope, jsii.String("DnsRecord"), &awsroute53.CfnRecordSetProps{
-			HostedZoneId: c.zone.AttrId(),
-			Name:         jsii.String(name + "."),
-			Type:         jsii.String("A"),
-			AliasTarget: &awsroute53.CfnRecordSet_AliasTargetProperty{
-				DnsName:              out.DnsName,
-				HostedZoneId:         awscdk.Fn_Select(jsii.Number(0), regional),
-				EvaluateTargetHealth: jsii.Bool(false),
-			},
-		})
-		out.FriendlyDnsName = jsii.String(name)
+		record := *svc.Name + "." + *props.PrivateZoneName
+		ep.AddAliasRecord("DnsRecord", c.zone.AttrId(), record)
+		out.FriendlyDnsName = jsii.String(record)
 	}
 	return out
 }

@@ -218,3 +218,34 @@ func TestInvalidPropsPanic(t *testing.T) {
 		})
 	}
 }
+
+// The endpoint service alone fronts a load balancer that exists already.
+func TestEndpointServiceOnExistingLoadBalancer(t *testing.T) {
+	stack := cdktest.NewStack("S")
+	const nlb = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/platform/0a1b2c3d4e5f6071"
+	NewEndpointService(stack, jsii.String("S"), &EndpointServiceProps{
+		NetworkLoadBalancerArns: jsii.Strings(nlb),
+		AllowedPrincipals:       jsii.Strings("arn:aws:iam::444455556666:root"),
+		PrivateDnsName:          jsii.String("*.platform.example.com"),
+		SupportedRegions:        jsii.Strings("us-west-2"),
+	})
+	c := cdktest.TemplateOf(t, stack).CDK()
+	cdktest.Assert(t, "service and permissions only", func() {
+		c.ResourceCountIs(jsii.String("AWS::ElasticLoadBalancingV2::LoadBalancer"), jsii.Number(0))
+		c.HasResourceProperties(jsii.String("AWS::EC2::VPCEndpointService"), &map[string]any{
+			"NetworkLoadBalancerArns": []any{nlb}, "AcceptanceRequired": true,
+			"PrivateDnsName": "*.platform.example.com", "SupportedRegions": []any{"us-west-2"},
+		})
+		c.HasResourceProperties(jsii.String("AWS::EC2::VPCEndpointServicePermissions"), &map[string]any{
+			"AllowedPrincipals": []any{"arn:aws:iam::444455556666:root"},
+		})
+	})
+	defer func() {
+		if recover() == nil {
+			t.Error(`AllowedPrincipals ["*"] was accepted`)
+		}
+	}()
+	NewEndpointService(cdktest.NewStack("T"), jsii.String("T"), &EndpointServiceProps{
+		NetworkLoadBalancerArns: jsii.Strings(nlb), AllowedPrincipals: jsii.Strings("*"),
+	})
+}

@@ -1,0 +1,250 @@
+package stacks
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/constructs/consumer"
+	"github.com/privateconnect/privateconnect/constructs/producer"
+)
+
+// ModeInbound names the customer-side template of inbound PrivateLink:
+// <customer>-Inbound.
+const ModeInbound = "Inbound"
+
+// sharedInboundPrefix names the vendor-side inbound stacks, one per region:
+// Vendor-Inbound-<region>. Customer names are lowercase, so no customer's
+// stack can take such a name.
+const sharedInboundPrefix = "Vendor-Inbound-"
+
+// InboundServiceStackName is the vendor's inbound stack in a region.
+func InboundServiceStackName(region string) string { return sharedInboundPrefix + region }
+
+// HasInbound reports whether the customer reaches the platform over inbound PrivateLink.
+func HasInbound(c *config.Customer) bool { return c.InboundPrivateLink != nil }
+
+// InboundServiceName is the vendor's endpoint service name in the customer's
+// region as vendor.yaml records it, or "" while the region's stack has not
+// been deployed and its ServiceName output not written back.
+func InboundServiceName(v *config.Vendor, c *config.Customer) string {
+	if v.InboundPrivateLink == nil {
+		return ""
+	}
+	return v.InboundPrivateLink.Regions[c.Region].ServiceName
+}
+
+// inboundCustomers are the fleet's inbound customers served in region.
+func inboundCustomers(f *config.Fleet, region string) []*config.Customer {
+	var out []*config.Customer
+	for _, c := range f.Customers {
+		if HasInbound(c) && c.Region == region {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// NewInboundServiceStack is the vendor side of inbound PrivateLink in one
+// region: an endpoint service in front of the platform's existing load
+// balancer, with every inbound customer's accounts of the region as allowed
+// principals. A load balancer can back one endpoint service only, so the
+// region's inbound customers share it; each connection still waits for the
+// vendor to accept it. customers must be all of them, never a selection:
+// the stack's principals are exactly theirs.
+func NewInboundServiceStack(scope constructs.Construct, v *config.Vendor, region string, customers []*config.Customer) awscdk.Stack {
+	platform := v.InboundPrivateLink.Regions[region]
+	name := InboundServiceStackName(region)
+	var names []string
+	for _, c := range customers {
+		names = append(names, c.Name)
+	}
+	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
+		StackName:   jsii.String(name),
+		Description: jsii.String(fmt.Sprintf("privateconnect: endpoint service through which inbound customers reach %s's platform in %s over AWS PrivateLink", v.Name, region)),
+		Env:         &awscdk.Environment{Account: jsii.String(v.Account), Region: jsii.String(region)},
+		// Deleting it cuts every inbound customer of the region off.
+		TerminationProtection: jsii.Bool(true),
+		AnalyticsReporting:    jsii.Bool(false),
+	})
+	tags := awscdk.Tags_Of(stack)
+	for k, val := range v.Tags {
+		tags.Add(jsii.String(k), jsii.String(val), nil)
+	}
+	tags.Add(jsii.String("privateconnect:mode"), jsii.String(strings.ToLower(ModeInbound)), nil)
+
+	var principals, regions []string
+	for _, c := range customers {
+		for _, a := range c.InboundAccounts() {
+			principals = append(principals, "arn:aws:iam::"+a+":root")
+		}
+		if c.InboundCrossRegion() {
+			regions = append(regions, c.InboundPrivateLink.Region)
+		}
+	}
+	// Sorted and without repeats (a shared account is one principal), so the
+	// list changes only when the set does.
+	slices.Sort(principals)
+	principals = slices.Compact(principals)
+	slices.Sort(regions)
+	regions = slices.Compact(regions)
+	var supported *[]*string
+	if len(regions) > 0 {
+		supported = jsii.Strings(regions...)
+	}
+	var privateDNS *string
+	if platform.PrivateDnsName != "" {
+		privateDNS = jsii.String(platform.PrivateDnsName)
+	}
+	svc := producer.NewEndpointService(stack, jsii.String("PlatformService"), &producer.EndpointServiceProps{
+		NetworkLoadBalancerArns: jsii.Strings(platform.NlbArn),
+		AllowedPrincipals:       jsii.Strings(principals...),
+		AcceptanceRequired:      jsii.Bool(true),
+		SupportedRegions:        supported,
+		PrivateDnsName:          privateDNS,
+	})
+
+	pub := publisher{stack: stack, prefix: "/privateconnect/inbound/"}
+	pub.value("ServiceId", "service-id", "Endpoint service of the platform: accept inbound customers' connection requests here", svc.EndpointServiceId())
+	pub.value("ServiceName", "service-name", "Write into vendor.yaml as inboundPrivateLink.regions."+region+".serviceName: the handed-over templates connect to it", svc.ServiceName())
+	pub.list("AvailabilityZoneIds", "availability-zone-ids", "AZ IDs the service is offered in: a customer's endpoint subnets must be in them", jsii.Strings(platform.AvailabilityZones...))
+	pub.list("AllowedPrincipals", "allowed-principals", "Accounts allowed to request a connection", jsii.Strings(principals...))
+	if privateDNS != nil {
+		pub.value("PrivateDnsName", "private-dns-name", "Private DNS name of the service (verified by a TXT record)", privateDNS)
+	}
+	awscdk.NewCfnOutput(stack, jsii.String("Customers"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Inbound customers served by this service"),
+		Value:       jsii.String(strings.Join(names, ",")),
+	})
+	if platform.ServiceName == "" {
+		awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("privateconnect:pending-inbound-service"), jsii.String(fmt.Sprintf(
+			"the inbound service in %s is pending: once this stack is deployed, write its ServiceName output into vendor.yaml as inboundPrivateLink.regions.%s.serviceName; make handoff needs it for %s",
+			region, region, strings.Join(names, ", "))))
+	}
+	return stack
+}
+
+// Patterns of the inbound template's parameters.
+var clientCidrPattern = pattern{`^([0-9]{1,3}\.){3}[0-9]{1,3}/([1-9]|[12][0-9]|3[0-2])$`, "an IPv4 network such as 10.0.0.0/16 (not /0)"}
+
+// NewInboundStack is the customer side of inbound PrivateLink, handed over:
+// an interface endpoint to the vendor's service in the customer's VPC and
+// subnets, a security group admitting the customer's client networks on the
+// ports, and the DNS that sends the platform's standard hostnames to the
+// endpoint (private hosted zones, or the service's private DNS name). It is
+// self-contained: no bootstrap, no assets, parameters for what only the
+// customer knows. The service name is the one vendor.yaml records.
+func NewInboundStack(scope constructs.Construct, v *config.Vendor, c *config.Customer) awscdk.Stack {
+	in := c.InboundPrivateLink
+	serviceName := InboundServiceName(v, c)
+	if serviceName == "" {
+		panic(fmt.Sprintf("stacks: the inbound service in %s has no serviceName in vendor.yaml yet", c.Region))
+	}
+	name := StackName(c, ModeInbound)
+	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
+		StackName:   jsii.String(name),
+		Description: jsii.String(fmt.Sprintf("privateconnect: interface endpoint through which %s reaches %s's platform over AWS PrivateLink", c.DisplayName, v.Name)),
+		Env:         &awscdk.Environment{Account: jsii.String(c.Account), Region: jsii.String(in.Region)},
+		// The customer deploys this with plain CloudFormation: no bootstrap
+		// version check, no metadata resource.
+		Synthesizer:        awscdk.NewDefaultStackSynthesizer(&awscdk.DefaultStackSynthesizerProps{GenerateBootstrapVersionRule: jsii.Bool(false)}),
+		AnalyticsReporting: jsii.Bool(false),
+	})
+	tags := awscdk.Tags_Of(stack)
+	tags.Add(jsii.String("privateconnect:vendor"), jsii.String(v.Name), nil)
+	tags.Add(jsii.String("privateconnect:customer"), jsii.String(c.Name), nil)
+
+	ports := "TCP " + strings.Join(portStrings(in.Ports), ", ")
+	params := newParameters(stack)
+	vpc := params.add("VpcId", "Network", "VPC", "AWS::EC2::VPC::Id",
+		fmt.Sprintf("The VPC whose systems reach %s; the endpoint is created in it.", v.Name), noPattern)
+	var subnets []*string
+	for i, az := range in.AvailabilityZones {
+		id := fmt.Sprint("SubnetId", i+1)
+		subnets = append(subnets, params.add(id, "Network", "Subnet in "+az, "AWS::EC2::Subnet::Id",
+			fmt.Sprintf("A private subnet of that VPC in the Availability Zone with ID %s, for one of the endpoint's network interfaces.", az), noPattern).ValueAsString())
+	}
+	var sources []*consumer.Source
+	for i, block := range c.InboundClientCidrs() {
+		p := params.add(fmt.Sprint("ClientCidr", i+1), "Clients", fmt.Sprint("Client network ", i+1), "String",
+			fmt.Sprintf("A network of yours whose systems reach %s: the endpoint admits it on %s.", v.Name, ports), clientCidrPattern)
+		p.SetDefault(jsii.String(block))
+		sources = append(sources, &consumer.Source{
+			Label:       jsii.String(fmt.Sprint("Client", i+1)),
+			Description: jsii.String(fmt.Sprint("From client network ", i+1)),
+			Cidr:        p.ValueAsString(),
+		})
+	}
+
+	var serviceRegion *string
+	if c.InboundCrossRegion() {
+		serviceRegion = jsii.String(c.Region)
+	}
+	props := &consumer.InterfaceEndpointProps{
+		VpcId:                    vpc.ValueAsString(),
+		SubnetIds:                &subnets,
+		ServiceName:              jsii.String(serviceName),
+		ServiceRegion:            serviceRegion,
+		Ports:                    numbers(in.Ports),
+		Sources:                  &sources,
+		SecurityGroupDescription: jsii.String(fmt.Sprintf("%s platform endpoint: admits your client networks on %s", v.Name, ports)),
+		PrivateDnsEnabled:        jsii.Bool(in.DnsMode == config.DnsModePrivateDnsName),
+		Name:                     jsii.String("privateconnect-platform"),
+	}
+	zones := InboundZones(v, c)
+	if in.DnsMode == config.DnsModePrivateHostedZone {
+		var pz []*consumer.PrivateZoneProps
+		for _, z := range zones {
+			pz = append(pz, &consumer.PrivateZoneProps{
+				ZoneName:    jsii.String(z.Domain),
+				RecordNames: jsii.Strings(z.Hostnames...),
+				Comment:     jsii.String(fmt.Sprintf("%s platform names, answered by the PrivateLink endpoint", v.Name)),
+			})
+		}
+		props.PrivateZones = &pz
+	}
+	ep := consumer.NewInterfaceEndpoint(stack, jsii.String("PlatformEndpoint"), props)
+
+	out := func(id, description string, value *string) {
+		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Description: jsii.String(description), Value: value})
+	}
+	out("EndpointId", fmt.Sprintf("Send this to %s: they accept the connection request of this endpoint", v.Name), ep.VpcEndpointId())
+	out("EndpointDnsName", "Regional DNS name of the endpoint", ep.DnsName())
+	out("SecurityGroupId", "Security group of the endpoint", ep.SecurityGroupId())
+	out("Hostnames", fmt.Sprintf("%s hostnames that resolve to the endpoint in the VPC", v.Name), jsii.String(strings.Join(in.Hostnames, ",")))
+	if len(*ep.PrivateZoneIds()) > 0 {
+		out("PrivateHostedZoneIds", "Private hosted zones in the VPC for the platform's domains", awscdk.Fn_Join(jsii.String(","), ep.PrivateZoneIds()))
+	}
+	params.interfaceMetadata(stack)
+	return stack
+}
+
+// InboundZone is one private hosted zone of a customer's inbound template:
+// a vendor domain and the customer's hostnames in it.
+type InboundZone struct {
+	Domain    string
+	Hostnames []string
+}
+
+// InboundZones groups the customer's hostnames by vendor domain, in the
+// order of the vendor's domains.
+func InboundZones(v *config.Vendor, c *config.Customer) []InboundZone {
+	var out []InboundZone
+	for _, d := range v.InboundPrivateLink.Domains {
+		z := InboundZone{Domain: d}
+		for _, h := range c.InboundPrivateLink.Hostnames {
+			if v.InboundPrivateLink.InboundDomainOf(h) == d {
+				z.Hostnames = append(z.Hostnames, h)
+			}
+		}
+		if len(z.Hostnames) > 0 {
+			out = append(out, z)
+		}
+	}
+	return out
+}
