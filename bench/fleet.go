@@ -9,8 +9,8 @@ import (
 
 // writeFleet writes a valid synthetic fleet of n customers into dir, mixing
 // what the example fleet shows: same- and cross-region services, one to three
-// AZs, several ports, handed-over producers of every target kind, and
-// site-to-site VPNs.
+// AZs, several ports, handed-over producers of every target kind,
+// site-to-site VPNs and inbound PrivateLink.
 func writeFleet(dir string, n int) error {
 	if err := os.MkdirAll(filepath.Join(dir, "customers"), 0o755); err != nil {
 		return err
@@ -28,6 +28,18 @@ alarmTopicArns:
   eu-west-1: arn:aws:sns:eu-west-1:111122223333:alarms
 tags:
   Owner: platform
+inboundPrivateLink:
+  domains: [platform.example.com]
+  hostnames: [api.platform.example.com]
+  regions:
+    us-east-1:
+      nlbArn: arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/platform/0a1b2c3d4e5f6071
+      availabilityZones: [use1-az1, use1-az2, use1-az3]
+      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0f1e2d3c4b5a69788
+    eu-west-1:
+      nlbArn: arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/platform/1b2c3d4e5f607182
+      availabilityZones: [euw1-az1, euw1-az2, euw1-az3]
+      serviceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f60718
 `
 	if err := os.WriteFile(filepath.Join(dir, "vendor.yaml"), []byte(vendor), 0o644); err != nil {
 		return err
@@ -54,6 +66,7 @@ kind: Customer
 name: %s
 account: "%012d"
 region: %s
+networks: [172.20.0.0/16]
 privateLink:
   vpcCidr: 10.%d.%d.0/24
   availabilityZones: [%s]
@@ -83,6 +96,9 @@ privateLink:
   staticRoutes: [172.16.0.0/16]
   ports: [443]
 `, 72+i/256, i%256, strings.Join(azs[:2], ", "), 1+i%250)
+	}
+	if i%5 == 4 { // one in five also reaches the platform over inbound PrivateLink
+		fmt.Fprintf(&b, "inboundPrivateLink:\n  availabilityZones: [%s]\n", strings.Join(azs[:2], ", "))
 	}
 	return b.String()
 }

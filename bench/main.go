@@ -62,6 +62,7 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 	}
 
 	report := Report{Date: time.Now().UTC().Format(time.RFC3339), Runs: runs, MachineDescription: machine()}
+	printHeader()
 	for _, s := range strings.Split(sizeList, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -84,30 +85,36 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 			OneSeconds: one.Wall.Seconds(), OnePeakMiB: mib(one.PeakRSS)}
 		r.OneVsSmallest = r.OneSeconds / first(report.Results, r).OneSeconds
 		report.Results = append(report.Results, r)
-		fmt.Fprintf(os.Stderr, "measured %d customers\n", n)
+		printRow(r)
 	}
 	if len(report.Results) > 1 {
 		a, b := report.Results[0], report.Results[len(report.Results)-1]
 		report.PerExtraStackMs = (b.FullSeconds - a.FullSeconds) * 1000 / float64(b.Stacks-a.Stacks)
 	}
+	fmt.Printf("full synth per additional stack: %.0f ms (median of %d runs each)\n", report.PerExtraStackMs, report.Runs)
+	var testErr error
 	if goTest {
 		var samples []sample
-		for i := 0; i < runs; i++ {
-			s, err := run(exec.Command("go", "test", "-count=1", "./..."))
-			if err != nil {
-				return err
+		for i := 0; i < runs && testErr == nil; i++ {
+			var s sample
+			if s, testErr = run(exec.Command("go", "test", "-count=1", "./...")); testErr == nil {
+				samples = append(samples, s)
 			}
-			samples = append(samples, s)
 		}
-		report.GoTestWarmSeconds = median(samples).Wall.Seconds()
+		if testErr == nil {
+			report.GoTestWarmSeconds = median(samples).Wall.Seconds()
+			fmt.Printf("go test ./... warm: %.1fs\n", report.GoTestWarmSeconds)
+		}
 	}
-
-	printTable(report)
+	// The synth figures are written even when the tests fail.
 	data, err := json.MarshalIndent(report, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(out, append(data, '\n'), 0o644)
+	if err := os.WriteFile(out, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return testErr
 }
 
 // synth runs the app on the fleet (one customer when only is set) runs
@@ -146,16 +153,13 @@ func first(results []Result, r Result) Result {
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
-func printTable(r Report) {
+func printHeader() {
 	fmt.Printf("%9s %7s %12s %11s %12s %11s %9s\n", "customers", "stacks", "full synth", "full peak", "one synth", "one peak", "one/1st")
-	for _, x := range r.Results {
-		fmt.Printf("%9d %7d %11.2fs %8.0f MiB %11.2fs %8.0f MiB %8.2fx\n",
-			x.Customers, x.Stacks, x.FullSeconds, x.FullPeakMiB, x.OneSeconds, x.OnePeakMiB, x.OneVsSmallest)
-	}
-	fmt.Printf("full synth per additional stack: %.0f ms (median of %d runs each)\n", r.PerExtraStackMs, r.Runs)
-	if r.GoTestWarmSeconds > 0 {
-		fmt.Printf("go test ./... warm: %.1fs\n", r.GoTestWarmSeconds)
-	}
+}
+
+func printRow(x Result) {
+	fmt.Printf("%9d %7d %11.2fs %8.0f MiB %11.2fs %8.0f MiB %8.2fx\n",
+		x.Customers, x.Stacks, x.FullSeconds, x.FullPeakMiB, x.OneSeconds, x.OnePeakMiB, x.OneVsSmallest)
 }
 
 func machine() string {
