@@ -39,11 +39,7 @@ func synth() int {
 	if err != nil {
 		return failSynth(err)
 	}
-	fleet, err := config.Load(configDir(ctx["config"]))
-	if err != nil {
-		return failSynth(err)
-	}
-	customers, err := stacks.Select(fleet, split(ctx["customer"]))
+	fleet, customers, err := loadSelected(configDir(ctx["config"]), ctx["customer"])
 	if err != nil {
 		return failSynth(err)
 	}
@@ -141,11 +137,7 @@ func command(name string, args []string) int {
 		if fs.Parse(args) != nil {
 			return 2
 		}
-		fleet, err := config.Load(*dir)
-		if err != nil {
-			return fail(err)
-		}
-		customers, err := stacks.Select(fleet, split(*only))
+		fleet, customers, err := loadSelected(*dir, *only)
 		if err != nil {
 			return fail(err)
 		}
@@ -170,11 +162,7 @@ func command(name string, args []string) int {
 		if fs.Parse(args) != nil {
 			return 2
 		}
-		fleet, err := config.Load(*dir)
-		if err != nil {
-			return fail(err)
-		}
-		customers, err := stacks.Select(fleet, split(*only))
+		fleet, customers, err := loadSelected(*dir, *only)
 		if err != nil {
 			return fail(err)
 		}
@@ -239,6 +227,17 @@ func command(name string, args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "unknown command %q: use validate, new-customer, handoff, cost or schema (no command runs the CDK app)\n", name)
 	return 2
+}
+
+// loadSelected loads and validates the whole fleet in dir, and returns the
+// customers named in the comma-separated list only (all when empty).
+func loadSelected(dir, only string) (*config.Fleet, []*config.Customer, error) {
+	fleet, err := config.Load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	customers, err := stacks.Select(fleet, split(only))
+	return fleet, customers, err
 }
 
 func fail(err error) int {

@@ -61,16 +61,7 @@ func InboundGuide(v *config.Vendor, c *config.Customer, file string, t Template,
 	for _, z := range d.Zones {
 		d.Domains = append(d.Domains, z.Domain)
 	}
-	var overrides []string
-	for _, name := range t.ParameterOrder() {
-		p := t.Parameters[name]
-		d.Params = append(d.Params, paramData{Name: name, Type: p.Type, Description: p.Description,
-			Constraint: strings.TrimPrefix(p.ConstraintDescription, "must be ")})
-		if p.Default == nil {
-			overrides = append(overrides, fmt.Sprintf("%s=<%s>", name, p.Type))
-		}
-	}
-	d.OverrideArgs = strings.Join(overrides, " \\\n      ")
+	d.Params, d.OverrideArgs = t.parameterTable()
 	var buf bytes.Buffer
 	if err := inboundTemplate.Execute(&buf, d); err != nil {
 		return nil, err

@@ -54,8 +54,6 @@ type serviceData struct {
 	TargetText string
 }
 
-type paramData struct{ Name, Type, Description, Constraint string }
-
 var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
 
 // MaxTemplateBody is the largest template CloudFormation accepts inline, in bytes.
@@ -81,16 +79,7 @@ func Readme(v *config.Vendor, c *config.Customer, file string, t Template, templ
 			d.NeedsIAM = true
 		}
 	}
-	var overrides []string
-	for _, name := range t.ParameterOrder() {
-		p := t.Parameters[name]
-		d.Params = append(d.Params, paramData{Name: name, Type: p.Type, Description: p.Description,
-			Constraint: strings.TrimPrefix(p.ConstraintDescription, "must be ")})
-		if p.Default == nil {
-			overrides = append(overrides, fmt.Sprintf("%s=<%s>", name, p.Type))
-		}
-	}
-	d.OverrideArgs = strings.Join(overrides, " \\\n      ")
+	d.Params, d.OverrideArgs = t.parameterTable()
 	var buf bytes.Buffer
 	if err := readmeTemplate.Execute(&buf, d); err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package handoff
 
 import (
 	"bytes"
+	"fmt"
 	"sort"
 	"strings"
 
@@ -117,4 +118,23 @@ func restyle(n *yaml.Node) {
 	for _, c := range n.Content {
 		restyle(c)
 	}
+}
+
+// paramData is one row of a guide's parameter table.
+type paramData struct{ Name, Type, Description, Constraint string }
+
+// parameterTable lists the parameters in console order for a guide, and the
+// --parameter-overrides arguments of the ones without a default.
+func (t Template) parameterTable() ([]paramData, string) {
+	var rows []paramData
+	var overrides []string
+	for _, name := range t.ParameterOrder() {
+		p := t.Parameters[name]
+		rows = append(rows, paramData{Name: name, Type: p.Type, Description: p.Description,
+			Constraint: strings.TrimPrefix(p.ConstraintDescription, "must be ")})
+		if p.Default == nil {
+			overrides = append(overrides, fmt.Sprintf("%s=<%s>", name, p.Type))
+		}
+	}
+	return rows, strings.Join(overrides, " \\\n      ")
 }
