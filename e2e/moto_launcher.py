@@ -13,7 +13,8 @@ handlers that create them through moto's own backends; run.py then finds them
 through the public APIs, exactly as it would in AWS.
 
   Types moto skips, created here:
-    AWS::EC2::VPCEndpointService, AWS::EC2::VPCEndpointServicePermissions,
+    AWS::EC2::VPCEndpointService (with NetworkLoadBalancerArns, AcceptanceRequired,
+    SupportedRegions, PrivateDnsName and Tags), AWS::EC2::VPCEndpointServicePermissions,
     AWS::EC2::CustomerGateway, AWS::EC2::VPNConnection (tunnel options as
     DescribeVpnConnections reports them; pre-shared keys read from Secrets
     Manager like CloudFormation's dynamic references), AWS::EC2::VPNConnectionRoute,
@@ -22,8 +23,13 @@ through the public APIs, exactly as it would in AWS.
     AWS::EC2::VPCEndpointConnectionNotification (moto has no API for these: the
     handler only checks that its service and SNS topic exist, as AWS would).
   Types moto models with gaps that matter here, completed here:
-    AWS::ElasticLoadBalancingV2::LoadBalancer  Type (moto: always "application",
-        ARN with /app/), LoadBalancerAttributes, Tags, LoadBalancerFullName
+    AWS::ElasticLoadBalancingV2::LoadBalancer  Type (moto: always "application"),
+        LoadBalancerAttributes, Tags, LoadBalancerFullName
+  ELBv2 API:
+    CreateLoadBalancer  moto writes loadbalancer/app/ into every ARN: network
+        and gateway load balancers get net/ and gwy/, as in AWS (through the
+        API too: run.py creates the vendor platform's existing NLB with it, and
+        vendor.yaml's inboundPrivateLink nlbArn must be a loadbalancer/net/ ARN)
     AWS::ElasticLoadBalancingV2::TargetGroup   Targets, TargetGroupAttributes,
         Tags, TargetGroupFullName
     AWS::EC2::VPC                              EnableDnsSupport/EnableDnsHostnames
@@ -73,7 +79,7 @@ from moto.ec2.models.elastic_ip_addresses import ElasticAddress
 from moto.ec2.models.security_groups import SecurityGroup
 from moto.ec2.models.vpcs import VPC, VPCEndPoint
 from moto.ec2.models.vpn_gateway import VpnGateway
-from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup, elbv2_backends
+from moto.elbv2.models import ELBv2Backend, FakeLoadBalancer, FakeTargetGroup, elbv2_backends
 from moto.route53.models import FakeZone, route53_backends
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.sns.models import sns_backends
@@ -221,21 +227,34 @@ def fix_vpc_endpoint(endpoint, props, account, region):
 def load_balancer(props, ec2, account, region, name):
     elbv2 = elbv2_backends[account][region]
     lb_type = props.get("Type", "application")
-    lb = elbv2.create_load_balancer(
+    lb = elbv2.create_load_balancer(  # with the net/ or gwy/ ARN: see typed_arns
         name=props.get("Name") or name, security_groups=props.get("SecurityGroups") or [],
         subnet_ids=props.get("Subnets") or [], subnet_mappings=props.get("SubnetMappings"),
         scheme=props.get("Scheme", "internet-facing"), loadbalancer_type=lb_type,
         ip_address_type=props.get("IpAddressType", "ipv4"))
-    if lb_type != "application":  # moto writes /app/ into every ARN; AWS writes net/ or gwy/
-        del elbv2.load_balancers[lb.arn]
-        lb.arn = lb.arn.replace("/app/", "/net/" if lb_type == "network" else "/gwy/", 1)
-        elbv2.load_balancers[lb.arn] = lb
     attrs = {a["Key"]: a["Value"] for a in props.get("LoadBalancerAttributes") or []}
     if attrs:
         elbv2.modify_load_balancer_attributes(lb.arn, attrs)
     if props.get("Tags"):
         elbv2.add_tags([lb.arn], props["Tags"])
     return lb
+
+
+def typed_arns(create_load_balancer):
+    """moto writes /app/ into every load balancer's ARN; AWS writes net/ for a
+    network and gwy/ for a gateway load balancer. Through the API as through
+    CloudFormation (run.py creates the vendor platform's NLB with the API, and
+    vendor.yaml's nlbArn must match loadbalancer/net/)."""
+    def create(self, *args, tags=None, **kwargs):
+        lb = create_load_balancer(self, *args, **kwargs)
+        if lb.type in ("network", "gateway"):
+            del self.load_balancers[lb.arn]
+            lb.arn = lb.arn.replace("/app/", "/net/" if lb.type == "network" else "/gwy/", 1)
+            self.load_balancers[lb.arn] = lb
+        if tags:
+            self.tagging_service.tag_resource(lb.arn, tags)
+        return lb
+    return create
 
 
 @handles("AWS::ElasticLoadBalancingV2::TargetGroup")
@@ -259,7 +278,7 @@ def endpoint_service(props, ec2, account, region, name):
     if props.get("NetworkLoadBalancerArns") and any(lb.type != "network" for lb in lbs):
         raise ValueError("NetworkLoadBalancerArns names a load balancer that is not a network load balancer")
     svc = ec2.create_vpc_endpoint_service_configuration(
-        arns, true(props.get("AcceptanceRequired", True)), None, props.get("Tags") or [],
+        arns, true(props.get("AcceptanceRequired", True)), props.get("PrivateDnsName"), props.get("Tags") or [],
         props.get("SupportedRegions") or [])
     return svc.id, {"ServiceId": svc.id}
 
@@ -443,6 +462,7 @@ def install():
     after_create(VPCEndPoint, fix_vpc_endpoint)
     after_create(VpnGateway, fix_vpn_gateway)
     after_create(FakeZone, fix_hosted_zone)
+    ELBv2Backend.create_load_balancer = typed_arns(ELBv2Backend.create_load_balancer)
     with_getatt(FakeLoadBalancer, {"LoadBalancerFullName": lambda lb: lb.arn.split(":loadbalancer/", 1)[1]})
     with_getatt(FakeTargetGroup, {"TargetGroupFullName": lambda tg: tg.arn.split(":", 5)[5],
                                   "TargetGroupName": lambda tg: tg.name,

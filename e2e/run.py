@@ -16,6 +16,13 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     and databases it needs. Then checks through the EC2, ELBv2, Route 53,
     Lambda, CloudWatch, Logs and SSM APIs, with expected values read from the
     fleet's YAML, not from the templates.
+    Inbound PrivateLink: the vendor platform's existing NLB (vendor.yaml
+    inboundPrivateLink.regions.<r>.nlbArn) is created in the emulator first and
+    the fleet deployed from a copy naming the ARN moto gave; then each
+    Vendor-Inbound-<region>'s ServiceName goes into that copy as serviceName,
+    `go run . handoff` writes the inbound customers' folders again, and each
+    deploys <customer>-Inbound.yaml with INBOUND.md's command; the endpoint,
+    its security group and private zones are checked against the YAML.
  5. story (after a reset): a customer deploys its template and sends back the
     ServiceName outputs; the vendor deploys that customer's stacks with them;
     each endpoint must point at its service; the registrar's inline code (read
@@ -591,6 +598,166 @@ def check_vpn(ck, aws, fleet, c, psks):
         ck.eq(f"alarm {a['AlarmName']} actions", a.get("AlarmActions"), [topic] if topic else [])
 
 
+# --- inbound PrivateLink: the vendor side -----------------------------------------
+
+INBOUND_PREFIX = "Vendor-Inbound-"  # stacks.InboundServiceStackName
+NLB_ARN_RE = re.compile(r"^arn:aws:elasticloadbalancing:([a-z0-9-]+):([0-9]{12}):loadbalancer/net/([A-Za-z0-9-]{1,32})/[0-9a-f]{16}$")
+
+
+def inbound(c):
+    """The customer's inboundPrivateLink section, or None."""
+    return c.get("inboundPrivateLink") if isinstance(c.get("inboundPrivateLink"), dict) else None
+
+
+def inbound_platform(fleet):
+    return fleet.vendor.get("inboundPrivateLink") or {}
+
+
+def inbound_customers(fleet, region):
+    """The fleet's inbound customers served in region (the service's region: the customer's `region`)."""
+    return [c for c in fleet.customers.values() if inbound(c) is not None and c["region"] == region]
+
+
+def inbound_regions(fleet):
+    return sorted({c["region"] for c in fleet.customers.values() if inbound(c) is not None})
+
+
+def inbound_accounts(c):
+    return [str(a) for a in inbound(c).get("accounts") or [c["account"]]]
+
+
+def inbound_vpc_region(c):
+    return inbound(c).get("region") or c["region"]
+
+
+def inbound_client_cidrs(c):
+    cidrs = inbound(c).get("clientCidrs")
+    return list(cidrs if cidrs is not None else c.get("networks") or [])
+
+
+def inbound_hostnames(fleet, c):
+    hosts = inbound(c).get("hostnames")
+    return list(hosts if hosts is not None else inbound_platform(fleet).get("hostnames") or [])
+
+
+def inbound_ports(c):
+    return [int(p) for p in inbound(c).get("ports") or [443]]
+
+
+def inbound_zones(fleet, c):
+    """Vendor domain -> the customer's hostnames in it, in the vendor's order (stacks.InboundZones)."""
+    zones = {}
+    for d in inbound_platform(fleet).get("domains") or []:
+        hosts = [h for h in inbound_hostnames(fleet, c) if h == d or h.endswith("." + d)]
+        if hosts:
+            zones[d] = hosts
+    return zones
+
+
+def create_platform_nlbs(aws, fleet):
+    """The vendor platform's existing Network Load Balancer, one per region with an
+    nlbArn in vendor.yaml: a VPC, a subnet in each of the region's AZ IDs, an
+    internal NLB named as in the ARN, a TCP listener per platform port. moto picks
+    the ARN; returns {the ARN in vendor.yaml: the one moto gave}."""
+    out = {}
+    platform = inbound_platform(fleet)
+    for region, conf in sorted((platform.get("regions") or {}).items()):
+        arn = (conf or {}).get("nlbArn")
+        if not arn:
+            continue
+        m = NLB_ARN_RE.match(arn)
+        if not m:
+            raise Failure(f"vendor.yaml inboundPrivateLink.regions.{region}.nlbArn is not an NLB ARN: {arn}")
+        account = fleet.account
+        ec2, elbv2 = aws.client("ec2", account, region), aws.client("elbv2", account, region)
+        block = ipaddress.ip_network("10.250.0.0/16")
+        vpc = ec2.create_vpc(CidrBlock=str(block))["Vpc"]["VpcId"]
+        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=str(net), AvailabilityZoneId=az)["Subnet"]["SubnetId"]
+                   for az, net in zip(conf.get("availabilityZones") or [], block.subnets(new_prefix=24))]
+        lb = elbv2.create_load_balancer(Name=m[3], Type="network", Scheme="internal", Subnets=subnets,
+                                        Tags=[{"Key": "Name", "Value": "the platform (created by the e2e harness)"}])["LoadBalancers"][0]
+        for port in platform.get("ports") or [443]:
+            tg = elbv2.create_target_group(Name=f"{m[3]}-{port}", Protocol="TCP", Port=int(port), VpcId=vpc,
+                                           TargetType="ip")["TargetGroups"][0]
+            elbv2.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="TCP", Port=int(port),
+                                  DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
+        if not NLB_ARN_RE.match(lb["LoadBalancerArn"]) or lb["Type"] != "network":
+            raise Failure(f"the emulator made {lb['Type']} load balancer {lb['LoadBalancerArn']}, not a network one with a net/ ARN")
+        say(f"  the platform's NLB in {region}: {lb['LoadBalancerArn']} (vendor.yaml has {arn})")
+        out[arn] = lb["LoadBalancerArn"]
+    return out
+
+
+def platform_fleet(aws, fleet_dir, workdir, label):
+    """A copy of the fleet whose vendor.yaml names the platform NLBs created in the
+    emulator (moto cannot take a chosen ARN); its directory."""
+    arns = create_platform_nlbs(aws, Fleet(fleet_dir))
+    copy = workdir / label
+    shutil.copytree(fleet_dir, copy)
+    path = copy / "vendor.yaml"
+    text = path.read_text()
+    for old, new in arns.items():
+        if text.count(old) != 1:
+            raise Failure(f"{path}: nlbArn {old} appears {text.count(old)} times, not once")
+        text = text.replace(old, new)
+    path.write_text(text)
+    return copy
+
+
+def check_inbound_service(ck, aws, fleet, region):
+    """Vendor-Inbound-<region> against vendor.yaml's inboundPrivateLink and every inbound
+    customer of the region; the service's description (an EC2 API answer)."""
+    acct = fleet.account
+    platform = inbound_platform(fleet)
+    conf = (platform.get("regions") or {}).get(region) or {}
+    customers = inbound_customers(fleet, region)
+    ec2, ssm = aws.client("ec2", acct, region), aws.client("ssm", acct, region)
+    stack, out = stack_outputs(aws.client("cloudformation", acct, region), INBOUND_PREFIX + region)
+    ck.eq("termination protection", stack.get("EnableTerminationProtection"), True)
+    want_principals = sorted({f"arn:aws:iam::{a}:root" for c in customers for a in inbound_accounts(c)})
+    want_regions = sorted({inbound_vpc_region(c) for c in customers if inbound_vpc_region(c) != region})
+    prefix = "/privateconnect/inbound/"
+    params = ssm_parameters(ssm, prefix)
+    want = {"service-id", "service-name", "availability-zone-ids", "allowed-principals"} | (
+        {"private-dns-name"} if conf.get("privateDnsName") else set())
+    ck.eq(f"SSM parameters under {prefix}", sorted(params), sorted(want))
+    val = {k: p["Value"] for k, p in params.items()}
+    outputs = {"service-id": "ServiceId", "service-name": "ServiceName", "availability-zone-ids": "AvailabilityZoneIds",
+               "allowed-principals": "AllowedPrincipals", "private-dns-name": "PrivateDnsName"}
+    for key in sorted(want):
+        ck.eq(f"output {outputs[key]} = SSM {key}", out.get(outputs[key]), val.get(key))
+    for key in ("availability-zone-ids", "allowed-principals"):
+        ck.eq(f"SSM {key} type", params.get(key, {}).get("Type"), "StringList")
+    ck.eq("output PrivateDnsName", out.get("PrivateDnsName"), conf.get("privateDnsName"))
+    ck.eq("AvailabilityZoneIds = vendor.yaml's", val.get("availability-zone-ids", "").split(","), conf.get("availabilityZones"))
+    ck.eq("AllowedPrincipals = the region's inbound customers' accounts", sorted(val.get("allowed-principals", "").split(",")),
+          want_principals)
+    ck.eq("Customers output = the region's inbound customers", sorted(out.get("Customers", "").split(",")),
+          sorted(c["name"] for c in customers))
+    svc_id = out.get("ServiceId")
+    configs = ec2.describe_vpc_endpoint_service_configurations(ServiceIds=[svc_id])["ServiceConfigurations"]
+    if not ck.eq("one endpoint service", len(configs), 1):
+        return None
+    svc = configs[0]
+    ck.eq("ServiceName output = the service's", out.get("ServiceName"), svc["ServiceName"])
+    ck.eq("service name form", svc["ServiceName"], f"com.amazonaws.vpce.{region}.{svc_id}")
+    ck.eq("service type", [t["ServiceType"] for t in svc.get("ServiceType", [])], ["Interface"])
+    ck.eq("on the platform's NLB (vendor.yaml nlbArn), nothing else",
+          (svc.get("NetworkLoadBalancerArns"), svc.get("GatewayLoadBalancerArns") or []), ([conf.get("nlbArn")], []))
+    ck.eq("acceptance required", svc["AcceptanceRequired"], True)
+    allowed = ec2.describe_vpc_endpoint_service_permissions(ServiceId=svc_id)["AllowedPrincipals"]
+    ck.eq("allowed principals = arn:aws:iam::<account>:root of each inbound customer account, exactly",
+          sorted(x["Principal"] for x in allowed), want_principals)
+    ck.eq("supported regions (cross-region customers' VPC regions)",
+          sorted(r["Region"] for r in svc.get("SupportedRegions", [])), want_regions)
+    ck.eq("private DNS name", svc.get("PrivateDnsName"), conf.get("privateDnsName"))
+    tags = {t["Key"]: t["Value"] for t in svc.get("Tags", [])}
+    ck.eq("tag privateconnect:mode", tags.get("privateconnect:mode"), "inbound")
+    for k, v in (fleet.vendor.get("tags") or {}).items():
+        ck.eq(f"vendor tag {k}", tags.get(k), str(v))
+    return svc
+
+
 def create_psk_secrets(aws, fleet, names):
     """As the vendor does before deploying: the tunnels' pre-shared keys in Secrets Manager."""
     psks = {}
@@ -616,7 +783,9 @@ class Producer:
     def __init__(self, c, bundle):
         self.c, self.bundle = c, bundle
         self.account, self.region = str(c["account"]), producer_region(c)
-        self.template_file = bundle / f"{c['name']}-Producer.yaml"
+        self.label = f"{c['name']}-Producer"
+        self.guide = bundle / "README.md"  # whose `aws cloudformation deploy` command the customer runs
+        self.template_file = bundle / f"{self.label}.yaml"
         self.template = yaml.safe_load(self.template_file.read_text())
         self.params, self.hosts, self.outputs = {}, {}, {}
         self.vpc_id, self.subnets, self.stack_name = None, [], None
@@ -676,22 +845,23 @@ def prepare_customer(aws, p, with_topics):
 
 
 def readme_deploy_command(p):
-    """The `aws cloudformation deploy` command of the customer's README, placeholders filled in."""
-    readme = (p.bundle / "README.md").read_text()
+    """The `aws cloudformation deploy` command of the customer's guide (README.md,
+    INBOUND.md), placeholders filled in."""
+    readme = p.guide.read_text()
     for block in re.findall(r"```(?:sh|bash)?\n(.*?)```", readme, re.S):
         if "aws cloudformation deploy" in block:
             argv = shlex.split(block.replace("\\\n", " "))
             break
     else:
-        raise Failure(f"{p.bundle / 'README.md'} has no `aws cloudformation deploy` command")
+        raise Failure(f"{p.guide} has no `aws cloudformation deploy` command")
     if argv[:3] != ["aws", "cloudformation", "deploy"]:
-        raise Failure(f"README deploy command does not start with aws cloudformation deploy: {argv[:3]}")
+        raise Failure(f"{p.guide.name} deploy command does not start with aws cloudformation deploy: {argv[:3]}")
     asked = set()
     for i, arg in enumerate(argv):
         m = re.fullmatch(r"(\w+)=<.*>", arg)
         if m:
             if m[1] not in p.params:
-                raise Failure(f"the README asks for parameter {m[1]}, which the e2e does not know how to fill")
+                raise Failure(f"{p.guide.name} asks for parameter {m[1]}, which the e2e does not know how to fill")
             argv[i] = f"{m[1]}={p.params[m[1]]}"
             asked.add(m[1])
     optional = [f"{k}={v}" for k, v in p.params.items() if k not in asked]
@@ -716,15 +886,15 @@ def create_bucket(aws, p):
 
 
 def deploy_producer(ck, aws, p, workdir, aws_cli, check_template=True):
-    """Deploy as the customer would: the README's command, in the customer's account and region."""
+    """Deploy as the customer would: the guide's command, in the customer's account and region."""
     argv = readme_deploy_command(p)
     env = aws.env(p.account, p.region)
-    log = workdir / f"deploy-{p.c['name']}-producer.log"
+    log = workdir / f"deploy-{p.label}.log"
     what = f"aws cloudformation deploy {p.template_file.name} ({p.account}/{p.region})"
     if check_template:
-        with ck.section(f"{p.c['name']}-Producer template"):
-            ck.eq("the README deploys to the services' region", argv[argv.index("--region") + 1] if "--region" in argv else None,
-                  p.region)
+        with ck.section(f"{p.label} template"):
+            ck.eq(f"the {p.guide.name} command deploys to the template's region",
+                  argv[argv.index("--region") + 1] if "--region" in argv else None, p.region)
             ck.eq("template parameters = what the config implies",
                   sorted(k for k, v in p.template.get("Parameters", {}).items() if "Default" not in v),
                   sorted(k for k in p.params if k not in ("AlarmTopicArn", "ConnectionTopicArn")))
@@ -737,8 +907,8 @@ def deploy_producer(ck, aws, p, workdir, aws_cli, check_template=True):
     if "must be deployed via an S3 Bucket" not in said:
         raise Failure(f"{what} failed; output in {log}:\n{tail(log)}")
     if check_template:
-        with ck.section(f"{p.c['name']}-Producer template"):
-            ck.fail("the README's deploy command works", f"{p.template_file.name} is {p.template_file.stat().st_size:,} bytes, "
+        with ck.section(f"{p.label} template"):
+            ck.fail(f"the {p.guide.name} deploy command works", f"{p.template_file.name} is {p.template_file.stat().st_size:,} bytes, "
                     f"over CloudFormation's {TEMPLATE_BODY_LIMIT:,}-byte inline limit; the CLI says: {said.strip().splitlines()[-1]}")
     # Carry on as the CLI asks, so that the rest still gets checked.
     create_bucket(aws, p)
@@ -904,6 +1074,138 @@ def expected_ips(rds, config, hosts):
     return {hosts[rds.describe_db_instances(DBInstanceIdentifier=i)["DBInstances"][0]["Endpoint"]["Address"]] for i in chosen}
 
 
+# --- inbound PrivateLink: the customer side ------------------------------------------
+
+class Inbound:
+    """One inbound customer's handed-over template (INBOUND.md's command) and its VPC."""
+
+    def __init__(self, c, bundle):
+        self.c, self.bundle = c, bundle
+        self.account, self.region = inbound_accounts(c)[0], inbound_vpc_region(c)  # INBOUND.md: the first account
+        self.label = f"{c['name']}-Inbound"
+        self.guide = bundle / "INBOUND.md"
+        self.template_file = bundle / f"{self.label}.yaml"
+        self.template = yaml.safe_load(self.template_file.read_text())
+        self.params, self.outputs = {}, {}
+        self.vpc_id, self.subnets, self.stack_name = None, [], None
+
+
+def prepare_inbound(aws, p):
+    """What the customer has before deploying: a VPC with DNS on, a subnet in each configured AZ ID."""
+    ec2 = aws.client("ec2", p.account, p.region)
+    block = ipaddress.ip_network((p.c.get("networks") or ["10.0.0.0/16"])[0])
+    p.vpc_id = ec2.create_vpc(CidrBlock=str(block))["Vpc"]["VpcId"]
+    for attr in ("EnableDnsSupport", "EnableDnsHostnames"):
+        ec2.modify_vpc_attribute(VpcId=p.vpc_id, **{attr: {"Value": True}})
+    for az, net in zip(inbound(p.c)["availabilityZones"], block.subnets(new_prefix=max(block.prefixlen, 24))):
+        p.subnets.append(ec2.create_subnet(VpcId=p.vpc_id, CidrBlock=str(net), AvailabilityZoneId=az)["Subnet"]["SubnetId"])
+    # The ClientCidr parameters keep their defaults: the template's must be the YAML's networks.
+    p.params = {"VpcId": p.vpc_id, **{f"SubnetId{i}": s for i, s in enumerate(p.subnets, 1)}}
+
+
+def inbound_story(ck, em, aws, fleet_dir, workdir, aws_cli):
+    """The vendor writes each Vendor-Inbound-<region>'s ServiceName into (the copy of)
+    vendor.yaml, regenerates the handoff; each inbound customer deploys its template
+    with INBOUND.md's command; the endpoint must reach the vendor's service."""
+    fleet = Fleet(fleet_dir)
+    regions = inbound_regions(fleet)
+    if not regions:
+        ck.note("no customer has an inboundPrivateLink section: the inbound story did not run")
+        return
+    path = Path(fleet_dir) / "vendor.yaml"
+    doc = yaml.safe_load(path.read_text())
+    services = {}
+    for region in regions:
+        _, out = stack_outputs(aws.client("cloudformation", fleet.account, region), INBOUND_PREFIX + region)
+        services[region] = out["ServiceName"]
+        doc["inboundPrivateLink"]["regions"][region]["serviceName"] = out["ServiceName"]
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    say("inbound: the vendor writes back " + ", ".join(f"{r}.serviceName={n}" for r, n in services.items()))
+    fleet = Fleet(fleet_dir)
+    names = sorted(c["name"] for r in regions for c in inbound_customers(fleet, r))
+    out_dir = workdir / "handoff-inbound"
+    run(["go", "run", ".", "handoff", "-config", fleet_dir, "-out", out_dir, "-customer", ",".join(names)],
+        env=aws.base_env, what=f"go run . handoff -customer {','.join(names)} (with the ServiceNames)",
+        log=workdir / "handoff.log", timeout=300)
+    for name in names:
+        c = fleet.customers[name]
+        p = Inbound(c, out_dir / name)
+        prepare_inbound(aws, p)
+        deploy_producer(ck, aws, p, workdir, aws_cli)
+        report_skips(ck, em.skipped(), p.label, ours=True)
+        with ck.section(f"{p.label} ({p.account}/{p.region})"):
+            check_inbound(ck, aws, fleet, p, services[c["region"]])
+
+
+def check_inbound(ck, aws, fleet, p, service_name):
+    """The customer's stack against inboundPrivateLink of customers/<name>.yaml and vendor.yaml."""
+    c, acct, region, inb = p.c, p.account, p.region, inbound(p.c)
+    ec2, r53 = aws.client("ec2", acct, region), aws.client("route53", acct, region)
+    stack, out = stack_outputs(aws.client("cloudformation", acct, region), p.stack_name)
+    ck.eq("stack status", stack["StackStatus"], "CREATE_COMPLETE")
+    ck.true("INBOUND.md names the vendor's service", service_name in p.guide.read_text(), p.guide)
+    ports, cidrs, hosts = inbound_ports(c), inbound_client_cidrs(c), inbound_hostnames(fleet, c)
+    private_dns = (inb.get("dnsMode") or "privateHostedZone") == "privateDnsName"
+    eps = ec2.describe_vpc_endpoints(VpcEndpointIds=[out.get("EndpointId")])["VpcEndpoints"]
+    if not ck.eq("the EndpointId output is an endpoint", len(eps), 1):
+        return
+    ep = eps[0]
+    ck.eq("endpoint service name = the vendor's ServiceName", ep["ServiceName"], service_name)
+    ck.eq("endpoint type", ep["VpcEndpointType"], "Interface")
+    ck.eq("endpoint VPC", ep["VpcId"], p.vpc_id)
+    ck.eq("endpoint in the customer's account", ep.get("OwnerId"), acct)
+    ck.eq("endpoint subnets = the given ones", sorted(ep["SubnetIds"]), sorted(p.subnets))
+    azs = [s["AvailabilityZoneId"] for s in ec2.describe_subnets(SubnetIds=ep["SubnetIds"])["Subnets"]]
+    ck.eq("endpoint subnets' AZ IDs = the YAML's", sorted(azs), sorted(inb["availabilityZones"]))
+    if region == c["region"]:
+        offered = inbound_platform(fleet)["regions"][c["region"]].get("availabilityZones") or []
+        ck.true("...each one the service is offered in", set(azs) <= set(offered), f"{azs} not all in {offered}")
+    ck.eq("endpoint service region", ep.get("ServiceRegion"), c["region"])
+    ck.eq("private DNS" + (" on (dnsMode privateDnsName)" if private_dns else " off"), ep.get("PrivateDnsEnabled"), private_dns)
+    tags = {t["Key"]: t["Value"] for t in ep.get("Tags", [])}
+    ck.eq("endpoint tag privateconnect:customer", tags.get("privateconnect:customer"), c["name"])
+    groups = [g["GroupId"] for g in ep["Groups"]]
+    ck.eq("one security group on the endpoint = SecurityGroupId output", groups, [out.get("SecurityGroupId")])
+    sg = ec2.describe_security_groups(GroupIds=groups[:1])["SecurityGroups"][0]
+    ck.eq("security group VPC", sg["VpcId"], p.vpc_id)
+    ck.eq("endpoint ingress = the client CIDRs on the ports, nothing else", ingress(sg),
+          {("tcp", port, port, cidr) for cidr in cidrs for port in ports})
+    ck.true("endpoint opens no egress", all(r[3] == "255.255.255.255/32" for r in egress(sg)), egress(sg))
+    dns = ep["DnsEntries"][0] if ep.get("DnsEntries") else {}
+    ck.eq("EndpointDnsName output = the endpoint's regional DNS name", out.get("EndpointDnsName"), dns.get("DnsName"))
+    ck.eq("Hostnames output", out.get("Hostnames"), ",".join(hosts))
+    # The vendor's side of the same connection: the endpoint's account may request it.
+    svc_id = service_name.rsplit(".", 1)[1]
+    allowed = [x["Principal"] for x in aws.client("ec2", fleet.account, c["region"]).describe_vpc_endpoint_service_permissions(
+        ServiceId=svc_id)["AllowedPrincipals"]]
+    ck.true("the vendor's service allows the endpoint's account", f"arn:aws:iam::{ep.get('OwnerId')}:root" in allowed,
+            f"allowed {allowed}, endpoint owner {ep.get('OwnerId')}")
+    zones = [z for z in paginate(r53, "list_hosted_zones", "HostedZones")]
+    if private_dns:
+        ck.eq("no hosted zones (the service's private DNS name answers)", zones, [])
+        ck.eq("no PrivateHostedZoneIds output", out.get("PrivateHostedZoneIds"), None)
+        return
+    want = inbound_zones(fleet, c)
+    ck.eq("one hosted zone per vendor domain of the customer's hostnames",
+          sorted(z["Name"].rstrip(".") for z in zones), sorted(want))
+    ck.eq("PrivateHostedZoneIds output = the zones", sorted((out.get("PrivateHostedZoneIds") or "").split(",")),
+          sorted(z["Id"].rsplit("/", 1)[-1] for z in zones))
+    for z in zones:
+        domain = z["Name"].rstrip(".")
+        got = r53.get_hosted_zone(Id=z["Id"])
+        ck.eq(f"{domain}: private", got["HostedZone"]["Config"]["PrivateZone"], True)
+        ck.eq(f"{domain}: associated with the customer's VPC only", [(v["VPCId"], v["VPCRegion"]) for v in got.get("VPCs", [])],
+              [(p.vpc_id, region)])
+        records = paginate(r53, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=z["Id"])
+        a = {r["Name"].rstrip("."): r for r in records if r["Type"] == "A"}
+        ck.eq(f"{domain}: A records = the customer's hostnames in it", sorted(a), sorted(want.get(domain, [])))
+        ck.eq(f"{domain}: only SOA, NS and A records", sorted({r["Type"] for r in records} - {"A"}), ["NS", "SOA"])
+        for host in want.get(domain, []):
+            alias = (a.get(host) or {}).get("AliasTarget") or {}
+            ck.eq(f"{host}: alias to the endpoint's DNS name", alias.get("DNSName", "").rstrip("."), dns.get("DnsName"))
+            ck.eq(f"{host}: alias zone = the endpoint's", alias.get("HostedZoneId"), dns.get("HostedZoneId"))
+
+
 # --- steps -----------------------------------------------------------------------
 
 def synth_guard(ck, fleet_dir, workdir, env):
@@ -975,7 +1277,21 @@ def deployed_stacks(assembly):
 
 def check_vendor_stacks(ck, aws, fleet, assembly, psks, only=None):
     endpoints = {}
-    for stack, account, region in deployed_stacks(assembly):
+    deployed = deployed_stacks(assembly)
+    with ck.section("inbound stacks"):
+        served = [r for r in inbound_regions(fleet)
+                  if not only or any(c["name"] in only for c in inbound_customers(fleet, r))]
+        ck.eq(f"one {INBOUND_PREFIX}<region> per region with inbound customers",
+              sorted(s for s, _, _ in deployed if s.startswith(INBOUND_PREFIX)), [INBOUND_PREFIX + r for r in served])
+    for stack, account, region in deployed:
+        if stack.startswith(INBOUND_PREFIX):
+            with ck.section(stack):
+                ck.eq("vendor account", account, fleet.account)
+                status = aws.client("cloudformation", account, region).describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+                ck.eq("stack status", status, "CREATE_COMPLETE")
+                ck.eq("region = the one in its name", region, stack[len(INBOUND_PREFIX):])
+                check_inbound_service(ck, aws, fleet, region)
+            continue
         name, _, mode = stack.rpartition("-")
         if only and name not in only:
             continue
@@ -1010,13 +1326,17 @@ def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
     aws.forget()
     regions = {c["region"] for c in fleet.customers.values()}
     bootstrap(ck, aws, fleet.account, regions, workdir)
+    # The platform's NLBs exist before the vendor stacks; the copy of the fleet names them.
+    fleet_dir = platform_fleet(aws, fleet_dir, workdir, "fleet")
+    fleet = Fleet(fleet_dir)
     psks = create_psk_secrets(aws, fleet, fleet.customers)
     assembly = workdir / "cdk.out.fleet"
-    env = dict(aws.env(fleet.account, sorted(regions)[0]), PRIVATECONNECT_CONFIG=str(Path(fleet_dir).resolve()))
-    cdk(["deploy", "--all", "--require-approval", "never", "--output", str(assembly)], env,
+    env = dict(aws.env(fleet.account, sorted(regions)[0]), PRIVATECONNECT_CONFIG=str(fleet_dir))
+    cdk(["deploy", "--all", "--require-approval", "never", "-c", f"config={fleet_dir}", "--output", str(assembly)], env,
         "cdk deploy --all (vendor stacks)", workdir / "cdk.log")
     report_skips(ck, em.skipped(), "cdk deploy --all", ours=True)
     check_vendor_stacks(ck, aws, fleet, assembly, psks)
+    inbound_story(ck, em, aws, fleet_dir, workdir, aws_cli)
     for i, (name, bundle) in enumerate(sorted(bundles.items())):
         p = Producer(fleet.customers[name], bundle)
         topics = i % 2 == 1  # half of them with the optional SNS topics, half without
@@ -1045,8 +1365,7 @@ def story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
     names = {s["name"]: p.outputs[f"{output_id(s['name'])}ServiceName"] for s in producer_services(c)}
     say(f"  {name} sends back: {', '.join(f'{k}={v}' for k, v in names.items())}")
     # The vendor edits the customer's file: serviceName of every handed-over service.
-    fleet2 = workdir / "story-fleet"
-    shutil.copytree(fleet_dir, fleet2)
+    fleet2 = platform_fleet(aws, fleet_dir, workdir, "story-fleet")  # in case the customer has inbound too
     path = fleet2 / "customers" / f"{name}.yaml"
     doc = yaml.safe_load(path.read_text())
     for s in doc["privateLink"]["services"]:
