@@ -34,6 +34,10 @@ func TestExampleTemplatesMatchHandComputedCosts(t *testing.T) {
 		{"hooli-Vpn", "eu-west-1", h*0.05 + 3*h*0.048 + 3*h*0.005 + 2*0.10, []string{"NAT gateway data processed: $0.0480 per GB", "data transfer out to the internet"}},
 		// VPN connection, one NAT gateway and its address, 2 tunnel alarms.
 		{"initech-Vpn", "us-east-1", h*0.05 + h*0.045 + h*0.005 + 2*0.10, []string{"data transfer out to the internet (VPN tunnels, NAT egress): $0.0900 per GB"}},
+		// The customer's endpoint in 2 AZs and one private zone for the platform's domain.
+		{"umbrella-Inbound", "us-east-1", 2*h*0.01 + 0.50, []string{"interface endpoint data processed: $0.0100 per GB"}},
+		// An endpoint service on the platform's existing NLB: nothing billed at rest.
+		{"Vendor-Inbound-us-east-1", "us-east-1", 0, nil},
 		// One NLB with two ports (two alarms), no registrar, consumers in another region.
 		{"initech-Producer", "us-west-2", h*0.0225 + 2*0.10, []string{"cross-region PrivateLink data transfer"}},
 	}
