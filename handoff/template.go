@@ -9,13 +9,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Template is the part of a CloudFormation template the README describes.
+// Template is the part of a CloudFormation template the guides describe:
+// its parameters, in the console's order.
 type Template struct {
-	Description string                    `json:"Description"`
-	Parameters  map[string]TemplateParam  `json:"Parameters"`
-	Resources   map[string]any            `json:"Resources"`
-	Outputs     map[string]TemplateOutput `json:"Outputs"`
-	Metadata    map[string]any            `json:"Metadata"`
+	Parameters map[string]TemplateParam `json:"Parameters"`
+	Metadata   map[string]any           `json:"Metadata"`
 }
 
 // TemplateParam is one parameter of the template.
@@ -23,35 +21,7 @@ type TemplateParam struct {
 	Type                  string  `json:"Type"`
 	Description           string  `json:"Description"`
 	Default               *string `json:"Default"`
-	AllowedPattern        string  `json:"AllowedPattern"`
 	ConstraintDescription string  `json:"ConstraintDescription"`
-}
-
-// TemplateOutput is one output of the template.
-type TemplateOutput struct {
-	Description string `json:"Description"`
-}
-
-// ResourceTypes counts the template's resources by type, sorted by type.
-func (t Template) ResourceTypes() []TypeCount {
-	counts := map[string]int{}
-	for _, r := range t.Resources {
-		if m, ok := r.(map[string]any); ok {
-			counts[m["Type"].(string)]++
-		}
-	}
-	var out []TypeCount
-	for typ, n := range counts {
-		out = append(out, TypeCount{typ, n})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Type < out[j].Type })
-	return out
-}
-
-// TypeCount is how many resources of a type a template has.
-type TypeCount struct {
-	Type  string
-	Count int
 }
 
 // ParameterOrder lists parameter names as the console form groups them.
