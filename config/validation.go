@@ -238,57 +238,6 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 	}
 }
 
-const (
-	// maxListeners is the quota of listeners per Network Load Balancer.
-	maxListeners = 50
-	// maxTargetParameters bounds the template parameters for ip and instance targets.
-	maxTargetParameters = 20
-)
-
-func validateProducer(r *report, p string, s Service) {
-	pr := s.Producer
-	switch pr.Target {
-	case "rds", "ip", "instance":
-	default:
-		r.add(join(p, "target"), "unknown target type", pr.Target, "use rds, ip or instance")
-	}
-	if len(s.Ports) > maxListeners {
-		r.add(join(p, "target"), fmt.Sprintf("a Network Load Balancer has at most %d listeners, one per port", maxListeners), len(s.Ports), "list fewer ports")
-	}
-	if pr.Count != nil && pr.Target != "ip" && pr.Target != "instance" {
-		r.add(join(p, "count"), "count applies to ip and instance targets only", *pr.Count, "remove count")
-	} else if pr.Count != nil && (*pr.Count < 1 || *pr.Count > maxTargetParameters) {
-		r.add(join(p, "count"), fmt.Sprintf("must be 1 to %d", maxTargetParameters), *pr.Count, "give the number of targets; each becomes a template parameter")
-	}
-	if pr.Target != "rds" {
-		if pr.Rds != nil {
-			r.add(join(p, "rds"), "rds applies to rds targets only", raw("a mapping"), "remove it or set target: rds")
-		}
-		if pr.Registrar != nil {
-			r.add(join(p, "registrar"), "the registrar runs for rds targets only", raw("a mapping"), "remove it or set target: rds")
-		}
-		return
-	}
-	switch pr.Rds.By {
-	case "hostname", "dbInstance":
-		if pr.Rds.Role != "" {
-			r.add(join(p, "rds.role"), "role applies to by: dbCluster only", pr.Rds.Role, "remove role, or set by: dbCluster")
-		}
-	case "dbCluster":
-		if pr.Rds.Role != "writer" && pr.Rds.Role != "reader" {
-			r.add(join(p, "rds.role"), "unknown role", pr.Rds.Role, "use writer or reader")
-		}
-	default:
-		r.add(join(p, "rds.by"), "unknown way to find the database", pr.Rds.By, "use hostname, dbInstance or dbCluster")
-	}
-	if m := *pr.Registrar.ScheduleMinutes; m < 1 || m > 60 {
-		r.add(join(p, "registrar.scheduleMinutes"), "must be 1 to 60 minutes", m, "use 1 (the default) unless cost matters more than catching changes quickly")
-	}
-	if n := *pr.Registrar.DeregisterAfterMisses; n < 1 || n > 10 {
-		r.add(join(p, "registrar.deregisterAfterMisses"), "must be 1 to 10 runs", n, "use 3 (the default): one failed lookup must not drop a healthy target")
-	}
-}
-
 func checkServiceName(r *report, sp string, s Service, region string) {
 	np, rp := join(sp, "serviceName"), join(sp, "serviceRegion")
 	m := svcNameRe.FindStringSubmatch(s.ServiceName)

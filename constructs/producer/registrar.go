@@ -1,0 +1,175 @@
+package producer
+
+import (
+	_ "embed"
+	"fmt"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// RegistrarSource is the registrar Lambda's code, deployed inline.
+//
+//go:embed registrar/registrar.py
+var RegistrarSource string
+
+// Ways the registrar finds an RDS database's addresses.
+const (
+	RdsByHostname = "hostname"
+	RdsByInstance = "dbInstance"
+	RdsByCluster  = "dbCluster"
+	RdsRoleWriter = "writer"
+	RdsRoleReader = "reader"
+)
+
+// newRegistrar creates the Lambda that keeps the target groups' IP targets
+// equal to the database's addresses, its triggers, state, logs and alarms.
+func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
+	scope, rds := p.Construct, props.Rds
+	role := RdsRoleWriter
+	if rds.Role != nil {
+		role = *rds.Role
+	}
+	schedule := orDefault(rds.ScheduleMinutes, 1)
+	misses := orDefault(rds.DeregisterAfterMisses, 3)
+
+	// Misses per address survive between runs here; the function alone writes it.
+	state := awsssm.NewCfnParameter(scope, jsii.String("RegistrarState"), &awsssm.CfnParameterProps{
+		Type:        jsii.String("String"),
+		Value:       jsii.String("{}"),
+		Description: jsii.String("privateconnect registrar: consecutive runs each registered address was missing"),
+	})
+	logs := awslogs.NewCfnLogGroup(scope, jsii.String("RegistrarLogs"), &awslogs.CfnLogGroupProps{
+		RetentionInDays: jsii.Number(orDefault(props.LogRetentionDays, 365)),
+	})
+
+	// The registrar's TARGET_GROUPS: every group with the port its targets use.
+	var groups []map[string]any
+	var groupArns []*string
+	for i, tg := range p.groups {
+		groups = append(groups, map[string]any{"arn": tg.Ref(), "port": (*props.Ports)[i]})
+		groupArns = append(groupArns, tg.Ref())
+	}
+	stack := awscdk.Stack_Of(scope)
+	rdsArn := func(kind, name string) *string {
+		return stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("rds"), Resource: jsii.String(kind), ResourceName: jsii.String(name), ArnFormat: awscdk.ArnFormat_COLON_RESOURCE_NAME})
+	}
+	statements := []any{
+		statement("RegisterOwnTargetGroups", []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"}, groupArns...),
+		// DescribeTargetHealth supports no resource-level permissions.
+		statement("ReadTargetHealth", []string{"elasticloadbalancing:DescribeTargetHealth"}, jsii.String("*")),
+		statement("KeepState", []string{"ssm:GetParameter", "ssm:PutParameter"}, stack.FormatArn(&awscdk.ArnComponents{
+			Service: jsii.String("ssm"), Resource: jsii.String("parameter"), ResourceName: state.Ref(),
+		})),
+		statement("WriteLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, logs.AttrArn()),
+	}
+	switch *rds.By {
+	case RdsByInstance:
+		statements = append(statements, statement("FindInstance", []string{"rds:DescribeDBInstances"}, rdsArn("db", *rds.Target)))
+	case RdsByCluster:
+		// The cluster's member instances are only known at run time.
+		statements = append(statements,
+			statement("FindCluster", []string{"rds:DescribeDBClusters"}, rdsArn("cluster", *rds.Target)),
+			statement("FindMembers", []string{"rds:DescribeDBInstances"}, rdsArn("db", "*")))
+	}
+	fnRole := awsiam.NewCfnRole(scope, jsii.String("RegistrarRole"), &awsiam.CfnRoleProps{
+		Description: jsii.String("privateconnect registrar: keeps its own target groups pointing at the database"),
+		AssumeRolePolicyDocument: map[string]any{
+			"Version": "2012-10-17",
+			"Statement": []any{map[string]any{
+				"Effect": "Allow", "Action": "sts:AssumeRole",
+				"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
+			}},
+		},
+		Policies: []any{&awsiam.CfnRole_PolicyProperty{
+			PolicyName:     jsii.String("registrar"),
+			PolicyDocument: map[string]any{"Version": "2012-10-17", "Statement": statements},
+		}},
+	})
+	suppress(fnRole, "AwsSolutions-IAM5",
+		"elasticloadbalancing:DescribeTargetHealth supports no resource-level permissions; for a cluster, its member DB instances are known only at run time, so DescribeDBInstances is on db:* (read-only)",
+		"Resource::*", map[string]string{"regex": `/^Resource::arn:<AWS::Partition>:rds:[^:]+:[^:]+:db:\*$/`})
+
+	fn := awslambda.NewCfnFunction(scope, jsii.String("Registrar"), &awslambda.CfnFunctionProps{
+		Description:   jsii.String("privateconnect registrar: keeps the NLB's IP targets equal to the database's addresses"),
+		Runtime:       awslambda.Runtime_PYTHON_3_14().Name(),
+		Handler:       jsii.String("index.handler"),
+		Code:          &awslambda.CfnFunction_CodeProperty{ZipFile: jsii.String(RegistrarSource)},
+		Role:          fnRole.AttrArn(),
+		Architectures: jsii.Strings("arm64"),
+		MemorySize:    jsii.Number(128),
+		Timeout:       jsii.Number(60),
+		// One run at a time: the schedule and an RDS event must not count the
+		// same missing address twice.
+		ReservedConcurrentExecutions: jsii.Number(1),
+		LoggingConfig:                &awslambda.CfnFunction_LoggingConfigProperty{LogGroup: logs.Ref(), LogFormat: jsii.String("Text")},
+		Environment: &awslambda.CfnFunction_EnvironmentProperty{Variables: map[string]any{
+			// Tokens inside the JSON resolve when the stack resolves it.
+			"TARGET_GROUPS":           stack.ToJsonString(groups, nil),
+			"TARGET_KIND":             *rds.By,
+			"TARGET":                  rds.Target,
+			"ROLE":                    role,
+			"STATE_PARAMETER":         state.Ref(),
+			"DEREGISTER_AFTER_MISSES": fmt.Sprint(misses),
+			"METRIC_NAMESPACE":        MetricNamespace,
+			"SERVICE":                 deref1(props.Name, "registrar"),
+		}},
+		Tags: nameTag(props.Name, "-registrar"),
+	})
+
+	unit := "minutes"
+	if schedule == 1 {
+		unit = "minute"
+	}
+	trigger(scope, fn, "Schedule", &awsevents.CfnRuleProps{
+		Description:        jsii.String("privateconnect registrar: periodic check"),
+		ScheduleExpression: jsii.String(fmt.Sprintf("rate(%v %s)", schedule, unit)),
+	})
+	// A failover moves the database's address: follow it within seconds.
+	trigger(scope, fn, "RdsEvents", &awsevents.CfnRuleProps{
+		Description: jsii.String("privateconnect registrar: RDS failover, failure and maintenance events"),
+		EventPattern: map[string]any{
+			"source":      []string{"aws.rds"},
+			"detail-type": []string{"RDS DB Instance Event", "RDS DB Cluster Event"},
+			"detail":      map[string]any{"EventCategories": []string{"failover", "failure", "maintenance"}},
+		},
+	})
+
+	errors := awscloudwatch.NewCfnAlarm(scope, jsii.String("RegistrarErrors"), &awscloudwatch.CfnAlarmProps{
+		AlarmDescription:   jsii.String("privateconnect registrar runs fail: the NLB may point at an old database address. See the function's logs."),
+		Namespace:          jsii.String("AWS/Lambda"),
+		MetricName:         jsii.String("Errors"),
+		Dimensions:         []any{&awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String("FunctionName"), Value: fn.Ref()}},
+		Statistic:          jsii.String("Sum"),
+		Period:             jsii.Number(300),
+		EvaluationPeriods:  jsii.Number(1),
+		Threshold:          jsii.Number(1),
+		ComparisonOperator: jsii.String("GreaterThanOrEqualToThreshold"),
+		TreatMissingData:   jsii.String("notBreaching"),
+	})
+	notify(errors, props.AlarmActions)
+	return fn
+}
+
+// MetricNamespace is where the registrar publishes RegisteredTargets.
+const MetricNamespace = "PrivateConnect/Registrar"
+
+// trigger runs fn on an EventBridge rule.
+func trigger(scope constructs.Construct, fn awslambda.CfnFunction, id string, props *awsevents.CfnRuleProps) {
+	props.State = jsii.String("ENABLED")
+	props.Targets = []any{&awsevents.CfnRule_TargetProperty{Id: jsii.String("registrar"), Arn: fn.AttrArn()}}
+	rule := awsevents.NewCfnRule(scope, jsii.String(id), props)
+	awslambda.NewCfnPermission(scope, jsii.String(id+"Permission"), &awslambda.CfnPermissionProps{
+		Action:       jsii.String("lambda:InvokeFunction"),
+		FunctionName: fn.AttrArn(),
+		Principal:    jsii.String("events.amazonaws.com"),
+		SourceArn:    rule.AttrArn(),
+	})
+}
