@@ -200,7 +200,7 @@ func TestRegistrarTriggersAndSettings(t *testing.T) {
 		tmpl.CDK().HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), &map[string]any{
 			"Namespace": MetricNamespace, "MetricName": "UnusedTargets", "Statistic": "Maximum", "Period": 300,
 			"Dimensions": []any{map[string]any{"Name": "Service", "Value": "acme-db"}},
-			"Threshold": 1, "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
+			"Threshold":  1, "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
 		})
 	})
 	cdktest.Assert(t, "log retention", func() {
@@ -258,6 +258,16 @@ func TestTargetGroupTuning(t *testing.T) {
 	for interval, timeout := range map[float64]float64{5: 2, 10: 5, 15: 7, 30: 10, 300: 10} {
 		if got := defaultTimeout(interval); got != timeout {
 			t.Errorf("defaultTimeout(%v) = %v, want %v", interval, got, timeout)
+		}
+	}
+}
+
+// The README and the customer's README state the failover wait; they must
+// stay what the code does.
+func TestRegistrarFailoverWaitIsTheDocumentedOne(t *testing.T) {
+	for _, line := range []string{"FAILOVER_RETRY_SECONDS = 5\n", "FAILOVER_WAIT_SECONDS = 30\n"} {
+		if !strings.Contains(RegistrarSource, "\n"+line) {
+			t.Errorf("registrar.py no longer sets %q, which README.md and handoff/readme.md.tmpl state", strings.TrimSpace(line))
 		}
 	}
 }
