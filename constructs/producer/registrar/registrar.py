@@ -5,8 +5,9 @@ Invoked on a schedule and by RDS EventBridge events. Each run:
      addresses of a DB instance, a cluster's writer or its available readers,
      from the RDS API. Any failure, or an address that is not private
      (RFC 1918 or 100.64.0.0/10), raises before anything changes;
-  2. on an RDS failover event about this database, while the RDS API still
-     shows the failover in progress or nothing has moved yet, looks again every
+  2. on an RDS failover event about this database, while nothing has moved yet
+     and the failover may still be under way (a cluster's RDS API shows it
+     failing over; an instance endpoint's DNS lags the event), looks again every
      FAILOVER_RETRY_SECONDS for up to FAILOVER_WAIT_SECONDS, so that the new
      writer is registered in this run;
   3. registers desired IPs missing from each target group (on that group's port);
@@ -244,9 +245,12 @@ def find_following_failover(config, rds, resolve, call, sleep, event, registered
         else:
             if source is None or source not in found.sources:
                 return found
-            pending = found.in_progress or ("nothing has moved yet" if set(found.owners) == registered else "")
-            if not pending or waited >= FAILOVER_WAIT_SECONDS:
+            # A cluster's roles come from the RDS API: once it no longer shows a failover,
+            # nothing more will move. An instance endpoint moves in DNS, which lags the events.
+            settled = config.target_kind == "dbCluster" and not found.in_progress
+            if set(found.owners) != registered or settled or waited >= FAILOVER_WAIT_SECONDS:
                 return found
+            pending = found.in_progress or "nothing has moved yet"
         LOG.info("failover of %s (event about %s): %s; looking again in %ds",
                  config.target, source, pending, FAILOVER_RETRY_SECONDS)
         sleep(FAILOVER_RETRY_SECONDS)

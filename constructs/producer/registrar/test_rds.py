@@ -150,9 +150,24 @@ class FailoverEventTest(RegistrarTestCase):
     def test_wait_is_bounded(self):
         self.create_cluster("writer-1", ["reader-1"])
         self.run_registrar(**WRITER)
+        real = self.rds._client.describe_db_clusters
+
+        def failing_over_for_ever(**kwargs):
+            answer = real(**kwargs)
+            answer["DBClusters"][0]["Status"] = "failing-over"
+            return answer
+        self.rds._client.describe_db_clusters = failing_over_for_ever
         summary = self.run_registrar(event=rds_event("aurora"), **WRITER)  # nothing ever moves
         self.assertEqual(sum(self.sleeps), registrar.FAILOVER_WAIT_SECONDS)
         self.assertEqual((summary["registered"], summary["deregistered"]), ([], []))
+
+    def test_no_wait_once_the_cluster_has_settled(self):
+        # A failover event that comes after a scheduled run already followed the failover.
+        self.create_cluster("writer-1", ["reader-1"])
+        self.rds._client.failover_db_cluster(DBClusterIdentifier="aurora", TargetDBInstanceIdentifier="reader-1")
+        self.run_registrar(**WRITER)
+        self.run_registrar(event=rds_event("aurora"), **WRITER)
+        self.assertEqual(self.sleeps, [])
 
     def test_other_events_do_not_wait(self):
         self.create_cluster("writer-1", ["reader-1"])
