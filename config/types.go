@@ -125,7 +125,7 @@ type RdsTarget struct {
 // Registrar tunes the registrar Lambda.
 type Registrar struct {
 	ScheduleMinutes       *int `yaml:"scheduleMinutes" doc:"Minutes between scheduled runs (default 1); RDS failover, failure and maintenance events also trigger a run at once." minimum:"1" maximum:"60"`
-	DeregisterAfterMisses *int `yaml:"deregisterAfterMisses" doc:"Consecutive runs an address must be missing before it is deregistered (default 3)." minimum:"1" maximum:"10"`
+	DeregisterAfterMisses *int `yaml:"deregisterAfterMisses" doc:"Consecutive runs an address that vanished from DNS must be missing before it is deregistered (default 3). An address the RDS API proves wrong (no longer the writer, not an available reader, left the cluster) goes at once." minimum:"1" maximum:"10"`
 }
 
 // TargetGroup tunes the handed-over load balancer's target groups

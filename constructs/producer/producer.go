@@ -68,7 +68,8 @@ type RdsProps struct {
 	Role *string
 	// Minutes between scheduled runs. Default: 1.
 	ScheduleMinutes *float64
-	// Consecutive runs an address must be missing before it is deregistered. Default: 3.
+	// Consecutive runs an address that vanished from DNS must be missing
+	// before it is deregistered; one the RDS API proves wrong goes at once. Default: 3.
 	DeregisterAfterMisses *float64
 }
 
