@@ -58,6 +58,12 @@ RUNS ?= 3
 bench: ## Measure synth time and memory for fleets of SIZES customers (medians of RUNS; writes bench/results.json)
 	go run ./bench -sizes $(SIZES) -runs $(RUNS)
 
+.PHONY: failover
+failover: deps ## Simulate RDS and Aurora failovers through the registrar as the template ships it (a model; writes bench/failover.json)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  go run . handoff -config bench/failover/fleet -out "$$tmp" >/dev/null && \
+	  python3 bench/failover/simulate.py --template "$$tmp/failover/failover-Producer.yaml" --out bench/failover.json
+
 .PHONY: update-golden
 update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/*.json; review the diff
 	go test ./stacks -run TestGolden -update

@@ -12,6 +12,19 @@ const (
 	DefaultScheduleMinutes       = 1
 	DefaultDeregisterAfterMisses = 3
 
+	// Target groups: rds targets follow a failing-over database (a removed
+	// address drains 30 s, then its connections are closed; a new one is in
+	// service after 2 checks 10 s apart); ip and instance keep AWS's defaults.
+	DefaultRdsDeregistrationDelay = 30
+	DefaultDeregistrationDelay    = 300
+	DefaultRdsHealthCheckInterval = 10
+	DefaultHealthCheckInterval    = 30
+	DefaultRdsHealthyThreshold    = 2
+	DefaultHealthyThreshold       = 5
+	DefaultUnhealthyThreshold     = 2
+	MaxDefaultHealthCheckTimeout  = 10 // AWS's default for TCP checks
+	MinHealthCheckTimeout         = 2
+
 	// VPN. The tunnel defaults are the safe choices: IKEv2 only, AES-256,
 	// SHA-2, DH groups of 2048-bit MODP or stronger elliptic curves, and the
 	// AWS end starting and restarting the negotiation itself.
@@ -197,6 +210,31 @@ func setProducerDefaults(p *Producer) {
 		if p.Registrar.DeregisterAfterMisses == nil {
 			p.Registrar.DeregisterAfterMisses = ptr(DefaultDeregisterAfterMisses)
 		}
+	}
+	setTargetGroupDefaults(p)
+}
+
+// setTargetGroupDefaults fills the target group settings by target kind.
+func setTargetGroupDefaults(p *Producer) {
+	if p.TargetGroup == nil {
+		p.TargetGroup = &TargetGroup{}
+	}
+	t, rds := p.TargetGroup, p.Target == "rds"
+	pick := func(v **int, forRds, other int) {
+		if *v == nil {
+			*v = ptr(map[bool]int{true: forRds, false: other}[rds])
+		}
+	}
+	pick(&t.DeregistrationDelaySeconds, DefaultRdsDeregistrationDelay, DefaultDeregistrationDelay)
+	pick(&t.HealthCheckIntervalSeconds, DefaultRdsHealthCheckInterval, DefaultHealthCheckInterval)
+	pick(&t.HealthyThresholdCount, DefaultRdsHealthyThreshold, DefaultHealthyThreshold)
+	pick(&t.UnhealthyThresholdCount, DefaultUnhealthyThreshold, DefaultUnhealthyThreshold)
+	if t.HealthCheckTimeoutSeconds == nil {
+		// Half the interval, so a check ends before the next starts.
+		t.HealthCheckTimeoutSeconds = ptr(max(MinHealthCheckTimeout, min(MaxDefaultHealthCheckTimeout, *t.HealthCheckIntervalSeconds/2)))
+	}
+	if t.ConnectionTermination == nil {
+		t.ConnectionTermination = ptr(rds)
 	}
 }
 

@@ -108,8 +108,9 @@ type Producer struct {
 	Target string `yaml:"target" pc:"required" doc:"What the NLB forwards to: rds (an RDS or Aurora database, kept registered by a Lambda), ip (fixed private IPs) or instance (EC2 instance IDs)." enum:"rds,ip,instance"`
 	Count  *int   `yaml:"count" doc:"For ip and instance targets: how many; each is a template parameter (default 1)." minimum:"1" maximum:"20"`
 
-	Rds       *RdsTarget `yaml:"rds" doc:"For rds targets: how the database is found."`
-	Registrar *Registrar `yaml:"registrar" doc:"For rds targets: how the registrar Lambda keeps the targets current."`
+	Rds         *RdsTarget   `yaml:"rds" doc:"For rds targets: how the database is found."`
+	Registrar   *Registrar   `yaml:"registrar" doc:"For rds targets: how the registrar Lambda keeps the targets current."`
+	TargetGroup *TargetGroup `yaml:"targetGroup" doc:"Deregistration and TCP health checks of the load balancer's target groups. The defaults depend on target: rds follows a failing-over database within seconds; ip and instance keep AWS's defaults."`
 
 	// The name says what it does: anyone could then connect who is allowed to discover the service.
 	InsecureAutoAcceptConnections bool `yaml:"insecureAutoAcceptConnections" doc:"Set true to accept endpoint connections without the customer's review. Off by default; leave it off."`
@@ -124,7 +125,18 @@ type RdsTarget struct {
 // Registrar tunes the registrar Lambda.
 type Registrar struct {
 	ScheduleMinutes       *int `yaml:"scheduleMinutes" doc:"Minutes between scheduled runs (default 1); RDS failover, failure and maintenance events also trigger a run at once." minimum:"1" maximum:"60"`
-	DeregisterAfterMisses *int `yaml:"deregisterAfterMisses" doc:"Consecutive runs an address must be missing before it is deregistered (default 3)." minimum:"1" maximum:"10"`
+	DeregisterAfterMisses *int `yaml:"deregisterAfterMisses" doc:"Consecutive runs an address that vanished from DNS must be missing before it is deregistered (default 3). An address the RDS API proves wrong (no longer the writer, not an available reader, left the cluster) goes at once." minimum:"1" maximum:"10"`
+}
+
+// TargetGroup tunes the handed-over load balancer's target groups
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html).
+type TargetGroup struct {
+	DeregistrationDelaySeconds *int  `yaml:"deregistrationDelaySeconds" doc:"Seconds a removed target keeps its open connections, 0-3600 (default 30 for rds, 300 for ip and instance)." minimum:"0" maximum:"3600"`
+	ConnectionTermination      *bool `yaml:"connectionTermination" doc:"Close the connections still open when that delay ends, so that pooled clients reconnect to the new target (default true for rds, false for ip and instance)."`
+	HealthCheckIntervalSeconds *int  `yaml:"healthCheckIntervalSeconds" doc:"Seconds between TCP health checks of a target, 5-300 (default 10 for rds, 30 for ip and instance)." minimum:"5" maximum:"300"`
+	HealthCheckTimeoutSeconds  *int  `yaml:"healthCheckTimeoutSeconds" doc:"Seconds without an answer that fail a check, 2-120 and at most the interval (default half the interval, 2 to 10)." minimum:"2" maximum:"120"`
+	HealthyThresholdCount      *int  `yaml:"healthyThresholdCount" doc:"Passed checks in a row that bring a target into service, 2-10 (default 2 for rds, 5 for ip and instance)." minimum:"2" maximum:"10"`
+	UnhealthyThresholdCount    *int  `yaml:"unhealthyThresholdCount" doc:"Failed checks in a row that take a target out of service, 2-10 (default 2)." minimum:"2" maximum:"10"`
 }
 
 // Vpn is the site-to-site VPN mode: a dedicated vendor VPC with a virtual

@@ -24,6 +24,7 @@ func validateProducer(r *report, p string, s Service) {
 	} else if pr.Count != nil && (*pr.Count < 1 || *pr.Count > maxTargetParameters) {
 		r.add(join(p, "count"), fmt.Sprintf("must be 1 to %d", maxTargetParameters), *pr.Count, "give the number of targets; each becomes a template parameter")
 	}
+	validateTargetGroup(r, join(p, "targetGroup"), pr.TargetGroup)
 	if pr.Target != "rds" {
 		if pr.Rds != nil {
 			r.add(join(p, "rds"), "rds applies to rds targets only", raw("a mapping"), "remove it or set target: rds")
@@ -50,5 +51,34 @@ func validateProducer(r *report, p string, s Service) {
 	}
 	if n := *pr.Registrar.DeregisterAfterMisses; n < 1 || n > 10 {
 		r.add(join(p, "registrar.deregisterAfterMisses"), "must be 1 to 10 runs", n, "use 3 (the default): one failed lookup must not drop a healthy target")
+	}
+}
+
+// validateTargetGroup checks the ranges the ELB API accepts
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html,
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html).
+func validateTargetGroup(r *report, p string, t *TargetGroup) {
+	if t == nil {
+		return
+	}
+	for _, f := range []struct {
+		key      string
+		v        *int
+		min, max int
+		fix      string
+	}{
+		{"deregistrationDelaySeconds", t.DeregistrationDelaySeconds, 0, 3600, "give seconds from 0 to 3600; 30 lets a failed-over database's clients move on quickly"},
+		{"healthCheckIntervalSeconds", t.HealthCheckIntervalSeconds, 5, 300, "give seconds from 5 to 300"},
+		{"healthCheckTimeoutSeconds", t.HealthCheckTimeoutSeconds, 2, 120, "give seconds from 2 to 120, at most the interval"},
+		{"healthyThresholdCount", t.HealthyThresholdCount, 2, 10, "give a count from 2 to 10"},
+		{"unhealthyThresholdCount", t.UnhealthyThresholdCount, 2, 10, "give a count from 2 to 10"},
+	} {
+		if f.v != nil && (*f.v < f.min || *f.v > f.max) {
+			r.add(join(p, f.key), fmt.Sprintf("must be %d to %d", f.min, f.max), *f.v, f.fix)
+		}
+	}
+	if i, to := t.HealthCheckIntervalSeconds, t.HealthCheckTimeoutSeconds; i != nil && to != nil && *to > *i && *i >= 5 {
+		r.add(join(p, "healthCheckTimeoutSeconds"), fmt.Sprintf("a check's timeout cannot exceed the interval between checks (%d s)", *i), *to,
+			fmt.Sprintf("give at most %d, or leave it out for half the interval", *i))
 	}
 }

@@ -25,9 +25,10 @@ func TestExampleTemplatesMatchHandComputedCosts(t *testing.T) {
 		{"globex-PrivateLink", "eu-west-1", 6*h*0.011 + 0.50, []string{"log ingestion (flow, tunnel and function logs): $0.5700 per GB"}},
 		// api reached cross-region, in 2 AZs.
 		{"initech-PrivateLink", "us-east-1", 2*h*0.01 + 0.50, []string{"cross-region PrivateLink data transfer: $0.0200 per GB"}},
-		// Two NLBs, two registrars every minute, 2 no-healthy-target and 2 registrar alarms.
-		{"acme-Producer", "us-east-1", 2*h*0.0225 + 4*0.10 + 2*registrar(h*60, 0.50), []string{"Network Load Balancer capacity: $0.0060 per NLCU-hour"}},
-		{"globex-Producer", "eu-west-1", 2*h*0.0252 + 3*0.10 + registrar(h*60, 0.57), nil},
+		// Two NLBs, two registrars every minute, 2 no-healthy-target alarms and
+		// 2 per registrar (errors, targets in an AZ the NLB lacks).
+		{"acme-Producer", "us-east-1", 2*h*0.0225 + 6*0.10 + 2*registrar(h*60, 0.50), []string{"Network Load Balancer capacity: $0.0060 per NLCU-hour"}},
+		{"globex-Producer", "eu-west-1", 2*h*0.0252 + 4*0.10 + registrar(h*60, 0.57), nil},
 		// erp endpoint in 2 AZs, eu-west-1.
 		{"hooli-PrivateLink", "eu-west-1", 2*h*0.011 + 0.50, nil},
 		// VPN connection, a NAT gateway and its public IPv4 in each of 3 AZs, 2 tunnel alarms.

@@ -39,6 +39,19 @@ def producer_region(c):
     return producer_services(c)[0].get("serviceRegion") or c["region"]
 
 
+def target_group_settings(producer):
+    """A producer's target group settings: the YAML's, else the defaults by target kind
+    (README: rds follows a failing-over database, ip and instance keep AWS's)."""
+    given, rds = producer.get("targetGroup") or {}, producer["target"] == "rds"
+    interval = given.get("healthCheckIntervalSeconds", 10 if rds else 30)
+    return {"HealthCheckIntervalSeconds": interval,
+            "HealthCheckTimeoutSeconds": given.get("healthCheckTimeoutSeconds", max(2, min(10, interval // 2))),
+            "HealthyThresholdCount": given.get("healthyThresholdCount", 2 if rds else 5),
+            "UnhealthyThresholdCount": given.get("unhealthyThresholdCount", 2),
+            "deregistration_delay.timeout_seconds": str(given.get("deregistrationDelaySeconds", 30 if rds else 300)),
+            "deregistration_delay.connection_termination.enabled": str(given.get("connectionTermination", rds)).lower()}
+
+
 def slots(vpc_cidr):
     """The vendor VPC's subnet slots (internal/cidr.Subnets): 4 for /26 or larger, 2 for /27, 1 for /28."""
     net = ipaddress.ip_network(vpc_cidr)

@@ -47,8 +47,9 @@ def snapshot(directory):
             for f in sorted(Path(directory).rglob("*")) if f.is_file()}
 
 
-def handoff(fleet_dir, out, env, log):
-    run(["go", "run", ".", "handoff", "-config", fleet_dir, "-out", out], env=env, what="go run . handoff",
+def handoff(fleet_dir, out, env, log, customers=()):
+    only = ["-customer", ",".join(customers)] if customers else []
+    run(["go", "run", ".", "handoff", "-config", fleet_dir, "-out", out, *only], env=env, what="go run . handoff",
         log=log, timeout=600)
     # Customers with a producer section get <customer>/<customer>-Producer.yaml (and others may get other files).
     return {f.parent.name: f.parent for f in Path(out).glob("*/*-Producer.yaml")}

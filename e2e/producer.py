@@ -10,7 +10,7 @@ import socket
 
 import yaml
 
-from fleet import output_id, producer_region, producer_services, rules, stack_outputs
+from fleet import output_id, producer_region, producer_services, rules, stack_outputs, target_group_settings
 from harness import Failure, REPO, TEMPLATE_BODY_LIMIT, paginate, run, tail
 
 
@@ -205,6 +205,9 @@ def check_producer(ck, aws, fleet, p):
             tga = {a["Key"]: a["Value"] for a in elbv2.describe_target_group_attributes(TargetGroupArn=tg["TargetGroupArn"])["Attributes"]}
             for key in ("proxy_protocol_v2.enabled", "preserve_client_ip.enabled", "stickiness.enabled"):
                 ck.eq(f"{s['name']}:{port} {key}", tga.get(key), "false")
+            want = target_group_settings(pr)
+            ck.eq(f"{s['name']}:{port} deregistration and health checks",
+                  {k: tg.get(k, tga.get(k)) for k in want}, want)
             targets = {(d["Target"]["Id"], d["Target"]["Port"]) for d in
                        elbv2.describe_target_health(TargetGroupArn=tg["TargetGroupArn"])["TargetHealthDescriptions"]}
             given = [v for k, v in p.params.items() if k.startswith(f"{sid}Target") and k != f"{sid}TargetHostname"]
@@ -254,32 +257,50 @@ def check_producer(ck, aws, fleet, p):
               ["events.amazonaws.com"] * 2)
         errs = [a for a in alarms if {"Name": "FunctionName", "Value": fn["FunctionName"]} in a.get("Dimensions", [])]
         ck.eq(f"{s['name']}: registrar error alarm", [(a["Namespace"], a["MetricName"]) for a in errs], [("AWS/Lambda", "Errors")])
+        unused = [a for a in alarms if a.get("MetricName") == "UnusedTargets"
+                  and {"Name": "Service", "Value": env["SERVICE"]} in a.get("Dimensions", [])]
+        ck.eq(f"{s['name']}: alarm on targets in an AZ without an NLB subnet",
+              [(a["Namespace"], a["Statistic"], a["Period"], a["ComparisonOperator"], a["Threshold"]) for a in unused],
+              [("PrivateConnect/Registrar", "Maximum", 60 * minutes, "GreaterThanOrEqualToThreshold", 1.0)])
 
 
-def run_registrars(ck, aws, p, workdir):
-    """The registrar's inline code, as deployed, against the emulator's target groups."""
+def load_registrar(ck, p, workdir):
+    """The registrar's inline code as the template ships it, imported; None without one."""
     code = {r["Properties"]["Code"]["ZipFile"] for r in p.template["Resources"].values()
             if r["Type"] == "AWS::Lambda::Function"}
     if not code:
-        return
+        return None
     ck.eq("one registrar code in the template", len(code), 1)
-    path = workdir / f"registrar_{p.c['name']}" / "index.py"
+    path = workdir / f"registrar_{p.label}" / "index.py"
     path.parent.mkdir(exist_ok=True)
     path.write_text(code.pop())
-    spec = importlib.util.spec_from_file_location(f"registrar_{p.c['name']}", path)
+    spec = importlib.util.spec_from_file_location(f"registrar_{p.label.replace('-', '_')}", path)
     registrar = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(registrar)
     ck.eq("inline code = constructs/producer/registrar/registrar.py", path.read_text(),
           (REPO / "constructs/producer/registrar/registrar.py").read_text())
-    lam = aws.client("lambda", p.account, p.region)
-    elbv2, rds, ssm = (aws.client(s, p.account, p.region) for s in ("elbv2", "rds", "ssm"))
-    calls = []
+    return registrar
 
-    def resolve(hostname):  # the stub: the emulator's database endpoints resolve into the customer's VPC
+
+def stub_resolver(p, calls):
+    """The emulator's database endpoints resolve into the customer's VPC; nothing goes to a real DNS."""
+    def resolve(hostname):
         calls.append(hostname)
         if hostname not in p.hosts:
             raise socket.gaierror(socket.EAI_NONAME, f"{hostname}: Name or service not known")
         return [p.hosts[hostname]]
+    return resolve
+
+
+def run_registrars(ck, aws, p, workdir):
+    """The registrar's inline code, as deployed, against the emulator's target groups."""
+    registrar = load_registrar(ck, p, workdir)
+    if registrar is None:
+        return
+    lam = aws.client("lambda", p.account, p.region)
+    elbv2, rds, ssm = (aws.client(s, p.account, p.region) for s in ("elbv2", "rds", "ssm"))
+    calls = []
+    resolve = stub_resolver(p, calls)
 
     for fn in paginate(lam, "list_functions", "Functions"):
         env = fn.get("Environment", {}).get("Variables", {})

@@ -28,7 +28,12 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     each endpoint must point at its service; the registrar's inline code (read
     from the template) runs against the emulator with a stubbed DNS resolver
     and must register the database's addresses.
- 6. prints every resource type moto still skipped, the failed checks and timings.
+ 6. failover (after a reset): a customer whose service finds an Aurora cluster
+    deploys its template with that service following the writer; the writer
+    fails over (FailoverDBCluster) and the deployed registrar, run with the
+    RDS failover event, must take the old writer out of the target group and
+    put the new one in, in that one run.
+ 7. prints every resource type moto still skipped, the failed checks and timings.
 
 Usage: python3 e2e/run.py [--config DIR] [--keep]     exit 0 only if all passed
 Needs: Python 3.11+ with boto3, moto[server] 5.2, PyYAML and the AWS CLI; Go;
@@ -52,6 +57,7 @@ except ImportError as err:  # pragma: no cover
 
 from fleet import Fleet, output_id, producer_region, producer_services
 from harness import Aws, CDK, Checks, Emulator, Failure, Interrupted, REPO, T0, base_environment, cdk, report_skips, say, step
+from failover import failover_story
 from inbound import inbound_story, platform_fleet
 from offline import handoff, synth_guard
 from producer import Producer, check_producer, deploy_producer, prepare_customer, run_registrars
@@ -181,6 +187,8 @@ def main():
             fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli)
         with step("story", timings):
             story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli)
+        with step("failover", timings):
+            failover_story(ck, em, aws, fleet_dir, workdir, env, aws_cli)
     except Failure as err:
         ck.failed.append(f"stopped: {err}")
         print(f"\nFAILED: {err}", flush=True)

@@ -104,6 +104,10 @@ func targetText(p *config.Producer) string {
 	if *r.ScheduleMinutes > 1 {
 		every = fmt.Sprintf("every %d minutes", *r.ScheduleMinutes)
 	}
-	return fmt.Sprintf("an RDS database: a small Lambda function (the registrar) keeps the targets equal to %s, %s and within seconds of an RDS failover, failure or maintenance event; an address that disappears is removed only after %d consecutive runs without it",
-		how, every, *r.DeregisterAfterMisses)
+	removal := fmt.Sprintf("an address that disappears is removed only after %d consecutive runs without it", *r.DeregisterAfterMisses)
+	if p.Rds.By == "dbCluster" {
+		removal = fmt.Sprintf("an address the RDS API shows is wrong is removed at once, one that only disappears from DNS after %d consecutive runs without it", *r.DeregisterAfterMisses)
+	}
+	return fmt.Sprintf("an RDS database: a small Lambda function (the registrar) keeps the targets equal to %s, %s and within seconds of an RDS failover, failure, maintenance, availability, creation or deletion event; %s",
+		how, every, removal)
 }

@@ -101,12 +101,17 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 	params := newParameters(stack)
 	vpc := params.add("VpcId", "Network", "VPC", "AWS::EC2::VPC::Id",
 		"The VPC holding the systems the vendor reaches; the load balancers are created in it.", noPattern)
-	subnetsDesc := "Private subnets of that VPC for the load balancers, one per Availability Zone."
+	subnetsDesc := "Private subnets of that VPC for the load balancers, one per Availability Zone"
 	if region == c.Region {
 		// Same region: the vendor's endpoint is in these AZs, and PrivateLink
 		// connects only in AZs both sides share.
-		subnetsDesc = fmt.Sprintf("Private subnets of that VPC for the load balancers, one in each of the Availability Zones with IDs %s.", strings.Join(c.PrivateLink.AvailabilityZones, ", "))
+		subnetsDesc = fmt.Sprintf("Private subnets of that VPC for the load balancers, one per Availability Zone: at least the zones with IDs %s", strings.Join(c.PrivateLink.AvailabilityZones, ", "))
 	}
+	if slices.ContainsFunc(producerServices(c), func(s config.Service) bool { return s.Producer.Target == "rds" }) {
+		// A load balancer sends nothing to targets in zones where it has no subnet.
+		subnetsDesc += ", and every zone of the database's DB subnet group: a database that fails over into a zone without one is unreachable"
+	}
+	subnetsDesc += "."
 	subnets := params.add("SubnetIds", "Network", "Subnets", "List<AWS::EC2::Subnet::Id>", subnetsDesc, noPattern)
 	alarmTopic := params.add("AlarmTopicArn", "Notifications", "Alarm topic", "String",
 		"Optional: SNS topic in this account and region for the alarms (no healthy target, registrar errors). Leave empty for none.", topicPattern)
@@ -140,6 +145,7 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 			AlarmActions:       alarmActions,
 			LogRetentionDays:   jsii.Number(float64(*v.LogRetentionDays)),
 			Name:               jsii.String("privateconnect-" + s.Name),
+			TargetGroup:        targetGroupProps(s.Producer.TargetGroup),
 		}
 		switch pr := s.Producer; pr.Target {
 		case "ip":
@@ -248,4 +254,26 @@ func (p *parameters) interfaceMetadata(stack awscdk.Stack) {
 	stack.TemplateOptions().SetMetadata(&map[string]any{
 		"AWS::CloudFormation::Interface": map[string]any{"ParameterGroups": groups, "ParameterLabels": p.labels},
 	})
+}
+
+// targetGroupProps passes the target group settings through; config filled
+// in every default.
+func targetGroupProps(t *config.TargetGroup) *producer.TargetGroupProps {
+	if t == nil {
+		return nil
+	}
+	num := func(v *int) *float64 {
+		if v == nil {
+			return nil
+		}
+		return jsii.Number(float64(*v))
+	}
+	return &producer.TargetGroupProps{
+		DeregistrationDelaySeconds: num(t.DeregistrationDelaySeconds),
+		ConnectionTermination:      t.ConnectionTermination,
+		HealthCheckIntervalSeconds: num(t.HealthCheckIntervalSeconds),
+		HealthCheckTimeoutSeconds:  num(t.HealthCheckTimeoutSeconds),
+		HealthyThresholdCount:      num(t.HealthyThresholdCount),
+		UnhealthyThresholdCount:    num(t.UnhealthyThresholdCount),
+	}
 }

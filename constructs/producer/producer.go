@@ -46,6 +46,9 @@ type ProducerProps struct {
 	Ips *[]*string
 	// An RDS database whose addresses the registrar keeps registered.
 	Rds *RdsProps
+	// Deregistration and health checks of the target groups. Default: tuned
+	// for a failing-over database with Rds, AWS's defaults otherwise.
+	TargetGroup *TargetGroupProps
 
 	// Actions (e.g. an SNS topic ARN) for the alarms. Default: none.
 	AlarmActions *[]*string
@@ -65,8 +68,31 @@ type RdsProps struct {
 	Role *string
 	// Minutes between scheduled runs. Default: 1.
 	ScheduleMinutes *float64
-	// Consecutive runs an address must be missing before it is deregistered. Default: 3.
+	// Consecutive runs an address that vanished from DNS must be missing
+	// before it is deregistered; one the RDS API proves wrong goes at once. Default: 3.
 	DeregisterAfterMisses *float64
+}
+
+// TargetGroupProps tunes the target groups; each field defaults on its own.
+// Ranges and AWS's defaults:
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html#health-check-settings
+// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#deregistration-delay
+type TargetGroupProps struct {
+	// Seconds a deregistered target keeps its connections (0-3600).
+	// Default: 30 with Rds (a failed-over database's clients move on), 300 otherwise (AWS's).
+	DeregistrationDelaySeconds *float64
+	// Whether connections still open when that delay ends are closed, so
+	// pooled clients reconnect to the new target. Default: true with Rds, false otherwise (AWS's).
+	ConnectionTermination *bool
+	// Seconds between TCP health checks of a target (5-300). Default: 10 with Rds, 30 otherwise (AWS's).
+	HealthCheckIntervalSeconds *float64
+	// Seconds without an answer that fail a check (2-120, at most the
+	// interval). Default: half the interval, at least 2 and at most 10 (AWS's TCP default).
+	HealthCheckTimeoutSeconds *float64
+	// Consecutive passed checks that make a target healthy (2-10). Default: 2 with Rds, 5 otherwise (AWS's).
+	HealthyThresholdCount *float64
+	// Consecutive failed checks that make it unhealthy (2-10). Default: 2 (AWS's).
+	UnhealthyThresholdCount *float64
 }
 
 // Producer is an NLB-backed VPC endpoint service.
@@ -133,6 +159,7 @@ func NewProducer(scope constructs.Construct, id *string, props *ProducerProps) P
 	suppress(this.lb, "AwsSolutions-ELB2",
 		"a Network Load Balancer writes access logs only for TLS listeners; these listeners are TCP (PrivateLink carries the application's own TLS)")
 
+	tuning := tuneTargetGroups(props)
 	for _, port := range *props.Ports {
 		portID := fmt.Sprint(*port)
 		var targets any // none for RDS: the registrar owns them
@@ -147,11 +174,18 @@ func NewProducer(scope constructs.Construct, id *string, props *ProducerProps) P
 			TargetType:          jsii.String(targetType),
 			Targets:             targets,
 			HealthCheckProtocol: jsii.String("TCP"),
+			// TCP checks: only the interval, timeout and thresholds apply.
+			HealthCheckIntervalSeconds: tuning.HealthCheckIntervalSeconds,
+			HealthCheckTimeoutSeconds:  tuning.HealthCheckTimeoutSeconds,
+			HealthyThresholdCount:      tuning.HealthyThresholdCount,
+			UnhealthyThresholdCount:    tuning.UnhealthyThresholdCount,
 			TargetGroupAttributes: []any{
 				// The targets see the NLB as the client; nothing extra on the wire.
 				off("proxy_protocol_v2.enabled"),
 				off("preserve_client_ip.enabled"),
 				off("stickiness.enabled"),
+				attribute("deregistration_delay.timeout_seconds", fmt.Sprint(*tuning.DeregistrationDelaySeconds)),
+				attribute("deregistration_delay.connection_termination.enabled", fmt.Sprint(*tuning.ConnectionTermination)),
 			},
 			Tags: nameTag(props.Name, "-"+portID),
 		})
@@ -248,8 +282,52 @@ func statement(sid string, actions []string, resources ...*string) map[string]an
 	return map[string]any{"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
 }
 
-func off(attribute string) *awselasticloadbalancingv2.CfnTargetGroup_TargetGroupAttributeProperty {
-	return &awselasticloadbalancingv2.CfnTargetGroup_TargetGroupAttributeProperty{Key: jsii.String(attribute), Value: jsii.String("false")}
+func off(key string) *awselasticloadbalancingv2.CfnTargetGroup_TargetGroupAttributeProperty {
+	return attribute(key, "false")
+}
+
+func attribute(key, value string) *awselasticloadbalancingv2.CfnTargetGroup_TargetGroupAttributeProperty {
+	return &awselasticloadbalancingv2.CfnTargetGroup_TargetGroupAttributeProperty{Key: jsii.String(key), Value: jsii.String(value)}
+}
+
+// tuneTargetGroups fills in the defaults of props.TargetGroup. A database
+// that fails over moves to another address: the old one must stop taking
+// connections soon and the new one come into service soon, so RDS targets
+// check every 10 s and turn healthy after 2 checks, and a removed address
+// keeps its connections 30 s, then they are closed. Fixed ip and instance
+// targets keep AWS's defaults.
+func tuneTargetGroups(props *ProducerProps) TargetGroupProps {
+	t := TargetGroupProps{}
+	if props.TargetGroup != nil {
+		t = *props.TargetGroup
+	}
+	forRds := props.Rds != nil
+	pick := func(v *float64, rds, other float64) *float64 {
+		if v != nil {
+			return v
+		}
+		if forRds {
+			return jsii.Number(rds)
+		}
+		return jsii.Number(other)
+	}
+	t.DeregistrationDelaySeconds = pick(t.DeregistrationDelaySeconds, 30, 300)
+	t.HealthCheckIntervalSeconds = pick(t.HealthCheckIntervalSeconds, 10, 30)
+	t.HealthyThresholdCount = pick(t.HealthyThresholdCount, 2, 5)
+	t.UnhealthyThresholdCount = pick(t.UnhealthyThresholdCount, 2, 2)
+	if t.HealthCheckTimeoutSeconds == nil {
+		t.HealthCheckTimeoutSeconds = jsii.Number(defaultTimeout(*t.HealthCheckIntervalSeconds))
+	}
+	if t.ConnectionTermination == nil {
+		t.ConnectionTermination = jsii.Bool(forRds)
+	}
+	return t
+}
+
+// defaultTimeout is half the interval, at least 2 s and at most 10 s (AWS's
+// default for TCP): a check ends before the next one starts.
+func defaultTimeout(intervalSeconds float64) float64 {
+	return max(2, min(10, float64(int(intervalSeconds/2))))
 }
 
 func nameTag(name *string, suffix string) *[]*awscdk.CfnTag {

@@ -128,7 +128,7 @@ func TestRegistrarIAMIsScoped(t *testing.T) {
 				m := s.(map[string]any)
 				bySid[m["Sid"].(string)] = m
 				if m["Resource"] == "*" || cdktest.Show(m["Resource"]) == `["*"]` {
-					if m["Sid"] != "ReadTargetHealth" {
+					if m["Sid"] != "ReadTargetHealth" && m["Sid"] != "FindTargetZone" {
 						t.Errorf("statement %s on every resource", m["Sid"])
 					}
 				}
@@ -180,7 +180,7 @@ func TestRegistrarTriggersAndSettings(t *testing.T) {
 	cdktest.Assert(t, "RDS events", func() {
 		tmpl.CDK().HasResourceProperties(jsii.String("AWS::Events::Rule"), &map[string]any{"EventPattern": map[string]any{
 			"source": []any{"aws.rds"},
-			"detail": map[string]any{"EventCategories": []any{"failover", "failure", "maintenance"}},
+			"detail": map[string]any{"EventCategories": []any{"failover", "failure", "maintenance", "availability", "creation", "deletion"}},
 		}})
 	})
 	if n := len(tmpl.Resources("AWS::Lambda::Permission")); n != 2 {
@@ -196,9 +196,80 @@ func TestRegistrarTriggersAndSettings(t *testing.T) {
 			"Namespace": "AWS/NetworkELB", "MetricName": "HealthyHostCount", "Threshold": 1, "ComparisonOperator": "LessThanThreshold",
 		}, jsii.Number(2))
 	})
+	cdktest.Assert(t, "unused target alarm, one schedule period", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), &map[string]any{
+			"Namespace": MetricNamespace, "MetricName": "UnusedTargets", "Statistic": "Maximum", "Period": 300,
+			"Dimensions": []any{map[string]any{"Name": "Service", "Value": "acme-db"}},
+			"Threshold":  1, "ComparisonOperator": "GreaterThanOrEqualToThreshold", "TreatMissingData": "notBreaching",
+		})
+	})
 	cdktest.Assert(t, "log retention", func() {
 		tmpl.CDK().HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), &map[string]any{"RetentionInDays": 365})
 	})
+}
+
+func TestTargetGroupTuning(t *testing.T) {
+	attrs := func(tg cdktest.Resource) map[string]string {
+		out := map[string]string{}
+		for _, a := range tg.Properties["TargetGroupAttributes"].([]any) {
+			m := a.(map[string]any)
+			out[m["Key"].(string)] = m["Value"].(string)
+		}
+		return out
+	}
+	check := func(t *testing.T, p *ProducerProps, want map[string]any, wantAttrs map[string]string) {
+		t.Helper()
+		tmpl, _ := synth(t, p)
+		for _, tg := range tmpl.Resources("AWS::ElasticLoadBalancingV2::TargetGroup") {
+			for k, v := range want {
+				if !cdktest.Equal(tg.Properties[k], v) {
+					t.Errorf("%s: %s = %v, want %v", tg.LogicalID, k, tg.Properties[k], v)
+				}
+			}
+			got := attrs(tg)
+			for k, v := range wantAttrs {
+				if got[k] != v {
+					t.Errorf("%s: %s = %q, want %q", tg.LogicalID, k, got[k], v)
+				}
+			}
+		}
+	}
+	t.Run("rds defaults", func(t *testing.T) {
+		check(t, rdsProps(RdsByHostname, ""),
+			map[string]any{"HealthCheckIntervalSeconds": 10, "HealthCheckTimeoutSeconds": 5, "HealthyThresholdCount": 2, "UnhealthyThresholdCount": 2},
+			map[string]string{"deregistration_delay.timeout_seconds": "30", "deregistration_delay.connection_termination.enabled": "true"})
+	})
+	t.Run("ip defaults are AWS's", func(t *testing.T) {
+		p := base()
+		p.Ips = jsii.Strings("10.0.1.10")
+		check(t, p,
+			map[string]any{"HealthCheckIntervalSeconds": 30, "HealthCheckTimeoutSeconds": 10, "HealthyThresholdCount": 5, "UnhealthyThresholdCount": 2},
+			map[string]string{"deregistration_delay.timeout_seconds": "300", "deregistration_delay.connection_termination.enabled": "false"})
+	})
+	t.Run("given", func(t *testing.T) {
+		p := base()
+		p.InstanceIds = jsii.Strings("i-0123456789abcdef0")
+		p.TargetGroup = &TargetGroupProps{DeregistrationDelaySeconds: jsii.Number(0), ConnectionTermination: jsii.Bool(true),
+			HealthCheckIntervalSeconds: jsii.Number(5), HealthyThresholdCount: jsii.Number(3), UnhealthyThresholdCount: jsii.Number(4)}
+		check(t, p,
+			map[string]any{"HealthCheckIntervalSeconds": 5, "HealthCheckTimeoutSeconds": 2, "HealthyThresholdCount": 3, "UnhealthyThresholdCount": 4},
+			map[string]string{"deregistration_delay.timeout_seconds": "0", "deregistration_delay.connection_termination.enabled": "true"})
+	})
+	for interval, timeout := range map[float64]float64{5: 2, 10: 5, 15: 7, 30: 10, 300: 10} {
+		if got := defaultTimeout(interval); got != timeout {
+			t.Errorf("defaultTimeout(%v) = %v, want %v", interval, got, timeout)
+		}
+	}
+}
+
+// The README and the customer's README state the failover wait; they must
+// stay what the code does.
+func TestRegistrarFailoverWaitIsTheDocumentedOne(t *testing.T) {
+	for _, line := range []string{"FAILOVER_RETRY_SECONDS = 5\n", "FAILOVER_WAIT_SECONDS = 30\n"} {
+		if !strings.Contains(RegistrarSource, "\n"+line) {
+			t.Errorf("registrar.py no longer sets %q, which README.md and handoff/readme.md.tmpl state", strings.TrimSpace(line))
+		}
+	}
 }
 
 func TestInvalidPropsPanic(t *testing.T) {

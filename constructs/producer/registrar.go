@@ -38,6 +38,7 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 		role = *rds.Role
 	}
 	schedule := orDefault(rds.ScheduleMinutes, 1)
+	service := deref1(props.Name, "registrar") // the metrics' Service dimension
 	misses := orDefault(rds.DeregisterAfterMisses, 3)
 
 	// Misses per address survive between runs here; the function alone writes it.
@@ -65,6 +66,8 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 		statement("RegisterOwnTargetGroups", []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"}, groupArns...),
 		// DescribeTargetHealth supports no resource-level permissions.
 		statement("ReadTargetHealth", []string{"elasticloadbalancing:DescribeTargetHealth"}, jsii.String("*")),
+		// Names the AZ of a target the NLB leaves unused; no resource-level permissions either.
+		statement("FindTargetZone", []string{"ec2:DescribeNetworkInterfaces"}, jsii.String("*")),
 		statement("KeepState", []string{"ssm:GetParameter", "ssm:PutParameter"}, stack.FormatArn(&awscdk.ArnComponents{
 			Service: jsii.String("ssm"), Resource: jsii.String("parameter"), ResourceName: state.Ref(),
 		})),
@@ -94,7 +97,7 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 		}},
 	})
 	suppress(fnRole, "AwsSolutions-IAM5",
-		"elasticloadbalancing:DescribeTargetHealth supports no resource-level permissions; for a cluster, its member DB instances are known only at run time, so DescribeDBInstances is on db:* (read-only)",
+		"elasticloadbalancing:DescribeTargetHealth and ec2:DescribeNetworkInterfaces (read-only; to name the AZ of a target the load balancer leaves unused) support no resource-level permissions; for a cluster, its member DB instances are known only at run time, so DescribeDBInstances is on db:* (read-only)",
 		"Resource::*", map[string]string{"regex": `/^Resource::arn:<AWS::Partition>:rds:[^:]+:[^:]+:db:\*$/`})
 
 	fn := awslambda.NewCfnFunction(scope, jsii.String("Registrar"), &awslambda.CfnFunctionProps{
@@ -119,7 +122,7 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 			"STATE_PARAMETER":         state.Ref(),
 			"DEREGISTER_AFTER_MISSES": fmt.Sprint(misses),
 			"METRIC_NAMESPACE":        MetricNamespace,
-			"SERVICE":                 deref1(props.Name, "registrar"),
+			"SERVICE":                 service,
 		}},
 		Tags: nameTag(props.Name, "-registrar"),
 	})
@@ -133,12 +136,13 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 		ScheduleExpression: jsii.String(fmt.Sprintf("rate(%v %s)", schedule, unit)),
 	})
 	// A failover moves the database's address: follow it within seconds.
+	// Availability (restarts), creation and deletion change a cluster's readers.
 	trigger(scope, fn, "RdsEvents", &awsevents.CfnRuleProps{
-		Description: jsii.String("privateconnect registrar: RDS failover, failure and maintenance events"),
+		Description: jsii.String("privateconnect registrar: RDS failover, failure, maintenance, availability, creation and deletion events"),
 		EventPattern: map[string]any{
 			"source":      []string{"aws.rds"},
 			"detail-type": []string{"RDS DB Instance Event", "RDS DB Cluster Event"},
-			"detail":      map[string]any{"EventCategories": []string{"failover", "failure", "maintenance"}},
+			"detail":      map[string]any{"EventCategories": rdsEventCategories},
 		},
 	})
 
@@ -155,8 +159,30 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 		TreatMissingData:   jsii.String("notBreaching"),
 	})
 	notify(errors, props.AlarmActions)
+
+	// Targets in an AZ where the NLB has no subnet get no traffic
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/network-load-balancers.html#availability-zones):
+	// a database that failed over into such an AZ is unreachable. The
+	// registrar counts them after every run.
+	unused := awscloudwatch.NewCfnAlarm(scope, jsii.String("RegistrarUnusedTargets"), &awscloudwatch.CfnAlarmProps{
+		AlarmDescription: jsii.String("privateconnect registrar: the database has an address in an Availability Zone where the load balancer has no subnet, " +
+			"so that address gets no traffic. The function's log names the AZ: add a subnet in it to the SubnetIds parameter."),
+		Namespace:          jsii.String(MetricNamespace),
+		MetricName:         jsii.String("UnusedTargets"),
+		Dimensions:         []any{&awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String("Service"), Value: jsii.String(service)}},
+		Statistic:          jsii.String("Maximum"),
+		Period:             jsii.Number(60 * schedule),
+		EvaluationPeriods:  jsii.Number(1),
+		Threshold:          jsii.Number(1),
+		ComparisonOperator: jsii.String("GreaterThanOrEqualToThreshold"),
+		TreatMissingData:   jsii.String("notBreaching"),
+	})
+	notify(unused, props.AlarmActions)
 	return fn
 }
+
+// rdsEventCategories are the RDS event categories that run the registrar at once.
+var rdsEventCategories = []string{"failover", "failure", "maintenance", "availability", "creation", "deletion"}
 
 // MetricNamespace is where the registrar publishes RegisteredTargets.
 const MetricNamespace = "PrivateConnect/Registrar"

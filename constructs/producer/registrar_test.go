@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// The registrar's own tests are Python (unittest against moto's ELBv2, RDS
-// and SSM, in process): run them with the Go tests so one command runs all.
+// The registrar's own tests are Python (unittest against moto's ELBv2, RDS,
+// SSM and EC2, in process; test_registrar.py and test_rds.py): run them with
+// the Go tests so one command runs all.
 func TestRegistrarPython(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	if err != nil {

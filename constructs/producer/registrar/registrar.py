@@ -1,14 +1,25 @@
-"""Keep NLB IP target groups equal to the IPv4 addresses behind an RDS database.
+"""Keep NLB IP target groups equal to the private IPv4 addresses behind an RDS database.
 
-Invoked on a schedule and by RDS EventBridge events; the event content is ignored.
-Each run:
-  1. resolves the desired IPv4 set (a hostname, a DB instance, or a cluster's
-     writer / available readers). Any failure raises before anything changes;
-  2. registers desired IPs missing from each target group (on that group's port);
-  3. deregisters an IP only after it has been absent from the desired set for
-     DEREGISTER_AFTER_MISSES consecutive runs (miss counts live in SSM), so a
-     single bad DNS answer never empties a target group;
-  4. prints a CloudWatch embedded-metric-format line with RegisteredTargets.
+Invoked on a schedule and by RDS EventBridge events. Each run:
+  1. works out the desired IPv4 set: a hostname's addresses, or the endpoint
+     addresses of a DB instance, a cluster's writer or its available readers,
+     from the RDS API. Any failure, or an address that is not private
+     (RFC 1918 or 100.64.0.0/10), raises before anything changes;
+  2. on an RDS failover event about this database, while nothing has moved yet
+     and the failover may still be under way (a cluster's RDS API shows it
+     failing over; an instance endpoint's DNS lags the event), looks again every
+     FAILOVER_RETRY_SECONDS for up to FAILOVER_WAIT_SECONDS, so that the new
+     writer is registered in this run;
+  3. registers desired IPs missing from each target group (on that group's port);
+  4. deregisters at once an IP the RDS API proves wrong: the cluster member it
+     belonged to is no longer the writer (role writer), became the writer or is
+     not available (role reader), or left the cluster. Any other IP that is no
+     longer desired (it merely vanished from DNS) is deregistered only after it
+     has been missing for DEREGISTER_AFTER_MISSES consecutive runs (counts and
+     owners live in SSM). A failed or empty lookup changes nothing;
+  5. prints a CloudWatch embedded-metric-format line with RegisteredTargets and
+     UnusedTargets: targets the load balancer leaves unused because it has no
+     subnet in their Availability Zone, each also logged with its AZ.
 Standard library and boto3 only, so it can be deployed inline.
 """
 import functools
@@ -18,7 +29,7 @@ import logging
 import os
 import socket
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import boto3
 from botocore.config import Config as BotoConfig
@@ -30,6 +41,14 @@ LOG.setLevel(logging.INFO)
 THROTTLE_CODES = {"Throttling", "ThrottlingException", "RequestLimitExceeded", "TooManyRequestsException"}
 MAX_ATTEMPTS = 5
 FIRST_DELAY_SECONDS = 0.5
+# RDS endpoints' DNS records live 5 s (https://repost.aws/knowledge-center/aurora-mysql-redirected-endpoint-writer);
+# the wait stays well inside the function's 60 s timeout.
+FAILOVER_RETRY_SECONDS = 5
+FAILOVER_WAIT_SECONDS = 30
+# The only addresses a Network Load Balancer accepts as IP targets besides its VPC's subnets
+# (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#target-type).
+PRIVATE_NETWORKS = tuple(ipaddress.IPv4Network(n) for n in
+                         ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"))
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,17 @@ class ResolutionError(Exception):
     """The desired targets could not be determined; nothing was changed."""
 
 
+@dataclass
+class Found:
+    """What one lookup found: the desired IPs and what the RDS API said about them."""
+    owners: dict = field(default_factory=dict)  # desired ip -> DB instance it belongs to (None: DNS only)
+    zones: dict = field(default_factory=dict)  # DB instance -> its Availability Zone
+    members: dict = field(default_factory=dict)  # dbCluster: member instance -> is the writer
+    statuses: dict = field(default_factory=dict)  # DB instance -> status, for those described
+    in_progress: str = ""  # why the RDS API shows a failover in progress
+    sources: set = field(default_factory=set)  # RDS event SourceIdentifiers about this database
+
+
 def call_aws(sleep, operation, **kwargs):
     """Call one AWS API operation, retrying throttling errors with exponential backoff.
 
@@ -107,6 +137,13 @@ def resolve_ipv4(hostname):
 def _resolve(resolve, hostname):
     # Normalise and validate: anything that is not a plain IPv4 address raises ValueError.
     ips = {str(ipaddress.IPv4Address(ip)) for ip in resolve(hostname)}
+    public = sorted(ip for ip in ips if not any(ipaddress.IPv4Address(ip) in n for n in PRIVATE_NETWORKS))
+    if public:
+        raise ResolutionError(
+            f"{hostname} resolved to {', '.join(public)}, not a private address: a Network Load Balancer "
+            "can only target addresses in its VPC or in 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and "
+            "100.64.0.0/10. A publicly accessible RDS database resolves to its public address outside its VPC, "
+            "where this function runs: turn off public accessibility on the database")
     LOG.info("%s resolved to %s", hostname, sorted(ips))
     return ips
 
@@ -123,73 +160,154 @@ def _endpoint(instance):
     return address
 
 
-def desired_ips(config, rds, resolve, call):
-    """The set of IPv4 addresses the target groups should contain. Raises on any failure."""
+def find_targets(config, rds, resolve, call):
+    """The IPs the target groups should contain, and what the RDS API said. Raises on any failure."""
+    found = Found()
+    chosen = []  # (DB instance or None, hostname)
     if config.target_kind == "hostname":
-        hostnames = [config.target]
+        # RDS endpoints start with the instance or cluster identifier, which RDS events name.
+        found.sources.add(config.target.split(".")[0].lower())
+        chosen.append((None, config.target))
     elif config.target_kind == "dbInstance":
-        hostnames = [_endpoint(_describe_instance(call, rds, config.target))]
+        instance = _describe_instance(call, rds, config.target)
+        found.sources.add(config.target.lower())
+        found.statuses[config.target] = instance.get("DBInstanceStatus")
+        found.zones[config.target] = instance.get("AvailabilityZone")
+        if found.statuses[config.target] != "available":
+            found.in_progress = f"DB instance {config.target} is {found.statuses[config.target]}"
+        chosen.append((config.target, _endpoint(instance)))
     else:
         cluster = call(rds.describe_db_clusters, DBClusterIdentifier=config.target)["DBClusters"][0]
-        members = cluster.get("DBClusterMembers", [])
+        found.members = {m["DBInstanceIdentifier"]: bool(m.get("IsClusterWriter"))
+                         for m in cluster.get("DBClusterMembers", [])}
+        found.sources |= {config.target.lower()} | {m.lower() for m in found.members}
+        if cluster.get("Status") == "failing-over":
+            found.in_progress = f"DB cluster {config.target} is failing over"
+        writers = [m for m, writer in found.members.items() if writer]
         if config.role == "writer":
-            writers = [m["DBInstanceIdentifier"] for m in members if m.get("IsClusterWriter")]
             if not writers:
                 raise ResolutionError(f"DB cluster {config.target} has no writer instance")
-            hostnames = [_endpoint(_describe_instance(call, rds, writers[0]))]
+            wanted = writers[:1]
         else:
             # The reader endpoint's DNS answers with one rotating IP, so list the readers instead.
-            hostnames = []
-            for member in members:
-                if member.get("IsClusterWriter"):
-                    continue
-                instance = _describe_instance(call, rds, member["DBInstanceIdentifier"])
-                if instance.get("DBInstanceStatus") != "available":
-                    LOG.info("skipping reader %s: status %s", member["DBInstanceIdentifier"],
-                             instance.get("DBInstanceStatus"))
-                    continue
-                hostnames.append(_endpoint(instance))
-    ips = set()
-    for hostname in hostnames:
-        ips |= _resolve(resolve, hostname)
-    return ips
+            wanted = [m for m, writer in found.members.items() if not writer]
+        for identifier in wanted:
+            instance = _describe_instance(call, rds, identifier)
+            found.statuses[identifier] = instance.get("DBInstanceStatus")
+            found.zones[identifier] = instance.get("AvailabilityZone")
+            if config.role == "reader" and found.statuses[identifier] != "available":
+                LOG.info("skipping reader %s: status %s", identifier, found.statuses[identifier])
+                continue
+            chosen.append((identifier, _endpoint(instance)))
+    for owner, hostname in chosen:
+        for ip in _resolve(resolve, hostname):
+            found.owners[ip] = owner
+    return found
+
+
+def proven_wrong(config, found, owner):
+    """Why the RDS API proves an address of DB instance owner wrong, or "" when it does not."""
+    if config.target_kind != "dbCluster" or owner is None:
+        return ""
+    if owner not in found.members:
+        return f"{owner} is no longer a member of DB cluster {config.target}"
+    if config.role == "writer" and not found.members[owner]:
+        return f"{owner} is no longer the writer of DB cluster {config.target}"
+    if config.role == "reader" and found.members[owner]:
+        return f"{owner} is now the writer of DB cluster {config.target}"
+    status = found.statuses.get(owner, "available")
+    if config.role == "reader" and status != "available":
+        return f"reader {owner} is {status}"
+    return ""
+
+
+def failover_event(event):
+    """The SourceIdentifier of an RDS failover event, or None for any other invocation."""
+    if not isinstance(event, dict) or event.get("source") != "aws.rds":
+        return None
+    detail = event.get("detail") if isinstance(event.get("detail"), dict) else {}
+    if "failover" not in (detail.get("EventCategories") or []):
+        return None
+    return str(detail.get("SourceIdentifier") or "").lower()
+
+
+def find_following_failover(config, rds, resolve, call, sleep, event, registered):
+    """find_targets, looked at again while a failover of this database has not shown yet."""
+    source = failover_event(event)
+    waited = 0
+    while True:
+        try:
+            found = find_targets(config, rds, resolve, call)
+        except (ResolutionError, OSError) as err:  # no writer yet, or DNS failed
+            if source is None or waited >= FAILOVER_WAIT_SECONDS:
+                raise
+            pending = str(err)
+        else:
+            if source is None or source not in found.sources:
+                return found
+            # A cluster's roles come from the RDS API: once it no longer shows a failover,
+            # nothing more will move. An instance endpoint moves in DNS, which lags the events.
+            settled = config.target_kind == "dbCluster" and not found.in_progress
+            if set(found.owners) != registered or settled or waited >= FAILOVER_WAIT_SECONDS:
+                return found
+            pending = found.in_progress or "nothing has moved yet"
+        LOG.info("failover of %s (event about %s): %s; looking again in %ds",
+                 config.target, source, pending, FAILOVER_RETRY_SECONDS)
+        sleep(FAILOVER_RETRY_SECONDS)
+        waited += FAILOVER_RETRY_SECONDS
 
 
 def registered_targets(call, elbv2, arn):
-    """The (ip, port) pairs registered in a target group, ignoring targets already draining."""
+    """({(ip, port)} registered in a target group, ignoring targets already draining, {unused ip})."""
     descriptions = call(elbv2.describe_target_health, TargetGroupArn=arn)["TargetHealthDescriptions"]
-    return {(d["Target"]["Id"], d["Target"]["Port"]) for d in descriptions
-            if d.get("TargetHealth", {}).get("State") != "draining"}
+    pairs = {(d["Target"]["Id"], d["Target"]["Port"]) for d in descriptions
+             if d.get("TargetHealth", {}).get("State") != "draining"}
+    # Target.NotInUse: the target is in an Availability Zone not enabled on the load balancer
+    # (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetHealth.html).
+    unused = {d["Target"]["Id"] for d in descriptions
+              if d.get("TargetHealth", {}).get("State") == "unused"
+              and d.get("TargetHealth", {}).get("Reason") == "Target.NotInUse"}
+    return pairs, unused
 
 
 def load_state(call, ssm, name):
-    """Return (raw parameter text, {ip: consecutive misses}). Unreadable content counts as empty."""
+    """Return ({ip: consecutive misses}, {ip: DB instance}). Unreadable content counts as empty."""
     raw = call(ssm.get_parameter, Name=name)["Parameter"]["Value"]
     try:
         data = json.loads(raw)
     except ValueError:
         data = None
-    valid = isinstance(data, dict) and all(
-        isinstance(misses, int) and not isinstance(misses, bool) and misses >= 0 for misses in data.values())
-    if not valid:
-        LOG.warning("state parameter %s does not hold a JSON object {ip: misses}; starting from {}", name)
-        return raw, {}
-    return raw, data
+
+    def counts(d):
+        return isinstance(d, dict) and all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in d.values())
+
+    if isinstance(data, dict) and set(data) <= {"misses", "owners"} and counts(data.get("misses", {})) \
+            and isinstance(data.get("owners", {}), dict) \
+            and all(isinstance(o, str) for o in data.get("owners", {}).values()):
+        return dict(data.get("misses", {})), dict(data.get("owners", {}))
+    if counts(data):  # the first format: {ip: misses}
+        return data, {}
+    LOG.warning("state parameter %s does not hold {\"misses\": {ip: n}, \"owners\": {ip: instance}}; "
+                "starting from empty", name)
+    return {}, {}
 
 
-def emit_metric(config, registered_count):
-    """Print a CloudWatch embedded-metric-format line; Lambda's log pipeline turns it into a metric."""
+def emit_metric(config, registered_count, unused_count):
+    """Print a CloudWatch embedded-metric-format line; Lambda's log pipeline turns it into metrics."""
     print(json.dumps({
         "_aws": {
             "Timestamp": int(time.time() * 1000),
             "CloudWatchMetrics": [{
                 "Namespace": config.metric_namespace,
                 "Dimensions": [["Service"]],
-                "Metrics": [{"Name": "RegisteredTargets", "Unit": "Count"}],
+                "Metrics": [{"Name": "RegisteredTargets", "Unit": "Count"},
+                            {"Name": "UnusedTargets", "Unit": "Count"}],
             }],
         },
         "Service": config.service,
         "RegisteredTargets": registered_count,
+        "UnusedTargets": unused_count,
     }), flush=True)
 
 
@@ -199,29 +317,51 @@ def _registered_count(current):
     return min(len({ip for ip, _port in pairs}) for pairs in current.values())
 
 
-def run(config, elbv2, rds, ssm, resolve=resolve_ipv4, sleep=time.sleep):
+def report_unused(call, ec2, unused, owners, zones):
+    """Log each target the load balancer leaves unused, naming its Availability Zone."""
+    for ip in sorted(unused):
+        zone = zones.get(owners.get(ip))
+        if not zone and ec2 is not None:
+            interfaces = call(ec2.describe_network_interfaces,
+                              Filters=[{"Name": "addresses.private-ip-address", "Values": [ip]}])["NetworkInterfaces"]
+            zone = interfaces[0]["AvailabilityZone"] if interfaces else None
+        LOG.error("%s is registered but unused: the load balancer has no subnet in its Availability Zone %s, "
+                  "so it sends it no traffic. Give the load balancer a subnet in every AZ of the database's "
+                  "DB subnet group (the stack's SubnetIds parameter)", ip, zone or "(unknown)")
+
+
+def run(config, elbv2, rds, ssm, resolve=resolve_ipv4, sleep=time.sleep, event=None, ec2=None):
     """One reconciliation. Returns {"desired", "registered", "deregistered"} as sorted IP lists."""
     call = functools.partial(call_aws, sleep)
+    current, unused = {}, set()
+    for g in config.target_groups:
+        current[g.arn], group_unused = registered_targets(call, elbv2, g.arn)
+        unused |= group_unused
+    registered_ips = {ip for pairs in current.values() for ip, _port in pairs}
     try:
-        desired = desired_ips(config, rds, resolve, call)
+        found = find_following_failover(config, rds, resolve, call, sleep, event, registered_ips)
     except Exception:
         LOG.error("could not resolve the desired targets of %s %s; nothing was changed",
                   config.target_kind, config.target)
         raise
-
-    current = {g.arn: registered_targets(call, elbv2, g.arn) for g in config.target_groups}
+    desired = set(found.owners)
     summary = {"desired": sorted(desired), "registered": [], "deregistered": []}
+    state, owners = load_state(call, ssm, config.state_parameter)
     if not desired:
         LOG.warning("%s %s resolved to no IPv4 address; nothing was changed",
                     config.target_kind, config.target)
-        emit_metric(config, _registered_count(current))
+        report_unused(call, ec2, unused, owners, found.zones)
+        emit_metric(config, _registered_count(current), len(unused))
         return summary
 
     # Miss counting is per IP and per run, however many target groups hold the IP.
-    raw_state, state = load_state(call, ssm, config.state_parameter)
     new_state, expired = {}, set()
-    stale = {ip for pairs in current.values() for ip, _port in pairs} - desired
-    for ip in sorted(stale):
+    for ip in sorted(registered_ips - desired):
+        why = proven_wrong(config, found, owners.get(ip))
+        if why:
+            LOG.info("%s is wrong: %s; deregistering it now", ip, why)
+            expired.add(ip)
+            continue
         misses = state.get(ip, 0) + 1
         if misses >= config.deregister_after_misses:
             expired.add(ip)
@@ -254,13 +394,17 @@ def run(config, elbv2, rds, ssm, resolve=resolve_ipv4, sleep=time.sleep):
                 registered.add(ip)
         current[group.arn] = (pairs - set(removals)) | {(ip, group.port) for ip in additions}
 
-    # Only IPs still registered but not resolved keep a count; everything else is dropped.
-    new_raw = json.dumps(new_state, sort_keys=True)
-    if new_raw != raw_state:
+    # Only IPs still registered but not resolved keep a count; owners are kept for registered IPs.
+    kept = {ip for pairs in current.values() for ip, _port in pairs}
+    new_owners = {ip: owner for ip, owner in {**owners, **found.owners}.items() if ip in kept and owner}
+    if (new_state, new_owners) != (state, owners):
+        new_raw = json.dumps({"misses": new_state, "owners": new_owners}, sort_keys=True)
         call(ssm.put_parameter, Name=config.state_parameter, Value=new_raw, Type="String", Overwrite=True)
         LOG.info("state updated: %s", new_raw)
 
-    emit_metric(config, _registered_count(current))
+    unused &= kept
+    report_unused(call, ec2, unused, new_owners, found.zones)
+    emit_metric(config, _registered_count(current), len(unused))
     summary.update(registered=sorted(registered), deregistered=sorted(deregistered))
     return summary
 
@@ -276,6 +420,6 @@ def _client(service):
 
 
 def handler(event, context):
-    """Lambda entry point. The event is ignored: every invocation does a full reconciliation."""
+    """Lambda entry point: a full reconciliation; an RDS failover event also waits for the failover to show."""
     config = Config.from_env(os.environ)
-    return run(config, _client("elbv2"), _client("rds"), _client("ssm"))
+    return run(config, _client("elbv2"), _client("rds"), _client("ssm"), event=event, ec2=_client("ec2"))
