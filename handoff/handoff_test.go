@@ -113,8 +113,8 @@ func TestTemplatesAreSelfContained(t *testing.T) {
 		if err := yaml.Unmarshal(data, &tmpl); err != nil {
 			t.Fatalf("%s: %v", b.Customer.Name, err)
 		}
-		if _, ok := tmpl["Rules"]; ok {
-			t.Errorf("%s: has Rules (the bootstrap version check)", b.Customer.Name)
+		if rules, _ := tmpl["Rules"].(map[string]any); len(rules) != 1 || rules[stacks.RegionRule] == nil {
+			t.Errorf("%s: rules %v, want only %s (no bootstrap version check)", b.Customer.Name, rules, stacks.RegionRule)
 		}
 		for _, forbidden := range []string{"CDKMetadata", "BootstrapVersion", "cdk-hnb659fds", "AssetParameters", "S3Bucket"} {
 			if strings.Contains(string(data), forbidden) {

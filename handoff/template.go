@@ -2,18 +2,45 @@ package handoff
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/privateconnect/privateconnect/internal/templatecheck"
 )
 
 // Template is the part of a CloudFormation template the guides describe:
-// its parameters, in the console's order.
+// its parameters, in the console's order, its outputs and its security
+// review.
 type Template struct {
-	Parameters map[string]TemplateParam `json:"Parameters"`
-	Metadata   map[string]any           `json:"Metadata"`
+	Parameters map[string]TemplateParam  `json:"Parameters"`
+	Metadata   map[string]any            `json:"Metadata"`
+	Outputs    map[string]TemplateOutput `json:"Outputs"`
+	// Review is read by ParseTemplate, from the whole template.
+	Review reviewData `json:"-"`
+}
+
+// TemplateOutput is one output of the template.
+type TemplateOutput struct {
+	Description string `json:"Description"`
+}
+
+// ParseTemplate reads a synthesized template (JSON) for a guide, with the
+// security review that the Control Tower exceptions complete.
+func ParseTemplate(raw []byte, exceptions []templatecheck.Exception) (Template, error) {
+	var t Template
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return Template{}, err
+	}
+	review, err := securityReview(raw, exceptions)
+	if err != nil {
+		return Template{}, err
+	}
+	t.Review = review
+	return t, nil
 }
 
 // TemplateParam is one parameter of the template.
@@ -107,4 +134,17 @@ func (t Template) parameterTable() ([]paramData, string) {
 		}
 	}
 	return rows, strings.Join(overrides, " \\\n      ")
+}
+
+// outputData is one row of a guide's output table.
+type outputData struct{ Name, Description string }
+
+// outputTable lists the outputs by name (a service's outputs share a prefix).
+func (t Template) outputTable() []outputData {
+	var rows []outputData
+	for name, o := range t.Outputs {
+		rows = append(rows, outputData{name, o.Description})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
+	return rows
 }
