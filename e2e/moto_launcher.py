@@ -250,8 +250,12 @@ def load_balancer(props, ec2, account, region, name):
         ip_address_type=props.get("IpAddressType", "ipv4"))
     if lb_type == "network" and props.get("SecurityGroups"):
         # Only an NLB with security groups has the setting; AWS's default is on.
-        lb.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic = props.get(
-            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "on")
+        # A YAML 1.1 reader turns a plain off into false, which AWS refuses.
+        enforce = str(props.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "on"))
+        if enforce not in ("on", "off"):
+            raise ValueError(f"1 validation error detected: Value '{enforce}' at 'enforceSecurityGroupInboundRulesOnPrivateLinkTraffic' "
+                             "failed to satisfy constraint: Member must satisfy enum value set: [on, off]")
+        lb.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic = enforce
     attrs = {a["Key"]: a["Value"] for a in props.get("LoadBalancerAttributes") or []}
     if attrs:
         elbv2.modify_load_balancer_attributes(lb.arn, attrs)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -108,6 +109,10 @@ func restyle(n *yaml.Node) {
 		n.Style = 0 // let the encoder quote only what needs it
 		if n.Tag == "!!str" && strings.Contains(n.Value, "\n") {
 			n.Style = yaml.LiteralStyle
+		} else if n.Tag == "!!str" && yaml11Typed.MatchString(n.Value) {
+			// The encoder writes YAML 1.2, where off is a string; CloudFormation
+			// reads YAML 1.1, where it is false (and 0755 an octal number).
+			n.Style = yaml.SingleQuotedStyle
 		}
 	default:
 		n.Style = 0
@@ -116,6 +121,17 @@ func restyle(n *yaml.Node) {
 		restyle(c)
 	}
 }
+
+// yaml11Typed matches the plain scalars YAML 1.1 resolves to a boolean,
+// null, integer, float or timestamp (https://yaml.org/type/), which
+// CloudFormation's YAML 1.1 parser would not read as the string they are.
+var yaml11Typed = regexp.MustCompile(`^(?:` +
+	`y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF` +
+	`|~|null|Null|NULL` +
+	`|[-+]?0b[01_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+` +
+	`|[-+]?(?:[0-9][0-9_]*)?\.[0-9.]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)` +
+	`|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?` +
+	`)$`)
 
 // paramData is one row of a guide's parameter table.
 type paramData struct{ Name, Type, Description, Constraint string }
