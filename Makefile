@@ -102,6 +102,8 @@ schema: ## Regenerate config/schema/*.json from the Go types
 
 .PHONY: e2e
 e2e: deps ## Deploy the fleet to an AWS emulator (moto on 127.0.0.1) and check what it built (e2e/README.md)
+	@# First: the emulator refuses what AWS refuses (e2e/moto_strict.py).
+	python3 -m unittest discover -s e2e -p 'test_*.py'
 	python3 e2e/run.py
 
 .PHONY: ci

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from fleet import Fleet, INBOUND_PREFIX, NLB_ARN_RE, egress, inbound, inbound_accounts, inbound_client_cidrs, inbound_customers, inbound_hostnames, inbound_platform, inbound_ports, inbound_regions, inbound_vpc_region, inbound_zones, ingress, ssm_parameters, stack_outputs
+from connections import accept, endpoint_state, fill, section_commands
 from harness import Failure, paginate, report_skips, run, say
 from producer import deploy_producer
 
@@ -61,6 +62,32 @@ def platform_fleet(aws, fleet_dir, workdir, label):
     return copy
 
 
+E2E_DNS_CUSTOMER = "e2edns"
+
+
+def add_private_dns_customer(fleet_dir):
+    """When no inbound customer of the fleet uses dnsMode privateDnsName, the copy of
+    the fleet gets one (in the first region whose service has a private DNS name), so
+    that both phases of its deploy run: endpoint first, private DNS once accepted."""
+    fleet = Fleet(fleet_dir)
+    if any((inbound(c) or {}).get("dnsMode") == "privateDnsName" for c in fleet.customers.values()):
+        return
+    regions = [r for r, conf in sorted((inbound_platform(fleet).get("regions") or {}).items())
+               if (conf or {}).get("privateDnsName")]
+    if not regions:
+        return
+    conf = inbound_platform(fleet)["regions"][regions[0]]
+    doc = {"apiVersion": "privateconnect/v1", "kind": "Customer", "name": E2E_DNS_CUSTOMER,
+           "displayName": "E2E private DNS", "account": "975318642086", "region": regions[0],
+           "networks": ["10.33.0.0/16"],
+           "inboundPrivateLink": {"availabilityZones": conf["availabilityZones"][:2], "ports": inbound_platform(fleet).get("ports") or [443],
+                                  "dnsMode": "privateDnsName"}}
+    (Path(fleet_dir) / "customers" / f"{E2E_DNS_CUSTOMER}.yaml").write_text(
+        "# Added by the e2e harness: a customer whose endpoint uses the service's private DNS name.\n"
+        + yaml.safe_dump(doc, sort_keys=False))
+    say(f"  added {E2E_DNS_CUSTOMER} (dnsMode privateDnsName, {regions[0]}) to the copy of the fleet")
+
+
 def check_inbound_service(ck, aws, fleet, region):
     """Vendor-Inbound-<region> against vendor.yaml's inboundPrivateLink and every inbound
     customer of the region; the service's description (an EC2 API answer)."""
@@ -108,6 +135,9 @@ def check_inbound_service(ck, aws, fleet, region):
     ck.eq("supported regions (cross-region customers' VPC regions)",
           sorted(r["Region"] for r in svc.get("SupportedRegions", [])), want_regions)
     ck.eq("private DNS name", svc.get("PrivateDnsName"), conf.get("privateDnsName"))
+    ck.true("PlatformNlbCheck output: how to verify the platform NLB's security groups",
+            conf.get("nlbArn") in out.get("PlatformNlbCheck", "") and "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic" in out.get("PlatformNlbCheck", ""),
+            out.get("PlatformNlbCheck"))
     tags = {t["Key"]: t["Value"] for t in svc.get("Tags", [])}
     ck.eq("tag privateconnect:mode", tags.get("privateconnect:mode"), "inbound")
     for k, v in (fleet.vendor.get("tags") or {}).items():
@@ -174,6 +204,47 @@ def inbound_story(ck, em, aws, fleet_dir, workdir, aws_cli):
         report_skips(ck, em.skipped(), p.label, ours=True)
         with ck.section(f"{p.label} ({p.account}/{p.region})"):
             check_inbound(ck, aws, fleet, p, services[c["region"]])
+        with ck.section(f"{p.label}: acceptance" + (" and private DNS" if private_dns(c) else "")):
+            accept_and_enable_dns(ck, aws, fleet, p, services[c["region"]], workdir, aws_cli)
+
+
+def private_dns(c):
+    return (inbound(c).get("dnsMode") or "privateHostedZone") == "privateDnsName"
+
+
+def accept_and_enable_dns(ck, aws, fleet, p, service_name, workdir, aws_cli):
+    """The endpoint waits for the vendor; with dnsMode privateDnsName, INBOUND.md's
+    second deploy turns private DNS on, which AWS (and the emulator) refuses before
+    the vendor has accepted."""
+    c, cfn = p.c, aws.client("cloudformation", p.account, p.region)
+    endpoint_id = p.outputs.get("EndpointId")
+    ck.eq("the endpoint waits for the vendor", endpoint_state(aws, p.account, p.region, endpoint_id), "pendingAcceptance")
+    second = None
+    if private_dns(c):
+        second = fill(section_commands(p.guide, "Turn on private DNS")[0], {})
+        ck.eq("INBOUND.md's second deploy turns private DNS on", second[-2:], ["--parameter-overrides", "EnablePrivateDns=true"])
+        log = workdir / f"deploy-{p.label}.log"
+        run(aws_cli + second[1:], env=aws.env(p.account, p.region), what="the second deploy before acceptance (must fail)",
+            log=log, timeout=180, cwd=p.bundle, ok=(255,))
+        stack = cfn.describe_stacks(StackName=p.stack_name)["Stacks"][0]
+        ck.eq("...the update rolls back", stack["StackStatus"], "UPDATE_ROLLBACK_COMPLETE")
+        reasons = [e.get("ResourceStatusReason") or "" for e in cfn.describe_stack_events(StackName=p.stack_name)["StackEvents"]]
+        ck.true("...with AWS's reason", any("Private DNS can only be enabled after the endpoint connection is accepted" in r
+                                             for r in reasons), reasons[:3])
+    # The vendor checks the request comes from the customer's account, and accepts it.
+    accepted = accept(ck, aws, fleet.account, c["region"], service_name.rsplit(".", 1)[1], p.account)
+    ck.eq("the vendor accepted this endpoint", accepted, endpoint_id)
+    ck.eq("the endpoint is available", endpoint_state(aws, p.account, p.region, endpoint_id), "available")
+    if second is None:
+        return
+    run(aws_cli + second[1:], env=aws.env(p.account, p.region), what=f"{p.label}: the second deploy (EnablePrivateDns=true)",
+        log=workdir / f"deploy-{p.label}.log", timeout=180, cwd=p.bundle)
+    stack = cfn.describe_stacks(StackName=p.stack_name)["Stacks"][0]
+    ck.eq("the second deploy updates the stack", stack["StackStatus"], "UPDATE_COMPLETE")
+    ck.eq("EnablePrivateDns is true", {x["ParameterKey"]: x["ParameterValue"] for x in stack["Parameters"]}.get("EnablePrivateDns"), "true")
+    ep = aws.client("ec2", p.account, p.region).describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
+    ck.eq("the same endpoint, private DNS on, still available", (ep["VpcEndpointId"], ep["PrivateDnsEnabled"], ep["State"]),
+          (endpoint_id, True, "available"))
 
 
 def check_inbound(ck, aws, fleet, p, service_name):
@@ -184,7 +255,6 @@ def check_inbound(ck, aws, fleet, p, service_name):
     ck.eq("stack status", stack["StackStatus"], "CREATE_COMPLETE")
     ck.true("INBOUND.md names the vendor's service", service_name in p.guide.read_text(), p.guide)
     ports, cidrs, hosts = inbound_ports(c), inbound_client_cidrs(c), inbound_hostnames(fleet, c)
-    private_dns = (inb.get("dnsMode") or "privateHostedZone") == "privateDnsName"
     eps = ec2.describe_vpc_endpoints(VpcEndpointIds=[out.get("EndpointId")])["VpcEndpoints"]
     if not ck.eq("the EndpointId output is an endpoint", len(eps), 1):
         return
@@ -200,7 +270,7 @@ def check_inbound(ck, aws, fleet, p, service_name):
         offered = inbound_platform(fleet)["regions"][c["region"]].get("availabilityZones") or []
         ck.true("...each one the service is offered in", set(azs) <= set(offered), f"{azs} not all in {offered}")
     ck.eq("endpoint service region", ep.get("ServiceRegion"), c["region"])
-    ck.eq("private DNS" + (" on (dnsMode privateDnsName)" if private_dns else " off"), ep.get("PrivateDnsEnabled"), private_dns)
+    ck.eq("private DNS off at first (it needs an accepted connection)", ep.get("PrivateDnsEnabled"), False)
     tags = {t["Key"]: t["Value"] for t in ep.get("Tags", [])}
     ck.eq("endpoint tag privateconnect:customer", tags.get("privateconnect:customer"), c["name"])
     groups = [g["GroupId"] for g in ep["Groups"]]
@@ -220,7 +290,7 @@ def check_inbound(ck, aws, fleet, p, service_name):
     ck.true("the vendor's service allows the endpoint's account", f"arn:aws:iam::{ep.get('OwnerId')}:root" in allowed,
             f"allowed {allowed}, endpoint owner {ep.get('OwnerId')}")
     zones = [z for z in paginate(r53, "list_hosted_zones", "HostedZones")]
-    if private_dns:
+    if private_dns(c):
         ck.eq("no hosted zones (the service's private DNS name answers)", zones, [])
         ck.eq("no PrivateHostedZoneIds output", out.get("PrivateHostedZoneIds"), None)
         return

@@ -24,7 +24,8 @@ through the public APIs, exactly as it would in AWS.
     handler only checks that its service and SNS topic exist, as AWS would).
   Types moto models with gaps that matter here, completed here:
     AWS::ElasticLoadBalancingV2::LoadBalancer  Type (moto: always "application"),
-        LoadBalancerAttributes, Tags, LoadBalancerFullName
+        LoadBalancerAttributes, Tags, LoadBalancerFullName, SecurityGroups (which
+        must exist) and EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic
   ELBv2 API:
     CreateLoadBalancer  moto writes loadbalancer/app/ into every ARN: network
         and gateway load balancers get net/ and gwy/, as in AWS (through the
@@ -52,16 +53,25 @@ through the public APIs, exactly as it would in AWS.
     ExecuteChangeSet (a stack made from a change set, as `cdk deploy` and
         `aws cloudformation deploy` make them, has no outputs)
 
+Where AWS refuses what moto accepts (PrivateLink connection states, private DNS
+before acceptance, deleting a service with connections, stacks that fail and
+roll back), moto_strict.py makes the emulator refuse it too, with AWS's error
+text; its docstring lists each.
+
 Anything else moto skips it still logs, and run.py reports every such line, so
 a skip is never mistaken for a pass. Handlers raise on a reference to something
-that does not exist, as CloudFormation would. Deletion is not handled: the
-harness resets moto between scenarios. Written against moto 5.2.1 internals.
+that does not exist, as CloudFormation would. Deletion is handled for
+AWS::EC2::VPCEndpointService only (a producer stack is deleted the way its
+README says); otherwise the harness resets moto between scenarios. Written
+against moto 5.2.1 internals.
 
 Usage: python3 e2e/moto_launcher.py PORT      (listens on 127.0.0.1 only)
 """
 import functools
 import json
 import sys
+
+import moto_strict as strict
 
 import moto
 from moto.awslambda import models as lambda_models
@@ -88,12 +98,14 @@ from moto.ssm.models import Parameter as SsmParameter
 HANDLERS = {}  # CloudFormation type -> handler class, on top of moto's own
 
 
-def handles(cfn_type):
+def handles(cfn_type, delete=None):
     """Register fn as the CloudFormation handler of cfn_type.
 
     fn(props, ec2, account, region, name) creates the resource through moto's
     backends and returns (physical id, {attribute: value}), or a moto model
-    object that answers Ref and Fn::GetAtt itself.
+    object that answers Ref and Fn::GetAtt itself. delete(physical id, ec2),
+    when given, deletes it (and may refuse, as AWS would); without it a
+    deletion leaves the resource.
     """
     def register(fn):
         def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
@@ -107,7 +119,9 @@ def handles(cfn_type):
             "cloudformation_name_type": staticmethod(lambda: ""),
             "has_cfn_attr": classmethod(lambda cls, attr: True),
             "create_from_cloudformation_json": classmethod(create),
-            "delete_from_cloudformation_json": classmethod(lambda cls, *args, **kwargs: None),
+            "delete_from_cloudformation_json": classmethod(
+                lambda cls, physical_id, cloudformation_json, account_id, region_name, *args, **kwargs:
+                delete and delete(physical_id, ec2_backends[account_id][region_name])),
         })
         return fn
     return register
@@ -227,11 +241,21 @@ def fix_vpc_endpoint(endpoint, props, account, region):
 def load_balancer(props, ec2, account, region, name):
     elbv2 = elbv2_backends[account][region]
     lb_type = props.get("Type", "application")
+    for group in props.get("SecurityGroups") or []:
+        ec2.get_security_group_from_id(group) or ec2.describe_security_groups(group_ids=[group])  # raises if missing
     lb = elbv2.create_load_balancer(  # with the net/ or gwy/ ARN: see typed_arns
         name=props.get("Name") or name, security_groups=props.get("SecurityGroups") or [],
         subnet_ids=props.get("Subnets") or [], subnet_mappings=props.get("SubnetMappings"),
         scheme=props.get("Scheme", "internet-facing"), loadbalancer_type=lb_type,
         ip_address_type=props.get("IpAddressType", "ipv4"))
+    if lb_type == "network" and props.get("SecurityGroups"):
+        # Only an NLB with security groups has the setting; AWS's default is on.
+        # A YAML 1.1 reader turns a plain off into false, which AWS refuses.
+        enforce = str(props.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", "on"))
+        if enforce not in ("on", "off"):
+            raise ValueError(f"1 validation error detected: Value '{enforce}' at 'enforceSecurityGroupInboundRulesOnPrivateLinkTraffic' "
+                             "failed to satisfy constraint: Member must satisfy enum value set: [on, off]")
+        lb.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic = enforce
     attrs = {a["Key"]: a["Value"] for a in props.get("LoadBalancerAttributes") or []}
     if attrs:
         elbv2.modify_load_balancer_attributes(lb.arn, attrs)
@@ -271,7 +295,7 @@ def target_group(props, ec2, account, region, name):
     return tg
 
 
-@handles("AWS::EC2::VPCEndpointService")
+@handles("AWS::EC2::VPCEndpointService", delete=strict.delete_endpoint_service)
 def endpoint_service(props, ec2, account, region, name):
     arns = props.get("NetworkLoadBalancerArns") or props.get("GatewayLoadBalancerArns") or []
     lbs = elbv2_backends[account][region].describe_load_balancers(arns=arns, names=None)  # raises if one is missing
@@ -443,9 +467,11 @@ def update_termination_protection(self):
 
 def with_outputs(execute_change_set):
     """moto keeps the outputs of the empty template a change set's new stack
-    starts with: rebuild them from the template the change set applied."""
+    starts with: rebuild them from the template the change set applied (unless
+    it failed and rolled back: see moto_strict)."""
     def execute(self, change_set_name, stack_name=None):
-        execute_change_set(self, change_set_name, stack_name)
+        if execute_change_set(self, change_set_name, stack_name):
+            return
         change_set = self.change_sets.get(change_set_name) or next(
             c for c in self.change_sets.values() if c.change_set_name == change_set_name)
         stack = self.stacks[change_set.stack_id]
@@ -474,7 +500,8 @@ def install():
     with_getatt(FakeZone, {"Id": lambda z: z.resource_id})
     lambda_models.lambda_backends = LambdaBackendsOfTheApi(lambda_models.lambda_backends)
     CloudFormationResponse.update_termination_protection = update_termination_protection
-    CloudFormationBackend.execute_change_set = with_outputs(CloudFormationBackend.execute_change_set)
+    CloudFormationBackend.execute_change_set = with_outputs(strict.with_failures(CloudFormationBackend.execute_change_set))
+    strict.install()
     moto_map = parsing.get_model_map
     parsing.get_model_map = functools.lru_cache(lambda: {**moto_map(), **HANDLERS})
 

@@ -10,8 +10,12 @@ import socket
 
 import yaml
 
-from fleet import output_id, producer_region, producer_services, rules, stack_outputs, target_group_settings
+from fleet import egress, ingress, output_id, producer_region, producer_services, rules, stack_outputs, target_group_settings
 from harness import Failure, REPO, TEMPLATE_BODY_LIMIT, paginate, run, tail
+
+
+# Where an NLB may send: the ranges AWS accepts IP targets in (RFC 1918, RFC 6598).
+TARGET_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 
 
 class Producer:
@@ -186,6 +190,14 @@ def check_producer(ck, aws, fleet, p):
         ck.eq(f"{s['name']}: NLB type", lb["Type"], "network")
         ck.eq(f"{s['name']}: NLB scheme", lb["Scheme"], "internal")
         ck.eq(f"{s['name']}: NLB subnets", sorted(z["SubnetId"] for z in lb["AvailabilityZones"]), sorted(p.subnets))
+        ck.eq(f"{s['name']}: the NLB's own security group = NlbSecurityGroupId output", lb.get("SecurityGroups"),
+              [p.outputs.get(f"{sid}NlbSecurityGroupId")])
+        ck.eq(f"{s['name']}: its inbound rules not applied to PrivateLink traffic",
+              lb.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "off")
+        for sg in ec2.describe_security_groups(GroupIds=(lb.get("SecurityGroups") or [])[:1])["SecurityGroups"]:
+            ck.eq(f"{s['name']}: the NLB's group admits nothing directly", ingress(sg), set())
+            ck.eq(f"{s['name']}: the NLB's group sends the ports to private addresses only", egress(sg),
+                  {("tcp", port, port, block) for port in ports for block in TARGET_RANGES})
         attrs = {a["Key"]: a["Value"] for a in elbv2.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"])["Attributes"]}
         ck.eq(f"{s['name']}: cross-zone load balancing", attrs.get("load_balancing.cross_zone.enabled"), "true")
         listeners = elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
@@ -199,6 +211,7 @@ def check_producer(ck, aws, fleet, p):
                 continue
             tg = elbv2.describe_target_groups(TargetGroupArns=[actions[0]["TargetGroupArn"]])["TargetGroups"][0]
             groups[port] = tg
+            ck.eq(f"{s['name']}:{port} TargetGroup{port} output", p.outputs.get(f"{sid}TargetGroup{port}"), tg["TargetGroupArn"])
             ck.eq(f"{s['name']}:{port} target group", (tg["Protocol"], tg["Port"], tg["VpcId"], tg["HealthCheckProtocol"]),
                   ("TCP", port, p.vpc_id, "TCP"))
             ck.eq(f"{s['name']}:{port} target type", tg["TargetType"], "instance" if pr["target"] == "instance" else "ip")
@@ -242,6 +255,11 @@ def check_producer(ck, aws, fleet, p):
         ck.eq(f"{s['name']}: registrar role", env.get("ROLE"), rds.get("role", "writer"))
         registrar = pr.get("registrar") or {}
         ck.eq(f"{s['name']}: registrar misses", env.get("DEREGISTER_AFTER_MISSES"), str(registrar.get("deregisterAfterMisses", 3)))
+        logs = aws.client("logs", acct, region).describe_log_groups(
+            logGroupNamePrefix=p.outputs.get(f"{sid}RegistrarLogGroup", "-"))["logGroups"]
+        ck.eq(f"{s['name']}: RegistrarLogGroup output names its log group, kept as the vendor says",
+              [(g["logGroupName"], g.get("retentionInDays")) for g in logs],
+              [(p.outputs.get(f"{sid}RegistrarLogGroup"), fleet.retention())])
         state = aws.client("ssm", acct, region).get_parameter(Name=env["STATE_PARAMETER"])["Parameter"]["Value"]
         ck.eq(f"{s['name']}: registrar state parameter", state, "{}")
         minutes = registrar.get("scheduleMinutes", 1)

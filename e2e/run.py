@@ -57,8 +57,9 @@ except ImportError as err:  # pragma: no cover
 
 from fleet import Fleet, output_id, producer_region, producer_services
 from harness import Aws, CDK, Checks, Emulator, Failure, Interrupted, REPO, T0, base_environment, cdk, report_skips, say, step
+from connections import accept, endpoint_state, remove_producer
 from failover import failover_story
-from inbound import inbound_story, platform_fleet
+from inbound import add_private_dns_customer, inbound_story, platform_fleet
 from offline import handoff, synth_guard
 from producer import Producer, check_producer, deploy_producer, prepare_customer, run_registrars
 from vendor_stacks import bootstrap, check_vendor_stacks, create_psk_secrets
@@ -72,6 +73,7 @@ def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
     bootstrap(ck, aws, fleet.account, regions, workdir)
     # The platform's NLBs exist before the vendor stacks; the copy of the fleet names them.
     fleet_dir = platform_fleet(aws, fleet_dir, workdir, "fleet")
+    add_private_dns_customer(fleet_dir)
     fleet = Fleet(fleet_dir)
     psks = create_psk_secrets(aws, fleet, fleet.customers)
     assembly = workdir / "cdk.out.fleet"
@@ -138,8 +140,17 @@ def story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
             ck.eq(f"{sname}: the endpoint is the vendor's", owner, story.account)
             ck.true(f"{sname}: the service allows the endpoint's account",
                     any(a.split(":")[4] == owner for a in allowed), f"allowed {allowed}, endpoint owner {owner}")
+    vendor_endpoints = []
+    with ck.section(f"story {name}: the customer accepts the vendor's requests"):
+        for sname, service_name in names.items():
+            ep = (endpoints.get(name) or {}).get(sname)
+            if ep and accept(ck, aws, p.account, p.region, service_name.rsplit(".", 1)[1], story.account) == ep["VpcEndpointId"]:
+                ck.eq(f"{sname}: the vendor's endpoint is available", endpoint_state(aws, story.account, c["region"], ep["VpcEndpointId"]), "available")
+                vendor_endpoints.append((story.account, c["region"], ep["VpcEndpointId"]))
     with ck.section(f"story {name}: registrar"):
         run_registrars(ck, aws, p, workdir)
+    with ck.section(f"story {name}: the customer removes its stack as the README says"):
+        remove_producer(ck, aws, p, workdir, aws_cli, vendor_endpoints)
 
 
 def main():

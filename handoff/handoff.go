@@ -8,7 +8,6 @@
 package handoff
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
+	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
@@ -95,6 +95,10 @@ func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*c
 	if err != nil {
 		return err
 	}
+	exceptions, err := templatecheck.LoadExceptions()
+	if err != nil {
+		return err
+	}
 	byName := map[string]stacks.Synthesized{}
 	for _, b := range built {
 		byName[b.Name] = b
@@ -105,8 +109,8 @@ func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*c
 			if !ok {
 				continue
 			}
-			var tmpl Template
-			if err := json.Unmarshal(s.Template, &tmpl); err != nil {
+			tmpl, err := ParseTemplate(s.Template, exceptions)
+			if err != nil {
 				return fmt.Errorf("%s: %v", s.Name, err)
 			}
 			yml, err := TemplateYAML(s.Template)

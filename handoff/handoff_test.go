@@ -1,10 +1,13 @@
 package handoff
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -113,8 +116,8 @@ func TestTemplatesAreSelfContained(t *testing.T) {
 		if err := yaml.Unmarshal(data, &tmpl); err != nil {
 			t.Fatalf("%s: %v", b.Customer.Name, err)
 		}
-		if _, ok := tmpl["Rules"]; ok {
-			t.Errorf("%s: has Rules (the bootstrap version check)", b.Customer.Name)
+		if rules, _ := tmpl["Rules"].(map[string]any); len(rules) != 1 || rules[stacks.RegionRule] == nil {
+			t.Errorf("%s: rules %v, want only %s (no bootstrap version check)", b.Customer.Name, rules, stacks.RegionRule)
 		}
 		for _, forbidden := range []string{"CDKMetadata", "BootstrapVersion", "cdk-hnb659fds", "AssetParameters", "S3Bucket"} {
 			if strings.Contains(string(data), forbidden) {
@@ -295,5 +298,55 @@ func TestDeployCommandFitsTheTemplateSize(t *testing.T) {
 	}
 	if big == 0 {
 		t.Error("no example template is over the inline limit: this test no longer checks the S3 path")
+	}
+}
+
+// CloudFormation reads YAML 1.1, where off, yes or 0755 are not strings: a
+// YAML 1.1 parser (PyYAML, as CloudFormation and the emulator read it) must
+// get every value of every handed-over template as the JSON has it.
+func TestTemplateYAMLReadsTheSameInYAML11(t *testing.T) {
+	python, err := exec.LookPath("python3")
+	if err != nil {
+		t.Fatal("python3 with PyYAML is needed: pip install pyyaml")
+	}
+	cases := map[string]string{"bools": `{"A":"off","B":"on","C":"yes","D":"No","E":"y","F":"~","G":"0755","H":"1:20","I":"2026-01-01","J":"1e3x","K":".5","L":"0x1F","M":"+12"}`}
+	for _, b := range example.bundles {
+		for name, data := range b.Files {
+			if strings.HasSuffix(name, ".yaml") {
+				raw, err := json.Marshal(yamlValue(t, data))
+				if err != nil {
+					t.Fatal(err)
+				}
+				cases[name] = string(raw)
+			}
+		}
+	}
+	for name, raw := range cases {
+		yml, err := TemplateYAML([]byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(python, "-c", "import json, sys, yaml; d = yaml.load(sys.stdin, Loader=yaml.SafeLoader); d.pop('AWSTemplateFormatVersion', None); print(json.dumps(d, sort_keys=True))")
+		cmd.Stdin = bytes.NewReader(yml)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		var want, got map[string]any
+		json.Unmarshal([]byte(raw), &want)
+		delete(want, "AWSTemplateFormatVersion")
+		if err := json.Unmarshal(out, &got); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for k := range want {
+			if !reflect.DeepEqual(got[k], want[k]) {
+				g, _ := json.Marshal(got[k])
+				w, _ := json.Marshal(want[k])
+				t.Errorf("%s: %s reads differently in YAML 1.1:\n got  %.300s\n want %.300s", name, k, g, w)
+			}
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: %d top-level keys in YAML 1.1, want %d", name, len(got), len(want))
+		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 //go:embed inbound.md.tmpl
 var inboundText string
 
-var inboundTemplate = template.Must(template.New(InboundFile).Funcs(guideFuncs).Parse(inboundText))
+var inboundTemplate = template.Must(template.Must(template.New(InboundFile).Funcs(guideFuncs).Parse(inboundText)).Parse(reviewText))
 
 // inboundData is what the INBOUND.md template reads.
 type inboundData struct {
@@ -37,6 +37,8 @@ type inboundData struct {
 	CheckHost      string
 	CheckPort      int
 	Params         []paramData
+	Outputs        []outputData
+	Review         reviewData
 	OverrideArgs   string
 	Estimate       cost.Estimate
 }
@@ -62,6 +64,7 @@ func InboundGuide(v *config.Vendor, c *config.Customer, file string, t Template,
 		d.Domains = append(d.Domains, z.Domain)
 	}
 	d.Params, d.OverrideArgs = t.parameterTable()
+	d.Outputs, d.Review = t.outputTable(), t.Review
 	var buf bytes.Buffer
 	if err := inboundTemplate.Execute(&buf, d); err != nil {
 		return nil, err

@@ -16,6 +16,9 @@ import (
 //go:embed readme.md.tmpl
 var readmeText string
 
+//go:embed review.md.tmpl
+var reviewText string
+
 // guideFuncs are the functions of the README and INBOUND.md templates.
 var guideFuncs = template.FuncMap{
 	"join":  strings.Join,
@@ -29,7 +32,7 @@ var guideFuncs = template.FuncMap{
 	},
 }
 
-var readmeTemplate = template.Must(template.New("README.md").Funcs(guideFuncs).Parse(readmeText))
+var readmeTemplate = template.Must(template.Must(template.New("README.md").Funcs(guideFuncs).Parse(readmeText)).Parse(reviewText))
 
 // readmeData is what the README template reads.
 type readmeData struct {
@@ -41,6 +44,8 @@ type readmeData struct {
 	CrossRegion  bool
 	Services     []serviceData
 	Params       []paramData
+	Outputs      []outputData
+	Review       reviewData
 	NeedsIAM     bool
 	Estimate     cost.Estimate
 	NeedsBucket  bool
@@ -80,6 +85,7 @@ func Readme(v *config.Vendor, c *config.Customer, file string, t Template, templ
 		}
 	}
 	d.Params, d.OverrideArgs = t.parameterTable()
+	d.Outputs, d.Review = t.outputTable(), t.Review
 	var buf bytes.Buffer
 	if err := readmeTemplate.Execute(&buf, d); err != nil {
 		return nil, err

@@ -58,7 +58,8 @@ func NagFindings(outdir string, stacks []awscdk.Stack) ([]string, error) {
 	return out, nil
 }
 
-// Synthesized is one stack's template, synthesized by Synthesize.
+// Synthesized is one stack's template, synthesized by Synthesize. Account
+// is "" for a handed-over template, which deploys in any account.
 type Synthesized struct {
 	Name, Account, Region string
 	Template              []byte // JSON
@@ -89,7 +90,13 @@ func Synthesize(build func(app awscdk.App) []awscdk.Stack) ([]Synthesized, error
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Synthesized{Name: *s.StackName(), Account: *s.Account(), Region: *s.Region(), Template: raw})
+		account, region := *s.Account(), *s.Region()
+		if *awscdk.Token_IsUnresolved(s.Region()) {
+			// A handed-over template names no account or region; its rule
+			// says where it deploys.
+			account, region = "", TemplateRegion(raw)
+		}
+		out = append(out, Synthesized{Name: *s.StackName(), Account: account, Region: region, Template: raw})
 	}
 	return out, nil
 }

@@ -121,6 +121,18 @@ func NewInboundServiceStack(scope constructs.Construct, v *config.Vendor, region
 		Description: jsii.String("Inbound customers served by this service"),
 		Value:       jsii.String(strings.Join(names, ",")),
 	})
+	// The platform's load balancer is not ours to change, but its security
+	// groups decide whether customers get through: with groups, their inbound
+	// rules filter PrivateLink traffic (by the customers' client addresses)
+	// unless that evaluation is off.
+	// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
+	check := fmt.Sprintf("aws elbv2 describe-load-balancers --region %s --load-balancer-arns %s --query 'LoadBalancers[0].[SecurityGroups,EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic]'", region, platform.NlbArn)
+	awscdk.NewCfnOutput(stack, jsii.String("PlatformNlbCheck"), &awscdk.CfnOutputProps{
+		Description: jsii.String("Run after deploying: a platform load balancer with security groups must show off here, or its groups must admit the customers' client networks on the ports"),
+		Value:       jsii.String(check),
+	})
+	awscdk.Annotations_Of(stack).AddInfo(jsii.String(fmt.Sprintf(
+		"verify the platform load balancer in %s: if it has security groups, EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic must be off (or its groups admit every inbound customer's client networks): %s", region, check)))
 	if platform.ServiceName == "" {
 		awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("privateconnect:pending-inbound-service"), jsii.String(fmt.Sprintf(
 			"the inbound service in %s is pending: once this stack is deployed, write its ServiceName output into vendor.yaml as inboundPrivateLink.regions.%s.serviceName; make handoff needs it for %s",
@@ -130,7 +142,11 @@ func NewInboundServiceStack(scope constructs.Construct, v *config.Vendor, region
 }
 
 // Patterns of the inbound template's parameters.
-var clientCidrPattern = pattern{`^([0-9]{1,3}\.){3}[0-9]{1,3}/([1-9]|[12][0-9]|3[0-2])$`, "an IPv4 network such as 10.0.0.0/16 (not /0)"}
+var clientCidrPattern = pattern{re: `^([0-9]{1,3}\.){3}[0-9]{1,3}/([1-9]|[12][0-9]|3[0-2])$`, says: "an IPv4 network such as 10.0.0.0/16 (not /0)"}
+
+// EnablePrivateDnsParameter turns the endpoint's private DNS on in the
+// second phase of a dnsMode: privateDnsName deploy.
+const EnablePrivateDnsParameter = "EnablePrivateDns"
 
 // NewInboundStack is the customer side of inbound PrivateLink, handed over:
 // an interface endpoint to the vendor's service in the customer's VPC and
@@ -145,16 +161,10 @@ func NewInboundStack(scope constructs.Construct, v *config.Vendor, c *config.Cus
 	if serviceName == "" {
 		panic(fmt.Sprintf("stacks: the inbound service in %s has no serviceName in vendor.yaml yet", c.Region))
 	}
-	name := StackName(c, ModeInbound)
-	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
-		StackName:   jsii.String(name),
-		Description: jsii.String(fmt.Sprintf("privateconnect: interface endpoint through which %s reaches %s's platform over AWS PrivateLink", c.DisplayName, v.Name)),
-		Env:         &awscdk.Environment{Account: jsii.String(c.Account), Region: jsii.String(in.Region)},
-		// The customer deploys this with plain CloudFormation: no bootstrap
-		// version check, no metadata resource.
-		Synthesizer:        awscdk.NewDefaultStackSynthesizer(&awscdk.DefaultStackSynthesizerProps{GenerateBootstrapVersionRule: jsii.Bool(false)}),
-		AnalyticsReporting: jsii.Bool(false),
-	})
+	why := fmt.Sprintf("your subnets are in the Availability Zones with IDs %s of this region.", strings.Join(in.AvailabilityZones, ", "))
+	stack := newHandoffStack(scope, StackName(c, ModeInbound),
+		fmt.Sprintf("privateconnect: interface endpoint through which %s reaches %s's platform over AWS PrivateLink", c.DisplayName, v.Name),
+		in.Region, why)
 	tags := awscdk.Tags_Of(stack)
 	tags.Add(jsii.String("privateconnect:vendor"), jsii.String(v.Name), nil)
 	tags.Add(jsii.String("privateconnect:customer"), jsii.String(c.Name), nil)
@@ -195,6 +205,18 @@ func NewInboundStack(scope constructs.Construct, v *config.Vendor, c *config.Cus
 		SecurityGroupDescription: jsii.String(fmt.Sprintf("%s platform endpoint: admits your client networks on %s", v.Name, ports)),
 		PrivateDnsEnabled:        jsii.Bool(in.DnsMode == config.DnsModePrivateDnsName),
 		Name:                     jsii.String("privateconnect-platform"),
+	}
+	if in.DnsMode == config.DnsModePrivateDnsName {
+		// AWS refuses private DNS on an endpoint whose connection waits for
+		// acceptance: the first deploy creates the endpoint without it, the
+		// update after the vendor accepted turns it on.
+		enable := params.add(EnablePrivateDnsParameter, "DNS", "Enable private DNS", "String",
+			fmt.Sprintf("false for the first deploy; true once %s has accepted the endpoint's connection (AWS enables private DNS only on an accepted connection).", v.Name), noPattern)
+		enable.SetDefault(jsii.String("false"))
+		enable.SetAllowedValues(jsii.Strings("false", "true"))
+		props.PrivateDnsCondition = awscdk.NewCfnCondition(stack, jsii.String("PrivateDnsEnabled"), &awscdk.CfnConditionProps{
+			Expression: awscdk.Fn_ConditionEquals(enable.ValueAsString(), jsii.String("true")),
+		})
 	}
 	zones := InboundZones(v, c)
 	if in.DnsMode == config.DnsModePrivateHostedZone {

@@ -196,8 +196,8 @@ func TestInboundTemplateEndpointZonesAndRecords(t *testing.T) {
 
 func TestInboundTemplateIsSelfContained(t *testing.T) {
 	tmpl := example.templates[StackName(inboundExample(t), ModeInbound)]
-	if _, ok := tmpl["Rules"]; ok {
-		t.Error("template has Rules: the customer has no CDK bootstrap to check")
+	if rules, _ := tmpl["Rules"].(map[string]any); len(rules) != 1 || rules[RegionRule] == nil {
+		t.Errorf("template rules %s, want only %s (no bootstrap check: the customer has no CDK bootstrap)", cdktest.Show(rules), RegionRule)
 	}
 	if len(tmpl.Resources("AWS::CDK::Metadata")) > 0 {
 		t.Error("template has CDKMetadata")
@@ -210,7 +210,7 @@ func TestInboundTemplateIsSelfContained(t *testing.T) {
 		if m["Description"] == nil || m["Description"] == "" {
 			t.Errorf("parameter %s has no description", name)
 		}
-		if m["Type"] == "String" && (m["AllowedPattern"] == nil || m["ConstraintDescription"] == nil) {
+		if m["Type"] == "String" && m["AllowedValues"] == nil && (m["AllowedPattern"] == nil || m["ConstraintDescription"] == nil) {
 			t.Errorf("string parameter %s has no AllowedPattern and ConstraintDescription", name)
 		}
 		if !strings.Contains(grouped, `"`+name+`"`) {
@@ -219,16 +219,37 @@ func TestInboundTemplateIsSelfContained(t *testing.T) {
 	}
 }
 
-// With the service's private DNS name, the endpoint resolves the names itself.
+// With the service's private DNS name, the endpoint resolves the names
+// itself, from the second deploy on: AWS refuses private DNS before the
+// connection is accepted, so it waits for EnablePrivateDns=true.
 func TestInboundPrivateDnsNameMode(t *testing.T) {
 	c := withInbound(inboundExample(t), "dnsmode", "246813579024", func(in *config.InboundPrivateLink) {
 		in.DnsMode = config.DnsModePrivateDnsName
 	})
 	tmpl := cdktest.TemplateOf(t, NewInboundStack(NewApp(""), example.fleet.Vendor, c))
-	cdktest.Assert(t, "private DNS on, no zones", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{"PrivateDnsEnabled": true})
+	param, _ := tmpl["Parameters"].(map[string]any)[EnablePrivateDnsParameter].(map[string]any)
+	if param["Default"] != "false" || cdktest.Show(param["AllowedValues"]) != `["false","true"]` {
+		t.Errorf("%s = %s, want default false, values false and true", EnablePrivateDnsParameter, cdktest.Show(param))
+	}
+	cond := cdktest.Show(tmpl["Conditions"].(map[string]any)["PrivateDnsEnabled"])
+	if cond != `{"Fn::Equals":[{"Ref":"`+EnablePrivateDnsParameter+`"},"true"]}` {
+		t.Errorf("condition PrivateDnsEnabled = %s", cond)
+	}
+	cdktest.Assert(t, "private DNS on the condition, no zones", func() {
+		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{
+			"PrivateDnsEnabled": map[string]any{"Fn::If": []any{"PrivateDnsEnabled", true, false}},
+		})
 		tmpl.CDK().ResourceCountIs(jsii.String("AWS::Route53::HostedZone"), jsii.Number(0))
 		tmpl.CDK().ResourceCountIs(jsii.String("AWS::Route53::RecordSet"), jsii.Number(0))
+	})
+
+	// With private hosted zones there is nothing to turn on later.
+	zones := example.templates[StackName(inboundExample(t), ModeInbound)]
+	if _, ok := zones["Parameters"].(map[string]any)[EnablePrivateDnsParameter]; ok {
+		t.Errorf("%s in a privateHostedZone template", EnablePrivateDnsParameter)
+	}
+	cdktest.Assert(t, "private DNS off with zones", func() {
+		zones.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{"PrivateDnsEnabled": false})
 	})
 }
 
@@ -238,11 +259,10 @@ func TestInboundCrossRegionTemplate(t *testing.T) {
 	c := withInbound(base, "far", "246813579024", func(in *config.InboundPrivateLink) {
 		in.Region, in.CrossRegion, in.AvailabilityZones = "us-west-2", true, []string{"usw2-az1", "usw2-az2"}
 	})
-	stack := NewInboundStack(NewApp(""), example.fleet.Vendor, c)
-	if *stack.Region() != "us-west-2" || *stack.Account() != c.Account {
-		t.Errorf("stack in %s/%s, want the customer's account in us-west-2", *stack.Account(), *stack.Region())
+	tmpl := cdktest.TemplateOf(t, NewInboundStack(NewApp(""), example.fleet.Vendor, c))
+	if got := TemplateRegion([]byte(cdktest.Show(tmpl))); got != "us-west-2" {
+		t.Errorf("the template deploys in %q, want the VPC's region us-west-2", got)
 	}
-	tmpl := cdktest.TemplateOf(t, stack)
 	cdktest.Assert(t, "ServiceRegion of the vendor's service", func() {
 		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{"ServiceRegion": base.Region})
 	})

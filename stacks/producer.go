@@ -19,18 +19,30 @@ import (
 const ModeProducer = "Producer"
 
 // pattern is a parameter's AllowedPattern with what the console says when a
-// value does not match.
-type pattern struct{ re, says string }
+// value does not match, and its MaxLength (0: none).
+type pattern struct {
+	re, says string
+	max      int
+}
 
 // Patterns of the template's parameters, checked by CloudFormation before
 // anything is created.
 var (
-	hostnamePattern   = pattern{`^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))+$`, "a DNS name such as mydb.abc123.us-east-1.rds.amazonaws.com"}
-	identifierPattern = pattern{`^[a-zA-Z][a-zA-Z0-9-]{0,62}$`, "an RDS identifier: a letter, then letters, digits and hyphens"}
-	privateIPPattern  = pattern{`^(10\.([0-9]{1,3}\.){2}[0-9]{1,3}|172\.(1[6-9]|2[0-9]|3[01])\.[0-9]{1,3}\.[0-9]{1,3}|192\.168\.[0-9]{1,3}\.[0-9]{1,3}|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.[0-9]{1,3}\.[0-9]{1,3})$`,
-		"a private IPv4 address (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)"}
-	topicPattern = pattern{`^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`, "empty, or an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:alarms"}
-	noPattern    = pattern{}
+	hostnamePattern = pattern{re: `^[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))+$`, says: "a DNS name such as mydb.abc123.us-east-1.rds.amazonaws.com"}
+	// RDS stores identifiers in lowercase and IAM compares ARNs case by
+	// case: "MyDb" would deploy a policy on db:MyDb that never matches the
+	// instance mydb. So only what RDS itself keeps is accepted: a lowercase
+	// letter, then lowercase letters, digits and single hyphens, no hyphen
+	// last, at most 63 characters.
+	// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.Constraints
+	identifierPattern = pattern{re: `^[a-z](-?[a-z0-9])*$`, max: 63,
+		says: "an RDS identifier as RDS stores it: a lowercase letter, then lowercase letters, digits and single hyphens, not ending in a hyphen (mydb-1)"}
+	privateIPPattern = pattern{re: `^(10\.([0-9]{1,3}\.){2}[0-9]{1,3}|172\.(1[6-9]|2[0-9]|3[01])\.[0-9]{1,3}\.[0-9]{1,3}|192\.168\.[0-9]{1,3}\.[0-9]{1,3}|100\.(6[4-9]|[7-9][0-9]|1[01][0-9]|12[0-7])\.[0-9]{1,3}\.[0-9]{1,3})$`,
+		says: "a private IPv4 address (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)"}
+	topicPattern    = pattern{re: `^$|^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$`, says: "empty, or an SNS topic ARN such as arn:aws:sns:us-east-1:123456789012:alarms"}
+	boundaryPattern = pattern{re: `^$|^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9_+=,.@/-]{1,512}$`, says: "empty, or an IAM managed policy ARN such as arn:aws:iam::123456789012:policy/boundary"}
+	kmsKeyPattern   = pattern{re: `^$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]{1,128}$`, says: "empty, or a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}
+	noPattern       = pattern{}
 )
 
 // HasProducer reports whether the customer gets a handed-over template.
@@ -81,15 +93,14 @@ func ProducerRegion(c *config.Customer) string {
 func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Customer) awscdk.Stack {
 	name := StackName(c, ModeProducer)
 	region := ProducerRegion(c)
-	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
-		StackName:   jsii.String(name),
-		Description: jsii.String(fmt.Sprintf("privateconnect: endpoint services through which %s reaches %s's systems over AWS PrivateLink", v.Name, c.DisplayName)),
-		Env:         &awscdk.Environment{Account: jsii.String(c.Account), Region: jsii.String(region)},
-		// The customer deploys this with plain CloudFormation: no bootstrap
-		// version check, no metadata resource.
-		Synthesizer:        awscdk.NewDefaultStackSynthesizer(&awscdk.DefaultStackSynthesizerProps{GenerateBootstrapVersionRule: jsii.Bool(false)}),
-		AnalyticsReporting: jsii.Bool(false),
-	})
+	why := fmt.Sprintf("%s's endpoints are in its Availability Zones with IDs %s, and PrivateLink connects only where both sides are.",
+		v.Name, strings.Join(c.PrivateLink.AvailabilityZones, ", "))
+	if region != c.Region {
+		why = fmt.Sprintf("%s connects to this service from %s over cross-Region PrivateLink, to this region.", v.Name, c.Region)
+	}
+	stack := newHandoffStack(scope, name,
+		fmt.Sprintf("privateconnect: endpoint services through which %s reaches %s's systems over AWS PrivateLink", v.Name, c.DisplayName),
+		region, why)
 	// Listener tags are recent in CloudFormation and not known to every
 	// validator the customer may run (cfn-lint 1.51 rejects them); a listener
 	// is found through its load balancer anyway.
@@ -127,6 +138,7 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 	})
 	alarmActions := awscdk.Token_AsList(awscdk.Fn_ConditionIf(hasAlarmTopic.LogicalId(),
 		jsii.Strings(*alarmTopic.ValueAsString()), awscdk.Aws_NO_VALUE()), nil)
+	boundary, logsKey := accountPolicies(stack, params, c)
 
 	var supported *[]*string
 	if region != c.Region {
@@ -146,6 +158,9 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 			LogRetentionDays:   jsii.Number(float64(*v.LogRetentionDays)),
 			Name:               jsii.String("privateconnect-" + s.Name),
 			TargetGroup:        targetGroupProps(s.Producer.TargetGroup),
+		}
+		if s.Producer.Target == "rds" {
+			props.PermissionsBoundaryArn, props.LogsKmsKeyArn = boundary, logsKey
 		}
 		switch pr := s.Producer; pr.Target {
 		case "ip":
@@ -185,18 +200,48 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 		})
 		notification.CfnOptions().SetCondition(hasConnTopic)
 
-		awscdk.NewCfnOutput(stack, jsii.String(id+"ServiceName"), &awscdk.CfnOutputProps{
-			Description: jsii.String(fmt.Sprintf("Send this to %s: the endpoint service name of %s", v.Name, s.Name)),
-			Value:       p.ServiceName(),
-		})
-		awscdk.NewCfnOutput(stack, jsii.String(id+"ServiceId"), &awscdk.CfnOutputProps{
-			Description: jsii.String(fmt.Sprintf("Endpoint service of %s: accept the vendor's connection request here", s.Name)),
-			Value:       p.EndpointServiceId(),
-		})
+		out := func(suffix, description string, value *string) {
+			awscdk.NewCfnOutput(stack, jsii.String(id+suffix), &awscdk.CfnOutputProps{Description: jsii.String(description), Value: value})
+		}
+		out("ServiceName", fmt.Sprintf("Send this to %s: the endpoint service name of %s", v.Name, s.Name), p.ServiceName())
+		out("ServiceId", fmt.Sprintf("Endpoint service of %s: accept the vendor's connection request here", s.Name), p.EndpointServiceId())
+		out("NlbSecurityGroupId", fmt.Sprintf("Security group of %s's load balancer: admit it on your targets' security groups on TCP %s", s.Name, strings.Join(portStrings(s.Ports), ", ")), p.SecurityGroupId())
+		for i, arn := range *p.TargetGroupArns() {
+			out(fmt.Sprint("TargetGroup", s.Ports[i]), fmt.Sprintf("Target group of %s on port %d: aws elbv2 describe-target-health --target-group-arn <this>", s.Name, s.Ports[i]), arn)
+		}
+		if logs := p.RegistrarLogGroupName(); logs != nil {
+			out("RegistrarLogGroup", fmt.Sprintf("Log group of %s's registrar: aws logs tail <this>", s.Name), logs)
+		}
 	}
 	params.last("Notifications")
+	params.last("Account policies")
 	params.interfaceMetadata(stack)
 	return stack
+}
+
+// accountPolicies adds, for a template that creates IAM roles and log groups
+// (the registrar's), the optional parameters a customer's landing zone may
+// require: a permissions boundary for every role and a KMS key for every log
+// group. Each is a token that yields AWS::NoValue when left empty, so an
+// empty parameter leaves the template as if it did not exist. Both are nil
+// for a template without a registrar: no parameter nothing reads.
+func accountPolicies(stack awscdk.Stack, params *parameters, c *config.Customer) (boundary, logsKey *string) {
+	if !slices.ContainsFunc(producerServices(c), func(s config.Service) bool { return s.Producer.Target == "rds" }) {
+		return nil, nil
+	}
+	optional := func(id, label, condition, description string, pat pattern) *string {
+		p := params.add(id, "Account policies", label, "String", description, pat)
+		p.SetDefault(jsii.String(""))
+		given := awscdk.NewCfnCondition(stack, jsii.String(condition), &awscdk.CfnConditionProps{
+			Expression: awscdk.Fn_ConditionNot(awscdk.Fn_ConditionEquals(p.ValueAsString(), jsii.String(""))),
+		})
+		return awscdk.Token_AsString(awscdk.Fn_ConditionIf(given.LogicalId(), p.ValueAsString(), awscdk.Aws_NO_VALUE()), nil)
+	}
+	boundary = optional("PermissionsBoundaryArn", "Permissions boundary", "HasPermissionsBoundary",
+		"Optional: ARN of an IAM policy your organization requires as the permissions boundary of every role; the template's role gets it. Leave empty for none.", boundaryPattern)
+	logsKey = optional("LogsKmsKeyArn", "Log encryption key", "HasLogsKmsKey",
+		"Optional: ARN of a KMS key in this region that encrypts the template's log groups; its key policy must let CloudWatch Logs use it (see the README). Leave empty for CloudWatch Logs' own encryption.", kmsKeyPattern)
+	return boundary, logsKey
 }
 
 // parameters collects the template's parameters with the groups and labels
@@ -217,6 +262,9 @@ func (p *parameters) add(id, group, label, typ, description string, pat pattern)
 	if pat.re != "" {
 		props.AllowedPattern = jsii.String(pat.re)
 		props.ConstraintDescription = jsii.String("must be " + pat.says)
+	}
+	if pat.max > 0 {
+		props.MaxLength = jsii.Number(float64(pat.max))
 	}
 	param := awscdk.NewCfnParameter(p.stack, jsii.String(id), props)
 	if _, ok := p.byName[group]; !ok {

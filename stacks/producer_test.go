@@ -72,8 +72,8 @@ func TestProducerServicePerConfiguredService(t *testing.T) {
 
 func TestProducerTemplateIsSelfContained(t *testing.T) {
 	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
-		if _, ok := tmpl["Rules"]; ok {
-			t.Error("template has Rules: the customer has no CDK bootstrap to check")
+		if rules, _ := tmpl["Rules"].(map[string]any); len(rules) != 1 || rules[RegionRule] == nil {
+			t.Errorf("template rules %s, want only %s (no bootstrap check: the customer has no CDK bootstrap)", cdktest.Show(rules), RegionRule)
 		}
 		params, _ := tmpl["Parameters"].(map[string]any)
 		if _, ok := params["BootstrapVersion"]; ok {

@@ -61,6 +61,11 @@ type InterfaceEndpointProps struct {
 	// Whether the service's private DNS name resolves to the endpoint in the
 	// VPC. Default: false.
 	PrivateDnsEnabled *bool
+	// With PrivateDnsEnabled, enable private DNS only while this condition
+	// holds (e.g. a template parameter): AWS enables it only once the
+	// connection is accepted, so a template creates the endpoint without it
+	// and an update turns it on. Default: enabled from the start.
+	PrivateDnsCondition awscdk.CfnCondition
 	// Private hosted zones to create in the VPC, with records aliased to the
 	// endpoint. Default: none.
 	PrivateZones *[]*PrivateZoneProps
@@ -129,9 +134,13 @@ func NewInterfaceEndpoint(scope constructs.Construct, id *string, props *Interfa
 			}
 		}
 	}
-	privateDNS := props.PrivateDnsEnabled
-	if privateDNS == nil {
-		privateDNS = jsii.Bool(false)
+	var privateDNS any = jsii.Bool(props.PrivateDnsEnabled != nil && *props.PrivateDnsEnabled)
+	if props.PrivateDnsEnabled != nil && *props.PrivateDnsEnabled && props.PrivateDnsCondition != nil {
+		// PrivateDnsEnabled is updated in place (the resource schema lists it
+		// among no create-only properties), so turning it on later keeps the
+		// endpoint and its accepted connection.
+		// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpoint.html#cfn-ec2-vpcendpoint-privatednsenabled
+		privateDNS = awscdk.Fn_ConditionIf(props.PrivateDnsCondition.LogicalId(), true, false)
 	}
 	this.endpoint = awsec2.NewCfnVPCEndpoint(this.Construct, jsii.String("Endpoint"), &awsec2.CfnVPCEndpointProps{
 		VpcId:             props.VpcId,

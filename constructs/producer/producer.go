@@ -56,6 +56,13 @@ type ProducerProps struct {
 	LogRetentionDays *float64
 	// Prefix of the Name tags. Default: no Name tags.
 	Name *string
+
+	// Permissions boundary of every IAM role created (a policy ARN, or a
+	// token such as an Fn::If that may yield AWS::NoValue). Default: none.
+	PermissionsBoundaryArn *string
+	// KMS key that encrypts every log group created (a key ARN, or a token
+	// that may yield AWS::NoValue). Default: CloudWatch Logs' own encryption.
+	LogsKmsKeyArn *string
 }
 
 // RdsProps says how the registrar finds the database and how cautious it is.
@@ -100,6 +107,9 @@ type Producer interface {
 	constructs.Construct
 	// LoadBalancerArn is the internal Network Load Balancer's ARN.
 	LoadBalancerArn() *string
+	// SecurityGroupId is the load balancer's security group: the targets'
+	// groups admit it on the ports.
+	SecurityGroupId() *string
 	// TargetGroupArns are the target groups, in the order of Ports.
 	TargetGroupArns() *[]*string
 	// EndpointServiceId is the VPC endpoint service's ID (vpce-svc-...).
@@ -108,18 +118,24 @@ type Producer interface {
 	ServiceName() *string
 	// Registrar is the registrar function, or nil without Rds.
 	Registrar() awslambda.CfnFunction
+	// RegistrarLogGroupName is the registrar's log group, or nil without Rds.
+	RegistrarLogGroupName() *string
 }
 
 type producer struct {
 	constructs.Construct
 	lb        awselasticloadbalancingv2.CfnLoadBalancer
+	sg        awsec2.CfnSecurityGroup
 	groups    []awselasticloadbalancingv2.CfnTargetGroup
 	service   awsec2.CfnVPCEndpointService
 	registrar awslambda.CfnFunction
+	logs      *string
 }
 
-func (p *producer) LoadBalancerArn() *string   { return p.lb.Ref() }
-func (p *producer) EndpointServiceId() *string { return p.service.Ref() }
+func (p *producer) LoadBalancerArn() *string       { return p.lb.Ref() }
+func (p *producer) SecurityGroupId() *string       { return p.sg.AttrGroupId() }
+func (p *producer) RegistrarLogGroupName() *string { return p.logs }
+func (p *producer) EndpointServiceId() *string     { return p.service.Ref() }
 func (p *producer) Registrar() awslambda.CfnFunction {
 	return p.registrar
 }
@@ -143,13 +159,27 @@ func NewProducer(scope constructs.Construct, id *string, props *ProducerProps) P
 		targetType = "instance"
 	}
 
-	// No security groups: PrivateLink traffic reaches the targets from the
-	// NLB's private addresses, which the targets' own groups admit.
-	this.lb = awselasticloadbalancingv2.NewCfnLoadBalancer(this.Construct, jsii.String("LoadBalancer"), &awselasticloadbalancingv2.CfnLoadBalancerProps{
-		Type:          jsii.String("network"),
-		Scheme:        jsii.String("internal"),
-		IpAddressType: jsii.String("ipv4"),
-		Subnets:       anys(props.SubnetIds),
+	// The load balancer has its own security group, which AWS lets it have
+	// only if attached at creation and recommends:
+	// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
+	// The first release created it without one, so this is a new load
+	// balancer (new logical ID): CloudFormation replaces the old one and
+	// moves the endpoint service to it in place.
+	this.sg = loadBalancerSecurityGroup(this.Construct, props)
+	this.lb = awselasticloadbalancingv2.NewCfnLoadBalancer(this.Construct, jsii.String("NetworkLoadBalancer"), &awselasticloadbalancingv2.CfnLoadBalancerProps{
+		Type:           jsii.String("network"),
+		Scheme:         jsii.String("internal"),
+		IpAddressType:  jsii.String("ipv4"),
+		Subnets:        anys(props.SubnetIds),
+		SecurityGroups: &[]any{this.sg.AttrGroupId()},
+		// PrivateLink traffic is admitted by the endpoint service (allowed
+		// principals, acceptance), not by client address: the consumer's
+		// addresses are not the provider's to know. The PrivateLink guide
+		// offers turning inbound-rule evaluation off for it instead of
+		// admitting the clients' addresses:
+		// https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html#prerequisites-endpoint-services
+		// The group's inbound rules (none) then stop everything else.
+		EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: jsii.String("off"),
 		LoadBalancerAttributes: []any{
 			// Consumers' endpoints sit in some AZs only: every AZ must reach every target.
 			&awselasticloadbalancingv2.CfnLoadBalancer_LoadBalancerAttributeProperty{Key: jsii.String("load_balancing.cross_zone.enabled"), Value: jsii.String("true")},
@@ -167,7 +197,10 @@ func NewProducer(scope constructs.Construct, id *string, props *ProducerProps) P
 			list, _ := targets.([]any)
 			targets = append(list, &awselasticloadbalancingv2.CfnTargetGroup_TargetDescriptionProperty{Id: t, Port: port})
 		}
-		tg := awselasticloadbalancingv2.NewCfnTargetGroup(this.Construct, jsii.String("TargetGroup"+portID), &awselasticloadbalancingv2.CfnTargetGroupProps{
+		// New logical IDs with the new load balancer: a target group serves one
+		// load balancer at a time, and the old one holds the old groups until
+		// CloudFormation deletes it.
+		tg := awselasticloadbalancingv2.NewCfnTargetGroup(this.Construct, jsii.String("Targets"+portID), &awselasticloadbalancingv2.CfnTargetGroupProps{
 			Protocol:            jsii.String("TCP"),
 			Port:                port,
 			VpcId:               props.VpcId,
@@ -210,7 +243,7 @@ func NewProducer(scope constructs.Construct, id *string, props *ProducerProps) P
 	})
 
 	if props.Rds != nil {
-		this.registrar = newRegistrar(this, props)
+		this.registrar, this.logs = newRegistrar(this, props)
 	}
 	return this
 }
@@ -274,6 +307,18 @@ func notify(alarm awscloudwatch.CfnAlarm, actions *[]*string) {
 			Id: jsii.String("CloudFormation-Validate::F3033"),
 			Reason: jsii.String("the actions are an Fn::If that yields AWS::NoValue when the topic is empty; " +
 				"the check pairs the empty default with the branch that only applies to a non-empty topic"),
+		})
+	}
+}
+
+// acknowledgeConditional accepts CDK's schema check rule on c when value is
+// a token: an Fn::If on an optional parameter, whose empty default the check
+// pairs with the branch that applies only to a non-empty value.
+func acknowledgeConditional(c constructs.IConstruct, rule string, value *string) {
+	if *awscdk.Token_IsUnresolved(value) {
+		awscdk.Validations_Of(c).Acknowledge(&awscdk.Acknowledgment{
+			Id:     jsii.String("CloudFormation-Validate::" + rule),
+			Reason: jsii.String("the value is an Fn::If that yields AWS::NoValue when the optional parameter is empty"),
 		})
 	}
 }

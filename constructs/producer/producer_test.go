@@ -1,6 +1,7 @@
 package producer
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -46,8 +47,12 @@ func TestListenerAndTargetGroupPerPort(t *testing.T) {
 	if len(lbs) != 1 || lbs[0].Properties["Type"] != "network" || lbs[0].Properties["Scheme"] != "internal" {
 		t.Fatalf("want one internal NLB, got %s", cdktest.Show(lbs))
 	}
-	if _, ok := lbs[0].Properties["SecurityGroups"]; ok {
-		t.Error("the NLB has security groups")
+	sgs := tmpl.Resources("AWS::EC2::SecurityGroup")
+	if len(sgs) != 1 || !cdktest.Equal(lbs[0].Properties["SecurityGroups"], []any{cdktest.GetAtt(sgs[0].LogicalID, "GroupId")}) {
+		t.Errorf("the NLB's security groups are %s, want its own group %s", cdktest.Show(lbs[0].Properties["SecurityGroups"]), cdktest.Show(sgs))
+	}
+	if got := lbs[0].Properties["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"]; got != "off" {
+		t.Errorf("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic = %v, want off", got)
 	}
 	if !strings.Contains(cdktest.Show(lbs[0].Properties["LoadBalancerAttributes"]), `{"Key":"load_balancing.cross_zone.enabled","Value":"true"}`) {
 		t.Error("cross-zone load balancing is not on")
@@ -111,10 +116,14 @@ func TestEndpointServiceAcceptanceAndPrincipals(t *testing.T) {
 }
 
 func TestRegistrarIAMIsScoped(t *testing.T) {
+	// ARNs name the deploying partition, region and account, never literally.
+	arnOf := func(kind string) string {
+		return `{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":rds:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":` + kind + `:acme-db"]]}`
+	}
 	for _, tc := range []struct{ by, role, rdsResources string }{
 		{RdsByHostname, "", ""},
-		{RdsByInstance, "", `:rds:us-east-1:111122223333:db:acme-db"`},
-		{RdsByCluster, RdsRoleReader, `:rds:us-east-1:111122223333:cluster:acme-db"`},
+		{RdsByInstance, "", arnOf("db")},
+		{RdsByCluster, RdsRoleReader, arnOf("cluster")},
 	} {
 		t.Run(tc.by, func(t *testing.T) {
 			tmpl, _ := synth(t, rdsProps(tc.by, tc.role))
@@ -148,6 +157,19 @@ func TestRegistrarIAMIsScoped(t *testing.T) {
 			}
 			if !strings.Contains(rds, tc.rdsResources) {
 				t.Errorf("RDS access %s, want %s", rds, tc.rdsResources)
+			}
+			policy := cdktest.Show(roles[0].Properties["Policies"])
+			if strings.Contains(policy, "111122223333") || strings.Contains(policy, "us-east-1") || strings.Contains(policy, "arn:aws:") {
+				t.Errorf("the policy names the stack's account, region or partition literally: %s", policy)
+			}
+			reasons, _ := tmpl.Resource(roles[0].LogicalID)["Metadata"].(map[string]any)[StatementReasonsKey].(map[string]any)
+			for sid := range bySid {
+				if reasons[sid] == nil || reasons[sid] == "" {
+					t.Errorf("statement %s has no reason in the role's metadata", sid)
+				}
+			}
+			if len(reasons) != len(bySid) {
+				t.Errorf("reasons for %d statements, the policy has %d", len(reasons), len(bySid))
 			}
 		})
 	}
@@ -319,4 +341,71 @@ func TestEndpointServiceOnExistingLoadBalancer(t *testing.T) {
 	NewEndpointService(cdktest.NewStack("T"), jsii.String("T"), &EndpointServiceProps{
 		NetworkLoadBalancerArns: jsii.Strings(nlb), AllowedPrincipals: jsii.Strings("*"),
 	})
+}
+
+// The load balancer's group admits nothing directly; it sends only the
+// service ports, to private addresses.
+func TestLoadBalancerSecurityGroup(t *testing.T) {
+	p := base()
+	p.Ips = jsii.Strings("10.0.1.10")
+	tmpl, prod := synth(t, p)
+	sgs := tmpl.Resources("AWS::EC2::SecurityGroup")
+	if len(sgs) != 1 {
+		t.Fatalf("%d security groups, want 1", len(sgs))
+	}
+	sg := sgs[0]
+	if _, ok := sg.Properties["SecurityGroupIngress"]; ok || len(tmpl.Resources("AWS::EC2::SecurityGroupIngress")) > 0 {
+		t.Errorf("the load balancer's group has inbound rules: %s", cdktest.Show(sg.Properties["SecurityGroupIngress"]))
+	}
+	want := map[string]bool{}
+	for _, port := range []int{5432, 6432} {
+		for _, block := range TargetRanges {
+			want[fmt.Sprintf("tcp %d-%d %s", port, port, block)] = true
+		}
+	}
+	got := map[string]bool{}
+	for _, r := range sg.Properties["SecurityGroupEgress"].([]any) {
+		m := r.(map[string]any)
+		got[fmt.Sprintf("%v %v-%v %v", m["IpProtocol"], m["FromPort"], m["ToPort"], m["CidrIp"])] = true
+	}
+	if !cdktest.Equal(got, want) {
+		t.Errorf("egress %v, want %v", got, want)
+	}
+	if cdktest.Show(prod.SecurityGroupId()) == "" {
+		t.Error("no security group ID")
+	}
+}
+
+func TestPermissionsBoundaryAndLogsKey(t *testing.T) {
+	p := rdsProps(RdsByInstance, "")
+	tmpl, prod := synth(t, p)
+	role := tmpl.Resources("AWS::IAM::Role")[0]
+	logs := tmpl.Resources("AWS::Logs::LogGroup")[0]
+	if _, ok := role.Properties["PermissionsBoundary"]; ok {
+		t.Error("a boundary without PermissionsBoundaryArn")
+	}
+	if _, ok := logs.Properties["KmsKeyId"]; ok {
+		t.Error("a key without LogsKmsKeyArn")
+	}
+	if prod.RegistrarLogGroupName() == nil {
+		t.Error("no registrar log group name")
+	}
+
+	p = rdsProps(RdsByInstance, "")
+	p.PermissionsBoundaryArn = jsii.String("arn:aws:iam::111122223333:policy/boundary")
+	p.LogsKmsKeyArn = jsii.String("arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab")
+	tmpl, _ = synth(t, p)
+	if got := tmpl.Resources("AWS::IAM::Role")[0].Properties["PermissionsBoundary"]; got != *p.PermissionsBoundaryArn {
+		t.Errorf("PermissionsBoundary = %v", got)
+	}
+	if got := tmpl.Resources("AWS::Logs::LogGroup")[0].Properties["KmsKeyId"]; got != *p.LogsKmsKeyArn {
+		t.Errorf("KmsKeyId = %v", got)
+	}
+
+	p = base()
+	p.Ips = jsii.Strings("10.0.1.10")
+	_, prod = synth(t, p)
+	if prod.RegistrarLogGroupName() != nil {
+		t.Error("a registrar log group without a registrar")
+	}
 }

@@ -30,8 +30,9 @@ const (
 )
 
 // newRegistrar creates the Lambda that keeps the target groups' IP targets
-// equal to the database's addresses, its triggers, state, logs and alarms.
-func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
+// equal to the database's addresses, its triggers, state, logs and alarms;
+// it returns the function and its log group's name.
+func newRegistrar(p *producer, props *ProducerProps) (awslambda.CfnFunction, *string) {
 	scope, rds := p.Construct, props.Rds
 	role := RdsRoleWriter
 	if rds.Role != nil {
@@ -50,6 +51,10 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 	logs := awslogs.NewCfnLogGroup(scope, jsii.String("RegistrarLogs"), &awslogs.CfnLogGroupProps{
 		RetentionInDays: jsii.Number(orDefault(props.LogRetentionDays, 365)),
 	})
+	if props.LogsKmsKeyArn != nil {
+		logs.SetKmsKeyId(props.LogsKmsKeyArn)
+		acknowledgeConditional(logs, "F3031", props.LogsKmsKeyArn)
+	}
 
 	// The registrar's TARGET_GROUPS: every group with the port its targets use.
 	var groups []map[string]any
@@ -59,18 +64,16 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 		groupArns = append(groupArns, tg.Ref())
 	}
 	stack := awscdk.Stack_Of(scope)
-	rdsArn := func(kind, name string) *string {
-		return stack.FormatArn(&awscdk.ArnComponents{Service: jsii.String("rds"), Resource: jsii.String(kind), ResourceName: jsii.String(name), ArnFormat: awscdk.ArnFormat_COLON_RESOURCE_NAME})
-	}
+	// ARNs name the deploying account, region and partition through pseudo
+	// parameters, never literally: the same template works in any account.
+	rdsArn := func(kind, name string) *string { return arn("rds", kind+":"+name) }
 	statements := []any{
 		statement("RegisterOwnTargetGroups", []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"}, groupArns...),
 		// DescribeTargetHealth supports no resource-level permissions.
 		statement("ReadTargetHealth", []string{"elasticloadbalancing:DescribeTargetHealth"}, jsii.String("*")),
 		// Names the AZ of a target the NLB leaves unused; no resource-level permissions either.
 		statement("FindTargetZone", []string{"ec2:DescribeNetworkInterfaces"}, jsii.String("*")),
-		statement("KeepState", []string{"ssm:GetParameter", "ssm:PutParameter"}, stack.FormatArn(&awscdk.ArnComponents{
-			Service: jsii.String("ssm"), Resource: jsii.String("parameter"), ResourceName: state.Ref(),
-		})),
+		statement("KeepState", []string{"ssm:GetParameter", "ssm:PutParameter"}, arn("ssm", "parameter/"+*state.Ref())),
 		statement("WriteLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, logs.AttrArn()),
 	}
 	switch *rds.By {
@@ -96,9 +99,22 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 			PolicyDocument: map[string]any{"Version": "2012-10-17", "Statement": statements},
 		}},
 	})
+	if props.PermissionsBoundaryArn != nil {
+		fnRole.SetPermissionsBoundary(props.PermissionsBoundaryArn)
+	}
+	// Why each statement is there, beside the policy in the template: the
+	// handed-over README's security review lists them.
+	reasons := map[string]string{}
+	for _, st := range statements {
+		sid := st.(map[string]any)["Sid"].(string)
+		if reasons[sid] = statementReasons[sid]; reasons[sid] == "" {
+			panic("producer: the registrar's statement " + sid + " has no reason in statementReasons")
+		}
+	}
+	fnRole.AddMetadata(jsii.String(StatementReasonsKey), reasons)
 	suppress(fnRole, "AwsSolutions-IAM5",
 		"elasticloadbalancing:DescribeTargetHealth and ec2:DescribeNetworkInterfaces (read-only; to name the AZ of a target the load balancer leaves unused) support no resource-level permissions; for a cluster, its member DB instances are known only at run time, so DescribeDBInstances is on db:* (read-only)",
-		"Resource::*", map[string]string{"regex": `/^Resource::arn:<AWS::Partition>:rds:[^:]+:[^:]+:db:\*$/`})
+		"Resource::*", "Resource::arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:*")
 
 	fn := awslambda.NewCfnFunction(scope, jsii.String("Registrar"), &awslambda.CfnFunctionProps{
 		Description:   jsii.String("privateconnect registrar: keeps the NLB's IP targets equal to the database's addresses"),
@@ -178,7 +194,30 @@ func newRegistrar(p *producer, props *ProducerProps) awslambda.CfnFunction {
 		TreatMissingData:   jsii.String("notBreaching"),
 	})
 	notify(unused, props.AlarmActions)
-	return fn
+	return fn, logs.Ref()
+}
+
+// StatementReasonsKey is the registrar role's metadata entry that says, per
+// policy statement (Sid), why the registrar needs it.
+const StatementReasonsKey = "privateconnect:statementReasons"
+
+var statementReasons = map[string]string{
+	"RegisterOwnTargetGroups": "adds the database's current addresses to this stack's target groups and removes the ones it no longer has; no other target group",
+	"ReadTargetHealth":        "reads which addresses are registered and healthy before changing anything (the action takes no resource scope)",
+	"FindTargetZone":          "reads the Availability Zone of a registered address the load balancer leaves unused, to name it in the log (read-only; the action takes no resource scope)",
+	"KeepState":               "keeps, in its own SSM parameter, the DB instance each registered address belongs to and how many consecutive runs it was missing, so one failed lookup never removes a target",
+	"WriteLogs":               "writes each run's findings and changes to its own log group",
+	"FindInstance":            "reads the address and status of the one DB instance you name",
+	"FindCluster":             "reads the members (writer and readers) of the one DB cluster you name",
+	"FindMembers":             "reads the address and status of the cluster's member instances, known only at run time (read-only)",
+}
+
+// arn is an ARN in the deploying partition, region and account.
+func arn(service, resource string) *string {
+	return awscdk.Fn_Join(jsii.String(""), &[]*string{
+		jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":" + service + ":"), awscdk.Aws_REGION(),
+		jsii.String(":"), awscdk.Aws_ACCOUNT_ID(), jsii.String(":" + resource),
+	})
 }
 
 // rdsEventCategories are the RDS event categories that run the registrar at once.

@@ -61,7 +61,7 @@ func CfnGuard(t testing.TB, templates ...string) {
 	if _, err := os.Stat(guard); err != nil {
 		t.Fatalf("cfn-guard is not installed (%v): run make deps (it comes with @cdklabs/cdk-validator-cfnguard in .tools/package.json)", err)
 	}
-	exceptions, err := loadExceptions()
+	exceptions, err := LoadExceptions()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +108,20 @@ func guardPaths() (binary, rules string) {
 	return filepath.Join(pkg, "bin", osDir, arch, "cfn-guard"), filepath.Join(pkg, "rules", "control-tower", "cfn-guard")
 }
 
-func loadExceptions() ([]Exception, error) {
+// GuardFailures runs every Control Tower rule on one template (JSON) and
+// returns its failures, exceptions or not.
+func GuardFailures(template string) ([]Failure, error) {
+	guard, rules := guardPaths()
+	if _, err := os.Stat(guard); err != nil {
+		return nil, fmt.Errorf("cfn-guard is not installed (%v): run make deps", err)
+	}
+	return runGuard(guard, rules, template)
+}
+
+// LoadExceptions reads cfn-guard-exceptions.yaml: the Control Tower rules
+// the templates are allowed to fail, each with its reason. The handed-over
+// READMEs list the ones that apply to their template from here too.
+func LoadExceptions() ([]Exception, error) {
 	path := filepath.Join(Root(), "cfn-guard-exceptions.yaml")
 	raw, err := os.ReadFile(path)
 	if err != nil {

@@ -30,7 +30,7 @@ func TestGuardReportsRuleAndResource(t *testing.T) {
 }
 
 func TestExceptionsFileIsWellFormed(t *testing.T) {
-	exceptions, err := loadExceptions()
+	exceptions, err := LoadExceptions()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,320 @@
+package stacks
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/constructs/producer"
+	"github.com/privateconnect/privateconnect/internal/cdktest"
+)
+
+// handedOver is one template a customer deploys, with where it must deploy.
+type handedOver struct {
+	name     string
+	customer *config.Customer
+	region   string
+	tmpl     cdktest.Template
+}
+
+// handedOverTemplates are the example fleet's handed-over templates, and
+// variants for the branches the example has no customer for: an inbound
+// template across regions, and one with the service's private DNS name.
+func handedOverTemplates(t *testing.T) []handedOver {
+	t.Helper()
+	var out []handedOver
+	for _, c := range example.fleet.Customers {
+		if HasProducer(c) {
+			out = append(out, handedOver{StackName(c, ModeProducer), c, ProducerRegion(c), example.templates[StackName(c, ModeProducer)]})
+		}
+		if HasInbound(c) {
+			out = append(out, handedOver{StackName(c, ModeInbound), c, c.InboundPrivateLink.Region, example.templates[StackName(c, ModeInbound)]})
+		}
+	}
+	far := withInbound(inboundExample(t), "far", "246813579024", func(in *config.InboundPrivateLink) {
+		in.Region, in.CrossRegion, in.AvailabilityZones = "us-west-2", true, []string{"usw2-az1", "usw2-az2"}
+	})
+	dns := withInbound(inboundExample(t), "dnsmode", "864213579024", func(in *config.InboundPrivateLink) {
+		in.DnsMode = config.DnsModePrivateDnsName
+	})
+	for _, c := range []*config.Customer{far, dns} {
+		out = append(out, handedOver{StackName(c, ModeInbound), c, c.InboundPrivateLink.Region,
+			cdktest.TemplateOf(t, NewInboundStack(NewApp(""), example.fleet.Vendor, c))})
+	}
+	return out
+}
+
+var (
+	regionShape  = regexp.MustCompile(`\b(us|eu|ap|sa|ca|me|af|il|mx)-(gov-)?[a-z]+-[0-9]\b`)
+	accountShape = regexp.MustCompile(`\b[0-9]{12}\b`)
+)
+
+// strings calls fn with every string in v and the path of keys to it.
+func walkStrings(v any, path []string, fn func(path []string, s string)) {
+	switch v := v.(type) {
+	case string:
+		fn(path, v)
+	case []any:
+		for _, x := range v {
+			walkStrings(x, path, fn)
+		}
+	case map[string]any:
+		for k, x := range v {
+			walkStrings(x, append(slices.Clone(path), k), fn)
+		}
+	}
+}
+
+// A handed-over template names no account and no region in its resources:
+// ARNs are built from AWS::Partition, AWS::Region and AWS::AccountId, so
+// the template behaves the same in a sandbox account. Only what names the
+// vendor's side may be literal: its principal, its service's name and
+// regions.
+func TestHandedOverTemplatesNameNoAccountOrRegion(t *testing.T) {
+	vendorSide := map[string]bool{"AllowedPrincipals": true, "ServiceName": true, "SupportedRegions": true, "ServiceRegion": true}
+	for _, h := range handedOverTemplates(t) {
+		t.Run(h.name, func(t *testing.T) {
+			customerAccounts := append([]string{h.customer.Account}, h.customer.InboundAccounts()...)
+			checked := 0
+			for _, section := range []string{"Resources", "Outputs", "Conditions"} {
+				walkStrings(h.tmpl[section], []string{section}, func(path []string, s string) {
+					checked++
+					where := strings.Join(path, ".")
+					for _, a := range customerAccounts {
+						if strings.Contains(s, a) {
+							t.Errorf("%s names the customer's account %s: %q", where, a, s)
+						}
+					}
+					allowed := slices.ContainsFunc(path, func(k string) bool { return vendorSide[k] })
+					if allowed {
+						return
+					}
+					if r := regionShape.FindString(s); r != "" {
+						t.Errorf("%s names the region %s literally: %q", where, r, s)
+					}
+					if a := accountShape.FindString(s); a != "" {
+						t.Errorf("%s names the account %s literally: %q", where, a, s)
+					}
+					if strings.HasPrefix(s, "arn:aws") {
+						t.Errorf("%s is a literal ARN: %q", where, s)
+					}
+				})
+			}
+			if checked < 20 {
+				t.Errorf("only %d strings checked: the walk missed the template", checked)
+			}
+		})
+	}
+}
+
+// A rule stops the deploy in any other region, with a message that says why.
+func TestHandedOverTemplatesDeployInTheirRegionOnly(t *testing.T) {
+	for _, h := range handedOverTemplates(t) {
+		t.Run(h.name, func(t *testing.T) {
+			rule := cdktest.Show(h.tmpl["Rules"].(map[string]any)[RegionRule])
+			want := `"Assert":{"Fn::Equals":[{"Ref":"AWS::Region"},"` + h.region + `"]}`
+			if !strings.Contains(rule, want) {
+				t.Errorf("rule %s, want %s", rule, want)
+			}
+			if got := TemplateRegion([]byte(cdktest.Show(h.tmpl))); got != h.region {
+				t.Errorf("TemplateRegion = %q, want %q", got, h.region)
+			}
+			desc := h.tmpl["Rules"].(map[string]any)[RegionRule].(map[string]any)["Assertions"].([]any)[0].(map[string]any)["AssertDescription"].(string)
+			if !strings.HasPrefix(desc, "Deploy this template in "+h.region+": ") {
+				t.Errorf("rule message %q does not say where to deploy", desc)
+			}
+			// Same region: the message names the AZ IDs the template is built for.
+			azs := h.customer.InboundPrivateLink
+			if strings.HasSuffix(h.name, ModeProducer) {
+				if h.region == h.customer.Region && !strings.Contains(desc, strings.Join(h.customer.PrivateLink.AvailabilityZones, ", ")) {
+					t.Errorf("rule message %q lacks the vendor's AZ IDs", desc)
+				}
+			} else if !strings.Contains(desc, strings.Join(azs.AvailabilityZones, ", ")) {
+				t.Errorf("rule message %q lacks the subnets' AZ IDs", desc)
+			}
+		})
+	}
+}
+
+// evaluate resolves the Fn::If and Ref of a property for given parameter
+// values, as CloudFormation would; ok is false when it is AWS::NoValue.
+func evaluate(t *testing.T, tmpl cdktest.Template, v any, params map[string]string) (any, bool) {
+	t.Helper()
+	m, isMap := v.(map[string]any)
+	if !isMap {
+		return v, true
+	}
+	if ref, ok := m["Ref"].(string); ok {
+		if ref == "AWS::NoValue" {
+			return nil, false
+		}
+		return params[ref], true
+	}
+	if args, ok := m["Fn::If"].([]any); ok {
+		cond := tmpl["Conditions"].(map[string]any)[args[0].(string)]
+		if evalCondition(t, cond, params) {
+			return evaluate(t, tmpl, args[1], params)
+		}
+		return evaluate(t, tmpl, args[2], params)
+	}
+	t.Fatalf("cannot evaluate %s", cdktest.Show(v))
+	return nil, false
+}
+
+func evalCondition(t *testing.T, c any, params map[string]string) bool {
+	t.Helper()
+	m := c.(map[string]any)
+	if not, ok := m["Fn::Not"].([]any); ok {
+		return !evalCondition(t, not[0], params)
+	}
+	if eq, ok := m["Fn::Equals"].([]any); ok {
+		side := func(x any) string {
+			if ref, ok := dig(x, "Ref").(string); ok {
+				return params[ref]
+			}
+			return fmt.Sprint(x)
+		}
+		return side(eq[0]) == side(eq[1])
+	}
+	t.Fatalf("cannot evaluate condition %s", cdktest.Show(c))
+	return false
+}
+
+func dig(v any, key string) any {
+	m, _ := v.(map[string]any)
+	return m[key]
+}
+
+// With a registrar, every role takes the optional boundary and every log
+// group the optional key; left empty (the default), they vanish. Without a
+// registrar, the parameters do not exist.
+func TestProducerPermissionsBoundaryAndLogsKey(t *testing.T) {
+	const boundary = "arn:aws:iam::135792468024:policy/landing-zone-boundary"
+	const key = "arn:aws:kms:us-east-1:135792468024:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
+		params, _ := tmpl["Parameters"].(map[string]any)
+		roles, logs := tmpl.Resources("AWS::IAM::Role"), tmpl.Resources("AWS::Logs::LogGroup")
+		hasRegistrar := slices.ContainsFunc(producerServices(c), func(s config.Service) bool { return s.Producer.Target == "rds" })
+		for _, name := range []string{"PermissionsBoundaryArn", "LogsKmsKeyArn"} {
+			p, _ := params[name].(map[string]any)
+			if (p != nil) != hasRegistrar {
+				t.Fatalf("parameter %s present: %v; template has a registrar: %v", name, p != nil, hasRegistrar)
+			}
+			if p != nil && p["Default"] != "" {
+				t.Errorf("%s defaults to %v, want empty", name, p["Default"])
+			}
+		}
+		if !hasRegistrar {
+			if len(roles)+len(logs) > 0 {
+				t.Errorf("%d roles and %d log groups without a registrar", len(roles), len(logs))
+			}
+			if conds, _ := tmpl["Conditions"].(map[string]any); conds["HasPermissionsBoundary"] != nil || conds["HasLogsKmsKey"] != nil {
+				t.Error("conditions on parameters the template does not have")
+			}
+			return
+		}
+		if len(roles) == 0 || len(logs) == 0 {
+			t.Fatalf("%d roles and %d log groups with a registrar", len(roles), len(logs))
+		}
+		empty := map[string]string{"PermissionsBoundaryArn": "", "LogsKmsKeyArn": ""}
+		given := map[string]string{"PermissionsBoundaryArn": boundary, "LogsKmsKeyArn": key}
+		for _, r := range roles {
+			if _, ok := evaluate(t, tmpl, r.Properties["PermissionsBoundary"], empty); ok {
+				t.Errorf("%s has a boundary with PermissionsBoundaryArn empty", r.LogicalID)
+			}
+			if got, ok := evaluate(t, tmpl, r.Properties["PermissionsBoundary"], given); !ok || got != boundary {
+				t.Errorf("%s: boundary %v, want %s", r.LogicalID, got, boundary)
+			}
+		}
+		for _, l := range logs {
+			if _, ok := evaluate(t, tmpl, l.Properties["KmsKeyId"], empty); ok {
+				t.Errorf("%s has a key with LogsKmsKeyArn empty", l.LogicalID)
+			}
+			if got, ok := evaluate(t, tmpl, l.Properties["KmsKeyId"], given); !ok || got != key {
+				t.Errorf("%s: key %v, want %s", l.LogicalID, got, key)
+			}
+		}
+	})
+}
+
+// Each service's load balancer has its own group, PrivateLink enforcement
+// off, and the outputs the README's checks use.
+func TestProducerLoadBalancerGroupAndOutputs(t *testing.T) {
+	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
+		outputs, _ := tmpl["Outputs"].(map[string]any)
+		for _, s := range producerServices(c) {
+			id := OutputID(s.Name)
+			var lb cdktest.Resource
+			for _, r := range tmpl.Resources("AWS::ElasticLoadBalancingV2::LoadBalancer") {
+				if strings.HasPrefix(r.LogicalID, id+"NetworkLoadBalancer") {
+					lb = r
+				}
+			}
+			if lb.LogicalID == "" {
+				t.Fatalf("%s: no load balancer", s.Name)
+			}
+			groups := lb.Properties["SecurityGroups"].([]any)
+			sg := dig(groups[0], "Fn::GetAtt").([]any)[0].(string)
+			if len(groups) != 1 || !strings.HasPrefix(sg, id+"NlbSecurityGroup") || lb.Properties["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] != "off" {
+				t.Errorf("%s: load balancer groups %s, enforcement %v", s.Name, cdktest.Show(groups), lb.Properties["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"])
+			}
+			group := tmpl.Resource(sg)["Properties"].(map[string]any)
+			if group["SecurityGroupIngress"] != nil {
+				t.Errorf("%s: the load balancer's group has inbound rules", s.Name)
+			}
+			if n := len(group["SecurityGroupEgress"].([]any)); n != len(s.Ports)*len(producer.TargetRanges) {
+				t.Errorf("%s: %d outbound rules, want each port to each private range", s.Name, n)
+			}
+			if !cdktest.Equal(dig(outputs[id+"NlbSecurityGroupId"], "Value"), cdktest.GetAtt(sg, "GroupId")) {
+				t.Errorf("%s: NlbSecurityGroupId output %s", s.Name, cdktest.Show(outputs[id+"NlbSecurityGroupId"]))
+			}
+			for _, port := range s.Ports {
+				ref, _ := dig(dig(outputs[fmt.Sprint(id, "TargetGroup", port)], "Value"), "Ref").(string)
+				if tg := tmpl.Resource(ref); tg == nil || tg["Type"] != "AWS::ElasticLoadBalancingV2::TargetGroup" || dig(tg["Properties"], "Port") != float64(port) {
+					t.Errorf("%s: output TargetGroup%d is %q", s.Name, port, ref)
+				}
+			}
+			_, hasLogs := outputs[id+"RegistrarLogGroup"]
+			if hasLogs != (s.Producer.Target == "rds") {
+				t.Errorf("%s (%s): RegistrarLogGroup output: %v", s.Name, s.Producer.Target, hasLogs)
+			}
+		}
+	})
+}
+
+// RDS stores identifiers in lowercase and IAM compares ARNs case by case:
+// the parameter takes only what RDS keeps.
+func TestRdsIdentifierParameter(t *testing.T) {
+	re := regexp.MustCompile(identifierPattern.re)
+	for _, ok := range []string{"a", "mydb", "my-db-1", "reports2", strings.Repeat("a", 63)} {
+		if !re.MatchString(ok) {
+			t.Errorf("%q refused", ok)
+		}
+	}
+	for _, bad := range []string{"", "MyDb", "1db", "-db", "my--db", "mydb-", "my_db", "my.db", "mydb "} {
+		if re.MatchString(bad) {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	if identifierPattern.max != 63 {
+		t.Errorf("MaxLength %d, want 63", identifierPattern.max)
+	}
+	n := 0
+	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
+		for name, p := range tmpl["Parameters"].(map[string]any) {
+			if strings.HasSuffix(name, "Identifier") {
+				n++
+				m := p.(map[string]any)
+				if m["AllowedPattern"] != identifierPattern.re || m["MaxLength"] != float64(63) {
+					t.Errorf("%s: pattern %v, max %v", name, m["AllowedPattern"], m["MaxLength"])
+				}
+			}
+		}
+	})
+	if n == 0 {
+		t.Error("no identifier parameter in the example fleet")
+	}
+}
