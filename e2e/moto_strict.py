@@ -21,6 +21,16 @@ that would fail on AWS fails here, and e2e proves we never send the request.
         deleting an AWS::EC2::VPCEndpointService): ExistingVpcEndpointConnections,
         "Service has existing active VPC Endpoint connections!"
         https://docs.aws.amazon.com/vpc/latest/privatelink/delete-endpoint-service.html
+      - taking a load balancer from an endpoint service with a pendingAcceptance
+        or available connection (ModifyVpcEndpointServiceConfiguration with
+        RemoveNetworkLoadBalancerArns or RemoveGatewayLoadBalancerArns, and
+        CloudFormation updating NetworkLoadBalancerArns of an
+        AWS::EC2::VPCEndpointService): ExistingVpcEndpointConnections, "You
+        cannot delete a VPC endpoint service configuration or change the load
+        balancers for the endpoint service if there are endpoints attached to
+        the service."
+        https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#associate-load-balancer
+        https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
   CloudFormation (moto turns a failed resource into an API error, and updates a
   resource only if the template or a parameter it names directly changed):
     - a resource that fails makes the stack fail as AWS's does: ExecuteChangeSet
@@ -32,6 +42,14 @@ that would fail on AWS fails here, and e2e proves we never send the request.
       condition (Fn::If), not only those that Ref it.
     - AWS::EC2::VPCEndpoint is updated in place (PrivateDnsEnabled), as the
       resource schema allows; moto has no update for it.
+    - an update runs in AWS's order: what is new is created and what changed
+      updated, and only once all of that succeeded are the resources the
+      template no longer has deleted (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS);
+      moto deletes them first. A resource whose create-only property changed
+      (CREATE_ONLY below, from the resource schemas) is replaced: a new one is
+      created, the old one deleted at cleanup; moto updates it in place. An
+      update that fails deletes what it created before rolling back.
+      https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
 Written against moto 5.2.1 internals.
 """
 import re
@@ -185,6 +203,27 @@ def blocking(config):
 
 
 SERVICE_IN_USE = "Service has existing active VPC Endpoint connections!"
+LOAD_BALANCERS_IN_USE = ("You cannot delete a VPC endpoint service configuration or change the load balancers "
+                         "for the endpoint service if there are endpoints attached to the service.")
+
+
+def refuse_load_balancer_change(config, removed):
+    """Taking load balancers from a service with connections: "You can't disassociate a load
+    balancer if there are endpoints connected to your endpoint service"
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#associate-load-balancer);
+    the error as https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html words it."""
+    if removed and blocking(config):
+        raise refused("ExistingVpcEndpointConnections", LOAD_BALANCERS_IN_USE)
+
+
+def modify_vpc_endpoint_service_configuration(modify):
+    def handler(self):
+        config = self.ec2_backend.configurations.get(self._get_param("ServiceId"))
+        if config is not None:
+            refuse_load_balancer_change(config, self._get_param("RemoveNetworkLoadBalancerArns", [])
+                                        + self._get_param("RemoveGatewayLoadBalancerArns", []))
+        return modify(self)
+    return handler
 
 
 def delete_vpc_endpoint_service_configurations(self):
@@ -258,6 +297,7 @@ def rolling_back(apply):
                 except Exception:
                     pass
             else:
+                undo_update(rmap)
                 rmap._template, rmap.input_parameters, rmap._resource_json_map, rmap._parsed_resources = (
                     before[0], before[1], before[2], before[3])
                 rmap.load_parameters()
@@ -301,6 +341,90 @@ def delete_stack(original):
             return None
         return original(self, stack.stack_id)
     return delete
+
+
+# Create-only properties of the types whose replacement matters here: a change replaces the
+# resource (the createOnlyProperties of their resource schemas).
+CREATE_ONLY = {
+    "AWS::ElasticLoadBalancingV2::Listener": ("LoadBalancerArn",),
+    "AWS::ElasticLoadBalancingV2::LoadBalancer": ("Name", "Type", "Scheme"),
+    "AWS::ElasticLoadBalancingV2::TargetGroup": ("Name", "Port", "Protocol", "ProtocolVersion", "TargetType", "VpcId", "IpAddressType"),
+    "AWS::EC2::SecurityGroup": ("GroupDescription", "GroupName", "VpcId"),
+    "AWS::EC2::VPCEndpoint": ("ServiceName", "VpcEndpointType", "VpcId"),
+}
+
+
+def create_only(rmap, resource_json):
+    """The resolved create-only properties of a resource, with rmap's current state."""
+    props = resource_json.get("Properties") or {}
+    return {p: parsing.clean_json(props[p], rmap) for p in CREATE_ONLY.get(resource_json.get("Type"), ()) if p in props}
+
+
+def retrying(names, action):
+    """moto's way with dependencies it does not order: retry what failed, a few rounds."""
+    pending, last = list(names), None
+    for _ in range(parsing.MAX_UPDATE_ATTEMPTS):
+        for name in list(pending):
+            try:
+                action(name)
+                pending.remove(name)
+            except Exception as err:
+                last = err
+        if not pending:
+            return
+    raise last
+
+
+def aws_update_order(self, template, parameters=None):
+    """ResourceMap.update as CloudFormation runs it (see the module docstring)."""
+    diff = self.build_resource_diff(template, parameters)
+    old_json = dict(self._resource_json_map)
+    before = {name: create_only(self, old_json[name]) for name in diff["Modify"]}
+    self._template = template
+    if parameters:
+        self.input_parameters = parameters
+    self.load_mapping()
+    self.load_parameters()
+    self.load_conditions()
+    self._resource_json_map = template["Resources"]
+    self.created_in_update = []  # (logical id, resource, json): what a rollback deletes
+
+    def add(name):
+        if name not in self._parsed_resources:
+            resource = self[name]
+            self.created_in_update.append((name, resource, self._resource_json_map[name]))
+    retrying(diff["Add"], add)
+    replaced = []
+    modify = []
+    for name in diff["Modify"]:
+        if before[name] != create_only(self, self._resource_json_map[name]):
+            replaced.append((name, self._parsed_resources.pop(name), old_json[name]))
+        else:
+            modify.append(name)
+    retrying([name for name, _, _ in replaced], add)
+
+    def update(name):
+        resource_json = self._resource_json_map[name]
+        cls = parsing.resource_class_from_type(resource_json["Type"])
+        if cls is not None and hasattr(cls.update_from_cloudformation_json, "__isabstractmethod__"):
+            # moto would keep None for it: a resource lost while the stack says UPDATE_COMPLETE.
+            raise NotImplementedError(f"the emulator cannot update {resource_json['Type']} in place ({name}): add an update to moto_launcher.py")
+        self._parsed_resources[name] = parsing.parse_and_update_resource(
+            name, resource_json, self, account_id=self._account_id, region_name=self._region_name)
+    retrying(modify, update)
+    # Cleanup: what the template no longer has, and what was replaced.
+    gone = {name: (self._parsed_resources.pop(name, None), old_json[name]) for name in diff["Remove"]}
+    gone.update({f"{name} (replaced)": (old, js) for name, old, js in replaced})
+    retrying([n for n, (r, _) in gone.items() if r is not None], lambda n: self._delete_resource(*gone[n]))
+
+
+def undo_update(rmap):
+    """A failed update deletes what it created, newest first, as a rollback does."""
+    created = list(reversed(getattr(rmap, "created_in_update", [])))
+    try:
+        retrying([i for i in range(len(created))], lambda i: rmap._delete_resource(created[i][1], created[i][2]))
+    except Exception:
+        pass  # left in the emulator; the stack no longer names it
 
 
 def conditional_updates(build_resource_diff):
@@ -355,6 +479,9 @@ def install():
     EC2Response.accept_vpc_endpoint_connections = decide("available", ("pendingAcceptance",))
     EC2Response.reject_vpc_endpoint_connections = decide("rejected", ("pendingAcceptance", "available"))
     EC2Response.delete_vpc_endpoint_service_configurations = delete_vpc_endpoint_service_configurations
+    EC2Response.modify_vpc_endpoint_service_configuration = modify_vpc_endpoint_service_configuration(
+        EC2Response.modify_vpc_endpoint_service_configuration)
+    VPCEndpointServiceConfiguration.modify_vpc_endpoint_service_configuration = EC2Response.modify_vpc_endpoint_service_configuration
     VPCEndpointServiceConfiguration.delete_vpc_endpoint_service_configurations = delete_vpc_endpoint_service_configurations
     ResourceMap.__getitem__ = naming_failures(
         ResourceMap.__getitem__, lambda a: a[1], lambda a: (a[0]._resource_json_map.get(a[1]) or {}).get("Type", ""))
@@ -363,5 +490,6 @@ def install():
     ResourceMap._delete_resource = naming_failures(
         ResourceMap._delete_resource, lambda a: getattr(a[1], "logical_resource_id", ""), lambda a: a[2].get("Type", ""))
     ResourceMap.build_resource_diff = conditional_updates(ResourceMap.build_resource_diff)
+    ResourceMap.update = aws_update_order
     ChangeSet.apply = rolling_back(ChangeSet.apply)
     CloudFormationBackend.delete_stack = delete_stack(CloudFormationBackend.delete_stack)
