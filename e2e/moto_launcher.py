@@ -53,6 +53,13 @@ through the public APIs, exactly as it would in AWS.
         our stacks and retries for a minute)
     ExecuteChangeSet (a stack made from a change set, as `cdk deploy` and
         `aws cloudformation deploy` make them, has no outputs)
+    CreateChangeSet with UsePreviousValue for a parameter of type
+        AWS::SSM::Parameter::Value<...> (`cdk deploy` sends BootstrapVersion so):
+        the SSM parameter's name is kept and resolved again, as in AWS; moto
+        passes the value it resolved before, looks it up as a name and fails
+    DescribeChangeSet of a change set that does not exist: ChangeSetNotFound,
+        as AWS answers (moto: "Stack with id ... does not exist"); `cdk deploy`
+        of an existing stack deletes its previous change set and waits for that
 
 Where AWS refuses what moto accepts (PrivateLink connection states, private DNS
 before acceptance, deleting a service with connections, stacks that fail and
@@ -68,8 +75,8 @@ without one fails the update (moto_strict) rather than lose the resource, as
 moto would. Deletion (a stack deleted the way a README says, a resource an
 update removed or replaced): AWS::EC2::VPCEndpointService,
 AWS::ElasticLoadBalancingV2::TargetGroup (refused while a listener uses it),
-AWS::ElasticLoadBalancingV2::Listener and AWS::EC2::VPCEndpoint (its
-connection turns deleted), besides what moto deletes itself; otherwise the
+AWS::ElasticLoadBalancingV2::Listener, AWS::EC2::VPCEndpoint (its
+connection turns deleted) and AWS::SSM::Parameter, besides what moto deletes itself; otherwise the
 harness resets moto between scenarios. Written against moto 5.2.1 internals.
 
 Usage: python3 e2e/moto_launcher.py PORT      (listens on 127.0.0.1 only)
@@ -84,7 +91,7 @@ import moto
 from moto.awslambda import models as lambda_models
 from moto.awslambda_simple.models import lambda_simple_backends
 from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
+from moto.cloudformation.exceptions import CloudFormationError, UnformattedGetAttTemplateException, ValidationError
 from moto.cloudformation.models import CloudFormationBackend
 from moto.cloudformation.responses import CloudFormationResponse
 from moto.cloudwatch.models import cloudwatch_backends
@@ -100,7 +107,7 @@ from moto.elbv2.models import ELBv2Backend, FakeListener, FakeLoadBalancer, Fake
 from moto.route53.models import FakeZone, route53_backends
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.sns.models import sns_backends
-from moto.ssm.models import Parameter as SsmParameter
+from moto.ssm.models import Parameter as SsmParameter, ssm_backends
 
 HANDLERS = {}  # CloudFormation type -> handler class, on top of moto's own
 
@@ -228,21 +235,21 @@ def fix_security_group(group, props, account, region):
             authorize_egress(ec2_backends[account][region], group.id, rule)
 
 
-def update_security_group(cls, original, new_resource_name, cloudformation_json, account_id, region_name):
+def update_security_group(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
     """In place, keeping the group's ID, as CloudFormation updates rules and tags; moto
     deletes the group and creates another. (A create-only change replaces it: moto_strict.)"""
     props = cloudformation_json.get("Properties", {})
     ec2 = ec2_backends[account_id][region_name]
     if "SecurityGroupIngress" in props:
         raise NotImplementedError("moto_launcher: inline SecurityGroupIngress is not updated in place")
-    original.egress_rules.clear()
+    original_resource.egress_rules.clear()
     for rule in props.get("SecurityGroupEgress") or []:
-        authorize_egress(ec2, original.id, rule)
+        authorize_egress(ec2, original_resource.id, rule)
     if "SecurityGroupEgress" not in props:
-        ec2.authorize_security_group_egress(original.id, "-1", None, None, [{"CidrIp": "0.0.0.0/0"}])  # AWS's default
+        ec2.authorize_security_group_egress(original_resource.id, "-1", None, None, [{"CidrIp": "0.0.0.0/0"}])  # AWS's default
     for tag in props.get("Tags") or []:
-        original.add_tag(tag["Key"], tag["Value"])
-    return original
+        original_resource.add_tag(tag["Key"], tag["Value"])
+    return original_resource
 
 
 def authorize_egress(ec2, group_id, rule):
@@ -502,7 +509,11 @@ def alarm(props, ec2, account, region, name):
     return alarm_name, {"Arn": a.alarm_arn}
 
 
-@handles("AWS::SSM::Parameter")
+def delete_ssm_parameter(name, ec2):
+    ssm_backends[ec2.account_id][ec2.region_name].delete_parameter(name)
+
+
+@handles("AWS::SSM::Parameter", delete=delete_ssm_parameter)
 def ssm_parameter(props, ec2, account, region, name):
     fixed = dict(props, Name=props.get("Name") or name,
                  Tags=[{"Key": k, "Value": v} for k, v in (props.get("Tags") or {}).items()])
@@ -532,6 +543,33 @@ def update_termination_protection(self):
     stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
     stack.enable_termination_protection = self._get_bool_param("EnableTerminationProtection", False)
     return ActionResult({"StackId": stack.stack_id})
+
+
+def ssm_previous_values(create_change_set):
+    def create(self, stack_name, change_set_name, template, parameters, description, change_set_type, *args, **kwargs):
+        stack = next((s for s in self.stacks.values() if s.name == stack_name), None) if change_set_type == "UPDATE" else None
+        if stack is not None:
+            slots = stack.resource_map._template.get("Parameters") or {}
+            for key, value in list(parameters.items()):
+                slot = slots.get(key) or {}
+                if slot.get("Type", "").startswith("AWS::SSM::Parameter::Value") and value == stack.stack_parameters.get(key):
+                    parameters[key] = stack.resource_map.input_parameters.get(key) or slot.get("Default")
+        return create_change_set(self, stack_name, change_set_name, template, parameters, description, change_set_type,
+                                 *args, **kwargs)
+    return create
+
+
+class ChangeSetNotFound(CloudFormationError):
+    code = "ChangeSetNotFoundException"  # the shape; on the wire ChangeSetNotFound, HTTP 404
+
+
+def change_set_not_found(describe_change_set):
+    def describe(self, change_set_name):
+        try:
+            return describe_change_set(self, change_set_name)
+        except ValidationError:
+            raise ChangeSetNotFound(f"ChangeSet [{change_set_name}] does not exist")
+    return describe
 
 
 def with_outputs(execute_change_set):
@@ -574,6 +612,8 @@ def install():
     with_getatt(FakeZone, {"Id": lambda z: z.resource_id})
     lambda_models.lambda_backends = LambdaBackendsOfTheApi(lambda_models.lambda_backends)
     CloudFormationResponse.update_termination_protection = update_termination_protection
+    CloudFormationBackend.describe_change_set = change_set_not_found(CloudFormationBackend.describe_change_set)
+    CloudFormationBackend.create_change_set = ssm_previous_values(CloudFormationBackend.create_change_set)
     CloudFormationBackend.execute_change_set = with_outputs(strict.with_failures(CloudFormationBackend.execute_change_set))
     strict.install()
     moto_map = parsing.get_model_map

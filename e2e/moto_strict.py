@@ -360,6 +360,14 @@ def create_only(rmap, resource_json):
     return {p: parsing.clean_json(props[p], rmap) for p in CREATE_ONLY.get(resource_json.get("Type"), ()) if p in props}
 
 
+def resolved(rmap, resource_json):
+    """A resource's properties as rmap resolves them now, or None if they cannot be."""
+    try:
+        return parsing.clean_json(resource_json.get("Properties") or {}, rmap)
+    except Exception:
+        return None
+
+
 def retrying(names, action):
     """moto's way with dependencies it does not order: retry what failed, a few rounds."""
     pending, last = list(names), None
@@ -380,6 +388,7 @@ def aws_update_order(self, template, parameters=None):
     diff = self.build_resource_diff(template, parameters)
     old_json = dict(self._resource_json_map)
     before = {name: create_only(self, old_json[name]) for name in diff["Modify"]}
+    was = {name: resolved(self, old_json[name]) for name in diff["Modify"]}
     self._template = template
     if parameters:
         self.input_parameters = parameters
@@ -397,6 +406,9 @@ def aws_update_order(self, template, parameters=None):
     replaced = []
     modify = []
     for name in diff["Modify"]:
+        now = resolved(self, self._resource_json_map[name])
+        if now is not None and now == was[name] and old_json[name].get("Type") == self._resource_json_map[name].get("Type"):
+            continue  # moto's diff names it (a parameter it mentions was given again), but nothing changes
         if before[name] != create_only(self, self._resource_json_map[name]):
             replaced.append((name, self._parsed_resources.pop(name), old_json[name]))
         else:
@@ -460,10 +472,10 @@ def mentions(value, key, names):
 
 def uses_condition(value, conditions):
     if isinstance(value, dict):
-        if value.get("Condition") in conditions:
+        if isinstance(value.get("Condition"), str) and value["Condition"] in conditions:
             return True
         branch = value.get("Fn::If")
-        if isinstance(branch, list) and branch and branch[0] in conditions:
+        if isinstance(branch, list) and branch and isinstance(branch[0], str) and branch[0] in conditions:
             return True
         return any(uses_condition(v, conditions) for v in value.values())
     if isinstance(value, list):
