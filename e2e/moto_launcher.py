@@ -48,36 +48,26 @@ through the public APIs, exactly as it would in AWS.
         HostedZoneConfig.Comment, HostedZoneTags, Id
     AWS::Lambda::*  with {"lambda": {"use_docker": false}} the Lambda API reads
         other backends than the ones CloudFormation writes to
-  CloudFormation API:
-    UpdateTerminationProtection (not implemented; `cdk deploy` calls it for
-        our stacks and retries for a minute)
-    ExecuteChangeSet (a stack made from a change set, as `cdk deploy` and
-        `aws cloudformation deploy` make them, has no outputs)
-    CreateChangeSet with UsePreviousValue for a parameter of type
-        AWS::SSM::Parameter::Value<...> (`cdk deploy` sends BootstrapVersion so):
-        the SSM parameter's name is kept and resolved again, as in AWS; moto
-        passes the value it resolved before, looks it up as a name and fails
-    DescribeChangeSet of a change set that does not exist: ChangeSetNotFound,
-        as AWS answers (moto: "Stack with id ... does not exist"); `cdk deploy`
-        of an existing stack deletes its previous change set and waits for that
 
 Where AWS refuses what moto accepts (PrivateLink connection states, private DNS
-before acceptance, deleting a service with connections, stacks that fail and
-roll back), moto_strict.py makes the emulator refuse it too, with AWS's error
-text; its docstring lists each.
+before acceptance, deleting a service or changing its load balancers while
+endpoints are connected), moto_strict.py makes the emulator refuse it too, with
+AWS's error text; its docstring lists each. moto_stacks.py runs stacks as
+CloudFormation does: failures and rollbacks, the order of an update, change sets.
 
 Anything else moto skips it still logs, and run.py reports every such line, so
 a skip is never mistaken for a pass. Handlers raise on a reference to something
 that does not exist, as CloudFormation would. Updates in place: the handlers of
 AWS::EC2::VPCEndpointService (NetworkLoadBalancerArns, AcceptanceRequired,
 SupportedRegions, PrivateDnsName) and AWS::CloudWatch::Alarm; a handler type
-without one fails the update (moto_strict) rather than lose the resource, as
+without one fails the update (moto_stacks) rather than lose the resource, as
 moto would. Deletion (a stack deleted the way a README says, a resource an
 update removed or replaced): AWS::EC2::VPCEndpointService,
 AWS::ElasticLoadBalancingV2::TargetGroup (refused while a listener uses it),
-AWS::ElasticLoadBalancingV2::Listener, AWS::EC2::VPCEndpoint (its
-connection turns deleted) and AWS::SSM::Parameter, besides what moto deletes itself; otherwise the
-harness resets moto between scenarios. Written against moto 5.2.1 internals.
+AWS::ElasticLoadBalancingV2::Listener, AWS::EC2::VPCEndpoint (its connection
+turns deleted) and AWS::SSM::Parameter, besides what moto deletes itself;
+otherwise the harness resets moto between scenarios. Written against moto
+5.2.1 internals.
 
 Usage: python3 e2e/moto_launcher.py PORT      (listens on 127.0.0.1 only)
 """
@@ -85,19 +75,17 @@ import functools
 import json
 import sys
 
+import moto_stacks as stacks
 import moto_strict as strict
 
 import moto
 from moto.awslambda import models as lambda_models
 from moto.awslambda_simple.models import lambda_simple_backends
 from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import CloudFormationError, UnformattedGetAttTemplateException, ValidationError
-from moto.cloudformation.models import CloudFormationBackend
-from moto.cloudformation.responses import CloudFormationResponse
+from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.core.models import default_user_config
-from moto.core.responses import ActionResult
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.elastic_ip_addresses import ElasticAddress
 from moto.ec2.models.security_groups import SecurityGroup
@@ -121,7 +109,7 @@ def handles(cfn_type, delete=None, update=None):
     when given, deletes it (and may refuse, as AWS would); without it a
     deletion leaves the resource. update(resource, props, ec2, account,
     region), when given, changes it in place and returns what fn returns;
-    without it an update in place fails the stack (moto_strict).
+    without it an update in place fails the stack (moto_stacks).
     """
     def register(fn):
         def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
@@ -237,7 +225,7 @@ def fix_security_group(group, props, account, region):
 
 def update_security_group(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
     """In place, keeping the group's ID, as CloudFormation updates rules and tags; moto
-    deletes the group and creates another. (A create-only change replaces it: moto_strict.)"""
+    deletes the group and creates another. (A create-only change replaces it: moto_stacks.)"""
     props = cloudformation_json.get("Properties", {})
     ec2 = ec2_backends[account_id][region_name]
     if "SecurityGroupIngress" in props:
@@ -537,57 +525,6 @@ class LambdaBackendsOfTheApi:
         return getattr(self.docker_backends, name)
 
 
-# --- CloudFormation API ------------------------------------------------------------------
-
-def update_termination_protection(self):
-    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
-    stack.enable_termination_protection = self._get_bool_param("EnableTerminationProtection", False)
-    return ActionResult({"StackId": stack.stack_id})
-
-
-def ssm_previous_values(create_change_set):
-    def create(self, stack_name, change_set_name, template, parameters, description, change_set_type, *args, **kwargs):
-        stack = next((s for s in self.stacks.values() if s.name == stack_name), None) if change_set_type == "UPDATE" else None
-        if stack is not None:
-            slots = stack.resource_map._template.get("Parameters") or {}
-            for key, value in list(parameters.items()):
-                slot = slots.get(key) or {}
-                if slot.get("Type", "").startswith("AWS::SSM::Parameter::Value") and value == stack.stack_parameters.get(key):
-                    parameters[key] = stack.resource_map.input_parameters.get(key) or slot.get("Default")
-        return create_change_set(self, stack_name, change_set_name, template, parameters, description, change_set_type,
-                                 *args, **kwargs)
-    return create
-
-
-class ChangeSetNotFound(CloudFormationError):
-    code = "ChangeSetNotFoundException"  # the shape; on the wire ChangeSetNotFound, HTTP 404
-
-
-def change_set_not_found(describe_change_set):
-    def describe(self, change_set_name):
-        try:
-            return describe_change_set(self, change_set_name)
-        except ValidationError:
-            raise ChangeSetNotFound(f"ChangeSet [{change_set_name}] does not exist")
-    return describe
-
-
-def with_outputs(execute_change_set):
-    """moto keeps the outputs of the empty template a change set's new stack
-    starts with: rebuild them from the template the change set applied (unless
-    it failed and rolled back: see moto_strict)."""
-    def execute(self, change_set_name, stack_name=None):
-        if execute_change_set(self, change_set_name, stack_name):
-            return
-        change_set = self.change_sets.get(change_set_name) or next(
-            c for c in self.change_sets.values() if c.change_set_name == change_set_name)
-        stack = self.stacks[change_set.stack_id]
-        stack._parse_template()
-        stack.description = stack.template_dict.get("Description")
-        stack.output_map = stack._create_output_map()
-    return execute
-
-
 def install():
     """Put every handler and fix in place; before the server takes a request."""
     after_create(VPC, fix_vpc)
@@ -611,10 +548,7 @@ def install():
     with_getatt(ElasticAddress, {"PublicIp": lambda eip: eip.public_ip})
     with_getatt(FakeZone, {"Id": lambda z: z.resource_id})
     lambda_models.lambda_backends = LambdaBackendsOfTheApi(lambda_models.lambda_backends)
-    CloudFormationResponse.update_termination_protection = update_termination_protection
-    CloudFormationBackend.describe_change_set = change_set_not_found(CloudFormationBackend.describe_change_set)
-    CloudFormationBackend.create_change_set = ssm_previous_values(CloudFormationBackend.create_change_set)
-    CloudFormationBackend.execute_change_set = with_outputs(strict.with_failures(CloudFormationBackend.execute_change_set))
+    stacks.install()
     strict.install()
     moto_map = parsing.get_model_map
     parsing.get_model_map = functools.lru_cache(lambda: {**moto_map(), **HANDLERS})

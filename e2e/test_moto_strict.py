@@ -1,4 +1,5 @@
-"""The emulator refuses what AWS refuses, with AWS's error text (moto_strict.py).
+"""The emulator refuses what AWS refuses, with AWS's error text (moto_strict.py), and
+runs a stack update as CloudFormation does (moto_stacks.py).
 
 Runs the launcher on 127.0.0.1 and drives it with boto3, as the e2e does:
 CloudFormation through change sets (what `aws cloudformation deploy` and
