@@ -306,6 +306,10 @@ class ChangeSetNotFound(CloudFormationError):
     code = "ChangeSetNotFoundException"  # the shape; on the wire ChangeSetNotFound, HTTP 404
 
 
+# moto serializes an error through the service named in its class's module.
+ChangeSetNotFound.__module__ = CloudFormationError.__module__
+
+
 def change_set_not_found(describe_change_set):
     def describe(self, change_set_name):
         try:

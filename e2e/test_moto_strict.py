@@ -269,6 +269,14 @@ class StrictEmulator(unittest.TestCase):
         self.assertNotEqual(group, old_forwarding[0][1])
         self.assertEqual([g["TargetGroupArn"] for g in elbv2.describe_target_groups()["TargetGroups"]], [group])
 
+    def test_missing_change_set_is_not_found(self):
+        """`cdk deploy` of an existing stack deletes its previous change set and waits
+        until DescribeChangeSet answers ChangeSetNotFound, as AWS does."""
+        with self.assertRaises(ClientError) as err:
+            self.client("cloudformation", PROVIDER).describe_change_set(ChangeSetName="cdk-deploy-change-set", StackName="none")
+        self.assertEqual((err.exception.response["Error"]["Code"], err.exception.response["ResponseMetadata"]["HTTPStatusCode"]),
+                         ("ChangeSetNotFound", 404))
+
 
 if __name__ == "__main__":
     unittest.main()
