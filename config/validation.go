@@ -116,7 +116,7 @@ func validateVendor(r *report, v *Vendor) {
 		}
 	}
 	for _, reg := range v.Regions {
-		if _, ok := v.AlarmTopicArns[reg]; !ok && azPrefix[reg] != "" {
+		if _, ok := v.AlarmTopicArns[reg]; !ok && knownRegion(reg) {
 			r.add("alarmTopicArns", fmt.Sprintf("no alarm topic for region %s", reg), raw(fmt.Sprint(len(v.AlarmTopicArns))+" topics"),
 				fmt.Sprintf("add %s: arn:aws:sns:%s:%s:<topic>", reg, reg, orX(v.Account)))
 		}
@@ -208,9 +208,11 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 			r.add(join(sp, "name"), "service name used twice", s.Name, "give each service its own name")
 		}
 		names[s.Name] = true
+		// A pending service's region decides where its template deploys.
+		svcRegionOK := s.ServiceRegion == "" || checkRegion(r, join(sp, "serviceRegion"), s.ServiceRegion)
 		switch {
 		case s.ServiceName != "":
-			checkServiceName(r, sp, s, c.Region)
+			checkServiceName(r, sp, s, c.Region, svcRegionOK)
 		case s.Producer == nil:
 			r.add(join(sp, "serviceName"), "no endpoint service name", raw("nothing"),
 				"add serviceName: as the customer sent it, or add a producer: section to hand the customer a template that creates the service (make handoff)")
@@ -238,7 +240,7 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 	}
 }
 
-func checkServiceName(r *report, sp string, s Service, region string) {
+func checkServiceName(r *report, sp string, s Service, region string, svcRegionOK bool) {
 	np, rp := join(sp, "serviceName"), join(sp, "serviceRegion")
 	m := svcNameRe.FindStringSubmatch(s.ServiceName)
 	if m == nil {
@@ -251,10 +253,10 @@ func checkServiceName(r *report, sp string, s Service, region string) {
 		return
 	}
 	switch {
-	case s.ServiceRegion == "" && svcRegion != region:
+	case s.ServiceRegion == "" && svcRegion != region && knownRegion(region):
 		r.add(np, fmt.Sprintf("the service is in %s but this customer's stacks deploy to %s", svcRegion, region), s.ServiceName,
 			fmt.Sprintf("set serviceRegion: %s to use cross-region PrivateLink, or set region: %s", svcRegion, svcRegion))
-	case s.ServiceRegion != "" && s.ServiceRegion != svcRegion:
+	case s.ServiceRegion != "" && s.ServiceRegion != svcRegion && svcRegionOK:
 		r.add(rp, fmt.Sprintf("does not match the region in serviceName (%s)", svcRegion), s.ServiceRegion,
 			fmt.Sprintf("set serviceRegion: %s or correct serviceName", svcRegion))
 	}
@@ -355,18 +357,24 @@ func checkAccount(r *report, p, s string) {
 }
 
 func checkRegion(r *report, p, s string) bool {
-	if _, ok := azPrefix[s]; !ok {
+	if !knownRegion(s) {
 		if s != "" {
-			r.add(p, "unknown AWS region", s, "use a region code such as us-east-1 or eu-west-1")
+			r.add(p, "unknown AWS region", s, "use a region code such as us-east-1 or eu-west-1 (the regions known are listed in config/regions.go)")
 		}
 		return false
 	}
 	return true
 }
 
+// checkAZ checks an AZ ID against the table of the region's AZs. region may
+// be unknown (reported where it is written); the AZ is then checked alone.
 func checkAZ(r *report, p, az, region string) bool {
 	want := azPrefix[region]
 	m := azIDRe.FindStringSubmatch(az)
+	other := regionOfAZ(az)
+	if other == "" && m != nil {
+		other = regionOfPrefix(m[1]) // another region's prefix: say which, first
+	}
 	switch {
 	case m == nil && azNameRe.MatchString(az):
 		r.add(p, "this is an AZ name, which maps to different zones in different accounts", az,
@@ -375,24 +383,22 @@ func checkAZ(r *report, p, az, region string) bool {
 	case m == nil:
 		r.add(p, "not an AZ ID", az, fmt.Sprintf("write an AZ ID such as %s-az1", orX(want)))
 		return false
-	case want != "" && m[1] != want:
-		if other := regionOfPrefix(m[1]); other != "" {
-			r.add(p, fmt.Sprintf("this AZ is in %s, not in the customer's region %s", other, region), az, fmt.Sprintf("use an AZ ID starting with %s-", want))
-		} else {
-			r.add(p, fmt.Sprintf("not an AZ of %s", region), az, fmt.Sprintf("use an AZ ID starting with %s-", want))
-		}
+	case other != "" && other == region && slices.Contains(regionAZs[region], az):
+		return true
+	case other != "" && want == "" && slices.Contains(regionAZs[other], az):
+		return true
+	case other != "" && other != region && want != "":
+		r.add(p, fmt.Sprintf("this AZ is in %s, not in the customer's region %s", other, region), az, "use one of "+strings.Join(regionAZs[region], ", "))
+		return false
+	case other != "":
+		r.add(p, fmt.Sprintf("%s has no AZ with this ID", other), az, "use one of "+strings.Join(regionAZs[other], ", ")+" (config/regions.go lists each region's AZ IDs, with their source)")
+		return false
+	case want != "":
+		r.add(p, fmt.Sprintf("not an AZ of %s", region), az, "use one of "+strings.Join(regionAZs[region], ", "))
 		return false
 	}
-	return true
-}
-
-func regionOfPrefix(prefix string) string {
-	for reg, p := range azPrefix {
-		if p == prefix {
-			return reg
-		}
-	}
-	return ""
+	r.add(p, "not the AZ ID of any region privateconnect knows", az, "check the ID with aws ec2 describe-availability-zones (config/regions.go lists each region's AZ IDs)")
+	return false
 }
 
 func checkPorts(r *report, p string, ports []int) {
