@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -114,6 +115,17 @@ func build(dir string, vendor source, customers []source) (*Fleet, error) {
 	}
 	sort.SliceStable(f.Customers, func(i, j int) bool { return f.Customers[i].Name < f.Customers[j].Name })
 	validateFleet(&errs, f, lines)
+	// The stacks' limits and IDs rest on valid values: they are checked for
+	// the files with no other problem.
+	if f.Vendor != nil && !hasErrors(errs, vendor.file) {
+		vr := &report{vendor.file, lines[vendor.file], &errs}
+		for _, c := range f.Customers {
+			if !hasErrors(errs, c.File) {
+				checkStacks(&report{c.File, lines[c.File], &errs}, vr, f.Vendor, c)
+			}
+		}
+		checkSharedStacks(vr, f)
+	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
@@ -132,6 +144,10 @@ func check(src source, out any, lines map[string]map[string]int, errs *Errors, v
 	*errs = append(*errs, decodeErrs...)
 	*errs = append(*errs, withoutCascades(decodeErrs, checkErrs)...)
 	return parsed && len(decodeErrs) == 0
+}
+
+func hasErrors(errs Errors, file string) bool {
+	return slices.ContainsFunc(errs, func(e Error) bool { return e.File == file })
 }
 
 // withoutCascades drops the validation errors a decoding error explains: at
