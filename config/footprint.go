@@ -27,6 +27,7 @@ type Footprint struct {
 	TemplateBytes                            int
 	LambdaEnvironments                       []Sized // one per function
 	SsmValues                                []Sized // one per parameter that can grow
+	SecurityGroupDescriptions                []Sized // one per group whose description varies
 	IDs                                      []OwnedID
 }
 
@@ -296,6 +297,9 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 	}
 	return *t.fp, any
 }
+
+// tcpPorts is how descriptions list ports: TCP 443, 8443.
+func tcpPorts(ports []int) string { return "TCP " + joinInts(ports) }
 
 // registrarEnvironment bounds the registrar's environment once CloudFormation
 // has resolved it: keys and values, with each target group ARN, the state

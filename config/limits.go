@@ -17,6 +17,7 @@ const (
 	cfnQuotas    = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html"
 	lambdaQuotas = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
 	ssmQuotas    = "https://docs.aws.amazon.com/general/latest/gr/ssm.html"
+	ec2SgLimits  = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html"
 )
 
 // The limits, as AWS documents them (read 2026-11-27).
@@ -35,8 +36,10 @@ var (
 	LimitLambdaEnvironment = Limit{"bytes of Lambda environment variables", 4096, lambdaQuotas}
 	// A standard-tier parameter, which is what the stacks create.
 	LimitSsmValue = Limit{"bytes of SSM parameter value (standard tier)", 4096, ssmQuotas}
+	// GroupDescription, which the stacks write from names and port lists.
+	LimitSecurityGroupDescription = Limit{"characters of security group description", 255, ec2SgLimits}
 )
 
 // Limits lists every limit checked, for documentation and tests.
 var Limits = []Limit{LimitResources, LimitParameters, LimitOutputs, LimitMappings,
-	LimitTemplateBytes, LimitInlineTemplateBytes, LimitLambdaEnvironment, LimitSsmValue}
+	LimitTemplateBytes, LimitInlineTemplateBytes, LimitLambdaEnvironment, LimitSsmValue, LimitSecurityGroupDescription}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -73,6 +74,51 @@ func regionOfAZ(az string) string {
 		}
 	}
 	return ""
+}
+
+func checkRegion(r *report, p, s string) bool {
+	if !knownRegion(s) {
+		if s != "" {
+			r.add(p, "unknown AWS region", s, "use a region code such as us-east-1 or eu-west-1 (the regions known are listed in config/regions.go)")
+		}
+		return false
+	}
+	return true
+}
+
+// checkAZ checks an AZ ID against the table of the region's AZs. region may
+// be unknown (reported where it is written); the AZ is then checked alone.
+func checkAZ(r *report, p, az, region string) bool {
+	want := azPrefix[region]
+	m := azIDRe.FindStringSubmatch(az)
+	other := regionOfAZ(az)
+	if other == "" && m != nil {
+		other = regionOfPrefix(m[1]) // another region's prefix: say which, first
+	}
+	switch {
+	case m == nil && azNameRe.MatchString(az):
+		r.add(p, "this is an AZ name, which maps to different zones in different accounts", az,
+			fmt.Sprintf("use the AZ ID the customer sees for it (e.g. %s-az1): aws ec2 describe-availability-zones --region %s --query 'AvailabilityZones[].[ZoneName,ZoneId]'", orX(want), orX(region)))
+		return false
+	case m == nil:
+		r.add(p, "not an AZ ID", az, fmt.Sprintf("write an AZ ID such as %s-az1", orX(want)))
+		return false
+	case other != "" && other == region && slices.Contains(regionAZs[region], az):
+		return true
+	case other != "" && want == "" && slices.Contains(regionAZs[other], az):
+		return true
+	case other != "" && other != region && want != "":
+		r.add(p, fmt.Sprintf("this AZ is in %s, not in the customer's region %s", other, region), az, "use one of "+strings.Join(regionAZs[region], ", "))
+		return false
+	case other != "":
+		r.add(p, fmt.Sprintf("%s has no AZ with this ID", other), az, "use one of "+strings.Join(regionAZs[other], ", ")+" (config/regions.go lists each region's AZ IDs, with their source)")
+		return false
+	case want != "":
+		r.add(p, fmt.Sprintf("not an AZ of %s", region), az, "use one of "+strings.Join(regionAZs[region], ", "))
+		return false
+	}
+	r.add(p, "not the AZ ID of any region privateconnect knows", az, "check the ID with aws ec2 describe-availability-zones (config/regions.go lists each region's AZ IDs)")
+	return false
 }
 
 // logRetentionDays are the values CloudWatch Logs accepts for RetentionInDays.

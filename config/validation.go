@@ -10,14 +10,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/privateconnect/privateconnect/internal/cidr"
 )
 
 var (
 	accountRe     = regexp.MustCompile(`^[0-9]{12}$`)
-	principalRe   = regexp.MustCompile(`^arn:aws:iam::([0-9]{12}):(root|role/[A-Za-z0-9+=,.@_/-]{1,512})$`)
 	topicRe       = regexp.MustCompile(`^arn:aws:sns:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9_-]{1,256})$`)
 	customerRe    = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$`)
 	serviceRe     = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$`)
@@ -43,12 +41,12 @@ const (
 
 func validateVendor(r *report, v *Vendor) {
 	checkHeader(r, v.APIVersion, v.Kind, KindVendor)
-	checkText(r, "name", v.Name, 64)
+	checkVendorName(r, "name", v.Name)
 	checkAccount(r, "account", v.Account)
-	if m := principalRe.FindStringSubmatch(v.PrincipalArn); m == nil {
-		r.add("principalArn", "not an IAM principal ARN the endpoint can be created as", v.PrincipalArn,
+	if problem, account := principalProblem(v.PrincipalArn); problem != "" && v.PrincipalArn != "" {
+		r.add("principalArn", problem, v.PrincipalArn,
 			fmt.Sprintf("use arn:aws:iam::%s:root (the vendor account) or a role in it, arn:aws:iam::%s:role/<name>", orX(v.Account), orX(v.Account)))
-	} else if accountRe.MatchString(v.Account) && m[1] != v.Account {
+	} else if accountRe.MatchString(v.Account) && account != v.Account && v.PrincipalArn != "" {
 		r.add("principalArn", "the principal is not in the vendor account, where the endpoints are created", v.PrincipalArn,
 			fmt.Sprintf("use arn:aws:iam::%s:root or a role in account %s", v.Account, v.Account))
 	}
@@ -126,6 +124,10 @@ func validateVendor(r *report, v *Vendor) {
 		r.add("logRetentionDays", "CloudWatch Logs does not accept this retention", *d, "use one of "+joinInts(logRetentionDays))
 	}
 	checkTags(r, "tags", v.Tags)
+	if len(v.Tags) > maxUserTags {
+		r.add("tags", fmt.Sprintf("more than %d tags: they go on every resource of every customer's stacks, with privateconnect's own", maxUserTags), len(v.Tags),
+			"AWS allows 50 tags per resource; drop some")
+	}
 	if v.InboundPrivateLink != nil {
 		validateVendorInbound(r, v, v.InboundPrivateLink)
 	}
@@ -140,10 +142,12 @@ func validateCustomer(r *report, v *Vendor, c *Customer) {
 	case !customerRe.MatchString(c.Name):
 		r.add("name", "not a valid customer name", c.Name, "use 1-40 lowercase letters, digits and hyphens, starting with a letter (it becomes a DNS label and a stack name)")
 	case c.Name != base:
-		r.add("name", fmt.Sprintf("does not match the file name %s", filepath.Base(r.file)), c.Name,
-			fmt.Sprintf("set name: %s or rename the file to %s.yaml", base, c.Name))
+		r.add("name", fmt.Sprintf("does not match the file name %s", safePath(filepath.Base(r.file))), c.Name,
+			fmt.Sprintf("set name: %s or rename the file to %s.yaml", safePath(base), c.Name))
+	case reservedCustomerNames[c.Name] != "":
+		r.add("name", "reserved: "+reservedCustomerNames[c.Name], c.Name, "choose another name")
 	}
-	checkText(r, "displayName", c.DisplayName, 100)
+	checkDisplayName(r, "displayName", c.DisplayName)
 	checkAccount(r, "account", c.Account)
 	if v != nil && c.Account == v.Account && c.Account != "" {
 		r.add("account", "this is the vendor's own account", c.Account, "write the customer's AWS account ID")
@@ -153,13 +157,22 @@ func validateCustomer(r *report, v *Vendor, c *Customer) {
 			fmt.Sprintf("use one of %s, or add the region to regions in vendor.yaml", strings.Join(v.Regions, ", ")))
 	}
 	for i, s := range c.Networks {
-		if _, err := cidr.Parse(s); err != nil {
+		block, err := cidr.Parse(s)
+		switch {
+		case err != nil:
 			r.add(index("networks", i), "invalid CIDR block: "+err.Error(), s, "write the customer's network as a block such as 10.0.0.0/16")
+		case block.Bits() == 0:
+			r.add(index("networks", i), "every address is not a network of the customer's: security groups would open to it", s, "list the customer's own networks")
+		case slices.Contains(c.Networks[:i], s):
+			// Each becomes a security group rule, and EC2 refuses a rule twice.
+			r.add(index("networks", i), "network listed twice", s, "list each network once")
 		}
 	}
 	checkTags(r, "tags", c.Tags)
-	if v != nil && len(v.Tags)+len(c.Tags) > maxUserTags {
-		r.add("tags", fmt.Sprintf("vendor and customer tags together exceed %d", maxUserTags), len(v.Tags)+len(c.Tags),
+	// The vendor's own count is checked in vendor.yaml; here, what the
+	// customer's tags add to it (a key in both counts once: the customer's wins).
+	if all := len(unionKeys(vTags(v), c.Tags)); v != nil && len(v.Tags) <= maxUserTags && all > maxUserTags {
+		r.add("tags", fmt.Sprintf("with the vendor's %d, the customer's tags make more than %d", len(v.Tags), maxUserTags), all,
 			"AWS allows 50 tags per resource and privateconnect sets its own; drop some")
 	}
 	if c.PrivateLink == nil && c.Vpn == nil && c.InboundPrivateLink == nil {
@@ -292,51 +305,24 @@ func checkVpcCidr(r *report, v *Vendor, c *Customer, p, s string) {
 	}
 }
 
-// validateFleet checks what spans files: unique names and disjoint vendor VPCs.
-func validateFleet(errs *Errors, f *Fleet, lines map[string]map[string]int) {
-	type owned struct {
-		c     *Customer
-		path  string
-		block netip.Prefix
-	}
-	var blocks []owned
-	byName := map[string]*Customer{}
-	for _, c := range f.Customers {
-		r := &report{file: c.File, lines: lines[c.File], errs: errs}
-		if other, ok := byName[strings.ToLower(c.Name)]; ok {
-			r.add("name", fmt.Sprintf("customer name already used by %s", other.File), c.Name, "give each customer a unique name")
-		}
-		byName[strings.ToLower(c.Name)] = c
-		for _, vb := range vendorBlocks(c) {
-			block, err := cidr.Parse(vb.cidr)
-			if err != nil {
-				continue
-			}
-			for _, o := range blocks {
-				if o.block.Overlaps(block) {
-					fix := "pick a free block"
-					if next, ok := f.proposeCidr(block.Bits()); ok {
-						fix = fmt.Sprintf("use a free block such as %s (make new-customer proposes one)", next)
-					}
-					r.add(vb.path, fmt.Sprintf("overlaps %s of customer %s (%s, %s)", o.block, o.c.Name, o.c.File, o.path), vb.cidr, fix)
-				}
-			}
-			blocks = append(blocks, owned{c, vb.path, block})
-		}
-	}
-	validateInboundFleet(errs, f, lines)
+// reservedCustomerNames are names a customer cannot take, and why.
+var reservedCustomerNames = map[string]string{
+	"inbound": "/privateconnect/inbound/ holds the SSM parameters of the vendor's shared inbound stacks",
 }
 
-type vendorBlock struct{ path, cidr string }
-
-// vendorBlocks lists every vendor VPC CIDR a customer's file holds.
-func vendorBlocks(c *Customer) []vendorBlock {
-	var out []vendorBlock
-	if c.PrivateLink != nil && c.PrivateLink.VpcCidr != "" {
-		out = append(out, vendorBlock{"privateLink.vpcCidr", c.PrivateLink.VpcCidr})
+func vTags(v *Vendor) map[string]string {
+	if v == nil {
+		return nil
 	}
-	if c.Vpn != nil && c.Vpn.VpcCidr != "" {
-		out = append(out, vendorBlock{"vpn.vpcCidr", c.Vpn.VpcCidr})
+	return v.Tags
+}
+
+func unionKeys(ms ...map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range ms {
+		for k := range m {
+			out[k] = true
+		}
 	}
 	return out
 }
@@ -354,51 +340,6 @@ func checkAccount(r *report, p, s string) {
 	if !accountRe.MatchString(s) && s != "" {
 		r.add(p, "not a 12-digit AWS account ID", s, `write all 12 digits in quotes, e.g. "012345678901" (unquoted, a leading 0 may be lost)`)
 	}
-}
-
-func checkRegion(r *report, p, s string) bool {
-	if !knownRegion(s) {
-		if s != "" {
-			r.add(p, "unknown AWS region", s, "use a region code such as us-east-1 or eu-west-1 (the regions known are listed in config/regions.go)")
-		}
-		return false
-	}
-	return true
-}
-
-// checkAZ checks an AZ ID against the table of the region's AZs. region may
-// be unknown (reported where it is written); the AZ is then checked alone.
-func checkAZ(r *report, p, az, region string) bool {
-	want := azPrefix[region]
-	m := azIDRe.FindStringSubmatch(az)
-	other := regionOfAZ(az)
-	if other == "" && m != nil {
-		other = regionOfPrefix(m[1]) // another region's prefix: say which, first
-	}
-	switch {
-	case m == nil && azNameRe.MatchString(az):
-		r.add(p, "this is an AZ name, which maps to different zones in different accounts", az,
-			fmt.Sprintf("use the AZ ID the customer sees for it (e.g. %s-az1): aws ec2 describe-availability-zones --region %s --query 'AvailabilityZones[].[ZoneName,ZoneId]'", orX(want), orX(region)))
-		return false
-	case m == nil:
-		r.add(p, "not an AZ ID", az, fmt.Sprintf("write an AZ ID such as %s-az1", orX(want)))
-		return false
-	case other != "" && other == region && slices.Contains(regionAZs[region], az):
-		return true
-	case other != "" && want == "" && slices.Contains(regionAZs[other], az):
-		return true
-	case other != "" && other != region && want != "":
-		r.add(p, fmt.Sprintf("this AZ is in %s, not in the customer's region %s", other, region), az, "use one of "+strings.Join(regionAZs[region], ", "))
-		return false
-	case other != "":
-		r.add(p, fmt.Sprintf("%s has no AZ with this ID", other), az, "use one of "+strings.Join(regionAZs[other], ", ")+" (config/regions.go lists each region's AZ IDs, with their source)")
-		return false
-	case want != "":
-		r.add(p, fmt.Sprintf("not an AZ of %s", region), az, "use one of "+strings.Join(regionAZs[region], ", "))
-		return false
-	}
-	r.add(p, "not the AZ ID of any region privateconnect knows", az, "check the ID with aws ec2 describe-availability-zones (config/regions.go lists each region's AZ IDs)")
-	return false
 }
 
 func checkPorts(r *report, p string, ports []int) {
@@ -427,15 +368,6 @@ func checkDomain(r *report, p, s string) {
 	if !ok && s != "" {
 		r.add(p, "not a valid DNS domain", s,
 			fmt.Sprintf("use lowercase labels of letters, digits and hyphens joined by dots, at most %d characters, without a trailing dot, e.g. connect.internal.example.com", maxInternalDomain))
-	}
-}
-
-func checkText(r *report, p, s string, max int) {
-	if len(s) > max {
-		r.add(p, fmt.Sprintf("longer than %d characters", max), s, "shorten it")
-	}
-	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-		r.add(p, "contains control characters", s, "use printable characters only")
 	}
 }
 

@@ -66,6 +66,9 @@ func measures(fp Footprint) []measure {
 		out = append(out, measure{LimitLambdaEnvironment, e.Bytes, e.Path,
 			"list fewer ports: each adds a target group ARN to the registrar's environment (a second service with the other ports has a registrar of its own)", false})
 	}
+	for _, d := range fp.SecurityGroupDescriptions {
+		out = append(out, measure{LimitSecurityGroupDescription, d.Bytes, d.Path, "list fewer ports: the description lists them", false})
+	}
 	for _, s := range fp.SsmValues {
 		out = append(out, measure{LimitSsmValue, s.Bytes, s.Path, "list fewer accounts for this region's inbound customers", false})
 	}
