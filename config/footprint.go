@@ -181,6 +181,8 @@ func privateLinkFootprint(v *Vendor, c *Customer) Footprint {
 			continue
 		}
 		ports += len(s.Ports)
+		t.fp.SecurityGroupDescriptions = append(t.fp.SecurityGroupDescriptions,
+			Sized{len("Interface endpoint for : admits the connectors group on ") + len(s.Name) + len(tcpPorts(s.Ports)), index("privateLink.services", i) + ".ports"})
 		t.res(1, mediumBytes, true)                // endpoint's security group
 		t.res(1, mediumBytes, true)                // endpoint
 		t.res(1, mediumBytes+2*len(s.Name), false) // record
@@ -327,6 +329,8 @@ func inboundFootprint(v *Vendor, c *Customer) Footprint {
 	t.res(1, mediumBytes, true)                   // endpoint
 	t.res(1, mediumBytes, true)                   // its security group
 	t.res(cidrs*len(in.Ports), smallBytes, false) // ingress rules
+	t.fp.SecurityGroupDescriptions = append(t.fp.SecurityGroupDescriptions,
+		Sized{len(v.Name) + len(" platform endpoint: admits your client networks on ") + len(tcpPorts(in.Ports)), "inboundPrivateLink.ports"})
 	t.outputs(4)
 	t.fixed("VpcId", "PlatformEndpoint", "EndpointId", "EndpointDnsName", "SecurityGroupId", "Hostnames", "PrivateHostedZoneIds")
 	for i := range in.AvailabilityZones {
