@@ -57,20 +57,22 @@ func LabelID(label string) string {
 
 // RegistrarCodeBudget bounds the inline registrar code in a template, as
 // JSON or YAML. stacks/footprint_test.go checks the real code against it.
-const RegistrarCodeBudget = 24 << 10
+const RegistrarCodeBudget = 20 << 10
 
 // Upper bounds, in bytes of template (JSON as CDK writes it, or YAML), of
 // one element without its tags, long enough for the longest names
 // validation allows; measured on synthesized templates and rounded up.
 const (
-	smallBytes  = 800  // subnet, route, association, listener, permission, log group, SSM parameter
-	mediumBytes = 1800 // security group, endpoint, record, zone, load balancer, target group, alarm, rule, function
-	largeBytes  = 5000 // the registrar's role, the VPN connection
-	ruleBytes   = 320  // one inline security group rule
-	paramBytes  = 800  // a parameter, with its console label and group entry
-	outputBytes = 700
-	stackBytes  = 4096 // description, metadata, sections
-	tagBytes    = 64   // a tag's JSON or YAML around its key and value
+	tinyBytes   = 550  // route table, association, route, attachment, listener, permission, log group, ingress rule
+	smallBytes  = 800  // subnet, flow log, NAT gateway, endpoint service, SSM parameter
+	mediumBytes = 1000 // security group, endpoint, hosted zone, record, load balancer, target group, event rule
+	alarmBytes  = 1450 // alarm, function (without its code), the flow log role
+	largeBytes  = 4500 // the registrar's role, the VPN connection
+	ruleBytes   = 260  // one inline security group rule
+	paramBytes  = 650  // a parameter, with its console label and group entry
+	outputBytes = 650
+	stackBytes  = 2048 // description, metadata, sections
+	tagBytes    = 60   // a tag's JSON or YAML around its key and value
 
 	// Resolved values the template leaves to CloudFormation.
 	maxArnTargetGroup = len("arn:aws:elasticloadbalancing:ap-southeast-5:123456789012:targetgroup/") + 32 + 1 + 16
@@ -152,15 +154,16 @@ func privateLinkFootprint(v *Vendor, c *Customer) Footprint {
 	pl := c.PrivateLink
 	t := newTally(c.Name+"-PrivateLink", "privateLink", false, vendorTags(v, c, "privatelink"))
 	azs := len(pl.AvailabilityZones)
-	t.res(1, smallBytes, true)     // VPC
-	t.res(1, smallBytes, true)     // flow log
-	t.res(1, mediumBytes, true)    // its role
-	t.res(1, smallBytes, true)     // its log group
-	t.res(2*azs, smallBytes, true) // subnet, route table
-	t.res(azs, smallBytes, false)  // association
-	t.res(1, mediumBytes, false)   // private hosted zone
-	t.res(4, smallBytes, true)     // SSM: vpc-id, subnet-ids, connector-security-group-id, flow-log-group
-	t.params(1)                    // BootstrapVersion
+	t.res(1, tinyBytes, true)    // VPC
+	t.res(1, smallBytes, true)   // flow log
+	t.res(1, alarmBytes, true)   // its role
+	t.res(1, tinyBytes, true)    // its log group
+	t.res(azs, smallBytes, true) // subnet
+	t.res(azs, tinyBytes, true)  // route table
+	t.res(azs, tinyBytes, false) // association
+	t.res(1, mediumBytes, false) // private hosted zone
+	t.res(4, smallBytes, true)   // SSM: vpc-id, subnet-ids, connector-security-group-id, flow-log-group
+	t.params(1)                  // BootstrapVersion
 	t.outputs(4)
 	t.fixed("Consumer", "BootstrapVersion", "CheckBootstrapVersion")
 	for _, id := range []string{"VpcId", "SubnetIds", "ConnectorSecurityGroupId", "FlowLogGroup"} {
@@ -186,7 +189,7 @@ func privateLinkFootprint(v *Vendor, c *Customer) Footprint {
 		t.res(1, mediumBytes, true)                // endpoint's security group
 		t.res(1, mediumBytes, true)                // endpoint
 		t.res(1, mediumBytes+2*len(s.Name), false) // record
-		t.res(len(s.Ports), smallBytes, false)     // ingress from the connectors
+		t.res(len(s.Ports), tinyBytes, false)      // ingress from the connectors
 		t.res(4, smallBytes, true)                 // SSM: endpoint-id, endpoint-dns-name, dns-name, ports
 		t.outputs(5)
 	}
@@ -198,25 +201,27 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 	vp := c.Vpn
 	t := newTally(c.Name+"-Vpn", "vpn", false, vendorTags(v, c, "vpn"))
 	azs, nat := len(vp.AvailabilityZones), vp.NatGatewayCount()
-	t.res(1, smallBytes, true)     // VPC
-	t.res(1, smallBytes, true)     // flow log
-	t.res(1, mediumBytes, true)    // its role
-	t.res(2, smallBytes, true)     // flow and tunnel log groups
-	t.res(2*azs, smallBytes, true) // subnet, route table
-	t.res(azs, smallBytes, false)  // association
-	t.res(1, smallBytes, true)     // VPN gateway
-	t.res(2, smallBytes, false)    // its attachment, route propagation
-	t.res(1, smallBytes, true)     // customer gateway
-	t.res(1, largeBytes, true)     // VPN connection
-	t.res(len(vp.StaticRoutes), smallBytes, false)
+	t.res(1, tinyBytes, true)    // VPC
+	t.res(1, smallBytes, true)   // flow log
+	t.res(1, alarmBytes, true)   // its role
+	t.res(2, tinyBytes, true)    // flow and tunnel log groups
+	t.res(azs, smallBytes, true) // subnet
+	t.res(azs, tinyBytes, true)  // route table
+	t.res(azs, tinyBytes, false) // association
+	t.res(1, tinyBytes, true)    // VPN gateway
+	t.res(2, tinyBytes, false)   // its attachment, route propagation
+	t.res(1, tinyBytes, true)    // customer gateway
+	t.res(1, largeBytes, true)   // VPN connection
+	t.res(len(vp.StaticRoutes), tinyBytes, false)
 	t.res(1, mediumBytes+len(c.VpnCustomerCidrs())*len(vp.Ports)*ruleBytes, true) // connectors group
-	t.res(2, mediumBytes, true)                                                   // tunnel alarms
+	t.res(2, alarmBytes, true)                                                    // tunnel alarms
 	if nat > 0 {
-		t.res(1, smallBytes, true)      // internet gateway
-		t.res(1, smallBytes, false)     // its attachment
-		t.res(4*nat, smallBytes, true)  // public subnet, route table, Elastic IP, NAT gateway
-		t.res(2*nat, smallBytes, false) // association, route to the internet
-		t.res(azs, smallBytes, false)   // default route of each connector subnet
+		t.res(1, tinyBytes, true)      // internet gateway
+		t.res(1, tinyBytes, false)     // its attachment
+		t.res(2*nat, smallBytes, true) // public subnet, NAT gateway
+		t.res(2*nat, tinyBytes, true)  // route table, Elastic IP
+		t.res(2*nat, tinyBytes, false) // association, route to the internet
+		t.res(azs, tinyBytes, false)   // default route of each connector subnet
 	}
 	ssm := 8
 	outputs := 9
@@ -253,10 +258,10 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 		ports := len(s.Ports)
 		t.res(1, mediumBytes, true)     // load balancer
 		t.res(ports, mediumBytes, true) // target groups
-		t.res(ports, smallBytes, false) // listeners
-		t.res(ports, mediumBytes, true) // no-healthy-target alarms
-		t.res(1, mediumBytes, true)     // endpoint service
-		t.res(2, smallBytes, false)     // its permissions, connection notification
+		t.res(ports, tinyBytes, false)  // listeners
+		t.res(ports, alarmBytes, true)  // no-healthy-target alarms
+		t.res(1, smallBytes, true)      // endpoint service
+		t.res(2, tinyBytes, false)      // its permissions, connection notification
 		t.outputs(2)
 		t.id(x, path, s.Name, "construct")
 		for _, suffix := range []string{"ConnectionNotification", "ServiceName", "ServiceId"} {
@@ -287,13 +292,13 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 				target = maxHostnameValue
 			}
 			t.id(x+param, path, s.Name, "parameter")
-			t.res(1, smallBytes, true)                      // registrar state (SSM)
-			t.res(1, smallBytes, true)                      // its log group
-			t.res(1, largeBytes+ports*200, true)            // its role: its own target groups only
-			t.res(1, mediumBytes+RegistrarCodeBudget, true) // the function, code inline
-			t.res(2, mediumBytes, true)                     // schedule and RDS-event rules
-			t.res(2, smallBytes, false)                     // their permissions to invoke
-			t.res(1, mediumBytes, true)                     // errors alarm
+			t.res(1, smallBytes, true)                     // registrar state (SSM)
+			t.res(1, tinyBytes, true)                      // its log group
+			t.res(1, largeBytes+ports*200, true)           // its role: its own target groups only
+			t.res(1, alarmBytes+RegistrarCodeBudget, true) // the function, code inline
+			t.res(2, mediumBytes, true)                    // schedule and RDS-event rules
+			t.res(2, tinyBytes, false)                     // their permissions to invoke
+			t.res(1, alarmBytes, true)                     // errors alarm
 			t.fp.LambdaEnvironments = append(t.fp.LambdaEnvironments, Sized{registrarEnvironment(s, ports, target), sp + ".ports"})
 		}
 	}
@@ -326,9 +331,9 @@ func inboundFootprint(v *Vendor, c *Customer) Footprint {
 	t.fp.Inline = true
 	cidrs := len(c.InboundClientCidrs())
 	t.params(1 + len(in.AvailabilityZones) + cidrs)
-	t.res(1, mediumBytes, true)                   // endpoint
-	t.res(1, mediumBytes, true)                   // its security group
-	t.res(cidrs*len(in.Ports), smallBytes, false) // ingress rules
+	t.res(1, mediumBytes, true)                  // endpoint
+	t.res(1, mediumBytes, true)                  // its security group
+	t.res(cidrs*len(in.Ports), tinyBytes, false) // ingress rules
 	t.fp.SecurityGroupDescriptions = append(t.fp.SecurityGroupDescriptions,
 		Sized{len(v.Name) + len(" platform endpoint: admits your client networks on ") + len(tcpPorts(in.Ports)), "inboundPrivateLink.ports"})
 	t.outputs(4)
@@ -376,12 +381,12 @@ func InboundServiceFootprint(v *Vendor, region string, customers []*Customer) Fo
 	if v.InboundPrivateLink.Regions[region].PrivateDnsName != "" {
 		ssm++
 	}
-	t.res(1, mediumBytes, true)        // endpoint service
-	t.res(1, smallBytes+2*list, false) // its permissions
-	t.res(ssm, smallBytes, true)       // SSM parameters
-	t.bytes(2 * list)                  // the AllowedPrincipals output and parameter
-	t.params(1)                        // BootstrapVersion
-	t.outputs(ssm + 1)                 // and Customers
+	t.res(1, mediumBytes, true)       // endpoint service
+	t.res(1, tinyBytes+2*list, false) // its permissions
+	t.res(ssm, smallBytes, true)      // SSM parameters
+	t.bytes(2 * list)                 // the AllowedPrincipals output and parameter
+	t.params(1)                       // BootstrapVersion
+	t.outputs(ssm + 1)                // and Customers
 	t.fp.SsmValues = append(t.fp.SsmValues, Sized{list, t.fp.Path})
 	t.fixed("PlatformService", "Customers", "BootstrapVersion", "CheckBootstrapVersion")
 	for _, id := range []string{"ServiceId", "ServiceName", "AvailabilityZoneIds", "AllowedPrincipals", "PrivateDnsName"} {
