@@ -204,6 +204,10 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path, p string) {
 				where = "under " + path
 			}
 			d.add(kp, "required key is missing", raw("nothing"), fmt.Sprintf("add %s: %s", f.key, where))
+		} else if f.required && val.Kind == yaml.ScalarNode && val.Tag == "!!str" && val.Value == "" {
+			// Written as "": as missing as a key left out, and reported so,
+			// since the checks of the value take "" for "not given".
+			d.add(join(path, f.key), "a required value is empty", raw(`""`), "write the value")
 		}
 	}
 }

@@ -98,6 +98,8 @@ func TestValidationErrorsInput(t *testing.T) {
 		{"empty vendor section", []edit{{"vendor", baseVendorInbound, "inboundPrivateLink:\n"}}, vendorFile, "inboundPrivateLink", "the section is empty"},
 		{"empty region entry", []edit{{"vendor", "    eu-west-1:\n      nlbArn: arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/platform/1b2c3d4e5f607182\n      availabilityZones: [euw1-az1, euw1-az2]\n", "    eu-west-1:\n"}},
 			vendorFile, "inboundPrivateLink.regions.eu-west-1", "the section is empty"},
+		{"required value written empty", []edit{{"vendor", `account: "111122223333"`, `account: ""`}}, vendorFile, "account", "a required value is empty"},
+		{"required customer value written empty", []edit{{"acme", "region: us-east-1", `region: ""`}}, acmeFile, "region", "a required value is empty"},
 		// The file to fix: the vendor's tags are the vendor's.
 		{"vendor tags alone too many", []edit{{"vendor", "tags:\n  Owner: platform\n", "tags:\n" + tags(46)}}, vendorFile, "tags", "more than 45 tags"},
 	})
