@@ -135,7 +135,7 @@ func readCustomers(dir string) ([]source, Errors) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		p := &fsProblem{what: "no customers directory", got: "nothing",
-			fix: fmt.Sprintf("create %s/ with one <name>.yaml per customer (make new-customer NAME=<name> writes one)", custDir)}
+			fix: fmt.Sprintf("create it (mkdir %s), then add one <name>.yaml per customer with make new-customer", custDir)}
 		if near := nearName(dir, CustomersDir, true); near != "" {
 			p.fix = fmt.Sprintf("rename %s to %s", near, CustomersDir)
 		}
