@@ -27,7 +27,7 @@ type Vendor struct {
 	APIVersion string `yaml:"apiVersion" pc:"required" doc:"Always privateconnect/v1." enum:"privateconnect/v1"`
 	Kind       string `yaml:"kind" pc:"required" doc:"Always Vendor." enum:"Vendor"`
 
-	Name         string `yaml:"name" pc:"required" doc:"Vendor name, used in descriptions and handed-over documents."`
+	Name         string `yaml:"name" pc:"required" doc:"Vendor name, used in tags, descriptions, handed-over documents and the stack name their guides propose: an ASCII letter, then ASCII letters, digits, single spaces and _ . : / = + - @ (at most 64)." pattern:"^[A-Za-z][A-Za-z0-9 _.:/=+@-]{0,63}$"`
 	Account      string `yaml:"account" pc:"required" doc:"12-digit AWS account ID where the vendor-side stacks are deployed." pattern:"^[0-9]{12}$"`
 	PrincipalArn string `yaml:"principalArn" pc:"required" doc:"IAM principal customers allow-list on their endpoint services: arn:aws:iam::<account>:root or a role in the vendor account."`
 
@@ -67,7 +67,7 @@ type Customer struct {
 	Kind       string `yaml:"kind" pc:"required" doc:"Always Customer." enum:"Customer"`
 
 	Name        string            `yaml:"name" pc:"required" doc:"Customer name: a DNS label equal to the file name (acme for customers/acme.yaml). Names stacks, DNS records and SSM parameters." pattern:"^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$"`
-	DisplayName string            `yaml:"displayName" doc:"Human-readable name for descriptions (default: name)."`
+	DisplayName string            `yaml:"displayName" doc:"Human-readable name for descriptions and the handed-over guides (default: name). Any script, accents, & and commas; no control, invisible or bidi characters, line breaks or markup characters; at most 100 characters."`
 	Account     string            `yaml:"account" pc:"required" doc:"The customer's 12-digit AWS account ID." pattern:"^[0-9]{12}$"`
 	Region      string            `yaml:"region" pc:"required" doc:"Region the vendor-side stacks for this customer are deployed in; one of the vendor's regions." enum:"$regions"`
 	Networks    []string          `yaml:"networks" doc:"The customer's own IPv4 networks; vendor VPC CIDRs must not overlap them."`
