@@ -386,6 +386,11 @@ func checkTags(r *report, p string, tags map[string]string) {
 		}
 		val := tags[k]
 		switch {
+		case val == "":
+			// Tags go on every resource, alarms too, and an alarm's tag needs
+			// a value of 1 to 256 characters
+			// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-tag.html).
+			r.add(kp, "a tag value must not be empty: the tag goes on CloudWatch alarms too, which require one", val, "write a value, or remove the tag")
 		case len([]rune(val)) > 256:
 			r.add(kp, "a tag value must be at most 256 characters", val, "shorten the value")
 		case !tagKeyCharsRe.MatchString(val):

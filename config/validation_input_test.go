@@ -100,6 +100,7 @@ func TestValidationErrorsInput(t *testing.T) {
 			vendorFile, "inboundPrivateLink.regions.eu-west-1", "the section is empty"},
 		{"required value written empty", []edit{{"vendor", `account: "111122223333"`, `account: ""`}}, vendorFile, "account", "a required value is empty"},
 		{"required customer value written empty", []edit{{"acme", "region: us-east-1", `region: ""`}}, acmeFile, "region", "a required value is empty"},
+		{"tag value empty", []edit{{"acme", "Tier: gold", `Tier: ""`}}, acmeFile, "tags.Tier", "a tag value must not be empty"},
 		// The file to fix: the vendor's tags are the vendor's.
 		{"vendor tags alone too many", []edit{{"vendor", "tags:\n  Owner: platform\n", "tags:\n" + tags(46)}}, vendorFile, "tags", "more than 45 tags"},
 	})

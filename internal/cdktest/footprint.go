@@ -192,7 +192,7 @@ func checkTags(tags any, bad func(string)) {
 		if k == "" || utf8.RuneCountInString(k) > 128 || !tagRe.MatchString(k) || strings.HasPrefix(k, "aws:") {
 			bad(fmt.Sprintf("tag key %q is not what AWS accepts", k))
 		}
-		if utf8.RuneCountInString(v) > 256 || !tagRe.MatchString(v) {
+		if v == "" || utf8.RuneCountInString(v) > 256 || !tagRe.MatchString(v) {
 			bad(fmt.Sprintf("tag value %q is not what AWS accepts", v))
 		}
 	}
