@@ -255,9 +255,9 @@ func mapKey(path, key string) string {
 		return join(path, key)
 	}
 	if r := []rune(key); len(r) > maxKeyShown {
-		return path + "[" + strconv.QuoteToASCII(string(r[:maxKeyShown])) + "...]"
+		return path + "[" + strconv.Quote(string(r[:maxKeyShown])) + "...]"
 	}
-	return path + "[" + strconv.QuoteToASCII(key) + "]"
+	return path + "[" + strconv.Quote(key) + "]"
 }
 
 type field struct {

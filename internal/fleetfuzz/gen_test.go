@@ -323,6 +323,18 @@ func valueFor(key, parentKey string, vendor bool, s *source, old any) any {
 		return pick(s, []string{"privateHostedZone", "privateDnsName"})
 	case "natGateways":
 		return pick(s, []string{"single", "perAz", "none"})
+	case "routing":
+		return pick(s, []string{"static", "bgp"})
+	case "bgpAsn", "amazonSideAsn":
+		return pick(s, []int{64512, 65000, 65534, 7224, 4200000001, 4294967294})
+	case "insideCidr":
+		return pick(s, []string{"169.254.10.0/30", "169.254.10.4/30", "169.254.5.0/30"})
+	case "by":
+		return pick(s, []string{"hostname", "dbInstance", "dbCluster"})
+	case "privateDnsName":
+		return pick(s, []string{"*.platform.example.com", "api.platform.example.com", ""})
+	case "accounts":
+		return pick(s, [][]any{{"135792468024"}, {"135792468024", "135792468025"}, {"444455556666"}})
 	case "serviceName":
 		return pick(s, []string{"com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718", "com.amazonaws.vpce.eu-west-1.vpce-svc-01234567", ""})
 	}
