@@ -194,14 +194,14 @@ type InboundPrivateLink struct {
 	AvailabilityZones []string `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1) of the customer's VPC subnets for the endpoint, one subnet each. In the service's region they must be AZs the vendor's service is offered in." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
 	SingleAz          bool     `yaml:"singleAz" doc:"Set true to accept a single AZ (no redundancy against an AZ outage)."`
 	ClientCidrs       []string `yaml:"clientCidrs" doc:"The customer's networks whose systems reach the platform; the endpoint's security group admits them on ports. Each is a template parameter with this default (default: networks). Private ranges only, unless insecureAllowPublicClientCidrs is set."`
-	// Named for what it does, like insecureAutoAcceptConnections.
-	InsecureAllowPublicClientCidrs bool `yaml:"insecureAllowPublicClientCidrs" doc:"Set true to let the client networks (clientCidrs, or networks when they default to it) hold public address ranges, which the endpoint then admits. Off by default: it admits 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and 100.64.0.0/10 only."`
 	Hostnames         []string `yaml:"hostnames" doc:"Platform hostnames the customer's systems use, from the vendor's inboundPrivateLink.hostnames (default: all of them)."`
 	Ports             []int    `yaml:"ports" doc:"TCP ports the customer's systems open to the platform, from the vendor's ports (default [443])." minimum:"1" maximum:"65535"`
 	DnsMode           string   `yaml:"dnsMode" doc:"privateHostedZone (default: the template creates a private hosted zone per vendor domain in the customer's VPC, with the hostnames aliased to the endpoint) or privateDnsName (the endpoint's private DNS, when the vendor's service in region has a verified privateDnsName)." enum:"privateHostedZone,privateDnsName"`
 	// A group of companies may share one network account; listing it for two
 	// customers is then deliberate, not a copy-paste slip.
 	AllowSharedAccounts bool `yaml:"allowSharedAccounts" doc:"Set true when an account in accounts is also listed by another inbound customer of the same region on purpose (e.g. a network account shared by a group of companies)."`
+	// Named for what it does, like insecureAutoAcceptConnections.
+	InsecureAllowPublicClientCidrs bool `yaml:"insecureAllowPublicClientCidrs" doc:"Set true to let the client networks (clientCidrs, or networks when they default to it) hold public address ranges, which the endpoint then admits. Off by default: it admits 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and 100.64.0.0/10 only."`
 }
 
 // InboundAccounts are the customer's accounts allowed on the vendor's service:
