@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -57,7 +58,7 @@ func LabelID(label string) string {
 
 // RegistrarCodeBudget bounds the inline registrar code in a template, as
 // JSON or YAML. stacks/footprint_test.go checks the real code against it.
-const RegistrarCodeBudget = 20 << 10
+const RegistrarCodeBudget = 32 << 10
 
 // Upper bounds, in bytes of template (JSON as CDK writes it, or YAML), of
 // one element without its tags, long enough for the longest names
@@ -75,11 +76,18 @@ const (
 	tagBytes    = 60   // a tag's JSON or YAML around its key and value
 
 	// Resolved values the template leaves to CloudFormation.
+	ruleBytesHandoff = 400 // the Rules entry that pins a handed-over template's region
+
 	maxArnTargetGroup = len("arn:aws:elasticloadbalancing:ap-southeast-5:123456789012:targetgroup/") + 32 + 1 + 16
 	maxSsmNameCfn     = 128 // a parameter name CloudFormation generates: CFN-<logical ID>-<random>
 	maxHostnameValue  = 253
 	maxIdentifier     = 63
 )
+
+// NlbTargetRanges are the private ranges the handed-over load balancer's
+// security group sends to, one egress rule per port each; they must be
+// producer.TargetRanges (stacks/footprint_test.go checks).
+var NlbTargetRanges = []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"}
 
 // tally adds up a footprint.
 type tally struct {
@@ -244,8 +252,14 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 	t := newTally(c.Name+"-Producer", "privateLink.services", true,
 		map[string]string{"privateconnect:vendor": v.Name, "privateconnect:customer": c.Name})
 	t.params(4) // VpcId, SubnetIds, AlarmTopicArn, ConnectionTopicArn
-	t.bytes(2 * 200)
-	t.fixed("VpcId", "SubnetIds", "AlarmTopicArn", "ConnectionTopicArn", "HasAlarmTopic", "HasConnectionTopic")
+	t.bytes(2*200 + ruleBytesHandoff)
+	t.fixed("VpcId", "SubnetIds", "AlarmTopicArn", "ConnectionTopicArn", "HasAlarmTopic", "HasConnectionTopic", "DeployRegion")
+	if slices.ContainsFunc(c.PrivateLink.Services, func(s Service) bool { return s.Producer != nil && s.Producer.Target == "rds" }) {
+		// The registrar's role and log groups: a permissions boundary and a KMS key, each optional.
+		t.params(2)
+		t.bytes(2 * 250)
+		t.fixed("PermissionsBoundaryArn", "LogsKmsKeyArn", "HasPermissionsBoundary", "HasLogsKmsKey")
+	}
 	any := false
 	for i, s := range c.PrivateLink.Services {
 		pr := s.Producer
@@ -262,11 +276,18 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 		t.res(ports, alarmBytes, true)  // no-healthy-target alarms
 		t.res(1, smallBytes, true)      // endpoint service
 		t.res(2, tinyBytes, false)      // its permissions, connection notification
-		t.outputs(2)
+		t.outputs(2 + ports)            // ServiceName, ServiceId, TargetGroup<port>
 		t.id(x, path, s.Name, "construct")
 		for _, suffix := range []string{"ConnectionNotification", "ServiceName", "ServiceId"} {
 			t.id(x+suffix, path, s.Name, "output")
 		}
+		for _, port := range s.Ports {
+			t.id(fmt.Sprint(x, "TargetGroup", port), path, s.Name, "output")
+		}
+		// The load balancer's own security group: an egress rule per port and private range.
+		t.res(1, mediumBytes+ports*len(NlbTargetRanges)*ruleBytes, true)
+		t.outputs(1)
+		t.id(x+"NlbSecurityGroupId", path, s.Name, "output")
 		switch pr.Target {
 		case "ip", "instance":
 			n := DefaultTargetCount
@@ -298,7 +319,9 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 			t.res(1, alarmBytes+RegistrarCodeBudget, true) // the function, code inline
 			t.res(2, mediumBytes, true)                    // schedule and RDS-event rules
 			t.res(2, tinyBytes, false)                     // their permissions to invoke
-			t.res(1, alarmBytes, true)                     // errors alarm
+			t.res(2, alarmBytes, true)                     // errors and unused-targets alarms
+			t.outputs(1)                                   // RegistrarLogGroup
+			t.id(x+"RegistrarLogGroup", path, s.Name, "output")
 			t.fp.LambdaEnvironments = append(t.fp.LambdaEnvironments, Sized{registrarEnvironment(s, ports, target), sp + ".ports"})
 		}
 	}
@@ -337,7 +360,14 @@ func inboundFootprint(v *Vendor, c *Customer) Footprint {
 	t.fp.SecurityGroupDescriptions = append(t.fp.SecurityGroupDescriptions,
 		Sized{len(v.Name) + len(" platform endpoint: admits your client networks on ") + len(tcpPorts(in.Ports)), "inboundPrivateLink.ports"})
 	t.outputs(4)
-	t.fixed("VpcId", "PlatformEndpoint", "EndpointId", "EndpointDnsName", "SecurityGroupId", "Hostnames", "PrivateHostedZoneIds")
+	t.fixed("VpcId", "PlatformEndpoint", "EndpointId", "EndpointDnsName", "SecurityGroupId", "Hostnames", "PrivateHostedZoneIds", "DeployRegion")
+	t.bytes(ruleBytesHandoff)
+	if in.DnsMode == DnsModePrivateDnsName {
+		// Private DNS is turned on in a second deploy, once the connection is accepted.
+		t.params(1)
+		t.bytes(250)
+		t.fixed("EnablePrivateDns", "PrivateDnsEnabled")
+	}
 	for i := range in.AvailabilityZones {
 		t.fixed(fmt.Sprint("SubnetId", i+1))
 	}
@@ -386,9 +416,10 @@ func InboundServiceFootprint(v *Vendor, region string, customers []*Customer) Fo
 	t.res(ssm, smallBytes, true)      // SSM parameters
 	t.bytes(2 * list)                 // the AllowedPrincipals output and parameter
 	t.params(1)                       // BootstrapVersion
-	t.outputs(ssm + 1)                // and Customers
+	t.outputs(ssm + 2)                // and Customers, PlatformNlbCheck
+	t.bytes(outputBytes)              // the check's command
 	t.fp.SsmValues = append(t.fp.SsmValues, Sized{list, t.fp.Path})
-	t.fixed("PlatformService", "Customers", "BootstrapVersion", "CheckBootstrapVersion")
+	t.fixed("PlatformService", "Customers", "PlatformNlbCheck", "BootstrapVersion", "CheckBootstrapVersion")
 	for _, id := range []string{"ServiceId", "ServiceName", "AvailabilityZoneIds", "AllowedPrincipals", "PrivateDnsName"} {
 		t.fixed(id, id+"Parameter")
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -57,6 +58,12 @@ func TestRegistrarCodeFitsItsBudget(t *testing.T) {
 	escaped, _ := json.Marshal(producer.RegistrarSource)
 	if n := max(len(escaped), len(producer.RegistrarSource)+strings.Count(producer.RegistrarSource, "\n")*16); n > config.RegistrarCodeBudget {
 		t.Errorf("the registrar takes up to %d bytes of template, over config.RegistrarCodeBudget (%d): raise the budget", n, config.RegistrarCodeBudget)
+	}
+}
+
+func TestFootprintKnowsTheLoadBalancerRanges(t *testing.T) {
+	if !slices.Equal(config.NlbTargetRanges, producer.TargetRanges) {
+		t.Errorf("config.NlbTargetRanges %v differ from producer.TargetRanges %v: make them agree", config.NlbTargetRanges, producer.TargetRanges)
 	}
 }
 
