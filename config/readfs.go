@@ -201,8 +201,9 @@ func customerEntryProblem(name string, mode fs.FileMode) *fsProblem {
 		return &fsProblem{what: "a hidden file in customers/ (an editor's swap or backup file?)", got: "a hidden file",
 			fix: "remove it, or close the editor that holds it"}
 	case ext == ".yml" || ext == ".yaml":
-		return &fsProblem{what: "customer files end in .yaml, in lowercase", got: strconv.Quote(name),
-			fix: fmt.Sprintf("rename it to %s.yaml", strings.TrimSuffix(name, filepath.Ext(name)))}
+		// The name inside is a lowercase DNS label equal to the file name.
+		return &fsProblem{what: "customer files are named <name>.yaml, in lowercase", got: strconv.Quote(name),
+			fix: fmt.Sprintf("rename it to %s.yaml", strings.ToLower(strings.TrimSuffix(name, filepath.Ext(name))))}
 	case ext == ".json":
 		return &fsProblem{what: "customer files are YAML", got: strconv.Quote(name),
 			fix: fmt.Sprintf("write it as %s.yaml (start from an example in config/customers/)", strings.TrimSuffix(name, filepath.Ext(name)))}
