@@ -76,6 +76,7 @@ func TestLoadDirectoryProblems(t *testing.T) {
 		{".yml extension", map[string]string{"vendor.yaml": baseVendor, "customers/acme.yml": baseAcme}, "customers/acme.yml", "(document)", "rename it to acme.yaml"},
 		{"uppercase extension", map[string]string{"vendor.yaml": baseVendor, "customers/acme.YAML": baseAcme}, "customers/acme.YAML", "(document)", "rename it to acme.yaml"},
 		{"uppercase name", map[string]string{"vendor.yaml": baseVendor, "customers/Acme.YAML": baseAcme}, "customers/Acme.YAML", "(document)", "rename it to acme.yaml"},
+		{"capitalised file name", map[string]string{"vendor.yaml": baseVendor, "customers/Acme.yaml": baseAcme}, "customers/Acme.yaml", "name", "(got \"acme\"; rename the file to acme.yaml)"},
 		{"JSON file", map[string]string{"vendor.yaml": baseVendor, "customers/acme.json": "{}"}, "customers/acme.json", "(document)", "customer files are YAML"},
 		{"backup copy", map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme, "customers/acme.yaml.txt": baseAcme}, "customers/acme.yaml.txt", "(document)", "this copy or backup would be ignored"},
 		{"notes", map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme, "customers/README.md": "notes"}, "customers/README.md", "(document)", "not a customer file"},

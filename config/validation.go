@@ -141,6 +141,10 @@ func validateCustomer(r *report, v *Vendor, c *Customer) {
 	switch {
 	case !customerRe.MatchString(c.Name):
 		r.add("name", "not a valid customer name", c.Name, "use 1-40 lowercase letters, digits and hyphens, starting with a letter (it becomes a DNS label and a stack name)")
+	case c.Name != base && !customerRe.MatchString(base):
+		// Only one side can move: the file name is no customer name.
+		r.add("name", fmt.Sprintf("does not match the file name %s", safePath(filepath.Base(r.file))), c.Name,
+			fmt.Sprintf("rename the file to %s.yaml", c.Name))
 	case c.Name != base:
 		r.add("name", fmt.Sprintf("does not match the file name %s", safePath(filepath.Base(r.file))), c.Name,
 			fmt.Sprintf("set name: %s or rename the file to %s.yaml", safePath(base), c.Name))
