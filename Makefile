@@ -46,11 +46,15 @@ validate: ## Check the fleet configuration and print every problem
 test: deps ## Run every test (with cdk-nag, cfn-lint, cfn-guard and the registrar's Python tests)
 	go test ./...
 
-FUZZTIME ?= 60s
+# FuzzFleet synthesizes, and each of its workers runs a CDK (Node) runtime of
+# its own: one worker suits a small machine (FUZZWORKERS=4 on a larger one).
+FUZZTIME ?= 5m
+FUZZWORKERS ?= 1
 .PHONY: fuzz
-fuzz: ## Fuzz the config loader (FUZZTIME=60s per target); failures land in config/testdata/fuzz
-	go test ./config -run '^$$' -fuzz '^FuzzLoadCustomer$$' -fuzztime $(FUZZTIME)
-	go test ./config -run '^$$' -fuzz '^FuzzLoadVendor$$' -fuzztime $(FUZZTIME)
+fuzz: ## Fuzz the config loader and the whole pipeline (FUZZTIME=5m per target, CI: 30s); failures land in <package>/testdata/fuzz
+	go test ./config -run '^$$' -fuzz '^FuzzLoadCustomer$$' -fuzztime $(FUZZTIME) -timeout 0
+	go test ./config -run '^$$' -fuzz '^FuzzLoadVendor$$' -fuzztime $(FUZZTIME) -timeout 0
+	go test ./internal/fleetfuzz -run '^$$' -fuzz '^FuzzFleet$$' -fuzztime $(FUZZTIME) -parallel $(FUZZWORKERS) -timeout 0
 
 SIZES ?= 1,10,100,500
 RUNS ?= 3
@@ -107,7 +111,10 @@ e2e: deps ## Deploy the fleet to an AWS emulator (moto on 127.0.0.1) and check w
 	python3 e2e/run.py
 
 .PHONY: ci
-ci: lint test synth e2e ## What CI runs
+ci: lint test ## What CI runs (.ci/run): lint, test, 30 s per fuzz target, synth, e2e
+	$(MAKE) fuzz FUZZTIME=30s
+	$(MAKE) synth
+	$(MAKE) e2e
 
 .PHONY: clean
 clean: ## Remove cdk.out and dist

@@ -15,22 +15,31 @@ import (
 )
 
 // decode reads one YAML document into out (a pointer to a struct), strictly:
-// unknown keys, duplicate keys, wrong types, missing required keys, anchors and
-// extra documents are errors, each with its YAML path. It returns the line of
-// every path it saw so later validation errors can be ordered as in the file.
-func decode(file string, data []byte, out any, errs *Errors) map[string]int {
+// unknown keys, duplicate keys, wrong types, missing required keys, sections
+// written empty, anchors and extra documents are errors, each with its YAML
+// path. It returns the line of every path it saw, so later validation errors
+// can be ordered as in the file, and whether the file parsed as one YAML
+// mapping (if not, nothing was decoded and no more can be said about it).
+func decode(file string, data []byte, out any, errs *Errors) (map[string]int, bool) {
 	d := &decoder{report: report{file: file, lines: map[string]int{}, errs: errs}}
 	root, err := parseYAML(data)
 	if err != nil {
-		d.addf("(document)", "%s (fix the YAML syntax)", err)
-		return d.lines
+		// The parser's message says where, never what: a file that is not
+		// YAML may be a secret saved in the wrong place.
+		d.addf("(document)", "%s (fix the YAML syntax)", clipText(err.Error(), 160))
+		return d.lines, false
 	}
 	if root == nil {
 		d.addf("(document)", "the file is empty (start from an example in config/ or run make new-customer)")
-		return d.lines
+		return d.lines, false
+	}
+	if root.Kind != yaml.MappingNode {
+		d.add("(document)", "the file is not a YAML mapping of keys to values", raw(outline(root)),
+			"start from an example in config/ or run make new-customer")
+		return d.lines, false
 	}
 	d.value(root, reflect.ValueOf(out).Elem(), "")
-	return d.lines
+	return d.lines, true
 }
 
 // parseYAML returns the single document's root node, or nil for an empty file.
@@ -75,6 +84,11 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		return
 	}
 	if isNull(n) {
+		// A section written with nothing under it (every line commented
+		// out, say) is never read as if it were absent.
+		if path != "" && isSection(v.Type()) {
+			d.add(p, "the section is empty", raw("nothing under it"), "fill it in, or remove the key to leave the section out")
+		}
 		return // an empty value leaves the field unset; validation decides if that is allowed
 	}
 	switch v.Kind() {
@@ -92,6 +106,11 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, item := range n.Content {
+			if isNull(item) {
+				d.lines[index(path, i)] = item.Line
+				d.add(index(path, i), "an empty list item", raw("nothing"), "write the item or remove the dash")
+				continue
+			}
 			d.value(item, s.Index(i), index(path, i))
 		}
 		v.Set(s)
@@ -174,7 +193,8 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path, p string) {
 	}
 	for _, f := range fields.list {
 		// A key written with no value counts as missing.
-		if val := seen[f.key]; f.required && (val == nil || isNull(val)) {
+		// An empty section was reported as such by value.
+		if val := seen[f.key]; f.required && (val == nil || isNull(val) && !isSection(v.Field(f.index).Type())) {
 			kp := join(path, f.key)
 			if val == nil {
 				d.lines[kp] = n.Line
@@ -184,8 +204,17 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path, p string) {
 				where = "under " + path
 			}
 			d.add(kp, "required key is missing", raw("nothing"), fmt.Sprintf("add %s: %s", f.key, where))
+		} else if f.required && val.Kind == yaml.ScalarNode && val.Tag == "!!str" && val.Value == "" {
+			// Written as "": as missing as a key left out, and reported so,
+			// since the checks of the value take "" for "not given".
+			d.add(join(path, f.key), "a required value is empty", raw(`""`), "write the value")
 		}
 	}
+}
+
+// isSection reports whether a field of type t holds a mapping of known keys.
+func isSection(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct || t.Kind() == reflect.Ptr && t.Elem().Kind() == reflect.Struct
 }
 
 func isNull(n *yaml.Node) bool {
@@ -202,14 +231,31 @@ func describe(n *yaml.Node) raw {
 	case yaml.AliasNode:
 		return "an alias"
 	}
-	return raw(strconv.Quote(n.Value))
+	return raw(quoteClipped(n.Value))
+}
+
+// outline describes a node by its shape alone, for a file whose content must
+// not be repeated.
+func outline(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return fmt.Sprintf("a list of %d items", len(n.Content))
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return fmt.Sprintf("a single value of %d characters, not shown", len([]rune(n.Value)))
 }
 
 var plainKey = regexp.MustCompile(`^[A-Za-z0-9_:/+=@-]+$`)
 
+// mapKey is the path of key under path. A key longer than any legitimate
+// one (AWS tag keys reach 128) is clipped: a path must stay readable.
 func mapKey(path, key string) string {
-	if plainKey.MatchString(key) {
+	if plainKey.MatchString(key) && len(key) <= maxKeyShown {
 		return join(path, key)
+	}
+	if r := []rune(key); len(r) > maxKeyShown {
+		return path + "[" + strconv.Quote(string(r[:maxKeyShown])) + "...]"
 	}
 	return path + "[" + strconv.Quote(key) + "]"
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -98,16 +99,51 @@ func show(v any) string {
 	case raw:
 		return string(x)
 	case string:
-		return fmt.Sprintf("%q", x)
+		return quoteClipped(x)
 	case []string:
-		q := make([]string, len(x))
+		q := make([]string, 0, len(x))
 		for i, s := range x {
-			q[i] = fmt.Sprintf("%q", s)
+			if i == maxItemsShown {
+				q = append(q, fmt.Sprintf("... (%d items)", len(x)))
+				break
+			}
+			q = append(q, quoteClipped(s))
 		}
 		return "[" + strings.Join(q, ", ") + "]"
 	default:
 		return fmt.Sprint(x)
 	}
+}
+
+// How much of a value an error repeats: enough to recognise it, never all of
+// a secret pasted into the wrong file, and never a terminal escape or a line
+// break that could forge lines in a CI log.
+const (
+	maxValueShown = 100
+	maxKeyShown   = 128
+	maxItemsShown = 10
+)
+
+// quoteClipped quotes the first line of s, clipped to maxValueShown
+// characters, with escapes for anything unprintable or invisible.
+func quoteClipped(s string) string {
+	first, _, multiline := strings.Cut(s, "\n")
+	r := []rune(first)
+	if len(r) <= maxValueShown && !multiline {
+		return strconv.Quote(s)
+	}
+	if len(r) > maxValueShown {
+		r = r[:maxValueShown]
+	}
+	return fmt.Sprintf("%s... (%d characters)", strconv.Quote(string(r)), len([]rune(s)))
+}
+
+// clipText clips a message from a library to n characters.
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "..."
+	}
+	return s
 }
 
 func join(path, key string) string {

@@ -1,12 +1,10 @@
 package config
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/netip"
-	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -37,12 +35,10 @@ func Load(dir string) (*Fleet, error) {
 	return f, err
 }
 
-// load is Load, also returning the files read.
+// load is Load, also returning the files read. A file that cannot be read or
+// parsed hides nothing else: every other file is still checked.
 func load(dir string) (*Fleet, fleetFiles, error) {
 	files, errs := read(dir)
-	if files.vendor.data == nil {
-		return nil, files, errs.sorted()
-	}
 	f, err := build(dir, files.vendor, files.customers)
 	if err != nil {
 		errs = append(errs, err.(Errors)...)
@@ -58,72 +54,129 @@ type fleetFiles struct {
 	customers []source
 }
 
-// read reads vendor.yaml and customers/*.yaml; vendor.data is nil when the
-// vendor file cannot be read.
+// read reads vendor.yaml and customers/*.yaml (see readfs.go for what it
+// refuses); vendor.data is nil when the vendor file cannot be read.
 func read(dir string) (fleetFiles, Errors) {
 	var errs Errors
 	files := fleetFiles{vendor: source{file: filepath.Join(dir, VendorFile)}}
-	vendor, err := os.ReadFile(files.vendor.file)
-	if err != nil {
-		errs.append(files.vendor.file, "(document)", 0, fmt.Sprintf("cannot read the vendor file: %v (select the fleet directory with -c config=DIR or %s=DIR)", unwrapPathError(err), EnvDir))
+	if p := checkFleetDir(dir); p != nil {
+		errs.append(safePath(dir), "(directory)", 0, p.String())
+		return files, errs
 	}
-	files.vendor.data = vendor
-	custDir := filepath.Join(dir, CustomersDir)
-	entries, err := os.ReadDir(custDir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		errs.append(custDir, "(directory)", 0, fmt.Sprintf("cannot list customers: %v", unwrapPathError(err)))
-	}
-	for _, e := range entries {
-		name := e.Name()
-		path := filepath.Join(custDir, name)
-		switch {
-		case e.IsDir() || strings.HasPrefix(name, "."):
-		case strings.HasSuffix(name, ".yml"):
-			errs.append(path, "(document)", 0, fmt.Sprintf("customer files end in .yaml (rename it to %s)", strings.TrimSuffix(name, ".yml")+".yaml"))
-		case strings.HasSuffix(name, ".yaml"):
-			data, err := os.ReadFile(path)
-			if err != nil {
-				errs.append(path, "(document)", 0, fmt.Sprintf("cannot read: %v", unwrapPathError(err)))
-				continue
+	data, p := readRegular(files.vendor.file)
+	if p != nil {
+		if p.missing {
+			p.fix = fmt.Sprintf("select the fleet directory with -c config=DIR or %s=DIR", EnvDir)
+			if near := nearName(dir, VendorFile, false); near != "" {
+				p.fix = fmt.Sprintf("rename %s to %s", near, VendorFile)
 			}
-			files.customers = append(files.customers, source{path, data})
 		}
+		p.what = "cannot read the vendor file: " + p.what
+		errs.append(files.vendor.file, "(document)", 0, p.String())
 	}
+	files.vendor.data = data
+	customers, problems := readCustomers(dir)
+	files.customers = customers
+	errs = append(errs, problems...)
 	return files, errs
 }
 
-// build decodes, defaults and validates a fleet held in memory.
+// build decodes, defaults and validates a fleet held in memory; a source
+// with nil data could not be read (its error is already reported). A file
+// that parses is checked in full even when some of its keys did not decode
+// (unknown keys, wrong types), without the errors those would cascade into;
+// only files that decode cleanly take part in the checks across files.
 func build(dir string, vendor source, customers []source) (*Fleet, error) {
 	var errs Errors
 	f := &Fleet{Dir: dir}
 	lines := map[string]map[string]int{}
 
-	v := &Vendor{}
-	before := len(errs)
-	lines[vendor.file] = decode(vendor.file, vendor.data, v, &errs)
-	if len(errs) == before {
-		setVendorDefaults(v)
-		validateVendor(&report{vendor.file, lines[vendor.file], &errs}, v)
-		f.Vendor = v
-	}
-
-	for _, src := range customers {
-		c := &Customer{File: src.file}
-		before := len(errs)
-		lines[src.file] = decode(src.file, src.data, c, &errs)
-		if len(errs) > before {
-			continue // a file that does not decode would only add noise below
+	if vendor.data != nil {
+		v := &Vendor{}
+		clean := check(vendor, v, lines, &errs, func(r *report) {
+			setVendorDefaults(v)
+			validateVendor(r, v)
+		})
+		if clean {
+			f.Vendor = v
 		}
-		setCustomerDefaults(c, f.Vendor)
-		validateCustomer(&report{src.file, lines[src.file], &errs}, f.Vendor, c)
-		f.Customers = append(f.Customers, c)
+	}
+	for _, src := range customers {
+		if src.data == nil {
+			continue
+		}
+		c := &Customer{File: src.file}
+		if check(src, c, lines, &errs, func(r *report) {
+			setCustomerDefaults(c, f.Vendor)
+			validateCustomer(r, f.Vendor, c)
+		}) {
+			f.Customers = append(f.Customers, c)
+		}
 	}
 	sort.SliceStable(f.Customers, func(i, j int) bool { return f.Customers[i].Name < f.Customers[j].Name })
 	validateFleet(&errs, f, lines)
+	// The stacks' limits and IDs rest on valid values: they are checked for
+	// the files with no other problem.
+	if f.Vendor != nil && !hasErrors(errs, vendor.file) {
+		vr := &report{vendor.file, lines[vendor.file], &errs}
+		for _, c := range f.Customers {
+			if !hasErrors(errs, c.File) {
+				checkStacks(&report{c.File, lines[c.File], &errs}, vr, f.Vendor, c)
+			}
+		}
+		checkSharedStacks(vr, f)
+	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()
 	}
 	return f, nil
+}
+
+// check decodes src into out and, if it parsed, runs validate on it. It
+// reports whether the file decoded without an error.
+func check(src source, out any, lines map[string]map[string]int, errs *Errors, validate func(r *report)) bool {
+	var decodeErrs, checkErrs Errors
+	l, parsed := decode(src.file, src.data, out, &decodeErrs)
+	lines[src.file] = l
+	if parsed {
+		validate(&report{src.file, l, &checkErrs})
+	}
+	*errs = append(*errs, decodeErrs...)
+	*errs = append(*errs, withoutCascades(decodeErrs, checkErrs)...)
+	return parsed && len(decodeErrs) == 0
+}
+
+func hasErrors(errs Errors, file string) bool {
+	return slices.ContainsFunc(errs, func(e Error) bool { return e.File == file })
+}
+
+// withoutCascades drops the validation errors a decoding error explains: at
+// the same path, above it or below it (a key that did not decode is left
+// empty, and would be reported again as empty), and the errors about the
+// file as a whole (a section that did not decode leaves the file without it).
+func withoutCascades(decoded, checked Errors) Errors {
+	if len(decoded) == 0 {
+		return checked
+	}
+	var out Errors
+	for _, c := range checked {
+		explained := c.Path == "(document)"
+		for _, d := range decoded {
+			explained = explained || related(c.Path, d.Path)
+		}
+		if !explained {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// related reports whether one YAML path is the other or lies under it.
+func related(a, b string) bool {
+	under := func(p, parent string) bool {
+		return strings.HasPrefix(p, parent+".") || strings.HasPrefix(p, parent+"[")
+	}
+	return a == b || under(a, b) || under(b, a)
 }
 
 // proposeCidr returns the first free block of the given size in the vendor
@@ -146,12 +199,4 @@ func (f *Fleet) proposeCidr(bits int) (netip.Prefix, bool) {
 		}
 	}
 	return cidr.NextFree(pools, used, bits)
-}
-
-func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

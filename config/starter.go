@@ -115,7 +115,7 @@ func NewCustomer(dir, name, region string, opts StarterOptions) (*Starter, error
 // lines lists the YAML paths of a starter file in the order they appear.
 func lines(data []byte) []string {
 	var errs Errors
-	at := decode("", data, &Customer{}, &errs)
+	at, _ := decode("", data, &Customer{}, &errs)
 	paths := sortedKeys(at)
 	sort.SliceStable(paths, func(i, j int) bool { return at[paths[i]] < at[paths[j]] })
 	return paths

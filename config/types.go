@@ -27,7 +27,7 @@ type Vendor struct {
 	APIVersion string `yaml:"apiVersion" pc:"required" doc:"Always privateconnect/v1." enum:"privateconnect/v1"`
 	Kind       string `yaml:"kind" pc:"required" doc:"Always Vendor." enum:"Vendor"`
 
-	Name         string `yaml:"name" pc:"required" doc:"Vendor name, used in descriptions and handed-over documents."`
+	Name         string `yaml:"name" pc:"required" doc:"Vendor name, used in tags, descriptions, handed-over documents and the stack name their guides propose: an ASCII letter, then ASCII letters, digits, single spaces and _ . : / = + - @ (at most 64)." pattern:"^[A-Za-z][A-Za-z0-9 _.:/=+@-]{0,63}$"`
 	Account      string `yaml:"account" pc:"required" doc:"12-digit AWS account ID where the vendor-side stacks are deployed." pattern:"^[0-9]{12}$"`
 	PrincipalArn string `yaml:"principalArn" pc:"required" doc:"IAM principal customers allow-list on their endpoint services: arn:aws:iam::<account>:root or a role in the vendor account."`
 
@@ -67,7 +67,7 @@ type Customer struct {
 	Kind       string `yaml:"kind" pc:"required" doc:"Always Customer." enum:"Customer"`
 
 	Name        string            `yaml:"name" pc:"required" doc:"Customer name: a DNS label equal to the file name (acme for customers/acme.yaml). Names stacks, DNS records and SSM parameters." pattern:"^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$"`
-	DisplayName string            `yaml:"displayName" doc:"Human-readable name for descriptions (default: name)."`
+	DisplayName string            `yaml:"displayName" doc:"Human-readable name for descriptions and the handed-over guides (default: name). Any script, accents, & and commas; no control, invisible or bidi characters, line breaks or markup characters; at most 100 characters."`
 	Account     string            `yaml:"account" pc:"required" doc:"The customer's 12-digit AWS account ID." pattern:"^[0-9]{12}$"`
 	Region      string            `yaml:"region" pc:"required" doc:"Region the vendor-side stacks for this customer are deployed in; one of the vendor's regions." enum:"$regions"`
 	Networks    []string          `yaml:"networks" doc:"The customer's own IPv4 networks; vendor VPC CIDRs must not overlap them."`
@@ -207,13 +207,15 @@ type InboundPrivateLink struct {
 	CrossRegion       bool     `yaml:"crossRegion" doc:"Set true when region differs from the customer's region: cross-region PrivateLink (the service lists the VPC's region as supported)."`
 	AvailabilityZones []string `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1) of the customer's VPC subnets for the endpoint, one subnet each. In the service's region they must be AZs the vendor's service is offered in." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
 	SingleAz          bool     `yaml:"singleAz" doc:"Set true to accept a single AZ (no redundancy against an AZ outage)."`
-	ClientCidrs       []string `yaml:"clientCidrs" doc:"The customer's networks whose systems reach the platform; the endpoint's security group admits them on ports. Each is a template parameter with this default (default: networks)."`
+	ClientCidrs       []string `yaml:"clientCidrs" doc:"The customer's networks whose systems reach the platform; the endpoint's security group admits them on ports. Each is a template parameter with this default (default: networks). Private ranges only, unless insecureAllowPublicClientCidrs is set."`
 	Hostnames         []string `yaml:"hostnames" doc:"Platform hostnames the customer's systems use, from the vendor's inboundPrivateLink.hostnames (default: all of them)."`
 	Ports             []int    `yaml:"ports" doc:"TCP ports the customer's systems open to the platform, from the vendor's ports (default [443])." minimum:"1" maximum:"65535"`
 	DnsMode           string   `yaml:"dnsMode" doc:"privateHostedZone (default: the template creates a private hosted zone per vendor domain in the customer's VPC, with the hostnames aliased to the endpoint) or privateDnsName (the endpoint's private DNS, when the vendor's service in region has a verified privateDnsName)." enum:"privateHostedZone,privateDnsName"`
 	// A group of companies may share one network account; listing it for two
 	// customers is then deliberate, not a copy-paste slip.
 	AllowSharedAccounts bool `yaml:"allowSharedAccounts" doc:"Set true when an account in accounts is also listed by another inbound customer of the same region on purpose (e.g. a network account shared by a group of companies)."`
+	// Named for what it does, like insecureAutoAcceptConnections.
+	InsecureAllowPublicClientCidrs bool `yaml:"insecureAllowPublicClientCidrs" doc:"Set true to let the client networks (clientCidrs, or networks when they default to it) hold public address ranges, which the endpoint then admits. Off by default: it admits 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and 100.64.0.0/10 only."`
 }
 
 // InboundAccounts are the customer's accounts allowed on the vendor's service:

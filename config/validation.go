@@ -10,14 +10,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/privateconnect/privateconnect/internal/cidr"
 )
 
 var (
 	accountRe     = regexp.MustCompile(`^[0-9]{12}$`)
-	principalRe   = regexp.MustCompile(`^arn:aws:iam::([0-9]{12}):(root|role/[A-Za-z0-9+=,.@_/-]{1,512})$`)
 	topicRe       = regexp.MustCompile(`^arn:aws:sns:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9_-]{1,256})$`)
 	customerRe    = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$`)
 	serviceRe     = regexp.MustCompile(`^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$`)
@@ -43,12 +41,12 @@ const (
 
 func validateVendor(r *report, v *Vendor) {
 	checkHeader(r, v.APIVersion, v.Kind, KindVendor)
-	checkText(r, "name", v.Name, 64)
+	checkVendorName(r, "name", v.Name)
 	checkAccount(r, "account", v.Account)
-	if m := principalRe.FindStringSubmatch(v.PrincipalArn); m == nil {
-		r.add("principalArn", "not an IAM principal ARN the endpoint can be created as", v.PrincipalArn,
+	if problem, account := principalProblem(v.PrincipalArn); problem != "" && v.PrincipalArn != "" {
+		r.add("principalArn", problem, v.PrincipalArn,
 			fmt.Sprintf("use arn:aws:iam::%s:root (the vendor account) or a role in it, arn:aws:iam::%s:role/<name>", orX(v.Account), orX(v.Account)))
-	} else if accountRe.MatchString(v.Account) && m[1] != v.Account {
+	} else if accountRe.MatchString(v.Account) && account != v.Account && v.PrincipalArn != "" {
 		r.add("principalArn", "the principal is not in the vendor account, where the endpoints are created", v.PrincipalArn,
 			fmt.Sprintf("use arn:aws:iam::%s:root or a role in account %s", v.Account, v.Account))
 	}
@@ -116,7 +114,7 @@ func validateVendor(r *report, v *Vendor) {
 		}
 	}
 	for _, reg := range v.Regions {
-		if _, ok := v.AlarmTopicArns[reg]; !ok && azPrefix[reg] != "" {
+		if _, ok := v.AlarmTopicArns[reg]; !ok && knownRegion(reg) {
 			r.add("alarmTopicArns", fmt.Sprintf("no alarm topic for region %s", reg), raw(fmt.Sprint(len(v.AlarmTopicArns))+" topics"),
 				fmt.Sprintf("add %s: arn:aws:sns:%s:%s:<topic>", reg, reg, orX(v.Account)))
 		}
@@ -126,6 +124,10 @@ func validateVendor(r *report, v *Vendor) {
 		r.add("logRetentionDays", "CloudWatch Logs does not accept this retention", *d, "use one of "+joinInts(logRetentionDays))
 	}
 	checkTags(r, "tags", v.Tags)
+	if len(v.Tags) > maxUserTags {
+		r.add("tags", fmt.Sprintf("more than %d tags: they go on every resource of every customer's stacks, with privateconnect's own", maxUserTags), len(v.Tags),
+			"AWS allows 50 tags per resource; drop some")
+	}
 	if v.InboundPrivateLink != nil {
 		validateVendorInbound(r, v, v.InboundPrivateLink)
 	}
@@ -139,11 +141,17 @@ func validateCustomer(r *report, v *Vendor, c *Customer) {
 	switch {
 	case !customerRe.MatchString(c.Name):
 		r.add("name", "not a valid customer name", c.Name, "use 1-40 lowercase letters, digits and hyphens, starting with a letter (it becomes a DNS label and a stack name)")
+	case c.Name != base && !customerRe.MatchString(base):
+		// Only one side can move: the file name is no customer name.
+		r.add("name", fmt.Sprintf("does not match the file name %s", safePath(filepath.Base(r.file))), c.Name,
+			fmt.Sprintf("rename the file to %s.yaml", c.Name))
 	case c.Name != base:
-		r.add("name", fmt.Sprintf("does not match the file name %s", filepath.Base(r.file)), c.Name,
-			fmt.Sprintf("set name: %s or rename the file to %s.yaml", base, c.Name))
+		r.add("name", fmt.Sprintf("does not match the file name %s", safePath(filepath.Base(r.file))), c.Name,
+			fmt.Sprintf("set name: %s or rename the file to %s.yaml", safePath(base), c.Name))
+	case reservedCustomerNames[c.Name] != "":
+		r.add("name", "reserved: "+reservedCustomerNames[c.Name], c.Name, "choose another name")
 	}
-	checkText(r, "displayName", c.DisplayName, 100)
+	checkDisplayName(r, "displayName", c.DisplayName)
 	checkAccount(r, "account", c.Account)
 	if v != nil && c.Account == v.Account && c.Account != "" {
 		r.add("account", "this is the vendor's own account", c.Account, "write the customer's AWS account ID")
@@ -153,13 +161,22 @@ func validateCustomer(r *report, v *Vendor, c *Customer) {
 			fmt.Sprintf("use one of %s, or add the region to regions in vendor.yaml", strings.Join(v.Regions, ", ")))
 	}
 	for i, s := range c.Networks {
-		if _, err := cidr.Parse(s); err != nil {
+		block, err := cidr.Parse(s)
+		switch {
+		case err != nil:
 			r.add(index("networks", i), "invalid CIDR block: "+err.Error(), s, "write the customer's network as a block such as 10.0.0.0/16")
+		case block.Bits() == 0:
+			r.add(index("networks", i), "every address is not a network of the customer's: security groups would open to it", s, "list the customer's own networks")
+		case slices.Contains(c.Networks[:i], s):
+			// Each becomes a security group rule, and EC2 refuses a rule twice.
+			r.add(index("networks", i), "network listed twice", s, "list each network once")
 		}
 	}
 	checkTags(r, "tags", c.Tags)
-	if v != nil && len(v.Tags)+len(c.Tags) > maxUserTags {
-		r.add("tags", fmt.Sprintf("vendor and customer tags together exceed %d", maxUserTags), len(v.Tags)+len(c.Tags),
+	// The vendor's own count is checked in vendor.yaml; here, what the
+	// customer's tags add to it (a key in both counts once: the customer's wins).
+	if all := len(unionKeys(vTags(v), c.Tags)); v != nil && len(v.Tags) <= maxUserTags && all > maxUserTags {
+		r.add("tags", fmt.Sprintf("with the vendor's %d, the customer's tags make more than %d", len(v.Tags), maxUserTags), all,
 			"AWS allows 50 tags per resource and privateconnect sets its own; drop some")
 	}
 	if c.PrivateLink == nil && c.Vpn == nil && c.InboundPrivateLink == nil {
@@ -208,9 +225,11 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 			r.add(join(sp, "name"), "service name used twice", s.Name, "give each service its own name")
 		}
 		names[s.Name] = true
+		// A pending service's region decides where its template deploys.
+		svcRegionOK := s.ServiceRegion == "" || checkRegion(r, join(sp, "serviceRegion"), s.ServiceRegion)
 		switch {
 		case s.ServiceName != "":
-			checkServiceName(r, sp, s, c.Region)
+			checkServiceName(r, sp, s, c.Region, svcRegionOK)
 		case s.Producer == nil:
 			r.add(join(sp, "serviceName"), "no endpoint service name", raw("nothing"),
 				"add serviceName: as the customer sent it, or add a producer: section to hand the customer a template that creates the service (make handoff)")
@@ -238,7 +257,7 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 	}
 }
 
-func checkServiceName(r *report, sp string, s Service, region string) {
+func checkServiceName(r *report, sp string, s Service, region string, svcRegionOK bool) {
 	np, rp := join(sp, "serviceName"), join(sp, "serviceRegion")
 	m := svcNameRe.FindStringSubmatch(s.ServiceName)
 	if m == nil {
@@ -251,10 +270,10 @@ func checkServiceName(r *report, sp string, s Service, region string) {
 		return
 	}
 	switch {
-	case s.ServiceRegion == "" && svcRegion != region:
+	case s.ServiceRegion == "" && svcRegion != region && knownRegion(region):
 		r.add(np, fmt.Sprintf("the service is in %s but this customer's stacks deploy to %s", svcRegion, region), s.ServiceName,
 			fmt.Sprintf("set serviceRegion: %s to use cross-region PrivateLink, or set region: %s", svcRegion, svcRegion))
-	case s.ServiceRegion != "" && s.ServiceRegion != svcRegion:
+	case s.ServiceRegion != "" && s.ServiceRegion != svcRegion && svcRegionOK:
 		r.add(rp, fmt.Sprintf("does not match the region in serviceName (%s)", svcRegion), s.ServiceRegion,
 			fmt.Sprintf("set serviceRegion: %s or correct serviceName", svcRegion))
 	}
@@ -290,51 +309,24 @@ func checkVpcCidr(r *report, v *Vendor, c *Customer, p, s string) {
 	}
 }
 
-// validateFleet checks what spans files: unique names and disjoint vendor VPCs.
-func validateFleet(errs *Errors, f *Fleet, lines map[string]map[string]int) {
-	type owned struct {
-		c     *Customer
-		path  string
-		block netip.Prefix
-	}
-	var blocks []owned
-	byName := map[string]*Customer{}
-	for _, c := range f.Customers {
-		r := &report{file: c.File, lines: lines[c.File], errs: errs}
-		if other, ok := byName[strings.ToLower(c.Name)]; ok {
-			r.add("name", fmt.Sprintf("customer name already used by %s", other.File), c.Name, "give each customer a unique name")
-		}
-		byName[strings.ToLower(c.Name)] = c
-		for _, vb := range vendorBlocks(c) {
-			block, err := cidr.Parse(vb.cidr)
-			if err != nil {
-				continue
-			}
-			for _, o := range blocks {
-				if o.block.Overlaps(block) {
-					fix := "pick a free block"
-					if next, ok := f.proposeCidr(block.Bits()); ok {
-						fix = fmt.Sprintf("use a free block such as %s (make new-customer proposes one)", next)
-					}
-					r.add(vb.path, fmt.Sprintf("overlaps %s of customer %s (%s, %s)", o.block, o.c.Name, o.c.File, o.path), vb.cidr, fix)
-				}
-			}
-			blocks = append(blocks, owned{c, vb.path, block})
-		}
-	}
-	validateInboundFleet(errs, f, lines)
+// reservedCustomerNames are names a customer cannot take, and why.
+var reservedCustomerNames = map[string]string{
+	"inbound": "/privateconnect/inbound/ holds the SSM parameters of the vendor's shared inbound stacks",
 }
 
-type vendorBlock struct{ path, cidr string }
-
-// vendorBlocks lists every vendor VPC CIDR a customer's file holds.
-func vendorBlocks(c *Customer) []vendorBlock {
-	var out []vendorBlock
-	if c.PrivateLink != nil && c.PrivateLink.VpcCidr != "" {
-		out = append(out, vendorBlock{"privateLink.vpcCidr", c.PrivateLink.VpcCidr})
+func vTags(v *Vendor) map[string]string {
+	if v == nil {
+		return nil
 	}
-	if c.Vpn != nil && c.Vpn.VpcCidr != "" {
-		out = append(out, vendorBlock{"vpn.vpcCidr", c.Vpn.VpcCidr})
+	return v.Tags
+}
+
+func unionKeys(ms ...map[string]string) map[string]bool {
+	out := map[string]bool{}
+	for _, m := range ms {
+		for k := range m {
+			out[k] = true
+		}
 	}
 	return out
 }
@@ -352,47 +344,6 @@ func checkAccount(r *report, p, s string) {
 	if !accountRe.MatchString(s) && s != "" {
 		r.add(p, "not a 12-digit AWS account ID", s, `write all 12 digits in quotes, e.g. "012345678901" (unquoted, a leading 0 may be lost)`)
 	}
-}
-
-func checkRegion(r *report, p, s string) bool {
-	if _, ok := azPrefix[s]; !ok {
-		if s != "" {
-			r.add(p, "unknown AWS region", s, "use a region code such as us-east-1 or eu-west-1")
-		}
-		return false
-	}
-	return true
-}
-
-func checkAZ(r *report, p, az, region string) bool {
-	want := azPrefix[region]
-	m := azIDRe.FindStringSubmatch(az)
-	switch {
-	case m == nil && azNameRe.MatchString(az):
-		r.add(p, "this is an AZ name, which maps to different zones in different accounts", az,
-			fmt.Sprintf("use the AZ ID the customer sees for it (e.g. %s-az1): aws ec2 describe-availability-zones --region %s --query 'AvailabilityZones[].[ZoneName,ZoneId]'", orX(want), orX(region)))
-		return false
-	case m == nil:
-		r.add(p, "not an AZ ID", az, fmt.Sprintf("write an AZ ID such as %s-az1", orX(want)))
-		return false
-	case want != "" && m[1] != want:
-		if other := regionOfPrefix(m[1]); other != "" {
-			r.add(p, fmt.Sprintf("this AZ is in %s, not in the customer's region %s", other, region), az, fmt.Sprintf("use an AZ ID starting with %s-", want))
-		} else {
-			r.add(p, fmt.Sprintf("not an AZ of %s", region), az, fmt.Sprintf("use an AZ ID starting with %s-", want))
-		}
-		return false
-	}
-	return true
-}
-
-func regionOfPrefix(prefix string) string {
-	for reg, p := range azPrefix {
-		if p == prefix {
-			return reg
-		}
-	}
-	return ""
 }
 
 func checkPorts(r *report, p string, ports []int) {
@@ -424,15 +375,6 @@ func checkDomain(r *report, p, s string) {
 	}
 }
 
-func checkText(r *report, p, s string, max int) {
-	if len(s) > max {
-		r.add(p, fmt.Sprintf("longer than %d characters", max), s, "shorten it")
-	}
-	if strings.IndexFunc(s, unicode.IsControl) >= 0 {
-		r.add(p, "contains control characters", s, "use printable characters only")
-	}
-}
-
 func checkTags(r *report, p string, tags map[string]string) {
 	for _, k := range sortedKeys(tags) {
 		kp := mapKey(p, k)
@@ -448,6 +390,11 @@ func checkTags(r *report, p string, tags map[string]string) {
 		}
 		val := tags[k]
 		switch {
+		case val == "":
+			// Tags go on every resource, alarms too, and an alarm's tag needs
+			// a value of 1 to 256 characters
+			// (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-tag.html).
+			r.add(kp, "a tag value must not be empty: the tag goes on CloudWatch alarms too, which require one", val, "write a value, or remove the tag")
 		case len([]rune(val)) > 256:
 			r.add(kp, "a tag value must be at most 256 characters", val, "shorten the value")
 		case !tagKeyCharsRe.MatchString(val):

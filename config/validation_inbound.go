@@ -201,6 +201,7 @@ func validateInbound(r *report, v *Vendor, c *Customer, in *InboundPrivateLink) 
 			r.add(ip, "network listed twice", s, "list each network once")
 		}
 	}
+	checkClientCidrsPrivate(r, c, in)
 	if n := len(c.InboundClientCidrs()) * len(in.Ports); n > maxSecurityGroupRules {
 		r.add(cp, fmt.Sprintf("the endpoint's security group would need more than %d ingress rules (networks x ports)", maxSecurityGroupRules), n,
 			"summarize the networks into fewer blocks or list fewer ports")
@@ -245,6 +246,37 @@ func validateInbound(r *report, v *Vendor, c *Customer, in *InboundPrivateLink) 
 				break
 			}
 		}
+	}
+}
+
+// checkClientCidrsPrivate keeps the internet out of the customer's endpoint:
+// every network it admits, written or defaulted from networks, is private
+// unless insecureAllowPublicClientCidrs says otherwise.
+func checkClientCidrsPrivate(r *report, c *Customer, in *InboundPrivateLink) {
+	cp, from := "inboundPrivateLink.clientCidrs", "inboundPrivateLink.clientCidrs"
+	if in.ClientCidrs == nil {
+		from = "networks" // the default
+	}
+	public := false
+	for i, s := range c.InboundClientCidrs() {
+		block, err := cidr.Parse(s)
+		if err != nil || block.Bits() == 0 || cidr.IsPrivate(block) {
+			continue // reported where written, or private
+		}
+		public = true
+		if in.InsecureAllowPublicClientCidrs {
+			continue
+		}
+		if in.ClientCidrs != nil {
+			r.add(index(cp, i), "public address space: the endpoint would admit systems outside the customer's private networks", s,
+				"list private ranges only (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10), or set inboundPrivateLink.insecureAllowPublicClientCidrs: true if the customer's VPC really uses this range")
+		} else {
+			r.add(cp, fmt.Sprintf("defaults to networks, and %s is public address space: the endpoint would admit systems outside the customer's private networks", index(from, i)), s,
+				"list the private client networks in clientCidrs, or set inboundPrivateLink.insecureAllowPublicClientCidrs: true if the customer's VPC really uses this range")
+		}
+	}
+	if in.InsecureAllowPublicClientCidrs && !public {
+		r.add("inboundPrivateLink.insecureAllowPublicClientCidrs", "is set but every client network is private", true, "remove it")
 	}
 }
 

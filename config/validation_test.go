@@ -128,15 +128,21 @@ func TestBaseFleetIsValid(t *testing.T) {
 // Every message names what is wrong, the value found and how to fix it.
 var wellFormed = regexp.MustCompile(`^.+ \(got .+; .+\)$`)
 
+// edit replaces old by new in one file of the base fleet (vendor, acme, beta).
+type edit struct{ file, old, new string }
+
+// validationCase is a bad fleet, made by editing the base one, and the error
+// it must give.
+type validationCase struct {
+	name  string
+	edits []edit
+	file  string // file the error must name
+	path  string // YAML path the error must name
+	msg   string // part of the message
+}
+
 func TestValidationErrors(t *testing.T) {
-	type edit struct{ file, old, new string }
-	cases := []struct {
-		name  string
-		edits []edit
-		file  string // file the error must name
-		path  string // YAML path the error must name
-		msg   string // part of the message
-	}{
+	runValidationCases(t, []validationCase{
 		// Decoding.
 		{"unknown key with suggestion", []edit{{"acme", "region:", "regoin:"}}, acmeFile, "regoin", `did you mean "region"?`},
 		{"unknown nested key", []edit{{"acme", "      ports:", "      port:"}}, acmeFile, "privateLink.services[0].port", `did you mean "ports"?`},
@@ -171,7 +177,7 @@ func TestValidationErrors(t *testing.T) {
 		{"reserved tag prefix aws", []edit{{"vendor", "Owner: platform", "aws:owner: platform"}}, vendorFile, "tags.aws:owner", "reserved by AWS"},
 		{"reserved tag prefix ours", []edit{{"acme", "Tier: gold", "privateconnect:tier: gold"}}, acmeFile, "tags.privateconnect:tier", "reserved for tags privateconnect sets"},
 		{"tag value bad character", []edit{{"acme", "Tier: gold", "Tier: gold!"}}, acmeFile, "tags.Tier", "tag value may hold"},
-		{"tag key too long", []edit{{"acme", "Tier: gold", strings.Repeat("k", 129) + ": gold"}}, acmeFile, "tags." + strings.Repeat("k", 129), "1 to 128 characters"},
+		{"tag key too long", []edit{{"acme", "Tier: gold", strings.Repeat("k", 129) + ": gold"}}, acmeFile, `tags["` + strings.Repeat("k", 128) + `"...]`, "1 to 128 characters"}, // the path clips the key
 		// Customer.
 		{"customer name uppercase", []edit{{"acme", "name: acme", "name: Acme"}}, acmeFile, "name", "not a valid customer name"},
 		{"customer name not the file name", []edit{{"acme", "name: acme", "name: acme2"}}, acmeFile, "name", "does not match the file name acme.yaml"},
@@ -323,7 +329,13 @@ func TestValidationErrors(t *testing.T) {
 		{"inbound no client network", []edit{{"acme", "networks: [10.0.0.0/16]\n", ""}, {"acme", "privateLink:\n", acmeInbound + "privateLink:\n"}}, acmeFile, "inboundPrivateLink.clientCidrs", "the endpoint would admit nobody"},
 		{"inbound customer region without a platform", []edit{{"vendor", "    eu-west-1:\n      nlbArn: arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/platform/1b2c3d4e5f607182\n      availabilityZones: [euw1-az1, euw1-az2]\n", ""}, {"beta", "vpn:\n", "inboundPrivateLink:\n  availabilityZones: [euw1-az1, euw1-az2]\nvpn:\n"}}, betaFile, "inboundPrivateLink", "no platform load balancer in the customer's region eu-west-1"},
 		{"tunnel log retention not accepted", []edit{{"beta", "  routing: static", "  tunnelLogs: {retentionDays: 100}\n  routing: static"}}, betaFile, "vpn.tunnelLogs.retentionDays", "does not accept this retention"},
-	}
+	})
+}
+
+// runValidationCases builds each case's fleet and checks that the error it
+// wants is among those reported, well formed.
+func runValidationCases(t *testing.T, cases []validationCase) {
+	t.Helper()
 	files := func(f *testFleet, name string) *string {
 		switch name {
 		case "vendor":

@@ -335,7 +335,7 @@ func checkPreSharedKey(r *report, p string, c *Customer, v *Vendor, t Tunnel) {
 	if s := t.PreSharedKeySecret; s != "" {
 		if m := secretArnRe.FindStringSubmatch(s); m != nil {
 			switch {
-			case m[1] != c.Region:
+			case m[1] != c.Region && knownRegion(c.Region):
 				r.add(sp, fmt.Sprintf("the secret is in %s; CloudFormation resolves secrets of the stack's region (%s) only", m[1], c.Region), s,
 					fmt.Sprintf("store the key in a secret in %s", c.Region))
 			case v != nil && m[2] != v.Account:

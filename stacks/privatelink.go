@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsssm"
@@ -99,15 +98,8 @@ func (p publisher) put(outputID, param, description, kind string, value *string)
 }
 
 // OutputID turns a service label into an output ID prefix: my-db -> MyDb.
-func OutputID(label string) string {
-	var b strings.Builder
-	for _, part := range strings.Split(label, "-") {
-		if part != "" {
-			b.WriteString(strings.ToUpper(part[:1]) + part[1:])
-		}
-	}
-	return b.String()
-}
+// config.LabelID is the rule, so that validation knows the IDs stacks make.
+func OutputID(label string) string { return config.LabelID(label) }
 
 func numbers(xs []int) *[]*float64 {
 	out := make([]*float64, len(xs))

@@ -1,0 +1,106 @@
+//go:build unix
+
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The file-system cases a hostile pull request or a careless operator can
+// create: links, pipes, directories where files belong. Each is an error that
+// names the path, and none is read, followed or waited on.
+func TestLoadRefusesWhatIsNotARegularFile(t *testing.T) {
+	const secret = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ\n-----END OPENSSH PRIVATE KEY-----\n"
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, dir, outside string)
+		path  string
+		where string
+		msg   string
+	}{
+		{"customer file is a link out of the fleet", func(t *testing.T, dir, outside string) {
+			symlink(t, filepath.Join(outside, "id_ed25519"), filepath.Join(dir, "customers", "beta.yaml"))
+		}, "customers/beta.yaml", "(document)", "a symbolic link"},
+		{"customer file is a link inside the fleet", func(t *testing.T, dir, _ string) {
+			symlink(t, "acme.yaml", filepath.Join(dir, "customers", "beta.yaml"))
+		}, "customers/beta.yaml", "(document)", "never follows"},
+		{"vendor file is a link", func(t *testing.T, dir, outside string) {
+			os.Rename(filepath.Join(dir, "vendor.yaml"), filepath.Join(outside, "vendor.yaml"))
+			symlink(t, filepath.Join(outside, "vendor.yaml"), filepath.Join(dir, "vendor.yaml"))
+		}, "vendor.yaml", "(document)", "a symbolic link"},
+		{"customers directory is a link", func(t *testing.T, dir, outside string) {
+			os.Rename(filepath.Join(dir, "customers"), filepath.Join(outside, "customers"))
+			symlink(t, filepath.Join(outside, "customers"), filepath.Join(dir, "customers"))
+		}, "customers", "(directory)", "a symbolic link is never followed"},
+		{"customer file is a named pipe", func(t *testing.T, dir, _ string) {
+			if err := syscall.Mkfifo(filepath.Join(dir, "customers", "beta.yaml"), 0o644); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+		}, "customers/beta.yaml", "(document)", "got a named pipe"},
+		{"vendor file is a named pipe", func(t *testing.T, dir, _ string) {
+			os.Remove(filepath.Join(dir, "vendor.yaml"))
+			if err := syscall.Mkfifo(filepath.Join(dir, "vendor.yaml"), 0o644); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+		}, "vendor.yaml", "(document)", "got a named pipe"},
+		{"directory named like a customer file", func(t *testing.T, dir, _ string) {
+			mkdir(t, filepath.Join(dir, "customers", "beta.yaml"))
+		}, "customers/beta.yaml", "(directory)", "a directory named like a customer file"},
+		{"directory named like the vendor file", func(t *testing.T, dir, _ string) {
+			os.Remove(filepath.Join(dir, "vendor.yaml"))
+			mkdir(t, filepath.Join(dir, "vendor.yaml"))
+		}, "vendor.yaml", "(document)", "a directory where a file belongs"},
+		{"customers is a file", func(t *testing.T, dir, _ string) {
+			os.RemoveAll(filepath.Join(dir, "customers"))
+			os.WriteFile(filepath.Join(dir, "customers"), []byte(baseAcme), 0o644)
+		}, "customers", "(directory)", "must be a directory"},
+		{"file name with a terminal escape", func(t *testing.T, dir, _ string) {
+			os.WriteFile(filepath.Join(dir, "customers", "\x1b[2Jbeta.yaml"), []byte(baseBeta), 0o644)
+		}, "customers", "(directory)", `"\x1b[2Jbeta.yaml"`},
+		{"file name with a bidi override", func(t *testing.T, dir, _ string) {
+			os.WriteFile(filepath.Join(dir, "customers", "beta\u202elmay.yaml"), []byte(baseBeta), 0o644)
+		}, "customers", "(directory)", `"beta\u202elmay.yaml"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme})
+			outside := t.TempDir()
+			os.WriteFile(filepath.Join(outside, "id_ed25519"), []byte(secret), 0o600)
+			tc.setup(t, dir, outside)
+			done := make(chan error, 1)
+			go func() { _, err := Load(dir); done <- err }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("Load blocked: it waited on something that is not a regular file")
+			}
+			if err == nil {
+				t.Fatal("fleet accepted")
+			}
+			assertFSError(t, err, filepath.Join(dir, tc.path), tc.where, tc.msg)
+			if strings.Contains(err.Error(), "b3BlbnNzaC1rZXkt") || strings.Contains(err.Error(), "\x1b") || strings.Contains(err.Error(), "\u202e") {
+				t.Errorf("the error repeats what it must not:\n%v", err)
+			}
+		})
+	}
+}
+
+func symlink(t *testing.T, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mkdir(t *testing.T, path string) {
+	t.Helper()
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
