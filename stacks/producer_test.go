@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/privateconnect/privateconnect/config"
-	"github.com/privateconnect/privateconnect/constructs/producer"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
 )
 
@@ -142,13 +141,4 @@ func TestProducerTargetsFollowConfig(t *testing.T) {
 			}
 		}
 	})
-}
-
-// Config's limit on ports with a load balancer security group counts the
-// rules the construct writes: one outbound rule per port and target range.
-func TestLoadBalancerGroupRulesPerPortIsTheConstructs(t *testing.T) {
-	if config.LoadBalancerGroupRulesPerPort != len(producer.TargetRanges) {
-		t.Errorf("config counts %d rules per port, the construct writes %d (producer.TargetRanges)",
-			config.LoadBalancerGroupRulesPerPort, len(producer.TargetRanges))
-	}
 }
