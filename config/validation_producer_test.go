@@ -40,7 +40,7 @@ func TestTargetGroupDefaults(t *testing.T) {
 // The load balancer's security group has an outbound rule per port and
 // private range, and a group holds at most 60 per direction: with the group
 // a service has at most 15 ports; without it (the first release's load
-// balancer) the listener quota is the limit.
+// balancer) more are allowed.
 func TestLoadBalancerGroupRuleQuota(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -52,7 +52,7 @@ func TestLoadBalancerGroupRuleQuota(t *testing.T) {
 		{"16 ports with the group (default)", 16, "", true},
 		{"16 ports with the group (given)", 16, "loadBalancerSecurityGroup: true", true},
 		{"16 ports without the group", 16, "loadBalancerSecurityGroup: false", false},
-		{"50 ports without the group", 50, "loadBalancerSecurityGroup: false", false},
+		{"25 ports without the group", 25, "loadBalancerSecurityGroup: false", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := baseFleet()
