@@ -11,6 +11,8 @@ const (
 	DefaultRdsRole               = "writer"
 	DefaultScheduleMinutes       = 1
 	DefaultDeregisterAfterMisses = 3
+	// The handed-over load balancer gets a security group of its own.
+	DefaultLoadBalancerSecurityGroup = true
 
 	// Target groups: rds targets follow a failing-over database (a removed
 	// address drains 30 s, then its connections are closed; a new one is in
@@ -185,6 +187,9 @@ func setTunnelDefaults(t *Tunnel) {
 func setProducerDefaults(p *Producer) {
 	if p == nil {
 		return
+	}
+	if p.LoadBalancerSecurityGroup == nil {
+		p.LoadBalancerSecurityGroup = ptr(DefaultLoadBalancerSecurityGroup)
 	}
 	switch p.Target {
 	case "ip", "instance":

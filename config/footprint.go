@@ -284,10 +284,14 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 		for _, port := range s.Ports {
 			t.id(fmt.Sprint(x, "TargetGroup", port), path, s.Name, "output")
 		}
-		// The load balancer's own security group: an egress rule per port and private range.
-		t.res(1, mediumBytes+ports*len(NlbTargetRanges)*ruleBytes, true)
-		t.outputs(1)
-		t.id(x+"NlbSecurityGroupId", path, s.Name, "output")
+		// The load balancer's own security group: an egress rule per port and
+		// private range. Without it (the first release's load balancer, kept),
+		// none and no output.
+		if pr.LoadBalancerSecurityGroup == nil || *pr.LoadBalancerSecurityGroup {
+			t.res(1, mediumBytes+ports*len(NlbTargetRanges)*ruleBytes, true)
+			t.outputs(1)
+			t.id(x+"NlbSecurityGroupId", path, s.Name, "output")
+		}
 		switch pr.Target {
 		case "ip", "instance":
 			n := DefaultTargetCount

@@ -112,6 +112,8 @@ type Producer struct {
 	Registrar   *Registrar   `yaml:"registrar" doc:"For rds targets: how the registrar Lambda keeps the targets current."`
 	TargetGroup *TargetGroup `yaml:"targetGroup" doc:"Deregistration and TCP health checks of the load balancer's target groups. The defaults depend on target: rds follows a failing-over database within seconds; ip and instance keep AWS's defaults."`
 
+	LoadBalancerSecurityGroup *bool `yaml:"loadBalancerSecurityGroup" doc:"Give the load balancer a security group of its own, which the customer admits on the targets (default true). Set false only for a service whose stack the customer deployed from the first release, whose load balancer has none: the new template then keeps that load balancer and updates it in place. Moving such a service to true is a planned migration (README: Moving a service to a load balancer with a security group): AWS refuses to change an endpoint service's load balancer while the vendor's endpoint is connected."`
+
 	// The name says what it does: anyone could then connect who is allowed to discover the service.
 	InsecureAutoAcceptConnections bool `yaml:"insecureAutoAcceptConnections" doc:"Set true to accept endpoint connections without the customer's review. Off by default; leave it off."`
 }

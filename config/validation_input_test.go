@@ -55,7 +55,8 @@ func TestValidationErrorsInput(t *testing.T) {
 		{"too many outputs", []edit{addService(manyServices(40, "", 1))}, acmeFile, "privateLink", "acme-PrivateLink would exceed the 200 outputs in a template"},
 		{"too many parameters", []edit{addService(manyServices(10, "      producer: {target: ip, count: 20}\n", 1))}, acmeFile, "privateLink.services", "acme-Producer would exceed the 200 parameters in a template"},
 		{"too many resources", []edit{addService(pending(32, "rds", 1))}, acmeFile, "privateLink.services", "acme-Producer would exceed the 500 resources in a template"},
-		{"registrar environment too large", []edit{addService("    - name: big\n      ports: [" + portRange(6000, 26) + "]\n      producer: {target: rds}\n")},
+		// Without its own security group a load balancer may have more than 15 ports (see TestLoadBalancerGroupRuleQuota).
+		{"registrar environment too large", []edit{addService("    - name: big\n      ports: [" + portRange(6000, 26) + "]\n      producer: {target: rds, loadBalancerSecurityGroup: false}\n")},
 			acmeFile, "privateLink.services[1].ports", "exceed the 4096 bytes of Lambda environment variables"},
 		{"security group description too long", []edit{addService("    - name: wide\n      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d\n      ports: [" + portRange(10000, 40) + "]\n")},
 			acmeFile, "privateLink.services[1].ports", "exceed the 255 characters of security group description"},

@@ -1,6 +1,9 @@
 package config
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 const (
 	// maxListeners is the quota of listeners per Network Load Balancer.
@@ -18,6 +21,20 @@ func validateProducer(r *report, p string, s Service) {
 	}
 	if len(s.Ports) > maxListeners {
 		r.add(join(p, "target"), fmt.Sprintf("a Network Load Balancer has at most %d listeners, one per port", maxListeners), len(s.Ports), "list fewer ports")
+	}
+	// The load balancer's own security group has an outbound rule per port and
+	// private range (NlbTargetRanges); with the default quota of rules per
+	// direction per group (maxSecurityGroupRules, 60:
+	// https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups)
+	// a service with the group has at most 15 ports.
+	perPort := len(NlbTargetRanges)
+	if n := len(s.Ports) * perPort; pr.LoadBalancerSecurityGroup != nil && *pr.LoadBalancerSecurityGroup && n > maxSecurityGroupRules {
+		most := maxSecurityGroupRules / perPort
+		r.add(join(strings.TrimSuffix(p, ".producer"), "ports"),
+			fmt.Sprintf("service %q: its load balancer's security group would need %d outbound rules (%d per port, one per private range), over the %d a security group may have, so at most %d ports",
+				s.Name, n, perPort, maxSecurityGroupRules, most),
+			raw(fmt.Sprintf("%d ports", len(s.Ports))),
+			fmt.Sprintf("list at most %d ports, or split them over two services, each with its own load balancer", most))
 	}
 	if pr.Count != nil && pr.Target != "ip" && pr.Target != "instance" {
 		r.add(join(p, "count"), "count applies to ip and instance targets only", *pr.Count, "remove count")

@@ -1,6 +1,10 @@
 package config
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 // Target group settings default by target kind: rds follows a failing-over
 // database, ip and instance keep AWS's defaults; given values are kept and
@@ -28,6 +32,54 @@ func TestTargetGroupDefaults(t *testing.T) {
 			got := settings{*tg.DeregistrationDelaySeconds, *tg.HealthCheckIntervalSeconds, *tg.HealthCheckTimeoutSeconds, *tg.HealthyThresholdCount, *tg.UnhealthyThresholdCount}
 			if got != tc.want || *tg.ConnectionTermination != tc.terminate {
 				t.Errorf("got %+v terminate=%v, want %+v terminate=%v", got, *tg.ConnectionTermination, tc.want, tc.terminate)
+			}
+		})
+	}
+}
+
+// The load balancer's security group has an outbound rule per port and
+// private range, and a group holds at most 60 per direction: with the group
+// a service has at most 15 ports; without it (the first release's load
+// balancer) more are allowed.
+func TestLoadBalancerGroupRuleQuota(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		ports   int
+		setting string // the producer's loadBalancerSecurityGroup line, or none
+		fails   bool
+	}{
+		{"15 ports with the group", 15, "", false},
+		{"16 ports with the group (default)", 16, "", true},
+		{"16 ports with the group (given)", 16, "loadBalancerSecurityGroup: true", true},
+		{"16 ports without the group", 16, "loadBalancerSecurityGroup: false", false},
+		{"25 ports without the group", 25, "loadBalancerSecurityGroup: false", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := baseFleet()
+			producer := "\n      producer:\n        target: ip"
+			if tc.setting != "" {
+				producer += "\n        " + tc.setting
+			}
+			f.acme = replace(t, f.acme, "      ports: [5432]", "      ports: ["+portRange(5400, tc.ports)+"]"+producer)
+			fleet, err := f.build()
+			if !tc.fails {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				want := tc.setting != "loadBalancerSecurityGroup: false"
+				if got := fleet.Customer("acme").PrivateLink.Services[0].Producer.LoadBalancerSecurityGroup; got == nil || *got != want {
+					t.Errorf("loadBalancerSecurityGroup = %v, want %v", got, want)
+				}
+				return
+			}
+			errs, ok := err.(Errors)
+			if !ok || len(errs) != 1 {
+				t.Fatalf("want one error, got %v", err)
+			}
+			e := errs[0]
+			want := fmt.Sprintf(`service "db": its load balancer's security group would need %d outbound rules (4 per port, one per private range), over the 60 a security group may have, so at most 15 ports (got %d ports; list at most 15 ports`, 4*tc.ports, tc.ports)
+			if e.File != acmeFile || e.Path != "privateLink.services[0].ports" || !strings.HasPrefix(e.Msg, want) || !wellFormed.MatchString(e.Msg) {
+				t.Errorf("got %s: %s: %s\nwant %s: privateLink.services[0].ports: %s...", e.File, e.Path, e.Msg, acmeFile, want)
 			}
 		})
 	}

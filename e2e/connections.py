@@ -44,7 +44,8 @@ def accept(ck, aws, service_account, region, service_id, owner):
     ec2 = aws.client("ec2", service_account, region)
     conns = ec2.describe_vpc_endpoint_connections(
         Filters=[{"Name": "service-id", "Values": [service_id]}])["VpcEndpointConnections"]
-    mine = [c for c in conns if c["VpcEndpointOwner"] == owner]
+    # An endpoint the owner deleted (before connecting again) stays listed a while, as in AWS.
+    mine = [c for c in conns if c["VpcEndpointOwner"] == owner and c["VpcEndpointState"] != "deleted"]
     if not ck.eq(f"{service_id}: one connection request from {owner} waits for acceptance",
                  [c["VpcEndpointState"] for c in mine], ["pendingAcceptance"]):
         return None

@@ -38,7 +38,8 @@ through the public APIs, exactly as it would in AWS.
     AWS::EC2::SubnetRouteTableAssociation      (moto files it where
         DescribeRouteTables never looks)
     AWS::EC2::SecurityGroup                    SecurityGroupEgress (moto ignores
-        it: the group keeps its allow-all egress)
+        it: the group keeps its allow-all egress); an update changes rules and
+        tags in place (moto deletes the group and makes another, with a new ID)
     AWS::EC2::VPCEndpoint                      ServiceRegion, Tags, DnsEntries
     AWS::EC2::VPNGateway                       Tags
     AWS::EC2::EIP                              PublicIp
@@ -47,23 +48,26 @@ through the public APIs, exactly as it would in AWS.
         HostedZoneConfig.Comment, HostedZoneTags, Id
     AWS::Lambda::*  with {"lambda": {"use_docker": false}} the Lambda API reads
         other backends than the ones CloudFormation writes to
-  CloudFormation API:
-    UpdateTerminationProtection (not implemented; `cdk deploy` calls it for
-        our stacks and retries for a minute)
-    ExecuteChangeSet (a stack made from a change set, as `cdk deploy` and
-        `aws cloudformation deploy` make them, has no outputs)
 
 Where AWS refuses what moto accepts (PrivateLink connection states, private DNS
-before acceptance, deleting a service with connections, stacks that fail and
-roll back), moto_strict.py makes the emulator refuse it too, with AWS's error
-text; its docstring lists each.
+before acceptance, deleting a service or changing its load balancers while
+endpoints are connected), moto_strict.py makes the emulator refuse it too, with
+AWS's error text; its docstring lists each. moto_stacks.py runs stacks as
+CloudFormation does: failures and rollbacks, the order of an update, change sets.
 
 Anything else moto skips it still logs, and run.py reports every such line, so
 a skip is never mistaken for a pass. Handlers raise on a reference to something
-that does not exist, as CloudFormation would. Deletion is handled for
-AWS::EC2::VPCEndpointService only (a producer stack is deleted the way its
-README says); otherwise the harness resets moto between scenarios. Written
-against moto 5.2.1 internals.
+that does not exist, as CloudFormation would. Updates in place: the handlers of
+AWS::EC2::VPCEndpointService (NetworkLoadBalancerArns, AcceptanceRequired,
+SupportedRegions, PrivateDnsName) and AWS::CloudWatch::Alarm; a handler type
+without one fails the update (moto_stacks) rather than lose the resource, as
+moto would. Deletion (a stack deleted the way a README says, a resource an
+update removed or replaced): AWS::EC2::VPCEndpointService,
+AWS::ElasticLoadBalancingV2::TargetGroup (refused while a listener uses it),
+AWS::ElasticLoadBalancingV2::Listener, AWS::EC2::VPCEndpoint (its connection
+turns deleted) and AWS::SSM::Parameter, besides what moto deletes itself;
+otherwise the harness resets moto between scenarios. Written against moto
+5.2.1 internals.
 
 Usage: python3 e2e/moto_launcher.py PORT      (listens on 127.0.0.1 only)
 """
@@ -71,6 +75,7 @@ import functools
 import json
 import sys
 
+import moto_stacks as stacks
 import moto_strict as strict
 
 import moto
@@ -78,34 +83,33 @@ from moto.awslambda import models as lambda_models
 from moto.awslambda_simple.models import lambda_simple_backends
 from moto.cloudformation import parsing
 from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
-from moto.cloudformation.models import CloudFormationBackend
-from moto.cloudformation.responses import CloudFormationResponse
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.core.common_models import CloudFormationModel
 from moto.core.models import default_user_config
-from moto.core.responses import ActionResult
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.elastic_ip_addresses import ElasticAddress
 from moto.ec2.models.security_groups import SecurityGroup
 from moto.ec2.models.vpcs import VPC, VPCEndPoint
 from moto.ec2.models.vpn_gateway import VpnGateway
-from moto.elbv2.models import ELBv2Backend, FakeLoadBalancer, FakeTargetGroup, elbv2_backends
+from moto.elbv2.models import ELBv2Backend, FakeListener, FakeLoadBalancer, FakeTargetGroup, elbv2_backends
 from moto.route53.models import FakeZone, route53_backends
 from moto.secretsmanager.models import secretsmanager_backends
 from moto.sns.models import sns_backends
-from moto.ssm.models import Parameter as SsmParameter
+from moto.ssm.models import Parameter as SsmParameter, ssm_backends
 
 HANDLERS = {}  # CloudFormation type -> handler class, on top of moto's own
 
 
-def handles(cfn_type, delete=None):
+def handles(cfn_type, delete=None, update=None):
     """Register fn as the CloudFormation handler of cfn_type.
 
     fn(props, ec2, account, region, name) creates the resource through moto's
     backends and returns (physical id, {attribute: value}), or a moto model
     object that answers Ref and Fn::GetAtt itself. delete(physical id, ec2),
     when given, deletes it (and may refuse, as AWS would); without it a
-    deletion leaves the resource.
+    deletion leaves the resource. update(resource, props, ec2, account,
+    region), when given, changes it in place and returns what fn returns;
+    without it an update in place fails the stack (moto_stacks).
     """
     def register(fn):
         def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
@@ -123,6 +127,12 @@ def handles(cfn_type, delete=None):
                 lambda cls, physical_id, cloudformation_json, account_id, region_name, *args, **kwargs:
                 delete and delete(physical_id, ec2_backends[account_id][region_name])),
         })
+        if update:
+            def update_in_place(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+                out = update(original_resource, cloudformation_json.get("Properties", {}),
+                             ec2_backends[account_id][region_name], account_id, region_name)
+                return Resource(*out) if isinstance(out, tuple) else out
+            HANDLERS[cfn_type].update_from_cloudformation_json = classmethod(update_in_place)
         return fn
     return register
 
@@ -213,6 +223,23 @@ def fix_security_group(group, props, account, region):
             authorize_egress(ec2_backends[account][region], group.id, rule)
 
 
+def update_security_group(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+    """In place, keeping the group's ID, as CloudFormation updates rules and tags; moto
+    deletes the group and creates another. (A create-only change replaces it: moto_stacks.)"""
+    props = cloudformation_json.get("Properties", {})
+    ec2 = ec2_backends[account_id][region_name]
+    if "SecurityGroupIngress" in props:
+        raise NotImplementedError("moto_launcher: inline SecurityGroupIngress is not updated in place")
+    original_resource.egress_rules.clear()
+    for rule in props.get("SecurityGroupEgress") or []:
+        authorize_egress(ec2, original_resource.id, rule)
+    if "SecurityGroupEgress" not in props:
+        ec2.authorize_security_group_egress(original_resource.id, "-1", None, None, [{"CidrIp": "0.0.0.0/0"}])  # AWS's default
+    for tag in props.get("Tags") or []:
+        original_resource.add_tag(tag["Key"], tag["Value"])
+    return original_resource
+
+
 def authorize_egress(ec2, group_id, rule):
     ranges = [{"CidrIp": rule["CidrIp"], "Description": rule.get("Description")}] if rule.get("CidrIp") else []
     if rule.get("CidrIpv6"):
@@ -281,7 +308,20 @@ def typed_arns(create_load_balancer):
     return create
 
 
-@handles("AWS::ElasticLoadBalancingV2::TargetGroup")
+def delete_target_group(arn, ec2):
+    """Refused while a listener forwards to it (ResourceInUse), as in AWS."""
+    if arn in elbv2_backends[ec2.account_id][ec2.region_name].target_groups:
+        elbv2_backends[ec2.account_id][ec2.region_name].delete_target_group(arn)
+
+
+def delete_listener(self, account_id, region_name):
+    """Gone already when its load balancer was deleted first, which deletes its listeners."""
+    elbv2 = elbv2_backends[account_id][region_name]
+    if any(self.arn in lb.listeners for lb in elbv2.load_balancers.values()):
+        elbv2.delete_listener(self.arn)
+
+
+@handles("AWS::ElasticLoadBalancingV2::TargetGroup", delete=delete_target_group)
 def target_group(props, ec2, account, region, name):
     tg = FakeTargetGroup.create_from_cloudformation_json(props.get("Name") or name, {"Properties": props}, account, region)
     elbv2 = elbv2_backends[account][region]
@@ -295,7 +335,26 @@ def target_group(props, ec2, account, region, name):
     return tg
 
 
-@handles("AWS::EC2::VPCEndpointService", delete=strict.delete_endpoint_service)
+def update_endpoint_service(resource, props, ec2, account, region):
+    """In place, as the resource schema allows (no create-only property); taking a load
+    balancer away is refused while endpoints are connected (moto_strict)."""
+    config = ec2.configurations[resource.physical_resource_id]
+    new = props.get("NetworkLoadBalancerArns") or []
+    elbv2_backends[account][region].describe_load_balancers(arns=new, names=None)  # raises if one is missing
+    old = list(config.network_load_balancer_arns)
+    removed = [a for a in old if a not in new]
+    strict.refuse_load_balancer_change(config, removed)
+    regions = props.get("SupportedRegions") or []
+    ec2.modify_vpc_endpoint_service_configuration(
+        config.id, acceptance_required=str(true(props.get("AcceptanceRequired", True))),
+        private_dns_name=props.get("PrivateDnsName"), add_network_lbs=[a for a in new if a not in old],
+        remove_network_lbs=removed, add_gateway_lbs=[], remove_gateway_lbs=[],
+        add_supported_regions=[r for r in regions if r not in config._supported_region_names],
+        remove_supported_regions=[r for r in config._supported_region_names if r not in regions])
+    return resource
+
+
+@handles("AWS::EC2::VPCEndpointService", delete=strict.delete_endpoint_service, update=update_endpoint_service)
 def endpoint_service(props, ec2, account, region, name):
     arns = props.get("NetworkLoadBalancerArns") or props.get("GatewayLoadBalancerArns") or []
     lbs = elbv2_backends[account][region].describe_load_balancers(arns=arns, names=None)  # raises if one is missing
@@ -418,7 +477,12 @@ def fix_hosted_zone(zone, props, account, region):
         route53_backends[account]["aws"].change_tags_for_resource("hostedzone", zone.resource_id, props["HostedZoneTags"], [])
 
 
-@handles("AWS::CloudWatch::Alarm")
+def update_alarm(resource, props, ec2, account, region):
+    """PutMetricAlarm on the same name replaces the alarm's settings, as an update does."""
+    return alarm(dict(props, AlarmName=resource.physical_resource_id), ec2, account, region, resource.physical_resource_id)
+
+
+@handles("AWS::CloudWatch::Alarm", update=update_alarm)
 def alarm(props, ec2, account, region, name):
     alarm_name = props.get("AlarmName") or name
     a = cloudwatch_backends[account][region].put_metric_alarm(
@@ -433,7 +497,11 @@ def alarm(props, ec2, account, region, name):
     return alarm_name, {"Arn": a.alarm_arn}
 
 
-@handles("AWS::SSM::Parameter")
+def delete_ssm_parameter(name, ec2):
+    ssm_backends[ec2.account_id][ec2.region_name].delete_parameter(name)
+
+
+@handles("AWS::SSM::Parameter", delete=delete_ssm_parameter)
 def ssm_parameter(props, ec2, account, region, name):
     fixed = dict(props, Name=props.get("Name") or name,
                  Tags=[{"Key": k, "Value": v} for k, v in (props.get("Tags") or {}).items()])
@@ -457,34 +525,15 @@ class LambdaBackendsOfTheApi:
         return getattr(self.docker_backends, name)
 
 
-# --- CloudFormation API ------------------------------------------------------------------
-
-def update_termination_protection(self):
-    stack = self.cloudformation_backend.get_stack(self._get_param("StackName"))
-    stack.enable_termination_protection = self._get_bool_param("EnableTerminationProtection", False)
-    return ActionResult({"StackId": stack.stack_id})
-
-
-def with_outputs(execute_change_set):
-    """moto keeps the outputs of the empty template a change set's new stack
-    starts with: rebuild them from the template the change set applied (unless
-    it failed and rolled back: see moto_strict)."""
-    def execute(self, change_set_name, stack_name=None):
-        if execute_change_set(self, change_set_name, stack_name):
-            return
-        change_set = self.change_sets.get(change_set_name) or next(
-            c for c in self.change_sets.values() if c.change_set_name == change_set_name)
-        stack = self.stacks[change_set.stack_id]
-        stack._parse_template()
-        stack.description = stack.template_dict.get("Description")
-        stack.output_map = stack._create_output_map()
-    return execute
-
-
 def install():
     """Put every handler and fix in place; before the server takes a request."""
     after_create(VPC, fix_vpc)
     after_create(SecurityGroup, fix_security_group)
+    SecurityGroup.update_from_cloudformation_json = classmethod(update_security_group)
+    # CloudFormation deletes a removed or replaced listener, and an endpoint the
+    # template no longer has (its connection then ends: state deleted).
+    FakeListener.delete = delete_listener
+    VPCEndPoint.delete = lambda self, account_id, region_name: self.ec2_backend.delete_vpc_endpoints([self.id])
     after_create(VPCEndPoint, fix_vpc_endpoint)
     after_create(VpnGateway, fix_vpn_gateway)
     after_create(FakeZone, fix_hosted_zone)
@@ -499,8 +548,7 @@ def install():
     with_getatt(ElasticAddress, {"PublicIp": lambda eip: eip.public_ip})
     with_getatt(FakeZone, {"Id": lambda z: z.resource_id})
     lambda_models.lambda_backends = LambdaBackendsOfTheApi(lambda_models.lambda_backends)
-    CloudFormationResponse.update_termination_protection = update_termination_protection
-    CloudFormationBackend.execute_change_set = with_outputs(strict.with_failures(CloudFormationBackend.execute_change_set))
+    stacks.install()
     strict.install()
     moto_map = parsing.get_model_map
     parsing.get_model_map = functools.lru_cache(lambda: {**moto_map(), **HANDLERS})

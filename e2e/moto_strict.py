@@ -21,24 +21,23 @@ that would fail on AWS fails here, and e2e proves we never send the request.
         deleting an AWS::EC2::VPCEndpointService): ExistingVpcEndpointConnections,
         "Service has existing active VPC Endpoint connections!"
         https://docs.aws.amazon.com/vpc/latest/privatelink/delete-endpoint-service.html
-  CloudFormation (moto turns a failed resource into an API error, and updates a
-  resource only if the template or a parameter it names directly changed):
-    - a resource that fails makes the stack fail as AWS's does: ExecuteChangeSet
-      succeeds, the stack ends in ROLLBACK_COMPLETE (create; what was created is
-      deleted) or UPDATE_ROLLBACK_COMPLETE (update; template and parameters as
-      before), DeleteStack leaves it in DELETE_FAILED; the resource's event
-      carries AWS's error text, as describe-stack-events shows it.
-    - a changed parameter updates every resource that uses it through a
-      condition (Fn::If), not only those that Ref it.
-    - AWS::EC2::VPCEndpoint is updated in place (PrivateDnsEnabled), as the
-      resource schema allows; moto has no update for it.
+      - taking a load balancer from an endpoint service with a pendingAcceptance
+        or available connection (ModifyVpcEndpointServiceConfiguration with
+        RemoveNetworkLoadBalancerArns or RemoveGatewayLoadBalancerArns, and
+        CloudFormation updating NetworkLoadBalancerArns of an
+        AWS::EC2::VPCEndpointService): ExistingVpcEndpointConnections, "You
+        cannot delete a VPC endpoint service configuration or change the load
+        balancers for the endpoint service if there are endpoints attached to
+        the service."
+        https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#associate-load-balancer
+        https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
+    AWS::EC2::VPCEndpoint is updated in place (PrivateDnsEnabled), as the
+    resource schema allows; moto has no update for it.
+How a stack fails, rolls back and updates is moto_stacks.py's.
 Written against moto 5.2.1 internals.
 """
 import re
 
-from moto.cloudformation import parsing
-from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Event
-from moto.cloudformation.parsing import ResourceMap
 from moto.core.responses import ActionResult
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models import ec2_backends
@@ -185,6 +184,27 @@ def blocking(config):
 
 
 SERVICE_IN_USE = "Service has existing active VPC Endpoint connections!"
+LOAD_BALANCERS_IN_USE = ("You cannot delete a VPC endpoint service configuration or change the load balancers "
+                         "for the endpoint service if there are endpoints attached to the service.")
+
+
+def refuse_load_balancer_change(config, removed):
+    """Taking load balancers from a service with connections: "You can't disassociate a load
+    balancer if there are endpoints connected to your endpoint service"
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/configure-endpoint-service.html#associate-load-balancer);
+    the error as https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html words it."""
+    if removed and blocking(config):
+        raise refused("ExistingVpcEndpointConnections", LOAD_BALANCERS_IN_USE)
+
+
+def modify_vpc_endpoint_service_configuration(modify):
+    def handler(self):
+        config = self.ec2_backend.configurations.get(self._get_param("ServiceId"))
+        if config is not None:
+            refuse_load_balancer_change(config, self._get_param("RemoveNetworkLoadBalancerArns", [])
+                                        + self._get_param("RemoveGatewayLoadBalancerArns", []))
+        return modify(self)
+    return handler
 
 
 def delete_vpc_endpoint_service_configurations(self):
@@ -212,141 +232,6 @@ def delete_endpoint_service(physical_id, ec2):
     ec2.delete_vpc_endpoint_service_configurations([physical_id])
 
 
-# --- CloudFormation stack failures ------------------------------------------------------
-
-def resource_failed(stack, err, status):
-    """The failing resource's event, as describe-stack-events shows it."""
-    logical_id, resource_type = getattr(err, "logical_id", stack.name), getattr(err, "resource_type", "AWS::CloudFormation::Stack")
-    reason = str(err) or type(err).__name__
-    if getattr(err, "refused", False):
-        reason = f"{err.message} (Service: Ec2, Status Code: 400, Error Code: {err.code})"
-    stack.events.append(Event(stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical_id,
-                              physical_resource_id="", resource_type=resource_type, resource_status=status,
-                              resource_status_reason=reason, resource_properties=None))
-    return reason
-
-
-def naming_failures(method, logical_id_of=lambda args: args[0], type_of=None):
-    """Tag an exception from a resource with its logical ID and type, for its event."""
-    def wrapped(*args, **kwargs):
-        try:
-            return method(*args, **kwargs)
-        except Exception as err:
-            if not hasattr(err, "logical_id"):
-                err.logical_id = logical_id_of(args)
-                err.resource_type = type_of(args) if type_of else ""
-            raise
-    return wrapped
-
-
-def rolling_back(apply):
-    """A change set whose resource fails: the stack rolls back, ExecuteChangeSet succeeds."""
-    def execute(self):
-        stack = self.stack
-        rmap = stack.resource_map
-        before = (rmap._template, rmap.input_parameters, dict(rmap._resource_json_map), dict(rmap._parsed_resources),
-                  stack.template, stack.parameters)
-        try:
-            apply(self)
-            self.failed = None
-        except Exception as err:
-            create = self.change_set_type == "CREATE"
-            reason = resource_failed(stack, err, "CREATE_FAILED" if create else "UPDATE_FAILED")
-            if create:
-                try:
-                    rmap.delete()  # what was created goes, as in a rollback
-                except Exception:
-                    pass
-            else:
-                rmap._template, rmap.input_parameters, rmap._resource_json_map, rmap._parsed_resources = (
-                    before[0], before[1], before[2], before[3])
-                rmap.load_parameters()
-                rmap.load_conditions()
-            self.failed = ("ROLLBACK_COMPLETE" if create else "UPDATE_ROLLBACK_COMPLETE", reason, before[4], before[5])
-    return execute
-
-
-def with_failures(execute_change_set):
-    def execute(self, change_set_name, stack_name=None):
-        execute_change_set(self, change_set_name, stack_name)
-        change_set = self.change_sets.get(change_set_name) or next(
-            c for c in self.change_sets.values() if c.change_set_name == change_set_name)
-        failed = getattr(change_set, "failed", None)
-        if failed:
-            status, reason, template, parameters = failed
-            stack = change_set.stack
-            if status == "UPDATE_ROLLBACK_COMPLETE":
-                stack.template, stack.parameters = template, parameters
-                stack._parse_template()
-            stack.status = status
-            stack._add_stack_event(status, resource_status_reason=f"The following resource(s) failed: {reason}")
-        return failed
-    return execute
-
-
-def delete_stack(original):
-    """A resource that cannot be deleted leaves the stack in DELETE_FAILED, as in AWS;
-    what could be deleted is gone, and deleting again retries the rest."""
-    def delete(self, name_or_stack_id):
-        stack = self.stacks.get(name_or_stack_id) or next(
-            (s for s in self.stacks.values() if s.name == name_or_stack_id), None)
-        if stack is None:
-            return original(self, name_or_stack_id)
-        try:
-            stack.resource_map.delete()
-        except Exception as err:
-            reason = resource_failed(stack, err, "DELETE_FAILED")
-            stack.status = "DELETE_FAILED"
-            stack._add_stack_event("DELETE_FAILED", resource_status_reason=f"The following resource(s) failed to delete: {reason}")
-            return None
-        return original(self, stack.stack_id)
-    return delete
-
-
-def conditional_updates(build_resource_diff):
-    """Also modify the resources that use a changed parameter through a condition."""
-    def diff(self, other_template, parameters=None):
-        out = build_resource_diff(self, other_template, parameters)
-        if not parameters:
-            return out
-        changed = {p for p in parameters if self.input_parameters.get(p) != parameters[p]}
-        conditions = other_template.get("Conditions") or {}
-        affected, grew = set(), True
-        while grew:
-            grew = False
-            for name, expr in conditions.items():
-                if name not in affected and (mentions(expr, "Ref", changed) or mentions(expr, "Condition", affected)):
-                    affected.add(name)
-                    grew = True
-        old = self._resource_json_map
-        for name, resource in other_template["Resources"].items():
-            if name in old and name not in out["Modify"] and old[name] == resource and uses_condition(resource, affected):
-                out["Modify"].append(name)
-        return out
-    return diff
-
-
-def mentions(value, key, names):
-    if isinstance(value, dict):
-        return any((k == key and v in names) or mentions(v, key, names) for k, v in value.items())
-    if isinstance(value, list):
-        return any(mentions(v, key, names) for v in value)
-    return False
-
-
-def uses_condition(value, conditions):
-    if isinstance(value, dict):
-        if value.get("Condition") in conditions:
-            return True
-        branch = value.get("Fn::If")
-        if isinstance(branch, list) and branch and branch[0] in conditions:
-            return True
-        return any(uses_condition(v, conditions) for v in value.values())
-    if isinstance(value, list):
-        return any(uses_condition(v, conditions) for v in value)
-    return False
-
-
 def install():
     VPCBackend.create_vpc_endpoint = with_connections(VPCBackend.create_vpc_endpoint)
     VPCEndPoint.update_from_cloudformation_json = classmethod(update_vpc_endpoint)
@@ -355,13 +240,7 @@ def install():
     EC2Response.accept_vpc_endpoint_connections = decide("available", ("pendingAcceptance",))
     EC2Response.reject_vpc_endpoint_connections = decide("rejected", ("pendingAcceptance", "available"))
     EC2Response.delete_vpc_endpoint_service_configurations = delete_vpc_endpoint_service_configurations
+    EC2Response.modify_vpc_endpoint_service_configuration = modify_vpc_endpoint_service_configuration(
+        EC2Response.modify_vpc_endpoint_service_configuration)
+    VPCEndpointServiceConfiguration.modify_vpc_endpoint_service_configuration = EC2Response.modify_vpc_endpoint_service_configuration
     VPCEndpointServiceConfiguration.delete_vpc_endpoint_service_configurations = delete_vpc_endpoint_service_configurations
-    ResourceMap.__getitem__ = naming_failures(
-        ResourceMap.__getitem__, lambda a: a[1], lambda a: (a[0]._resource_json_map.get(a[1]) or {}).get("Type", ""))
-    parsing.parse_and_update_resource = naming_failures(
-        parsing.parse_and_update_resource, lambda a: a[0], lambda a: a[1].get("Type", ""))
-    ResourceMap._delete_resource = naming_failures(
-        ResourceMap._delete_resource, lambda a: getattr(a[1], "logical_resource_id", ""), lambda a: a[2].get("Type", ""))
-    ResourceMap.build_resource_diff = conditional_updates(ResourceMap.build_resource_diff)
-    ChangeSet.apply = rolling_back(ChangeSet.apply)
-    CloudFormationBackend.delete_stack = delete_stack(CloudFormationBackend.delete_stack)

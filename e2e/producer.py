@@ -190,14 +190,18 @@ def check_producer(ck, aws, fleet, p):
         ck.eq(f"{s['name']}: NLB type", lb["Type"], "network")
         ck.eq(f"{s['name']}: NLB scheme", lb["Scheme"], "internal")
         ck.eq(f"{s['name']}: NLB subnets", sorted(z["SubnetId"] for z in lb["AvailabilityZones"]), sorted(p.subnets))
-        ck.eq(f"{s['name']}: the NLB's own security group = NlbSecurityGroupId output", lb.get("SecurityGroups"),
-              [p.outputs.get(f"{sid}NlbSecurityGroupId")])
-        ck.eq(f"{s['name']}: its inbound rules not applied to PrivateLink traffic",
-              lb.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "off")
-        for sg in ec2.describe_security_groups(GroupIds=(lb.get("SecurityGroups") or [])[:1])["SecurityGroups"]:
-            ck.eq(f"{s['name']}: the NLB's group admits nothing directly", ingress(sg), set())
-            ck.eq(f"{s['name']}: the NLB's group sends the ports to private addresses only", egress(sg),
-                  {("tcp", port, port, block) for port in ports for block in TARGET_RANGES})
+        if pr.get("loadBalancerSecurityGroup", True):
+            ck.eq(f"{s['name']}: the NLB's own security group = NlbSecurityGroupId output", lb.get("SecurityGroups"),
+                  [p.outputs.get(f"{sid}NlbSecurityGroupId")])
+            ck.eq(f"{s['name']}: its inbound rules not applied to PrivateLink traffic",
+                  lb.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"), "off")
+            for sg in ec2.describe_security_groups(GroupIds=(lb.get("SecurityGroups") or [])[:1])["SecurityGroups"]:
+                ck.eq(f"{s['name']}: the NLB's group admits nothing directly", ingress(sg), set())
+                ck.eq(f"{s['name']}: the NLB's group sends the ports to private addresses only", egress(sg),
+                      {("tcp", port, port, block) for port in ports for block in TARGET_RANGES})
+        else:  # the first release's load balancer, kept
+            ck.eq(f"{s['name']}: the NLB has no security group (loadBalancerSecurityGroup: false)",
+                  (lb.get("SecurityGroups") or [], f"{sid}NlbSecurityGroupId" in p.outputs), ([], False))
         attrs = {a["Key"]: a["Value"] for a in elbv2.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"])["Attributes"]}
         ck.eq(f"{s['name']}: cross-zone load balancing", attrs.get("load_balancing.cross_zone.enabled"), "true")
         listeners = elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]

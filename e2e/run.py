@@ -33,7 +33,13 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     fails over (FailoverDBCluster) and the deployed registrar, run with the
     RDS failover event, must take the old writer out of the target group and
     put the new one in, in that one run.
- 7. prints every resource type moto still skipped, the failed checks and timings.
+ 7. migration (after a reset): a customer deploys its template with the first
+    release's load balancers (loadBalancerSecurityGroup: false) and the vendor
+    connects; the update of one service to a load balancer with a security group
+    must fail while connected (ExistingVpcEndpointConnections) and roll back;
+    then the documented migration: the vendor makes the service pending, the
+    customer updates, the vendor connects again, the customer accepts.
+ 8. prints every resource type moto still skipped, the failed checks and timings.
 
 Usage: python3 e2e/run.py [--config DIR] [--keep]     exit 0 only if all passed
 Needs: Python 3.11+ with boto3, moto[server] 5.2, PyYAML and the AWS CLI; Go;
@@ -60,6 +66,7 @@ from harness import Aws, CDK, Checks, Emulator, Failure, Interrupted, REPO, T0, 
 from connections import accept, endpoint_state, remove_producer
 from failover import failover_story
 from inbound import add_private_dns_customer, inbound_story, platform_fleet
+from migration import migration_story
 from offline import handoff, synth_guard
 from producer import Producer, check_producer, deploy_producer, prepare_customer, run_registrars
 from vendor_stacks import bootstrap, check_vendor_stacks, create_psk_secrets
@@ -200,6 +207,8 @@ def main():
             story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli)
         with step("failover", timings):
             failover_story(ck, em, aws, fleet_dir, workdir, env, aws_cli)
+        with step("migration", timings):
+            migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli)
     except Failure as err:
         ck.failed.append(f"stopped: {err}")
         print(f"\nFAILED: {err}", flush=True)

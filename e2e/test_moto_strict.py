@@ -1,4 +1,5 @@
-"""The emulator refuses what AWS refuses, with AWS's error text (moto_strict.py).
+"""The emulator refuses what AWS refuses, with AWS's error text (moto_strict.py), and
+runs a stack update as CloudFormation does (moto_stacks.py).
 
 Runs the launcher on 127.0.0.1 and drives it with boto3, as the e2e does:
 CloudFormation through change sets (what `aws cloudformation deploy` and
@@ -23,6 +24,8 @@ LAUNCHER = Path(__file__).resolve().parent / "moto_launcher.py"
 PROVIDER, CONSUMER, REGION = "444455556666", "111122223333", "us-east-1"
 PRIVATE_DNS_TEXT = "Private DNS can only be enabled after the endpoint connection is accepted by the owner of "
 IN_USE_TEXT = "Service has existing active VPC Endpoint connections!"
+LB_IN_USE_TEXT = ("You cannot delete a VPC endpoint service configuration or change the load balancers "
+                  "for the endpoint service if there are endpoints attached to the service.")
 
 
 def free_port():
@@ -191,6 +194,88 @@ class StrictEmulator(unittest.TestCase):
         self.assertFalse([s for s in cfn.describe_stacks()["Stacks"] if s["StackName"] == "provider"])
         with self.assertRaises(ClientError):
             provider.describe_vpc_endpoint_service_configurations(ServiceIds=[svc_id])
+
+    def load_balanced_service(self, lb, targets, vpc, subnet):
+        """A template: an NLB (logical ID lb), a TCP listener forwarding to a target group
+        (logical ID targets), an endpoint service on the NLB."""
+        return {"Resources": {
+            lb: {"Type": "AWS::ElasticLoadBalancingV2::LoadBalancer", "Properties": {
+                "Type": "network", "Scheme": "internal", "Subnets": [subnet]}},
+            targets: {"Type": "AWS::ElasticLoadBalancingV2::TargetGroup", "Properties": {
+                "Protocol": "TCP", "Port": 5432, "VpcId": vpc, "TargetType": "ip"}},
+            "Listener": {"Type": "AWS::ElasticLoadBalancingV2::Listener", "Properties": {
+                "LoadBalancerArn": {"Ref": lb}, "Port": 5432, "Protocol": "TCP",
+                "DefaultActions": [{"Type": "forward", "TargetGroupArn": {"Ref": targets}}]}},
+            "Service": {"Type": "AWS::EC2::VPCEndpointService", "Properties": {
+                "NetworkLoadBalancerArns": [{"Ref": lb}], "AcceptanceRequired": True}}},
+            "Outputs": {"ServiceId": {"Value": {"Ref": "Service"}}, "Nlb": {"Value": {"Ref": lb}}}}
+
+    def test_load_balancers_stay_while_endpoints_are_attached(self):
+        vpc, subnet = self.vpc(PROVIDER, "10.6.0.0/16")
+        first = self.load_balanced_service("LoadBalancer", "TargetGroup", vpc, subnet)
+        secured = self.load_balanced_service("NetworkLoadBalancer", "Targets", vpc, subnet)
+        stack = self.deploy(PROVIDER, "lbmove", first, {})
+        out = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+        svc_id, old_lb = out["ServiceId"], out["Nlb"]
+        provider, elbv2 = self.client("ec2", PROVIDER), self.client("elbv2", PROVIDER)
+
+        def service():
+            return provider.describe_vpc_endpoint_service_configurations(ServiceIds=[svc_id])["ServiceConfigurations"][0]
+
+        def forwards(lb):
+            return [(l["Port"], elbv2.describe_target_groups(TargetGroupArns=[l["DefaultActions"][0]["TargetGroupArn"]])["TargetGroups"][0]["TargetGroupArn"])
+                    for l in elbv2.describe_listeners(LoadBalancerArn=lb)["Listeners"]]
+        old_forwarding = forwards(old_lb)
+        cvpc, csubnet = self.vpc(CONSUMER, "10.7.0.0/16")
+        consumer = self.client("ec2", CONSUMER)
+        endpoint_id = consumer.create_vpc_endpoint(VpcId=cvpc, ServiceName=service()["ServiceName"], VpcEndpointType="Interface",
+                                                   SubnetIds=[csubnet], PrivateDnsEnabled=False)["VpcEndpoint"]["VpcEndpointId"]
+        spare = elbv2.create_load_balancer(Name="spare", Type="network", Scheme="internal", Subnets=[subnet])["LoadBalancers"][0]["LoadBalancerArn"]
+
+        for state in ("pendingAcceptance", "available"):
+            with self.subTest(state=state):
+                if state == "available":
+                    self.assertEqual(provider.accept_vpc_endpoint_connections(ServiceId=svc_id, VpcEndpointIds=[endpoint_id])["Unsuccessful"], [])
+                # The API: taking the load balancer away is refused.
+                with self.assertRaises(ClientError) as err:
+                    provider.modify_vpc_endpoint_service_configuration(
+                        ServiceId=svc_id, AddNetworkLoadBalancerArns=[spare], RemoveNetworkLoadBalancerArns=[old_lb])
+                self.assertEqual((err.exception.response["Error"]["Code"], err.exception.response["Error"]["Message"]),
+                                 ("ExistingVpcEndpointConnections", LB_IN_USE_TEXT))
+                # CloudFormation: the update to a new load balancer fails and rolls back.
+                stack = self.deploy(PROVIDER, "lbmove", secured, {})
+                self.assertEqual(stack["StackStatus"], "UPDATE_ROLLBACK_COMPLETE")
+                self.assertIn(f"{LB_IN_USE_TEXT} (Service: Ec2, Status Code: 400, Error Code: ExistingVpcEndpointConnections)",
+                              self.reasons(PROVIDER, "lbmove"))
+                self.assertEqual(service()["NetworkLoadBalancerArns"], [old_lb])
+                self.assertEqual(forwards(old_lb), old_forwarding, "the old listener forwards as before")
+                lbs = {lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]}
+                self.assertEqual(lbs, {old_lb, spare}, "the rollback deleted the load balancer the update created")
+                ep = consumer.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
+                self.assertEqual(ep["State"], state)
+
+        # Once the consumer has deleted its endpoint, nothing is attached: the update goes through,
+        # the service keeps its ID, and the old load balancer, listener and target group go.
+        consumer.delete_vpc_endpoints(VpcEndpointIds=[endpoint_id])
+        conns = provider.describe_vpc_endpoint_connections(Filters=[{"Name": "service-id", "Values": [svc_id]}])["VpcEndpointConnections"]
+        self.assertEqual([c["VpcEndpointState"] for c in conns], ["deleted"])
+        stack = self.deploy(PROVIDER, "lbmove", secured, {})
+        self.assertEqual(stack["StackStatus"], "UPDATE_COMPLETE", self.reasons(PROVIDER, "lbmove"))
+        out = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+        self.assertEqual(out["ServiceId"], svc_id)
+        self.assertEqual(service()["NetworkLoadBalancerArns"], [out["Nlb"]])
+        self.assertEqual({lb["LoadBalancerArn"] for lb in elbv2.describe_load_balancers()["LoadBalancers"]}, {out["Nlb"], spare})
+        (port, group), = forwards(out["Nlb"])
+        self.assertNotEqual(group, old_forwarding[0][1])
+        self.assertEqual([g["TargetGroupArn"] for g in elbv2.describe_target_groups()["TargetGroups"]], [group])
+
+    def test_missing_change_set_is_not_found(self):
+        """`cdk deploy` of an existing stack deletes its previous change set and waits
+        until DescribeChangeSet answers ChangeSetNotFound, as AWS does."""
+        with self.assertRaises(ClientError) as err:
+            self.client("cloudformation", PROVIDER).describe_change_set(ChangeSetName="cdk-deploy-change-set", StackName="none")
+        self.assertEqual((err.exception.response["Error"]["Code"], err.exception.response["ResponseMetadata"]["HTTPStatusCode"]),
+                         ("ChangeSetNotFound", 404))
 
 
 if __name__ == "__main__":

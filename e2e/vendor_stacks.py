@@ -80,8 +80,9 @@ def check_privatelink(ck, aws, fleet, c):
     check_flow_log(ck, ec2, logs, vpc_id, val["flow-log-group"], fleet.retention())
 
     connectors = val["connector-security-group-id"]
+    # A deleted endpoint (a service made pending) stays listed a while, as in AWS.
     endpoints = {e["VpcEndpointId"]: e for e in ec2.describe_vpc_endpoints(
-        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]}
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"] if e["State"] != "deleted"}
     ck.eq("endpoints: one per service with a serviceName", len(endpoints), len(ready))
     zone_name = f"{name}.{fleet.vendor['internalDomain']}."
     zones = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"].rstrip(".") + "." == zone_name]

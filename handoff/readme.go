@@ -23,6 +23,21 @@ var reviewText string
 var guideFuncs = template.FuncMap{
 	"join":  strings.Join,
 	"money": func(f float64) string { return fmt.Sprintf("$%.2f", f) },
+	// names lists services as `a`, `b` and `c`.
+	"names": func(ss []serviceData) string {
+		out := ""
+		for i, s := range ss {
+			switch {
+			case i == 0:
+			case i == len(ss)-1:
+				out += " and "
+			default:
+				out += ", "
+			}
+			out += "`" + s.Name + "`"
+		}
+		return out
+	},
 	"ports": func(ps []int) string {
 		s := make([]string, len(ps))
 		for i, p := range ps {
@@ -36,27 +51,33 @@ var readmeTemplate = template.Must(template.Must(template.New("README.md").Funcs
 
 // readmeData is what the README template reads.
 type readmeData struct {
-	Vendor       *config.Vendor
-	Customer     *config.Customer
-	File         string
-	StackName    string
-	Region       string
-	CrossRegion  bool
-	Services     []serviceData
-	Params       []paramData
-	Outputs      []outputData
-	Review       reviewData
-	NeedsIAM     bool
-	Estimate     cost.Estimate
-	NeedsBucket  bool
-	VendorSlug   string
-	OverrideArgs string
+	Vendor      *config.Vendor
+	Customer    *config.Customer
+	File        string
+	StackName   string
+	Region      string
+	CrossRegion bool
+	Services    []serviceData
+	// Secured are the services whose load balancer has its own security
+	// group; Kept those that keep the first release's, without one.
+	Secured, Kept []serviceData
+	Params        []paramData
+	Outputs       []outputData
+	Review        reviewData
+	NeedsIAM      bool
+	Estimate      cost.Estimate
+	NeedsBucket   bool
+	VendorSlug    string
+	OverrideArgs  string
 }
 
 type serviceData struct {
 	config.Service
 	ID         string // prefix of its outputs and parameters
 	TargetText string
+	// SecurityGroup: the load balancer has its own group (else it is the
+	// first release's, kept without one).
+	SecurityGroup bool
 }
 
 var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
@@ -79,7 +100,14 @@ func Readme(v *config.Vendor, c *config.Customer, file string, t Template, templ
 		if s.Producer == nil {
 			continue
 		}
-		d.Services = append(d.Services, serviceData{Service: s, ID: stacks.OutputID(s.Name), TargetText: targetText(s.Producer)})
+		sd := serviceData{Service: s, ID: stacks.OutputID(s.Name), TargetText: targetText(s.Producer),
+			SecurityGroup: s.Producer.LoadBalancerSecurityGroup == nil || *s.Producer.LoadBalancerSecurityGroup}
+		d.Services = append(d.Services, sd)
+		if sd.SecurityGroup {
+			d.Secured = append(d.Secured, sd)
+		} else {
+			d.Kept = append(d.Kept, sd)
+		}
 		if s.Producer.Target == "rds" {
 			d.NeedsIAM = true
 		}

@@ -32,7 +32,11 @@ func (t cfnTemplate) traffic(ids []string) []string {
 			}
 			out = append(out, line+".")
 		case "AWS::ElasticLoadBalancingV2::LoadBalancer":
-			if p["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "off" {
+			if p["SecurityGroups"] == nil {
+				// The first release's load balancer, kept so that its stack updates in place.
+				out = append(out, fmt.Sprintf("Load balancer `%s` (%v) has no security group: an earlier version of this template created it without one, and AWS gives a load balancer security groups only when it creates it. Anything that can reach its private addresses in the subnets of %s can connect to its listeners; it forwards to its targets from those addresses, so the targets' own security groups admit those subnets.",
+					id, p["Scheme"], t.show(p["Subnets"])))
+			} else if p["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] == "off" {
 				out = append(out, fmt.Sprintf("Load balancer `%s` (%v): the inbound rules of its security group %s are not applied to PrivateLink traffic (`EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: off`): who may connect through PrivateLink is decided by the endpoint service above, not by the consumer's addresses. Everything else meets the group's inbound rules.",
 					id, p["Scheme"], t.show(p["SecurityGroups"])))
 			}

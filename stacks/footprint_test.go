@@ -110,8 +110,9 @@ func checkFootprints(t *testing.T, fleet *config.Fleet, built []awscdk.Stack, te
 }
 
 // edgeFleet is one customer with every mode at the edges of what validation
-// allows: the longest names, every target kind, many ports, AZs, routes,
-// hostnames, client networks and tags, in letters that take 4 bytes.
+// allows: the longest names, every target kind, many ports (15 on a load
+// balancer with its security group, more on one kept without, 60 in all), AZs,
+// routes, hostnames, client networks and tags, in letters that take 4 bytes.
 func edgeFleet(t *testing.T) *config.Fleet {
 	t.Helper()
 	long := func(prefix string, n int) string { return prefix + strings.Repeat("x", n-len(prefix)) }
@@ -164,7 +165,7 @@ tags:
   services:
     - name: ` + label("cluster") + `
       serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718
-      ports: [5432, 5433, 5434, 5435, 5436, 5437, 5438, 5439, 5440, 5441, 5442, 5443, 5444, 5445, 5446, 5447, 5448, 5449, 5450, 5451]
+      ports: [5432, 5433, 5434, 5435, 5436, 5437, 5438, 5439, 5440, 5441, 5442, 5443, 5444, 5445, 5446]
       producer:
         target: rds
         rds: {by: dbCluster, role: reader}
@@ -178,11 +179,11 @@ tags:
       producer: {target: ip, count: 20}
     - name: ` + label("vms") + `
       serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-2a1b2c3d4e5f60718
-      ports: [30001, 30002, 30003, 30004, 30005, 30006, 30007, 30008, 30009, 30010, 30011, 30012, 30013, 30014, 30015, 30016, 30017, 30018, 30019, 30020, 30021, 30022]
-      producer: {target: instance, count: 20, insecureAutoAcceptConnections: true}
+      ports: [` + portList(30001, 22) + `]
+      producer: {target: instance, count: 20, insecureAutoAcceptConnections: true, loadBalancerSecurityGroup: false}
     - name: ` + label("api") + `
       serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-3a1b2c3d4e5f60718
-      ports: [443, 8443, 9443, 10443, 11443, 12443, 13443, 14443, 15443, 16443]
+      ports: [443, 8443, 9443, 10443, 11443, 12443, 13443, 14443, 15443, 16443, 17443, 18443, 19443, 20443, 21443]
 vpn:
   vpcCidr: 10.64.1.0/24
   availabilityZones: [use1-az1, use1-az2, use1-az3]
@@ -225,4 +226,12 @@ inboundPrivateLink:
 		t.Fatalf("the edge fleet does not validate:\n%v", err)
 	}
 	return fleet
+}
+
+func portList(from, n int) string {
+	ports := make([]string, n)
+	for i := range ports {
+		ports[i] = fmt.Sprint(from + i)
+	}
+	return strings.Join(ports, ", ")
 }

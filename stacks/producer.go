@@ -158,6 +158,8 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 			LogRetentionDays:   jsii.Number(float64(*v.LogRetentionDays)),
 			Name:               jsii.String("privateconnect-" + s.Name),
 			TargetGroup:        targetGroupProps(s.Producer.TargetGroup),
+			// config fills in the default (true).
+			LoadBalancerSecurityGroup: s.Producer.LoadBalancerSecurityGroup,
 		}
 		if s.Producer.Target == "rds" {
 			props.PermissionsBoundaryArn, props.LogsKmsKeyArn = boundary, logsKey
@@ -205,7 +207,9 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 		}
 		out("ServiceName", fmt.Sprintf("Send this to %s: the endpoint service name of %s", v.Name, s.Name), p.ServiceName())
 		out("ServiceId", fmt.Sprintf("Endpoint service of %s: accept the vendor's connection request here", s.Name), p.EndpointServiceId())
-		out("NlbSecurityGroupId", fmt.Sprintf("Security group of %s's load balancer: admit it on your targets' security groups on TCP %s", s.Name, strings.Join(portStrings(s.Ports), ", ")), p.SecurityGroupId())
+		if sg := p.SecurityGroupId(); sg != nil {
+			out("NlbSecurityGroupId", fmt.Sprintf("Security group of %s's load balancer: admit it on your targets' security groups on TCP %s", s.Name, strings.Join(portStrings(s.Ports), ", ")), sg)
+		}
 		for i, arn := range *p.TargetGroupArns() {
 			out(fmt.Sprint("TargetGroup", s.Ports[i]), fmt.Sprintf("Target group of %s on port %d: aws elbv2 describe-target-health --target-group-arn <this>", s.Name, s.Ports[i]), arn)
 		}

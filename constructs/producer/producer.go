@@ -49,6 +49,19 @@ type ProducerProps struct {
 	// Deregistration and health checks of the target groups. Default: tuned
 	// for a failing-over database with Rds, AWS's defaults otherwise.
 	TargetGroup *TargetGroupProps
+	// Whether the load balancer gets a security group of its own, created
+	// with it (AWS attaches security groups to a Network Load Balancer only
+	// when it creates it), that the targets admit. Default: true.
+	//
+	// false builds the load balancer of this construct's first release, for
+	// a stack deployed from it: no security group, and that release's
+	// logical IDs (LoadBalancer, TargetGroup<port>, Listener<port>), so that
+	// updating the stack changes them in place. Moving such a stack to true
+	// replaces the load balancer behind the endpoint service, which AWS
+	// refuses while an endpoint is connected (ExistingVpcEndpointConnections):
+	// the consumer's endpoint must be deleted first. Without a group the
+	// targets admit the load balancer's private addresses (its subnets).
+	LoadBalancerSecurityGroup *bool
 
 	// Actions (e.g. an SNS topic ARN) for the alarms. Default: none.
 	AlarmActions *[]*string
@@ -107,8 +120,9 @@ type Producer interface {
 	constructs.Construct
 	// LoadBalancerArn is the internal Network Load Balancer's ARN.
 	LoadBalancerArn() *string
-	// SecurityGroupId is the load balancer's security group: the targets'
-	// groups admit it on the ports.
+	// SecurityGroupId is the load balancer's security group, which the
+	// targets' groups admit on the ports; nil without one
+	// (LoadBalancerSecurityGroup false).
 	SecurityGroupId() *string
 	// TargetGroupArns are the target groups, in the order of Ports.
 	TargetGroupArns() *[]*string
@@ -133,9 +147,14 @@ type producer struct {
 }
 
 func (p *producer) LoadBalancerArn() *string       { return p.lb.Ref() }
-func (p *producer) SecurityGroupId() *string       { return p.sg.AttrGroupId() }
 func (p *producer) RegistrarLogGroupName() *string { return p.logs }
 func (p *producer) EndpointServiceId() *string     { return p.service.Ref() }
+func (p *producer) SecurityGroupId() *string {
+	if p.sg == nil {
+		return nil
+	}
+	return p.sg.AttrGroupId()
+}
 func (p *producer) Registrar() awslambda.CfnFunction {
 	return p.registrar
 }
@@ -154,87 +173,7 @@ func (p *producer) ServiceName() *string { return serviceName(p.service) }
 func NewProducer(scope constructs.Construct, id *string, props *ProducerProps) Producer {
 	checkProps(props)
 	this := &producer{Construct: constructs.NewConstruct(scope, id)}
-	targetType := "ip"
-	if props.InstanceIds != nil {
-		targetType = "instance"
-	}
-
-	// The load balancer has its own security group, which AWS lets it have
-	// only if attached at creation and recommends:
-	// https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-security-groups.html
-	// The first release created it without one, so this is a new load
-	// balancer (new logical ID): CloudFormation replaces the old one and
-	// moves the endpoint service to it in place.
-	this.sg = loadBalancerSecurityGroup(this.Construct, props)
-	this.lb = awselasticloadbalancingv2.NewCfnLoadBalancer(this.Construct, jsii.String("NetworkLoadBalancer"), &awselasticloadbalancingv2.CfnLoadBalancerProps{
-		Type:           jsii.String("network"),
-		Scheme:         jsii.String("internal"),
-		IpAddressType:  jsii.String("ipv4"),
-		Subnets:        anys(props.SubnetIds),
-		SecurityGroups: &[]any{this.sg.AttrGroupId()},
-		// PrivateLink traffic is admitted by the endpoint service (allowed
-		// principals, acceptance), not by client address: the consumer's
-		// addresses are not the provider's to know. The PrivateLink guide
-		// offers turning inbound-rule evaluation off for it instead of
-		// admitting the clients' addresses:
-		// https://docs.aws.amazon.com/vpc/latest/privatelink/create-endpoint-service.html#prerequisites-endpoint-services
-		// The group's inbound rules (none) then stop everything else.
-		EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: jsii.String("off"),
-		LoadBalancerAttributes: []any{
-			// Consumers' endpoints sit in some AZs only: every AZ must reach every target.
-			&awselasticloadbalancingv2.CfnLoadBalancer_LoadBalancerAttributeProperty{Key: jsii.String("load_balancing.cross_zone.enabled"), Value: jsii.String("true")},
-		},
-		Tags: nameTag(props.Name, "-nlb"),
-	})
-	suppress(this.lb, "AwsSolutions-ELB2",
-		"a Network Load Balancer writes access logs only for TLS listeners; these listeners are TCP (PrivateLink carries the application's own TLS)")
-
-	tuning := tuneTargetGroups(props)
-	for _, port := range *props.Ports {
-		portID := fmt.Sprint(*port)
-		var targets any // none for RDS: the registrar owns them
-		for _, t := range append(deref(props.InstanceIds), deref(props.Ips)...) {
-			list, _ := targets.([]any)
-			targets = append(list, &awselasticloadbalancingv2.CfnTargetGroup_TargetDescriptionProperty{Id: t, Port: port})
-		}
-		// New logical IDs with the new load balancer: a target group serves one
-		// load balancer at a time, and the old one holds the old groups until
-		// CloudFormation deletes it.
-		tg := awselasticloadbalancingv2.NewCfnTargetGroup(this.Construct, jsii.String("Targets"+portID), &awselasticloadbalancingv2.CfnTargetGroupProps{
-			Protocol:            jsii.String("TCP"),
-			Port:                port,
-			VpcId:               props.VpcId,
-			TargetType:          jsii.String(targetType),
-			Targets:             targets,
-			HealthCheckProtocol: jsii.String("TCP"),
-			// TCP checks: only the interval, timeout and thresholds apply.
-			HealthCheckIntervalSeconds: tuning.HealthCheckIntervalSeconds,
-			HealthCheckTimeoutSeconds:  tuning.HealthCheckTimeoutSeconds,
-			HealthyThresholdCount:      tuning.HealthyThresholdCount,
-			UnhealthyThresholdCount:    tuning.UnhealthyThresholdCount,
-			TargetGroupAttributes: []any{
-				// The targets see the NLB as the client; nothing extra on the wire.
-				off("proxy_protocol_v2.enabled"),
-				off("preserve_client_ip.enabled"),
-				off("stickiness.enabled"),
-				attribute("deregistration_delay.timeout_seconds", fmt.Sprint(*tuning.DeregistrationDelaySeconds)),
-				attribute("deregistration_delay.connection_termination.enabled", fmt.Sprint(*tuning.ConnectionTermination)),
-			},
-			Tags: nameTag(props.Name, "-"+portID),
-		})
-		awselasticloadbalancingv2.NewCfnListener(this.Construct, jsii.String("Listener"+portID), &awselasticloadbalancingv2.CfnListenerProps{
-			LoadBalancerArn: this.lb.Ref(),
-			Port:            port,
-			Protocol:        jsii.String("TCP"),
-			DefaultActions: []any{&awselasticloadbalancingv2.CfnListener_ActionProperty{
-				Type:           jsii.String("forward"),
-				TargetGroupArn: tg.Ref(),
-			}},
-		})
-		healthAlarm(this, tg, portID, props.AlarmActions)
-		this.groups = append(this.groups, tg)
-	}
-
+	this.addLoadBalancer(props)
 	this.service = addEndpointService(this.Construct, &EndpointServiceProps{
 		NetworkLoadBalancerArns: jsii.Strings(*this.lb.Ref()),
 		AllowedPrincipals:       props.AllowedPrincipals,
@@ -325,54 +264,6 @@ func acknowledgeConditional(c constructs.IConstruct, rule string, value *string)
 
 func statement(sid string, actions []string, resources ...*string) map[string]any {
 	return map[string]any{"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
-}
-
-func off(key string) *awselasticloadbalancingv2.CfnTargetGroup_TargetGroupAttributeProperty {
-	return attribute(key, "false")
-}
-
-func attribute(key, value string) *awselasticloadbalancingv2.CfnTargetGroup_TargetGroupAttributeProperty {
-	return &awselasticloadbalancingv2.CfnTargetGroup_TargetGroupAttributeProperty{Key: jsii.String(key), Value: jsii.String(value)}
-}
-
-// tuneTargetGroups fills in the defaults of props.TargetGroup. A database
-// that fails over moves to another address: the old one must stop taking
-// connections soon and the new one come into service soon, so RDS targets
-// check every 10 s and turn healthy after 2 checks, and a removed address
-// keeps its connections 30 s, then they are closed. Fixed ip and instance
-// targets keep AWS's defaults.
-func tuneTargetGroups(props *ProducerProps) TargetGroupProps {
-	t := TargetGroupProps{}
-	if props.TargetGroup != nil {
-		t = *props.TargetGroup
-	}
-	forRds := props.Rds != nil
-	pick := func(v *float64, rds, other float64) *float64 {
-		if v != nil {
-			return v
-		}
-		if forRds {
-			return jsii.Number(rds)
-		}
-		return jsii.Number(other)
-	}
-	t.DeregistrationDelaySeconds = pick(t.DeregistrationDelaySeconds, 30, 300)
-	t.HealthCheckIntervalSeconds = pick(t.HealthCheckIntervalSeconds, 10, 30)
-	t.HealthyThresholdCount = pick(t.HealthyThresholdCount, 2, 5)
-	t.UnhealthyThresholdCount = pick(t.UnhealthyThresholdCount, 2, 2)
-	if t.HealthCheckTimeoutSeconds == nil {
-		t.HealthCheckTimeoutSeconds = jsii.Number(defaultTimeout(*t.HealthCheckIntervalSeconds))
-	}
-	if t.ConnectionTermination == nil {
-		t.ConnectionTermination = jsii.Bool(forRds)
-	}
-	return t
-}
-
-// defaultTimeout is half the interval, at least 2 s and at most 10 s (AWS's
-// default for TCP): a check ends before the next one starts.
-func defaultTimeout(intervalSeconds float64) float64 {
-	return max(2, min(10, float64(int(intervalSeconds/2))))
 }
 
 func nameTag(name *string, suffix string) *[]*awscdk.CfnTag {

@@ -1,7 +1,6 @@
 package producer
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -37,51 +36,6 @@ func synth(t *testing.T, p *ProducerProps) (cdktest.Template, Producer) {
 	stack := cdktest.NewStack("P")
 	prod := NewProducer(stack, jsii.String("P"), p)
 	return cdktest.TemplateOf(t, stack), prod
-}
-
-func TestListenerAndTargetGroupPerPort(t *testing.T) {
-	p := base()
-	p.Ips = jsii.Strings("10.0.1.10", "10.0.2.10")
-	tmpl, _ := synth(t, p)
-	lbs := tmpl.Resources("AWS::ElasticLoadBalancingV2::LoadBalancer")
-	if len(lbs) != 1 || lbs[0].Properties["Type"] != "network" || lbs[0].Properties["Scheme"] != "internal" {
-		t.Fatalf("want one internal NLB, got %s", cdktest.Show(lbs))
-	}
-	sgs := tmpl.Resources("AWS::EC2::SecurityGroup")
-	if len(sgs) != 1 || !cdktest.Equal(lbs[0].Properties["SecurityGroups"], []any{cdktest.GetAtt(sgs[0].LogicalID, "GroupId")}) {
-		t.Errorf("the NLB's security groups are %s, want its own group %s", cdktest.Show(lbs[0].Properties["SecurityGroups"]), cdktest.Show(sgs))
-	}
-	if got := lbs[0].Properties["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"]; got != "off" {
-		t.Errorf("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic = %v, want off", got)
-	}
-	if !strings.Contains(cdktest.Show(lbs[0].Properties["LoadBalancerAttributes"]), `{"Key":"load_balancing.cross_zone.enabled","Value":"true"}`) {
-		t.Error("cross-zone load balancing is not on")
-	}
-	groups := tmpl.Resources("AWS::ElasticLoadBalancingV2::TargetGroup")
-	listeners := tmpl.Resources("AWS::ElasticLoadBalancingV2::Listener")
-	if len(groups) != 2 || len(listeners) != 2 {
-		t.Fatalf("%d target groups and %d listeners, want 2 each", len(groups), len(listeners))
-	}
-	for _, l := range listeners {
-		port := l.Properties["Port"]
-		action := l.Properties["DefaultActions"].([]any)[0].(map[string]any)
-		tg := tmpl.Resource(action["TargetGroupArn"].(map[string]any)["Ref"].(string))["Properties"].(map[string]any)
-		if tg["Port"] != port || tg["Protocol"] != "TCP" || tg["TargetType"] != "ip" {
-			t.Errorf("listener %v forwards to %s", port, cdktest.Show(tg))
-		}
-		want := `[{"Id":"10.0.1.10","Port":` + cdktest.Show(port) + `},{"Id":"10.0.2.10","Port":` + cdktest.Show(port) + `}]`
-		if got := cdktest.Show(tg["Targets"]); got != want {
-			t.Errorf("targets on %v = %s, want %s", port, got, want)
-		}
-		for _, attr := range []string{"proxy_protocol_v2.enabled", "preserve_client_ip.enabled", "stickiness.enabled"} {
-			if !strings.Contains(cdktest.Show(tg["TargetGroupAttributes"]), `{"Key":"`+attr+`","Value":"false"}`) {
-				t.Errorf("target group %v: %s is not off", port, attr)
-			}
-		}
-	}
-	if n := len(tmpl.Resources("AWS::Lambda::Function")); n != 0 {
-		t.Errorf("%d functions for ip targets", n)
-	}
 }
 
 func TestEndpointServiceAcceptanceAndPrincipals(t *testing.T) {
@@ -230,60 +184,6 @@ func TestRegistrarTriggersAndSettings(t *testing.T) {
 	})
 }
 
-func TestTargetGroupTuning(t *testing.T) {
-	attrs := func(tg cdktest.Resource) map[string]string {
-		out := map[string]string{}
-		for _, a := range tg.Properties["TargetGroupAttributes"].([]any) {
-			m := a.(map[string]any)
-			out[m["Key"].(string)] = m["Value"].(string)
-		}
-		return out
-	}
-	check := func(t *testing.T, p *ProducerProps, want map[string]any, wantAttrs map[string]string) {
-		t.Helper()
-		tmpl, _ := synth(t, p)
-		for _, tg := range tmpl.Resources("AWS::ElasticLoadBalancingV2::TargetGroup") {
-			for k, v := range want {
-				if !cdktest.Equal(tg.Properties[k], v) {
-					t.Errorf("%s: %s = %v, want %v", tg.LogicalID, k, tg.Properties[k], v)
-				}
-			}
-			got := attrs(tg)
-			for k, v := range wantAttrs {
-				if got[k] != v {
-					t.Errorf("%s: %s = %q, want %q", tg.LogicalID, k, got[k], v)
-				}
-			}
-		}
-	}
-	t.Run("rds defaults", func(t *testing.T) {
-		check(t, rdsProps(RdsByHostname, ""),
-			map[string]any{"HealthCheckIntervalSeconds": 10, "HealthCheckTimeoutSeconds": 5, "HealthyThresholdCount": 2, "UnhealthyThresholdCount": 2},
-			map[string]string{"deregistration_delay.timeout_seconds": "30", "deregistration_delay.connection_termination.enabled": "true"})
-	})
-	t.Run("ip defaults are AWS's", func(t *testing.T) {
-		p := base()
-		p.Ips = jsii.Strings("10.0.1.10")
-		check(t, p,
-			map[string]any{"HealthCheckIntervalSeconds": 30, "HealthCheckTimeoutSeconds": 10, "HealthyThresholdCount": 5, "UnhealthyThresholdCount": 2},
-			map[string]string{"deregistration_delay.timeout_seconds": "300", "deregistration_delay.connection_termination.enabled": "false"})
-	})
-	t.Run("given", func(t *testing.T) {
-		p := base()
-		p.InstanceIds = jsii.Strings("i-0123456789abcdef0")
-		p.TargetGroup = &TargetGroupProps{DeregistrationDelaySeconds: jsii.Number(0), ConnectionTermination: jsii.Bool(true),
-			HealthCheckIntervalSeconds: jsii.Number(5), HealthyThresholdCount: jsii.Number(3), UnhealthyThresholdCount: jsii.Number(4)}
-		check(t, p,
-			map[string]any{"HealthCheckIntervalSeconds": 5, "HealthCheckTimeoutSeconds": 2, "HealthyThresholdCount": 3, "UnhealthyThresholdCount": 4},
-			map[string]string{"deregistration_delay.timeout_seconds": "0", "deregistration_delay.connection_termination.enabled": "true"})
-	})
-	for interval, timeout := range map[float64]float64{5: 2, 10: 5, 15: 7, 30: 10, 300: 10} {
-		if got := defaultTimeout(interval); got != timeout {
-			t.Errorf("defaultTimeout(%v) = %v, want %v", interval, got, timeout)
-		}
-	}
-}
-
 // The README and the customer's README state the failover wait; they must
 // stay what the code does.
 func TestRegistrarFailoverWaitIsTheDocumentedOne(t *testing.T) {
@@ -341,39 +241,6 @@ func TestEndpointServiceOnExistingLoadBalancer(t *testing.T) {
 	NewEndpointService(cdktest.NewStack("T"), jsii.String("T"), &EndpointServiceProps{
 		NetworkLoadBalancerArns: jsii.Strings(nlb), AllowedPrincipals: jsii.Strings("*"),
 	})
-}
-
-// The load balancer's group admits nothing directly; it sends only the
-// service ports, to private addresses.
-func TestLoadBalancerSecurityGroup(t *testing.T) {
-	p := base()
-	p.Ips = jsii.Strings("10.0.1.10")
-	tmpl, prod := synth(t, p)
-	sgs := tmpl.Resources("AWS::EC2::SecurityGroup")
-	if len(sgs) != 1 {
-		t.Fatalf("%d security groups, want 1", len(sgs))
-	}
-	sg := sgs[0]
-	if _, ok := sg.Properties["SecurityGroupIngress"]; ok || len(tmpl.Resources("AWS::EC2::SecurityGroupIngress")) > 0 {
-		t.Errorf("the load balancer's group has inbound rules: %s", cdktest.Show(sg.Properties["SecurityGroupIngress"]))
-	}
-	want := map[string]bool{}
-	for _, port := range []int{5432, 6432} {
-		for _, block := range TargetRanges {
-			want[fmt.Sprintf("tcp %d-%d %s", port, port, block)] = true
-		}
-	}
-	got := map[string]bool{}
-	for _, r := range sg.Properties["SecurityGroupEgress"].([]any) {
-		m := r.(map[string]any)
-		got[fmt.Sprintf("%v %v-%v %v", m["IpProtocol"], m["FromPort"], m["ToPort"], m["CidrIp"])] = true
-	}
-	if !cdktest.Equal(got, want) {
-		t.Errorf("egress %v, want %v", got, want)
-	}
-	if cdktest.Show(prod.SecurityGroupId()) == "" {
-		t.Error("no security group ID")
-	}
 }
 
 func TestPermissionsBoundaryAndLogsKey(t *testing.T) {
