@@ -49,6 +49,9 @@ through the public APIs, exactly as it would in AWS.
     AWS::Lambda::*  with {"lambda": {"use_docker": false}} the Lambda API reads
         other backends than the ones CloudFormation writes to
 
+The handlers register through moto_handlers.py (which also patches moto's own
+models); the VPN types' handlers are in moto_vpn.py.
+
 Where AWS refuses what moto accepts (PrivateLink connection states, private DNS
 before acceptance, deleting a service or changing its load balancers while
 endpoints are connected), moto_strict.py makes the emulator refuse it too, with
@@ -72,19 +75,18 @@ otherwise the harness resets moto between scenarios. Written against moto
 Usage: python3 e2e/moto_launcher.py PORT      (listens on 127.0.0.1 only)
 """
 import functools
-import json
 import sys
 
 import moto_stacks as stacks
 import moto_strict as strict
+from moto_handlers import HANDLERS, add_tags, after_create, handles, tags, true, with_getatt
+from moto_vpn import fix_vpn_gateway
 
 import moto
 from moto.awslambda import models as lambda_models
 from moto.awslambda_simple.models import lambda_simple_backends
 from moto.cloudformation import parsing
-from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.cloudwatch.models import cloudwatch_backends
-from moto.core.common_models import CloudFormationModel
 from moto.core.models import default_user_config
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.elastic_ip_addresses import ElasticAddress
@@ -93,106 +95,8 @@ from moto.ec2.models.vpcs import VPC, VPCEndPoint
 from moto.ec2.models.vpn_gateway import VpnGateway
 from moto.elbv2.models import ELBv2Backend, FakeListener, FakeLoadBalancer, FakeTargetGroup, elbv2_backends
 from moto.route53.models import FakeZone, route53_backends
-from moto.secretsmanager.models import secretsmanager_backends
 from moto.sns.models import sns_backends
 from moto.ssm.models import Parameter as SsmParameter, ssm_backends
-
-HANDLERS = {}  # CloudFormation type -> handler class, on top of moto's own
-
-
-def handles(cfn_type, delete=None, update=None):
-    """Register fn as the CloudFormation handler of cfn_type.
-
-    fn(props, ec2, account, region, name) creates the resource through moto's
-    backends and returns (physical id, {attribute: value}), or a moto model
-    object that answers Ref and Fn::GetAtt itself. delete(physical id, ec2),
-    when given, deletes it (and may refuse, as AWS would); without it a
-    deletion leaves the resource. update(resource, props, ec2, account,
-    region), when given, changes it in place and returns what fn returns;
-    without it an update in place fails the stack (moto_stacks).
-    """
-    def register(fn):
-        def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-            out = fn(cloudformation_json.get("Properties", {}), ec2_backends[account_id][region_name],
-                     account_id, region_name, resource_name)
-            return Resource(*out) if isinstance(out, tuple) else out
-
-        HANDLERS[cfn_type] = type("Handler_" + cfn_type.replace("::", "_"), (CloudFormationModel,), {
-            "__module__": "e2e.moto_launcher",  # moto's model metaclass files models by this
-            "cloudformation_type": staticmethod(lambda: cfn_type),
-            "cloudformation_name_type": staticmethod(lambda: ""),
-            "has_cfn_attr": classmethod(lambda cls, attr: True),
-            "create_from_cloudformation_json": classmethod(create),
-            "delete_from_cloudformation_json": classmethod(
-                lambda cls, physical_id, cloudformation_json, account_id, region_name, *args, **kwargs:
-                delete and delete(physical_id, ec2_backends[account_id][region_name])),
-        })
-        if update:
-            def update_in_place(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
-                out = update(original_resource, cloudformation_json.get("Properties", {}),
-                             ec2_backends[account_id][region_name], account_id, region_name)
-                return Resource(*out) if isinstance(out, tuple) else out
-            HANDLERS[cfn_type].update_from_cloudformation_json = classmethod(update_in_place)
-        return fn
-    return register
-
-
-class Resource:
-    """What a handler of a new type leaves in the stack: its Ref and GetAtt values."""
-
-    def __init__(self, physical_id, attributes=None):
-        self.physical_resource_id = physical_id
-        self.attributes = attributes or {}
-
-    def get_cfn_attribute(self, name):
-        if name not in self.attributes:
-            raise UnformattedGetAttTemplateException()  # fails the stack, as AWS would
-        return self.attributes[name]
-
-    def is_created(self):
-        return True
-
-
-def with_getatt(model, extra):
-    """Answer the attributes in extra (name -> fn(obj)) before moto's get_cfn_attribute."""
-    original, has = getattr(model, "get_cfn_attribute", None), model.has_cfn_attr
-
-    def get_cfn_attribute(self, name):
-        if name in extra:
-            return extra[name](self)
-        if original is None:
-            raise UnformattedGetAttTemplateException()
-        return original(self, name)
-
-    model.get_cfn_attribute = get_cfn_attribute
-    model.has_cfn_attr = classmethod(lambda cls, attr: attr in extra or has(attr))
-
-
-def after_create(model, fix):
-    """Run moto's create_from_cloudformation_json for model, then fix(obj, props, account, region)."""
-    original = model.create_from_cloudformation_json.__func__
-
-    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        obj = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        fix(obj, cloudformation_json.get("Properties", {}), account_id, region_name)
-        return obj
-
-    model.create_from_cloudformation_json = classmethod(create)
-
-
-def true(value):
-    """CloudFormation booleans arrive as bool or as "true"/"false"."""
-    return str(value).lower() == "true"
-
-
-def tags(props, key="Tags"):
-    return {t["Key"]: t["Value"] for t in props.get(key) or []}
-
-
-def add_tags(obj, props):
-    for k, v in tags(props).items():
-        obj.add_tag(k, v)
-
 
 # --- Network ---------------------------------------------------------------------
 
@@ -378,90 +282,6 @@ def connection_notification(props, ec2, account, region, name):
         ec2.describe_vpc_endpoint_service_configurations([props["ServiceId"]])  # raises if missing
     sns_backends[account][region].get_topic(props["ConnectionNotificationArn"])  # raises if missing
     return f"vpce-nfn-{name}", {}
-
-
-# --- Site-to-site VPN ---------------------------------------------------------------
-
-@handles("AWS::EC2::CustomerGateway")
-def customer_gateway(props, ec2, account, region, name):
-    asn = props.get("BgpAsn") or props.get("BgpAsnExtended") or 65000
-    cgw = ec2.create_customer_gateway(props.get("Type", "ipsec.1"), props["IpAddress"], str(asn), tags(props))
-    return cgw.id, {"CustomerGatewayId": cgw.id}
-
-
-def fix_vpn_gateway(gateway, props, account, region):
-    add_tags(gateway, props)
-
-
-# CloudFormation's VpnTunnelOptionsSpecification keys that DescribeVpnConnections spells otherwise
-API_NAMES = {"DPDTimeoutAction": "DpdTimeoutAction", "DPDTimeoutSeconds": "DpdTimeoutSeconds",
-             "IKEVersions": "IkeVersions", "CloudwatchLogOptions": "CloudWatchLogOptions"}
-
-
-def api_names(value):
-    if isinstance(value, dict):
-        return {API_NAMES.get(k, k): api_names(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [api_names(v) for v in value]
-    return value
-
-
-def resolve_secret(value, account, region):
-    """A {{resolve:secretsmanager:id:SecretString:json-key:stage:version}} dynamic
-    reference, resolved as CloudFormation does at deploy time (moto leaves the
-    text as it is); a missing secret or key fails the resource, as in AWS."""
-    prefix = "{{resolve:secretsmanager:"
-    if not (isinstance(value, str) and value.startswith(prefix) and value.endswith("}}")):
-        return value
-    ref = value[len(prefix):-2]
-    secret_id, json_key, stage, version = ref, "", "", ""
-    if ":SecretString:" in ref:
-        secret_id, _, json_key, stage, version = ref.rsplit(":", 4)
-    text = secretsmanager_backends[account][region].get_secret_value(secret_id, version or None, stage or None)["SecretString"]
-    return json.loads(text)[json_key] if json_key else text
-
-
-@handles("AWS::EC2::VPNConnection")
-def vpn_connection(props, ec2, account, region, name):
-    if props.get("VpnGatewayId"):
-        ec2.get_vpn_gateway(props["VpnGatewayId"])  # raises if missing
-    conn = ec2.create_vpn_connection(props["Type"], props["CustomerGatewayId"], vpn_gateway_id=props.get("VpnGatewayId"),
-                                     transit_gateway_id=props.get("TransitGatewayId"), tags=tags(props))
-    tunnels = []
-    for spec in props.get("VpnTunnelOptionsSpecifications") or []:
-        spec = dict(spec)
-        if "PreSharedKey" in spec:
-            spec["PreSharedKey"] = resolve_secret(spec["PreSharedKey"], account, region)
-        tunnels.append(api_names(spec))
-    # Attributes the EC2 API's serializer picks up by their names.
-    conn.options = {
-        "StaticRoutesOnly": true(props.get("StaticRoutesOnly", False)),
-        "LocalIpv4NetworkCidr": props.get("LocalIpv4NetworkCidr", "0.0.0.0/0"),
-        "RemoteIpv4NetworkCidr": props.get("RemoteIpv4NetworkCidr", "0.0.0.0/0"),
-        "TunnelInsideIpVersion": props.get("TunnelInsideIpVersion", "ipv4"),
-        "TunnelOptions": tunnels,
-    }
-    conn.routes = []
-    return conn.id, {"VpnConnectionId": conn.id}
-
-
-@handles("AWS::EC2::VPNConnectionRoute")
-def vpn_connection_route(props, ec2, account, region, name):
-    conn = ec2.describe_vpn_connections([props["VpnConnectionId"]])[0]  # raises if missing
-    conn.routes = (getattr(conn, "routes", None) or []) + [
-        {"DestinationCidrBlock": props["DestinationCidrBlock"], "Source": "Static", "State": "available"}]
-    return f"{conn.id}-{props['DestinationCidrBlock']}", {}
-
-
-@handles("AWS::EC2::VPNGatewayRoutePropagation")
-def vpn_gateway_route_propagation(props, ec2, account, region, name):
-    gateway = ec2.get_vpn_gateway(props["VpnGatewayId"])
-    if not any(a.state == "attached" for a in gateway.attachments.values()):
-        raise ValueError(f"VPN gateway {gateway.id} is not attached to a VPC")  # AWS refuses it too
-    for table_id in props["RouteTableIds"]:
-        table = ec2.get_route_table(table_id)  # raises if missing
-        table.propagating_vgws = (getattr(table, "propagating_vgws", None) or []) + [{"GatewayId": gateway.id}]
-    return f"{gateway.id}-propagation-{name}", {}
 
 
 # --- DNS, alarms, parameters ----------------------------------------------------------
