@@ -240,6 +240,35 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 // tcpPorts is how descriptions list ports: TCP 443, 8443.
 func tcpPorts(ports []int) string { return "TCP " + joinInts(ports) }
 
+// Footprints estimates every stack of a validated fleet, by stack name: each
+// customer's stacks and the handed-over templates, and the vendor's shared
+// inbound stack of each region.
+func (f *Fleet) Footprints() map[string]Footprint {
+	out := map[string]Footprint{}
+	for _, c := range f.Customers {
+		for _, fp := range Footprints(f.Vendor, c) {
+			out[fp.Stack] = fp
+		}
+	}
+	for region, cs := range f.inboundByRegion() {
+		fp := InboundServiceFootprint(f.Vendor, region, cs)
+		out[fp.Stack] = fp
+	}
+	return out
+}
+
+// inboundByRegion groups the inbound customers by the region of the vendor
+// service they connect to.
+func (f *Fleet) inboundByRegion() map[string][]*Customer {
+	out := map[string][]*Customer{}
+	for _, c := range f.Customers {
+		if c.InboundPrivateLink != nil {
+			out[c.Region] = append(out[c.Region], c)
+		}
+	}
+	return out
+}
+
 // InboundServiceFootprint estimates the vendor's shared inbound stack of a
 // region, which serves the given customers.
 func InboundServiceFootprint(v *Vendor, region string, customers []*Customer) Footprint {

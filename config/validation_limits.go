@@ -107,12 +107,7 @@ func checkSharedStacks(vr *report, f *Fleet) {
 	if f.Vendor == nil || f.Vendor.InboundPrivateLink == nil {
 		return
 	}
-	byRegion := map[string][]*Customer{}
-	for _, c := range f.Customers {
-		if c.InboundPrivateLink != nil {
-			byRegion[c.Region] = append(byRegion[c.Region], c)
-		}
-	}
+	byRegion := f.inboundByRegion()
 	for _, region := range sortedKeys(byRegion) {
 		if _, ok := f.Vendor.InboundPrivateLink.Regions[region]; !ok {
 			continue // reported against each customer of the region

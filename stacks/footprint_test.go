@@ -69,20 +69,7 @@ func TestFootprintKnowsTheLoadBalancerRanges(t *testing.T) {
 
 func checkFootprints(t *testing.T, fleet *config.Fleet, built []awscdk.Stack, template func(name string) []byte) {
 	t.Helper()
-	estimates := map[string]config.Footprint{}
-	regions := map[string][]*config.Customer{}
-	for _, c := range fleet.Customers {
-		for _, fp := range config.Footprints(fleet.Vendor, c) {
-			estimates[fp.Stack] = fp
-		}
-		if c.InboundPrivateLink != nil {
-			regions[c.Region] = append(regions[c.Region], c)
-		}
-	}
-	for region, cs := range regions {
-		fp := config.InboundServiceFootprint(fleet.Vendor, region, cs)
-		estimates[fp.Stack] = fp
-	}
+	estimates := fleet.Footprints()
 	for _, s := range built {
 		name := *s.StackName()
 		fp, ok := estimates[name]

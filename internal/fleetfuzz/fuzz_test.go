@@ -129,7 +129,7 @@ func synthesize(t *testing.T, fleet *config.Fleet) {
 			t.Fatalf("a fleet that validated panicked in synth: %v", r)
 		}
 	}()
-	estimates := footprints(fleet)
+	estimates := fleet.Footprints()
 	ids := map[string][]string{}
 	built, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack {
 		out := stacks.Build(app, fleet, fleet.Customers)
@@ -185,24 +185,6 @@ func check(t *testing.T, estimates map[string]config.Footprint, name string, ids
 	if problems := cdktest.CheckFootprint(fp, ids, template, sizes...); len(problems) > 0 {
 		t.Fatalf("a fleet that validated gives a template config did not foresee:\n%s", strings.Join(problems, "\n"))
 	}
-}
-
-func footprints(fleet *config.Fleet) map[string]config.Footprint {
-	out := map[string]config.Footprint{}
-	regions := map[string][]*config.Customer{}
-	for _, c := range fleet.Customers {
-		for _, fp := range config.Footprints(fleet.Vendor, c) {
-			out[fp.Stack] = fp
-		}
-		if c.InboundPrivateLink != nil {
-			regions[c.Region] = append(regions[c.Region], c)
-		}
-	}
-	for region, cs := range regions {
-		fp := config.InboundServiceFootprint(fleet.Vendor, region, cs)
-		out[fp.Stack] = fp
-	}
-	return out
 }
 
 // shapes are the fleet shapes this process has synthesized. One jsii
