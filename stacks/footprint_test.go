@@ -13,7 +13,6 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/producer"
-	"github.com/privateconnect/privateconnect/internal/cdktest"
 )
 
 // config estimates every stack before synth (config/footprint.go) and
@@ -82,7 +81,7 @@ func checkFootprints(t *testing.T, fleet *config.Fleet, built []awscdk.Stack, te
 			ids = append(ids, *c.Node().Id())
 		}
 		raw := template(name)
-		for _, problem := range cdktest.CheckFootprint(fp, ids, raw) {
+		for _, problem := range fp.Check(ids, raw) {
 			t.Error(problem)
 		}
 		var tmpl map[string]map[string]any

@@ -18,7 +18,6 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/handoff"
-	"github.com/privateconnect/privateconnect/internal/cdktest"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
@@ -182,7 +181,7 @@ func check(t *testing.T, estimates map[string]config.Footprint, name string, ids
 	if !ok {
 		t.Fatalf("%s: config has no footprint for this stack", name)
 	}
-	if problems := cdktest.CheckFootprint(fp, ids, template, sizes...); len(problems) > 0 {
+	if problems := fp.Check(ids, template, sizes...); len(problems) > 0 {
 		t.Fatalf("a fleet that validated gives a template config did not foresee:\n%s", strings.Join(problems, "\n"))
 	}
 }

@@ -1,4 +1,4 @@
-package cdktest
+package config
 
 import (
 	"encoding/json"
@@ -7,18 +7,17 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/privateconnect/privateconnect/config"
 )
 
-// CheckFootprint holds a synthesized template against AWS's limits and
-// against the footprint config estimated for it before synth: every count
+// Check holds a synthesized template against AWS's limits and against this
+// footprint, estimated for it before synth; it is the guard of the estimate,
+// run by the tests that synthesize fleets (stacks, internal/fleetfuzz): every count
 // and size must be within the limit and no larger than the estimate, and
 // every top-level construct ID of the stack (ids) must be one the estimate
 // knows. sizes are the template's body sizes as deployed (the JSON file CDK
 // writes, the YAML handed over); template is the JSON. It returns one line
 // per problem.
-func CheckFootprint(fp config.Footprint, ids []string, template []byte, sizes ...int) []string {
+func (fp Footprint) Check(ids []string, template []byte, sizes ...int) []string {
 	var out []string
 	bad := func(format string, args ...any) { out = append(out, fp.Stack+": "+fmt.Sprintf(format, args...)) }
 	var t struct {
@@ -35,7 +34,7 @@ func CheckFootprint(fp config.Footprint, ids []string, template []byte, sizes ..
 	if err := json.Unmarshal(template, &t); err != nil {
 		return []string{fp.Stack + ": " + err.Error()}
 	}
-	count := func(l config.Limit, got, estimate int) {
+	count := func(l Limit, got, estimate int) {
 		if got > l.Max {
 			bad("%d %s, over the limit of %d", got, l.What, l.Max)
 		}
@@ -43,13 +42,13 @@ func CheckFootprint(fp config.Footprint, ids []string, template []byte, sizes ..
 			bad("%d %s, more than config estimated (%d): update config/footprint.go", got, l.What, estimate)
 		}
 	}
-	count(config.LimitResources, len(t.Resources), fp.Resources)
-	count(config.LimitParameters, len(t.Parameters), fp.Parameters)
-	count(config.LimitOutputs, len(t.Outputs), fp.Outputs)
-	count(config.LimitMappings, len(t.Mappings), fp.Mappings)
-	size := config.LimitTemplateBytes
+	count(LimitResources, len(t.Resources), fp.Resources)
+	count(LimitParameters, len(t.Parameters), fp.Parameters)
+	count(LimitOutputs, len(t.Outputs), fp.Outputs)
+	count(LimitMappings, len(t.Mappings), fp.Mappings)
+	size := LimitTemplateBytes
 	if fp.Inline {
-		size = config.LimitInlineTemplateBytes
+		size = LimitInlineTemplateBytes
 	}
 	for _, n := range append([]int{len(template)}, sizes...) {
 		count(size, n, fp.TemplateBytes)
@@ -92,8 +91,8 @@ func CheckFootprint(fp config.Footprint, ids []string, template []byte, sizes ..
 			}
 			envs = append(envs, n)
 		case "AWS::SSM::Parameter":
-			if n := bound(r.Properties["Value"]); n > config.LimitSsmValue.Max {
-				bad("SSM parameter %s: value of up to %d bytes, over the limit of %d", id, n, config.LimitSsmValue.Max)
+			if n := bound(r.Properties["Value"]); n > LimitSsmValue.Max {
+				bad("SSM parameter %s: value of up to %d bytes, over the limit of %d", id, n, LimitSsmValue.Max)
 			}
 			// A literal value is a list config knows (the allowed principals).
 			if lit, ok := r.Properties["Value"].(string); ok && len(fp.SsmValues) > 0 && len(lit) > maxSized(fp.SsmValues) {
@@ -108,9 +107,9 @@ func CheckFootprint(fp config.Footprint, ids []string, template []byte, sizes ..
 				descs = append(descs, len(d))
 			}
 		}
-		checkTags(r.Properties["Tags"], func(what string) { bad("%s: %s", id, what) })
+		checkTemplateTags(r.Properties["Tags"], func(what string) { bad("%s: %s", id, what) })
 	}
-	sized := func(l config.Limit, got []int, estimate []config.Sized) {
+	sized := func(l Limit, got []int, estimate []Sized) {
 		slices.Sort(got)
 		if len(got) > 0 && got[len(got)-1] > l.Max {
 			bad("up to %d %s, over the limit of %d", got[len(got)-1], l.What, l.Max)
@@ -122,8 +121,8 @@ func CheckFootprint(fp config.Footprint, ids []string, template []byte, sizes ..
 			bad("%d values held to the %s, config estimated %d", len(got), l.What, len(estimate))
 		}
 	}
-	sized(config.LimitLambdaEnvironment, envs, fp.LambdaEnvironments)
-	sized(config.LimitSecurityGroupDescription, descs, fp.SecurityGroupDescriptions)
+	sized(LimitLambdaEnvironment, envs, fp.LambdaEnvironments)
+	sized(LimitSecurityGroupDescription, descs, fp.SecurityGroupDescriptions)
 
 	known := map[string]bool{}
 	for _, id := range fp.IDs {
@@ -137,7 +136,7 @@ func CheckFootprint(fp config.Footprint, ids []string, template []byte, sizes ..
 	return out
 }
 
-func maxSized(s []config.Sized) int {
+func maxSized(s []Sized) int {
 	m := 0
 	for _, x := range s {
 		m = max(m, x.Bytes)
@@ -180,19 +179,17 @@ func refBound(ref string, maxLength any, pattern, resourceType string) int {
 	return 256
 }
 
-// What EC2 accepts in a security group description, and AWS in tags.
-var (
-	sgDescriptionRe = regexp.MustCompile(`^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]{0,255}$`)
-	tagRe           = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
-)
+// What EC2 accepts in a security group description.
+var sgDescriptionRe = regexp.MustCompile(`^[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]{0,255}$`)
 
-// checkTags holds a resource's tags (a list of Key/Value, or a map) to AWS's rules.
-func checkTags(tags any, bad func(string)) {
+// checkTemplateTags holds a resource's tags (a list of Key/Value, or a map)
+// to AWS's rules, as validation holds the configured ones (checkTags).
+func checkTemplateTags(tags any, bad func(string)) {
 	check := func(k, v string) {
-		if k == "" || utf8.RuneCountInString(k) > 128 || !tagRe.MatchString(k) || strings.HasPrefix(k, "aws:") {
+		if k == "" || utf8.RuneCountInString(k) > 128 || !tagKeyCharsRe.MatchString(k) || strings.HasPrefix(k, "aws:") {
 			bad(fmt.Sprintf("tag key %q is not what AWS accepts", k))
 		}
-		if v == "" || utf8.RuneCountInString(v) > 256 || !tagRe.MatchString(v) {
+		if v == "" || utf8.RuneCountInString(v) > 256 || !tagKeyCharsRe.MatchString(v) {
 			bad(fmt.Sprintf("tag value %q is not what AWS accepts", v))
 		}
 	}
