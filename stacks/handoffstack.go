@@ -2,6 +2,8 @@ package stacks
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -58,4 +60,74 @@ func TemplateRegion(template []byte) string {
 		}
 	}
 	return ""
+}
+
+// pattern is a parameter's AllowedPattern with what the console says when a
+// value does not match, and its MaxLength (0: none).
+type pattern struct {
+	re, says string
+	max      int
+}
+
+// noPattern is a parameter CloudFormation takes as given.
+var noPattern = pattern{}
+
+// parameters collects the template's parameters with the groups and labels
+// the CloudFormation console shows (AWS::CloudFormation::Interface).
+type parameters struct {
+	stack  awscdk.Stack
+	groups []string
+	byName map[string][]string
+	labels map[string]any
+}
+
+func newParameters(stack awscdk.Stack) *parameters {
+	return &parameters{stack: stack, byName: map[string][]string{}, labels: map[string]any{}}
+}
+
+func (p *parameters) add(id, group, label, typ, description string, pat pattern) awscdk.CfnParameter {
+	props := &awscdk.CfnParameterProps{Type: jsii.String(typ), Description: jsii.String(description)}
+	if pat.re != "" {
+		props.AllowedPattern = jsii.String(pat.re)
+		props.ConstraintDescription = jsii.String("must be " + pat.says)
+	}
+	if pat.max > 0 {
+		props.MaxLength = jsii.Number(float64(pat.max))
+	}
+	param := awscdk.NewCfnParameter(p.stack, jsii.String(id), props)
+	if _, ok := p.byName[group]; !ok {
+		p.groups = append(p.groups, group)
+	}
+	p.byName[group] = append(p.byName[group], id)
+	p.labels[id] = map[string]string{"default": label}
+	return param
+}
+
+// numbered adds n parameters id1..idn for the targets of a service and
+// returns their values. what describes one target.
+func (p *parameters) numbered(id, group string, n int, typ, what, service string, pat pattern) *[]*string {
+	var out []*string
+	for i := 1; i <= n; i++ {
+		label := fmt.Sprintf("%s target %d", service, i)
+		desc := fmt.Sprintf("%s target %d of %d: %s", service, i, n, what)
+		out = append(out, p.add(fmt.Sprint(id, i), group, label, typ, desc, pat).ValueAsString())
+	}
+	return &out
+}
+
+// last moves a parameter group to the end of the console form.
+func (p *parameters) last(group string) {
+	if i := slices.Index(p.groups, group); i >= 0 {
+		p.groups = append(slices.Delete(p.groups, i, i+1), group)
+	}
+}
+
+func (p *parameters) interfaceMetadata(stack awscdk.Stack) {
+	var groups []any
+	for _, g := range p.groups {
+		groups = append(groups, map[string]any{"Label": map[string]string{"default": g}, "Parameters": p.byName[g]})
+	}
+	stack.TemplateOptions().SetMetadata(&map[string]any{
+		"AWS::CloudFormation::Interface": map[string]any{"ParameterGroups": groups, "ParameterLabels": p.labels},
+	})
 }
