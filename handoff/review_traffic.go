@@ -197,8 +197,8 @@ func (t cfnTemplate) registrarData(ids []string) []string {
 			"dbCluster":  "the member instances of the DB cluster named in " + target + ", with their roles, addresses and status, from the RDS API",
 		}[kind]
 		out = append(out,
-			fmt.Sprintf("`%s` reads %s; the targets registered in its target groups and their health; its own state parameter %s.", id, reads, t.show(env["STATE_PARAMETER"])),
-			fmt.Sprintf("`%s` writes target registrations (IP address and port) in its own target groups only; its state parameter (a JSON map of addresses to the number of consecutive runs each was missing); its log group %s (each run's addresses, registrations and deregistrations, errors, and the `RegisteredTargets` metric in CloudWatch's embedded metric format, namespace `%v`).",
+			fmt.Sprintf("`%s` reads %s; the targets registered in its target groups and their health; for a target the load balancer leaves unused, the Availability Zone of its network interface; its own state parameter %s.", id, reads, t.show(env["STATE_PARAMETER"])),
+			fmt.Sprintf("`%s` writes target registrations (IP address and port) in its own target groups only; its state parameter (JSON: per registered address, the DB instance it belongs to and the number of consecutive runs it was missing); its log group %s (each run's addresses, registrations and deregistrations, errors, and the `RegisteredTargets` and `UnusedTargets` metrics in CloudWatch's embedded metric format, namespace `%v`).",
 				id, t.show(dig(r.Properties, "LoggingConfig", "LogGroup")), env["METRIC_NAMESPACE"]),
 			fmt.Sprintf("`%s` never connects to the database, reads no data and no credentials, and sends nothing outside your account.", id))
 	}

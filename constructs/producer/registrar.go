@@ -203,8 +203,8 @@ const StatementReasonsKey = "privateconnect:statementReasons"
 
 var statementReasons = map[string]string{
 	"RegisterOwnTargetGroups": "adds the database's current addresses to this stack's target groups and removes the ones it no longer has; no other target group",
-	"ReadTargetHealth":        "reads which addresses are registered and healthy before changing anything (the action takes no resource scope)",
-	"FindTargetZone":          "reads the Availability Zone of a registered address the load balancer leaves unused, to name it in the log (read-only; the action takes no resource scope)",
+	"ReadTargetHealth":        "reads which addresses are registered and healthy before changing anything",
+	"FindTargetZone":          "reads the Availability Zone of a registered address the load balancer leaves unused, to name it in the log (read-only)",
 	"KeepState":               "keeps, in its own SSM parameter, the DB instance each registered address belongs to and how many consecutive runs it was missing, so one failed lookup never removes a target",
 	"WriteLogs":               "writes each run's findings and changes to its own log group",
 	"FindInstance":            "reads the address and status of the one DB instance you name",
