@@ -29,7 +29,7 @@ func TestExampleFleetLoads(t *testing.T) {
 		t.Errorf("initech service not read: %+v", pl.Services[0])
 	}
 	// The examples cover both VPN routings.
-	if v := f.Customer("initech").Vpn; v == nil || v.Routing != "static" || len(v.StaticRoutes) != 2 {
+	if v := f.Customer("initech").Vpn; v == nil || v.Routing != "static" || len(v.RemoteNetworks) != 2 {
 		t.Errorf("initech VPN not read: %+v", v)
 	}
 	if v := f.Customer("hooli").Vpn; v == nil || v.Routing != "bgp" || *v.CustomerGateway.BgpAsn != 4200000040 || v.Tunnels[1].PreSharedKeyJSONKey != "tunnel2" {

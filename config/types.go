@@ -70,7 +70,7 @@ type Customer struct {
 	DisplayName string            `yaml:"displayName" doc:"Human-readable name for descriptions and the handed-over guides (default: name). Any script, accents, & and commas; no control, invisible or bidi characters, line breaks or markup characters; at most 100 characters."`
 	Account     string            `yaml:"account" pc:"required" doc:"The customer's 12-digit AWS account ID." pattern:"^[0-9]{12}$"`
 	Region      string            `yaml:"region" pc:"required" doc:"Region the vendor-side stacks for this customer are deployed in; one of the vendor's regions." enum:"$regions"`
-	Networks    []string          `yaml:"networks" doc:"The customer's own IPv4 networks; vendor VPC CIDRs must not overlap them."`
+	Networks    []string          `yaml:"networks" doc:"The customer's own IPv4 networks, all of them (AWS VPCs, data centres, offices): no vendor VPC of the customer may overlap them, and vpn.remoteNetworks must lie inside them. inboundPrivateLink.clientCidrs defaults to them."`
 	Tags        map[string]string `yaml:"tags" doc:"Tags put on this customer's vendor-side resources, on top of the vendor's."`
 
 	PrivateLink *PrivateLink `yaml:"privateLink" doc:"Vendor reaches the customer's VPC endpoint services over AWS PrivateLink (vendor is the consumer)."`
@@ -152,9 +152,13 @@ type Vpn struct {
 	CustomerGateway CustomerGateway `yaml:"customerGateway" pc:"required" doc:"The customer's VPN device, as the customer describes it."`
 	AmazonSideAsn   *int            `yaml:"amazonSideAsn" doc:"BGP ASN of the vendor's virtual private gateway: 64512-65534 or 4200000000-4294967294, different from the customer's (default 64512). Cannot change once deployed: a new ASN replaces the gateway and both tunnels." minimum:"64512" maximum:"4294967294"`
 
-	Routing      string   `yaml:"routing" pc:"required" doc:"static (the customer's subnets are listed in staticRoutes) or bgp (the customer's device advertises them; preferred when the device supports BGP: failover between the tunnels is automatic)." enum:"static,bgp"`
-	StaticRoutes []string `yaml:"staticRoutes" doc:"For routing: static, the customer's subnets the connectors reach through the VPN (required then, not allowed with bgp). They must not overlap vpcCidr."`
-	Ports        []int    `yaml:"ports" pc:"required" doc:"TCP ports the connectors may open to the customer's subnets (staticRoutes, or networks with bgp)." minimum:"1" maximum:"65535"`
+	Routing string `yaml:"routing" pc:"required" doc:"static (AWS routes remoteNetworks into the tunnels) or bgp (the customer's device advertises them; preferred when the device supports BGP: failover between the tunnels is automatic)." enum:"static,bgp"`
+	// One list for routes and firewall: a route without a rule is dead, and a
+	// rule without a route sends the connectors' traffic out through the NAT gateway.
+	RemoteNetworks []string `yaml:"remoteNetworks" pc:"required" was:"staticRoutes" doc:"The customer's networks the connectors reach over the tunnels: the connectors security group's only destinations, with routing: static one static route each, with bgp what the customer's device advertises. Each lies inside one of networks, does not overlap vpcCidr and is private unless insecureAllowPublicRemoteNetworks is set. An AWS VPC of the customer reached over PrivateLink is in networks only."`
+	Ports          []int    `yaml:"ports" pc:"required" doc:"TCP ports the connectors may open to remoteNetworks." minimum:"1" maximum:"65535"`
+	// Named for what it does, like insecureAllowPublicClientCidrs.
+	InsecureAllowPublicRemoteNetworks bool `yaml:"insecureAllowPublicRemoteNetworks" doc:"Set true to let remoteNetworks hold public address ranges the customer uses internally. Off by default: while both tunnels are down AWS withdraws their routes, and the connectors' traffic to them would leave through the NAT gateway to the internet."`
 
 	NatGateways string      `yaml:"natGateways" doc:"Public egress for the connectors: single (default, one NAT gateway in the first AZ), perAz (one per AZ, so an AZ outage does not cut the others off) or none (no internet gateway, no NAT)." enum:"single,perAz,none"`
 	Tunnels     []Tunnel    `yaml:"tunnels" doc:"Options of the connection's two tunnels: the first entry is tunnel 1, the second tunnel 2; a tunnel not listed gets every default."`
@@ -267,18 +271,6 @@ func (v *Vpn) NatGatewayCount() int {
 // UsesBgpAsnExtended reports whether the customer's ASN is too large for
 // CloudFormation's BgpAsn and goes in BgpAsnExtended instead.
 func (g CustomerGateway) UsesBgpAsnExtended() bool { return g.BgpAsn != nil && *g.BgpAsn > maxBgpAsn }
-
-// VpnCustomerCidrs are the customer's subnets the connectors reach through
-// the VPN: the static routes, or with BGP the customer's declared networks.
-func (c *Customer) VpnCustomerCidrs() []string {
-	if c.Vpn == nil {
-		return nil
-	}
-	if c.Vpn.Routing == "static" {
-		return c.Vpn.StaticRoutes
-	}
-	return c.Networks
-}
 
 // Fleet is the whole validated configuration.
 type Fleet struct {

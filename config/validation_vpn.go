@@ -122,7 +122,7 @@ func validateVpn(r *report, v *Vendor, c *Customer, vpn *Vpn) {
 
 	pp := join(p, "ports")
 	checkPorts(r, pp, vpn.Ports)
-	if dests := len(c.VpnCustomerCidrs()); dests*len(vpn.Ports) > maxSecurityGroupRules {
+	if dests := len(vpn.RemoteNetworks); dests*len(vpn.Ports) > maxSecurityGroupRules {
 		r.add(pp, fmt.Sprintf("the connectors security group would need more than %d egress rules (one per customer subnet and port)", maxSecurityGroupRules), dests*len(vpn.Ports),
 			"list fewer ports, or summarize the customer's subnets into fewer, larger blocks")
 	}
@@ -216,45 +216,71 @@ func checkCustomerGateway(r *report, p string, c *Customer, vpn *Vpn) {
 }
 
 func checkRouting(r *report, p string, c *Customer, vpn *Vpn, block netip.Prefix, blockOK bool) {
-	sp := join(p, "staticRoutes")
 	switch vpn.Routing {
-	case "static":
-		if len(vpn.StaticRoutes) == 0 {
-			r.add(sp, "routing: static needs the customer's subnets", raw("nothing"),
-				"list the customer's subnets the connectors reach, e.g. [10.30.0.0/16], or use routing: bgp")
-		}
-	case "bgp":
-		if vpn.StaticRoutes != nil {
-			r.add(sp, "staticRoutes applies to routing: static only: with BGP the customer's device advertises its subnets", vpn.StaticRoutes,
-				"remove staticRoutes (list the customer's subnets in networks), or set routing: static")
-		}
-		if len(c.Networks) == 0 {
-			r.add("networks", "routing: bgp needs the customer's networks: the connectors security group admits only them", raw("nothing"),
-				"list the subnets the customer's device advertises, e.g. networks: [10.30.0.0/16]")
-		}
-	case "":
-		// Reported by the decoder as a missing key.
+	case "static", "bgp", "":
+		// "" is reported by the decoder as a missing key.
 	default:
 		r.add(join(p, "routing"), "unknown routing", vpn.Routing, "use static or bgp (bgp when the customer's device supports it: failover between tunnels is automatic)")
 	}
+	checkRemoteNetworks(r, p, c, vpn, block, blockOK)
+}
 
+// checkRemoteNetworks checks what the connectors reach over the tunnels: the
+// security group's destinations, and with static routing the VPN's routes.
+func checkRemoteNetworks(r *report, p string, c *Customer, vpn *Vpn, block netip.Prefix, blockOK bool) {
+	np := join(p, "remoteNetworks")
+	if vpn.RemoteNetworks != nil && len(vpn.RemoteNetworks) == 0 {
+		r.add(np, "no remote network: the connectors could reach nothing over the VPN", raw("an empty list"),
+			"list the customer's subnets the connectors reach through the tunnels, e.g. [10.30.0.0/16]")
+	}
+	var networks []netip.Prefix
+	for _, s := range c.Networks {
+		if n, err := cidr.Parse(s); err == nil && n.Bits() > 0 {
+			networks = append(networks, n)
+		}
+	}
+	public := false
 	seen := map[netip.Prefix]bool{}
-	for i, s := range vpn.StaticRoutes {
-		ip := index(sp, i)
-		route, err := cidr.Parse(s)
+	for i, s := range vpn.RemoteNetworks {
+		ip := index(np, i)
+		n, err := cidr.Parse(s)
 		switch {
 		case err != nil:
 			r.add(ip, "invalid CIDR block: "+err.Error(), s, "write the customer's subnet as a block such as 10.30.0.0/16")
-		case route.Bits() == 0:
-			r.add(ip, "a default route through the VPN cannot work: the connectors' route to the NAT gateway wins over it", s,
+			continue
+		case n.Bits() == 0:
+			r.add(ip, "a default route through the VPN cannot work: the connectors' route to the NAT gateway wins over it, and the security group would open to every address", s,
 				"list the customer's subnets themselves")
-		case blockOK && route.Overlaps(block):
+			continue
+		case seen[n]:
+			// Each becomes a security group rule, and EC2 refuses a rule twice.
+			r.add(ip, "network listed twice", s, "list each network once")
+			continue
+		}
+		seen[n] = true
+		// AWS prefers the VPC's local route to a propagated one, however specific:
+		// https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-route-priority.html
+		if blockOK && n.Overlaps(block) {
 			r.add(ip, fmt.Sprintf("overlaps the vendor VPC vpn.vpcCidr (%s): traffic to it would never leave the VPC", block), s,
 				"list only the customer's subnets; if they really overlap, give this customer another vpcCidr")
-		case seen[route]:
-			r.add(ip, "route listed twice", s, "list each subnet once")
 		}
-		seen[route] = err == nil
+		if !slices.ContainsFunc(networks, func(w netip.Prefix) bool { return cidr.Contains(w, n) }) {
+			r.add(ip, "not inside any of the customer's networks, against which vendor VPC blocks are checked", s,
+				fmt.Sprintf("add %s (or a block that holds it) to networks", n))
+		}
+		if !cidr.IsPrivate(n) {
+			public = true
+			if !vpn.InsecureAllowPublicRemoteNetworks {
+				// With both tunnels down, the propagated route is withdrawn and the
+				// default route to the NAT gateway takes the traffic:
+				// https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
+				r.add(ip, "public address space: while both tunnels are down its route is withdrawn, and the connectors' traffic to it would leave through the NAT gateway to the internet", s,
+					"list private ranges only (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10), or set vpn.insecureAllowPublicRemoteNetworks: true if the customer's network really uses this range")
+			}
+		}
+	}
+	if vpn.InsecureAllowPublicRemoteNetworks && !public && len(vpn.RemoteNetworks) > 0 {
+		r.add(join(p, "insecureAllowPublicRemoteNetworks"), "is set but every remote network is private", true, "remove it")
 	}
 }
 

@@ -170,8 +170,13 @@ func TestVpnGatewaysAndRoutes(t *testing.T) {
 			}
 			routes = append(routes, r.Properties["DestinationCidrBlock"].(string))
 		}
-		if want := slices.Sorted(slices.Values(vp.StaticRoutes)); !slices.Equal(slices.Sorted(slices.Values(routes)), want) {
-			t.Errorf("routes = %v, want the static routes %v", routes, want)
+		// With static routing each remote network is a route; BGP learns them.
+		var want []string
+		if vp.Routing == "static" {
+			want = slices.Sorted(slices.Values(vp.RemoteNetworks))
+		}
+		if !slices.Equal(slices.Sorted(slices.Values(routes)), want) {
+			t.Errorf("routes = %v, want the remote networks %v", routes, want)
 		}
 
 		// The gateway propagates into every connector subnet's table, once attached.
@@ -301,7 +306,7 @@ func TestVpnConnectorsReachCustomerSubnetsOnly(t *testing.T) {
 			}
 			got = append(got, fmt.Sprintf("%v:%v", m["CidrIp"], m["FromPort"]))
 		}
-		for _, dst := range c.VpnCustomerCidrs() {
+		for _, dst := range c.Vpn.RemoteNetworks {
 			for _, p := range c.Vpn.Ports {
 				want = append(want, fmt.Sprintf("%s:%d", dst, p))
 			}
@@ -362,7 +367,7 @@ func TestVpnTunnelStateAlarms(t *testing.T) {
 func TestVpnOutputsAndParameters(t *testing.T) {
 	vpnCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		pfx := "/privateconnect/" + c.Name + "/vpn/"
-		want := []string{"vpc-id", "subnet-ids", "connector-security-group-id", "vpn-connection-id", "vpn-gateway-id",
+		want := []string{"vpc-id", "subnet-ids", "connector-security-group-id", "remote-networks", "vpn-connection-id", "vpn-gateway-id",
 			"customer-gateway-id", "flow-log-group", "tunnel-log-group"}
 		if c.Vpn.NatGatewayCount() > 0 {
 			want = append(want, "nat-public-ips")
@@ -385,6 +390,10 @@ func TestVpnOutputsAndParameters(t *testing.T) {
 			if _, ok := outputs[key]; !ok {
 				t.Errorf("output %s is missing", key)
 			}
+		}
+		// The connector platform reads what the tunnels reach: remoteNetworks, not networks.
+		if v := outputs["RemoteNetworks"].(map[string]any)["Value"]; v != strings.Join(c.Vpn.RemoteNetworks, ",") {
+			t.Errorf("RemoteNetworks output = %s, want %v", cdktest.Show(v), c.Vpn.RemoteNetworks)
 		}
 		conn := named(t, tmpl, "AWS::EC2::VPNConnection", prefix(c))
 		if v := outputs["VpnConnectionId"].(map[string]any)["Value"]; !cdktest.Equal(v, cdktest.Ref(conn)) {
