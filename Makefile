@@ -69,7 +69,7 @@ failover: deps ## Simulate RDS and Aurora failovers through the registrar as the
 	  python3 bench/failover/simulate.py --template "$$tmp/failover/failover-Producer.yaml" --out bench/failover.json
 
 .PHONY: update-golden
-update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/*.json; review the diff
+update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/ (JSON Schemas, REFERENCE.md); review the diff
 	go test ./stacks -run TestGolden -update
 	go test ./config -run TestSchemasUpToDate -update
 
@@ -101,7 +101,7 @@ cost: ## Monthly list-price cost per customer and stack, with the per-GB rates (
 	@go run . cost $(if $(CUSTOMER),-customer '$(CUSTOMER)')
 
 .PHONY: schema
-schema: ## Regenerate config/schema/*.json from the Go types
+schema: ## Regenerate config/schema/ (JSON Schemas and REFERENCE.md) from the Go types
 	go run . schema
 
 .PHONY: e2e
