@@ -20,13 +20,13 @@ func TestNewCustomerWritesStarterWithNextFreeBlock(t *testing.T) {
 	if want := filepath.Join(dir, "customers", "hooli.yaml"); st.Path != want {
 		t.Errorf("path = %s, want %s", st.Path, want)
 	}
-	if st.Block != "10.64.1.0/24" {
-		t.Errorf("block = %s, want the first free /24, 10.64.1.0/24", st.Block)
+	if st.VpcCidrs[ModePrivateLink] != "10.64.1.0/24" {
+		t.Errorf("block = %s, want the first free /24, 10.64.1.0/24", st.VpcCidrs[ModePrivateLink])
 	}
-	wantTodo := []string{"account", "privateLink.availabilityZones[0]", "privateLink.availabilityZones[1]",
+	wantTodo := []string{"account", "networks[0]", "privateLink.availabilityZones[0]", "privateLink.availabilityZones[1]",
 		"privateLink.services[0].serviceName", "privateLink.services[0].ports"}
-	if !reflect.DeepEqual(st.Todo, wantTodo) {
-		t.Errorf("todo = %q, want %q", st.Todo, wantTodo)
+	if got := todoPaths(st); !reflect.DeepEqual(got, wantTodo) {
+		t.Errorf("todo = %q, want %q", got, wantTodo)
 	}
 	for name, want := range map[string]string{"customers/acme.yaml": baseAcme, "customers/beta.yaml": beta} {
 		if got, _ := os.ReadFile(filepath.Join(dir, name)); string(got) != want {
@@ -67,8 +67,8 @@ func TestNewCustomerSkipsVpnBlocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Block != "10.64.3.0/24" {
-		t.Errorf("block = %s, want 10.64.3.0/24 (10.64.0-2.0/24 are taken, 10.64.1.0/24 by beta's VPN)", st.Block)
+	if st.VpcCidrs[ModePrivateLink] != "10.64.3.0/24" {
+		t.Errorf("block = %s, want 10.64.3.0/24 (10.64.0-2.0/24 are taken, 10.64.1.0/24 by beta's VPN)", st.VpcCidrs[ModePrivateLink])
 	}
 }
 
@@ -76,6 +76,7 @@ func TestNewCustomerWithEverythingGivenIsValid(t *testing.T) {
 	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme})
 	st, err := NewCustomer(dir, "hooli", "eu-west-1", StarterOptions{
 		Account:           "000011112222",
+		Networks:          []string{"172.20.0.0/16"},
 		AvailabilityZones: []string{"euw1-az1", "euw1-az3"},
 		ServiceName:       "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
 		Ports:             []int{443, 8443},
@@ -83,7 +84,7 @@ func TestNewCustomerWithEverythingGivenIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Todo) != 0 || st.Block != "10.64.1.0/24" {
+	if len(st.Todo) != 0 || st.VpcCidrs[ModePrivateLink] != "10.64.1.0/24" {
 		t.Errorf("starter = %+v", st)
 	}
 	f, err := Load(dir)
@@ -134,13 +135,13 @@ func TestNewCustomerRefusesAndWritesNothing(t *testing.T) {
 func TestNewCustomerWithProducerIsPending(t *testing.T) {
 	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme})
 	st, err := NewCustomer(dir, "hooli", "", StarterOptions{
-		Account: "000011112222", AvailabilityZones: []string{"use1-az1", "use1-az2"}, Ports: []int{5432}, Target: "rds",
+		Account: "000011112222", Networks: []string{"172.20.0.0/16"}, AvailabilityZones: []string{"use1-az1", "use1-az2"}, Ports: []int{5432}, Target: "rds",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(st.Todo) != 0 {
-		t.Errorf("todo = %q, want none", st.Todo)
+		t.Errorf("todo = %q, want none", todoPaths(st))
 	}
 	f, err := Load(dir)
 	if err != nil {

@@ -121,7 +121,11 @@ func validateVpn(r *report, v *Vendor, c *Customer, vpn *Vpn) {
 	checkRouting(r, p, c, vpn, block, blockErr == nil)
 
 	pp := join(p, "ports")
-	checkPorts(r, pp, vpn.Ports)
+	if len(vpn.Ports) == 0 {
+		r.add(pp, "no port is listed: the connectors could open nothing", raw("an empty list"), "list the TCP ports the connectors open to the remote networks, e.g. [443, 5432]")
+	} else {
+		checkPorts(r, pp, vpn.Ports)
+	}
 	if dests := len(vpn.RemoteNetworks); dests*len(vpn.Ports) > maxSecurityGroupRules {
 		r.add(pp, fmt.Sprintf("the connectors security group would need more than %d egress rules (one per customer subnet and port)", maxSecurityGroupRules), dests*len(vpn.Ports),
 			"list fewer ports, or summarize the customer's subnets into fewer, larger blocks")
