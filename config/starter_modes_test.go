@@ -178,6 +178,24 @@ func TestNewCustomerEveryMode(t *testing.T) {
 	assert.Equal(t, RdsTarget{By: "dbCluster", Role: "reader"}, *s.Producer.Rds)
 }
 
+// The PrivateLink starter, once the customer's values replace its TODOs, validates.
+func TestNewCustomerPrivateLinkFilled(t *testing.T) {
+	dir := starterFleet(t)
+	st, err := NewCustomer(dir, "wayne", "", StarterOptions{})
+	require.NoError(t, err)
+	fillTodos(t, st.Path, map[string]string{
+		"TODO-customer-account-id":   `"000011112222"`,
+		"TODO-customer-network-cidr": "10.40.0.0/16",
+		"TODO-az-id-1":               "use1-az1",
+		"TODO-az-id-2":               "use1-az2",
+		"TODO-endpoint-service-name": "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0",
+		"ports: []":                  "ports: [5432]",
+	})
+	f, err := Load(dir)
+	require.NoError(t, err)
+	assert.Equal(t, []int{5432}, f.Customer("wayne").PrivateLink.Services[0].Ports)
+}
+
 // An rds target without a lookup gets the default, hostname, with the choice explained.
 func TestNewCustomerRdsDefaultLookup(t *testing.T) {
 	dir := starterFleet(t)
