@@ -88,7 +88,11 @@ func refRows(f reflect.StructField, path string, rows []refRow) []refRow {
 	if t.Kind() == reflect.Ptr {
 		t = t.Elem()
 	}
-	row := refRow{path: path, typ: refType(f), def: refDefault(f), values: refValues(f), doc: mdText(f.Tag.Get("doc"))}
+	doc := f.Tag.Get("doc")
+	if was := f.Tag.Get("was"); was != "" {
+		doc += " Called " + was + " in earlier releases (a file that still has it gets an error naming this key)."
+	}
+	row := refRow{path: path, typ: refType(f), def: refDefault(f), values: refValues(f), doc: mdText(doc)}
 	rows = append(rows, row)
 	switch {
 	case t.Kind() == reflect.Struct:
