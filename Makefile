@@ -74,10 +74,14 @@ update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/ (JSON Sche
 	go test ./config -run TestSchemasUpToDate -update
 
 .PHONY: lint
-lint: ## gofmt and go vet
+lint: tidy-check ## gofmt, go vet and tidy-check
 	@# Skip dot directories: .tools/ holds the CLI's templates, which are not Go.
 	@out=$$(find . -path './.*' -prune -o -name '*.go' -print | xargs gofmt -l); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./...
+
+.PHONY: tidy-check
+tidy-check: ## Fail when go mod tidy would change go.mod or go.sum (prints the diff)
+	@go mod tidy -diff || { echo "go.mod or go.sum is not tidy: run go mod tidy and commit the result"; exit 1; }
 
 .PHONY: diff
 diff: deps require-customer ## Show what deploying CUSTOMER=name would change

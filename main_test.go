@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // bin is this app, built once for the tests that run it as the CDK CLI would.
@@ -40,9 +43,8 @@ func run(t *testing.T, outdir, contextJSON string, env ...string) (stdout, stder
 	err := cmd.Run()
 	if ee, ok := err.(*exec.ExitError); ok {
 		return o.String(), e.String(), ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
 	}
+	require.NoError(t, err)
 	return o.String(), e.String(), 0
 }
 
@@ -59,16 +61,10 @@ func templates(t *testing.T, dir string) []string {
 
 func TestSynthSelectedCustomerOnly(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cdk.out")
-	if err := os.Mkdir(out, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Mkdir(out, 0o755))
 	_, stderr, code := run(t, out, `{"customer":"globex"}`)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	if got := templates(t, out); strings.Join(got, ",") != "globex-PrivateLink" {
-		t.Errorf("synthesized %v, want only globex-PrivateLink", got)
-	}
+	require.Zero(t, code, "exit code, with stderr:\n%s", stderr)
+	assert.Equal(t, []string{"globex-PrivateLink"}, templates(t, out), "synthesized only globex's stack")
 }
 
 func TestInvalidFleetFailsAndWritesNothing(t *testing.T) {
@@ -78,13 +74,9 @@ func TestInvalidFleetFailsAndWritesNothing(t *testing.T) {
 	raw, _ := os.ReadFile(bad)
 	raw = bytes.Replace(raw, []byte("ports: [5432]"), []byte("ports: [0]"), 1)
 	raw = bytes.Replace(raw, []byte("region: us-east-1"), []byte("region: mars-1"), 1)
-	if err := os.WriteFile(bad, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(bad, raw, 0o644))
 	out := filepath.Join(t.TempDir(), "cdk.out")
-	if err := os.Mkdir(out, 0o755); err != nil { // the CLI creates it before running the app
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Mkdir(out, 0o755)) // the CLI creates it before running the app
 	for name, how := range map[string][2]string{
 		"context": {`{"config":"` + fleet + `"}`, ""},
 		"env":     {`{}`, "PRIVATECONNECT_CONFIG=" + fleet},
@@ -92,29 +84,23 @@ func TestInvalidFleetFailsAndWritesNothing(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			os.Mkdir(out, 0o755)
 			_, stderr, code := run(t, out, how[0], how[1])
-			if code == 0 {
-				t.Fatal("an invalid fleet synthesized")
-			}
+			require.NotZero(t, code, "an invalid fleet synthesized")
 			for _, want := range []string{
 				bad + ": privateLink.services[0].ports[0]: not a TCP port (got 0;",
 				bad + `: region: unknown AWS region (got "mars-1";`,
 			} {
-				if !strings.Contains(stderr, want) {
-					t.Errorf("stderr lacks %q:\n%s", want, stderr)
-				}
+				assert.Contains(t, stderr, want, "stderr lacks %q:\n%s", want, stderr)
 			}
-			if _, err := os.Stat(out); !os.IsNotExist(err) {
-				t.Errorf("the empty output directory was left behind (stat: %v)", err)
-			}
+			_, err := os.Stat(out)
+			assert.True(t, os.IsNotExist(err), "the empty output directory was left behind (stat: %v)", err)
 		})
 	}
 }
 
 func TestUnknownCustomerIsAnError(t *testing.T) {
 	_, stderr, code := run(t, t.TempDir(), `{"customer":"acme,nobody"}`)
-	if code == 0 || !strings.Contains(stderr, `unknown customer "nobody"`) {
-		t.Errorf("exit %d, stderr %q; want an error naming the unknown customer", code, stderr)
-	}
+	assert.NotZero(t, code, "exit code")
+	assert.Contains(t, stderr, `unknown customer "nobody"`, "an error naming the unknown customer")
 }
 
 func copyTree(t *testing.T, from, to string) {
@@ -134,7 +120,5 @@ func copyTree(t *testing.T, from, to string) {
 		}
 		return os.WriteFile(dst, data, 0o644)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 }

@@ -1,9 +1,12 @@
 package config
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // The loader reads files people edit by hand: whatever the bytes, it must
@@ -55,24 +58,23 @@ func withDeadline(t *testing.T, data []byte, load func() (*Fleet, error)) {
 	case r := <-done:
 		checkOutcome(t, r.fleet, r.err)
 	case <-time.After(time.Second):
-		t.Fatalf("loading took over a second on %q", data)
+		require.FailNow(t, fmt.Sprintf("loading took over a second on %q", data))
 	}
 }
 
 func checkOutcome(t *testing.T, fleet *Fleet, err error) {
 	if err == nil {
-		if fleet == nil || fleet.Vendor == nil || len(fleet.Customers) != 1 {
-			t.Fatalf("no error but an incomplete fleet: %+v", fleet)
-		}
+		require.NotNil(t, fleet, "no error but no fleet")
+		require.NotNil(t, fleet.Vendor, "no error but an incomplete fleet: %+v", fleet)
+		require.Len(t, fleet.Customers, 1, "no error but an incomplete fleet: %+v", fleet)
 		return
 	}
 	errs, ok := err.(Errors)
-	if !ok || len(errs) == 0 {
-		t.Fatalf("error is not a non-empty Errors: %T %v", err, err)
-	}
+	require.True(t, ok, "error is not Errors: %T %v", err, err)
+	require.NotEmpty(t, errs, "an empty Errors")
 	for _, e := range errs {
-		if e.File == "" || e.Path == "" || e.Msg == "" {
-			t.Fatalf("error without file, path or message: %#v", e)
-		}
+		require.NotEmpty(t, e.File, "error without file: %#v", e)
+		require.NotEmpty(t, e.Path, "error without path: %#v", e)
+		require.NotEmpty(t, e.Msg, "error without message: %#v", e)
 	}
 }

@@ -1,46 +1,48 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestExampleFleetLoads(t *testing.T) {
 	f, err := Load(".")
-	if err != nil {
-		t.Fatalf("the example fleet in config/ is invalid:\n%v", err)
-	}
+	require.NoError(t, err, "the example fleet in config/ is invalid")
 	var names []string
 	for _, c := range f.Customers {
 		names = append(names, c.Name)
-		if c.File != filepath.Join(CustomersDir, c.Name+".yaml") {
-			t.Errorf("%s: File = %q", c.Name, c.File)
-		}
+		assert.Equal(t, filepath.Join(CustomersDir, c.Name+".yaml"), c.File, "%s: File", c.Name)
 	}
-	if got := strings.Join(names, ","); got != "acme,globex,hooli,initech,umbrella" {
-		t.Errorf("customers = %s, want acme,globex,hooli,initech,umbrella in name order", got)
-	}
-	if f.Vendor.Account != "111122223333" || *f.Vendor.VpcPrefixLength != 24 {
-		t.Errorf("vendor not read: %+v", f.Vendor)
-	}
-	if pl := f.Customer("initech").PrivateLink; pl.Services[0].ServiceRegion != "us-west-2" || len(pl.Services[0].Ports) != 2 {
-		t.Errorf("initech service not read: %+v", pl.Services[0])
-	}
+	assert.Equal(t, "acme,globex,hooli,initech,umbrella", strings.Join(names, ","), "customers in name order")
+	assert.Equal(t, "111122223333", f.Vendor.Account, "vendor account")
+	assert.Equal(t, 24, *f.Vendor.VpcPrefixLength, "vendor vpcPrefixLength")
+	svc := f.Customer("initech").PrivateLink.Services[0]
+	assert.Equal(t, "us-west-2", svc.ServiceRegion, "initech service region")
+	assert.Len(t, svc.Ports, 2, "initech service ports")
 	// The examples cover both VPN routings.
-	if v := f.Customer("initech").Vpn; v == nil || v.Routing != "static" || len(v.RemoteNetworks) != 2 {
-		t.Errorf("initech VPN not read: %+v", v)
+	if v := f.Customer("initech").Vpn; assert.NotNil(t, v, "initech VPN") {
+		assert.Equal(t, "static", v.Routing, "initech VPN routing")
+		assert.Len(t, v.RemoteNetworks, 2, "initech VPN remote networks")
 	}
-	if v := f.Customer("hooli").Vpn; v == nil || v.Routing != "bgp" || *v.CustomerGateway.BgpAsn != 4200000040 || v.Tunnels[1].PreSharedKeyJSONKey != "tunnel2" {
-		t.Errorf("hooli VPN not read: %+v", v)
+	if v := f.Customer("hooli").Vpn; assert.NotNil(t, v, "hooli VPN") {
+		assert.Equal(t, "bgp", v.Routing, "hooli VPN routing")
+		assert.Equal(t, 4200000040, *v.CustomerGateway.BgpAsn, "hooli VPN BGP ASN")
+		assert.Equal(t, "tunnel2", v.Tunnels[1].PreSharedKeyJSONKey, "hooli VPN tunnel 2 key")
 	}
 	// An inbound customer, and the platform it reaches.
-	if in := f.Customer("umbrella").InboundPrivateLink; in == nil || len(in.AvailabilityZones) != 2 || len(in.Hostnames) != 2 {
-		t.Errorf("umbrella inbound section not read: %+v", in)
+	if in := f.Customer("umbrella").InboundPrivateLink; assert.NotNil(t, in, "umbrella inbound section") {
+		assert.Len(t, in.AvailabilityZones, 2, "umbrella inbound AZs")
+		assert.Len(t, in.Hostnames, 2, "umbrella inbound hostnames")
 	}
-	if p := f.Vendor.InboundPrivateLink; p == nil || p.Regions["us-east-1"].ServiceName == "" || p.Regions["us-east-1"].PrivateDnsName != "*.platform.example.com" {
-		t.Errorf("vendor inbound platform not read: %+v", p)
+	if p := f.Vendor.InboundPrivateLink; assert.NotNil(t, p, "vendor inbound platform") {
+		assert.NotEmpty(t, p.Regions["us-east-1"].ServiceName, "vendor inbound service name in us-east-1")
+		assert.Equal(t, "*.platform.example.com", p.Regions["us-east-1"].PrivateDnsName, "vendor inbound private DNS name in us-east-1")
 	}
 }
 
@@ -50,12 +52,8 @@ func writeFleet(t *testing.T, files map[string]string) string {
 	dir := t.TempDir()
 	for name, content := range files {
 		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
 	}
 	return dir
 }
@@ -93,9 +91,7 @@ func TestLoadDirectoryProblems(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeFleet(t, tc.files)
 			_, err := Load(dir)
-			if err == nil {
-				t.Fatal("fleet accepted")
-			}
+			require.Error(t, err, "fleet accepted")
 			assertFSError(t, err, filepath.Join(dir, tc.path), tc.where, tc.msg)
 		})
 	}
@@ -104,13 +100,14 @@ func TestLoadDirectoryProblems(t *testing.T) {
 // assertFSError checks that err holds a well-formed error for path.
 func assertFSError(t *testing.T, err error, path, where, msg string) {
 	t.Helper()
-	for _, e := range err.(Errors) {
+	errs, ok := err.(Errors)
+	require.True(t, ok, "error is not Errors: %T %v", err, err)
+	for _, e := range errs {
 		if e.File == path && e.Path == where && strings.Contains(e.Msg, msg) {
-			if !wellFormed.MatchString(e.Msg) && !strings.Contains(e.Msg, "fix the YAML syntax") && !strings.Contains(e.Msg, "more than one YAML document") && !strings.Contains(e.Msg, "the file is empty") {
-				t.Errorf("message lacks \"(got <value>; <fix>)\": %s", e.Msg)
-			}
+			assert.True(t, wellFormed.MatchString(e.Msg) || strings.Contains(e.Msg, "fix the YAML syntax") || strings.Contains(e.Msg, "more than one YAML document") || strings.Contains(e.Msg, "the file is empty"),
+				"message lacks \"(got <value>; <fix>)\": %s", e.Msg)
 			return
 		}
 	}
-	t.Errorf("no error for %s: %s containing %q; got:\n%v", path, where, msg, err)
+	assert.Fail(t, fmt.Sprintf("no error for %s: %s containing %q", path, where, msg), "got:\n%v", err)
 }

@@ -1,7 +1,6 @@
 package config
 
 import (
-	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -12,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 )
 
@@ -22,26 +23,20 @@ var update = flag.Bool("update", false, "rewrite the committed JSON Schemas and 
 func TestSchemasUpToDate(t *testing.T) {
 	dir := "schema" // config/schema, relative to this package
 	if *update {
-		if err := WriteSchemas(dir); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, WriteSchemas(dir))
 	}
 	generated := Generated()
 	for name, want := range generated {
 		got, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			t.Errorf("%s: %v (run make schema)", name, err)
+		if !assert.NoError(t, err, "%s (run make schema)", name) {
 			continue
 		}
-		if !bytes.Equal(got, want) {
-			t.Errorf("config/schema/%s is stale: the Go types or their tags changed; run make schema and commit it", name)
-		}
+		assert.Equal(t, string(want), string(got), "config/schema/%s is stale: the Go types or their tags changed; run make schema and commit it", name)
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		if _, ok := generated[e.Name()]; !ok {
-			t.Errorf("config/schema/%s is not generated any more; remove it", e.Name())
-		}
+		_, ok := generated[e.Name()]
+		assert.True(t, ok, "config/schema/%s is not generated any more; remove it", e.Name())
 	}
 }
 
@@ -57,20 +52,13 @@ func TestExamplesMatchSchemas(t *testing.T) {
 	}
 	for file, schema := range files {
 		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Contains(data, []byte("$schema=")) || !bytes.Contains(data, []byte(schema)) {
-			t.Errorf("%s does not reference schema/%s for editors", file, schema)
-		}
-		if problems := schemaCheck(t, schemas[schema], data); len(problems) > 0 {
-			t.Errorf("%s fails its schema:\n%s", file, strings.Join(problems, "\n"))
-		}
+		require.NoError(t, err)
+		assert.Contains(t, string(data), "$schema=", "%s does not reference schema/%s for editors", file, schema)
+		assert.Contains(t, string(data), schema, "%s does not reference schema/%s for editors", file, schema)
+		assert.Empty(t, schemaCheck(t, schemas[schema], data), "%s fails its schema", file)
 	}
 	for _, doc := range []string{baseAcme, baseBeta} {
-		if problems := schemaCheck(t, schemas[CustomerSchemaFile], []byte(doc)); len(problems) > 0 {
-			t.Errorf("valid customer fails the schema:\n%s", strings.Join(problems, "\n"))
-		}
+		assert.Empty(t, schemaCheck(t, schemas[CustomerSchemaFile], []byte(doc)), "valid customer fails the schema")
 	}
 }
 
@@ -91,9 +79,7 @@ func TestSchemaRejects(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			doc := replace(t, baseAcme, tc.old, tc.new)
 			problems := schemaCheck(t, schema, []byte(doc))
-			if !strings.Contains(strings.Join(problems, "\n"), tc.want) {
-				t.Errorf("schema problems %q, want one containing %q", problems, tc.want)
-			}
+			assert.Contains(t, strings.Join(problems, "\n"), tc.want, "schema problems")
 		})
 	}
 }
@@ -104,13 +90,9 @@ func TestSchemaRejects(t *testing.T) {
 func schemaCheck(t *testing.T, schema, doc []byte) []string {
 	t.Helper()
 	var s map[string]any
-	if err := json.Unmarshal(schema, &s); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(schema, &s))
 	var v any
-	if err := yaml.Unmarshal(doc, &v); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, yaml.Unmarshal(doc, &v))
 	var problems []string
 	var walk func(s map[string]any, v any, path string)
 	walk = func(s map[string]any, v any, path string) {

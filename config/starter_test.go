@@ -3,9 +3,10 @@ package config
 import (
 	"os"
 	"path/filepath"
-	"reflect"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestNewCustomerWritesStarterWithNextFreeBlock(t *testing.T) {
@@ -14,47 +15,30 @@ func TestNewCustomerWritesStarterWithNextFreeBlock(t *testing.T) {
 	beta := replace(t, baseBeta, "10.64.1.0/24", "10.64.2.0/24")
 	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme, "customers/beta.yaml": beta})
 	st, err := NewCustomer(dir, "hooli", "", StarterOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := filepath.Join(dir, "customers", "hooli.yaml"); st.Path != want {
-		t.Errorf("path = %s, want %s", st.Path, want)
-	}
-	if st.VpcCidrs[ModePrivateLink] != "10.64.1.0/24" {
-		t.Errorf("block = %s, want the first free /24, 10.64.1.0/24", st.VpcCidrs[ModePrivateLink])
-	}
+	require.NoError(t, err)
+	assert.Equal(t, filepath.Join(dir, "customers", "hooli.yaml"), st.Path)
+	assert.Equal(t, "10.64.1.0/24", st.VpcCidrs[ModePrivateLink], "the first free /24")
 	wantTodo := []string{"account", "networks[0]", "privateLink.availabilityZones[0]", "privateLink.availabilityZones[1]",
 		"privateLink.services[0].serviceName", "privateLink.services[0].ports"}
-	if got := todoPaths(st); !reflect.DeepEqual(got, wantTodo) {
-		t.Errorf("todo = %q, want %q", got, wantTodo)
-	}
+	assert.Equal(t, wantTodo, todoPaths(st), "todo")
 	for name, want := range map[string]string{"customers/acme.yaml": baseAcme, "customers/beta.yaml": beta} {
-		if got, _ := os.ReadFile(filepath.Join(dir, name)); string(got) != want {
-			t.Errorf("%s was modified", name)
-		}
+		got, _ := os.ReadFile(filepath.Join(dir, name))
+		assert.Equal(t, want, string(got), "%s was modified", name)
 	}
 	// The starter decodes; the fleet fails only on its placeholders, so it
 	// cannot be deployed unfinished.
 	_, err = Load(dir)
 	errs, ok := err.(Errors)
-	if !ok {
-		t.Fatalf("unfinished starter accepted: %v", err)
-	}
+	require.True(t, ok, "unfinished starter accepted: %v", err)
 	var paths []string
 	for _, e := range errs {
-		if e.File != st.Path {
-			t.Errorf("error outside the starter: %v", e)
-		}
+		assert.Equal(t, st.Path, e.File, "error outside the starter: %v", e)
 		paths = append(paths, e.Path)
 	}
-	if !reflect.DeepEqual(paths, wantTodo) {
-		t.Errorf("errors at %q, want exactly the placeholders %q:\n%v", paths, wantTodo, err)
-	}
+	assert.Equal(t, wantTodo, paths, "errors at exactly the placeholders:\n%v", err)
 	data, _ := os.ReadFile(st.Path)
 	for _, want := range []string{"region: us-east-1", "vpcCidr: 10.64.1.0/24", "$schema=../schema/customer.schema.json"} {
-		if !strings.Contains(string(data), want) {
-			t.Errorf("starter lacks %q:\n%s", want, data)
-		}
+		assert.Contains(t, string(data), want, "starter")
 	}
 }
 
@@ -64,12 +48,8 @@ func TestNewCustomerSkipsVpnBlocks(t *testing.T) {
 	beta = replace(t, beta, "vpcCidr: 10.64.4.0/24", "vpcCidr: 10.64.1.0/24")
 	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme, "customers/beta.yaml": beta})
 	st, err := NewCustomer(dir, "hooli", "", StarterOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.VpcCidrs[ModePrivateLink] != "10.64.3.0/24" {
-		t.Errorf("block = %s, want 10.64.3.0/24 (10.64.0-2.0/24 are taken, 10.64.1.0/24 by beta's VPN)", st.VpcCidrs[ModePrivateLink])
-	}
+	require.NoError(t, err)
+	assert.Equal(t, "10.64.3.0/24", st.VpcCidrs[ModePrivateLink], "10.64.0-2.0/24 are taken, 10.64.1.0/24 by beta's VPN")
 }
 
 func TestNewCustomerWithEverythingGivenIsValid(t *testing.T) {
@@ -81,20 +61,15 @@ func TestNewCustomerWithEverythingGivenIsValid(t *testing.T) {
 		ServiceName:       "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
 		Ports:             []int{443, 8443},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(st.Todo) != 0 || st.VpcCidrs[ModePrivateLink] != "10.64.1.0/24" {
-		t.Errorf("starter = %+v", st)
-	}
+	require.NoError(t, err)
+	assert.Empty(t, st.Todo, "starter = %+v", st)
+	assert.Equal(t, "10.64.1.0/24", st.VpcCidrs[ModePrivateLink], "starter = %+v", st)
 	f, err := Load(dir)
-	if err != nil {
-		t.Fatalf("complete starter is invalid:\n%v", err)
-	}
+	require.NoError(t, err, "complete starter is invalid")
 	c := f.Customer("hooli")
-	if c.Account != "000011112222" || c.Region != "eu-west-1" || !reflect.DeepEqual(c.PrivateLink.Services[0].Ports, []int{443, 8443}) {
-		t.Errorf("starter read back as %+v %+v", c, c.PrivateLink)
-	}
+	assert.Equal(t, "000011112222", c.Account, "account read back")
+	assert.Equal(t, "eu-west-1", c.Region, "region read back")
+	assert.Equal(t, []int{443, 8443}, c.PrivateLink.Services[0].Ports, "ports read back")
 }
 
 func TestNewCustomerRefusesAndWritesNothing(t *testing.T) {
@@ -119,13 +94,9 @@ func TestNewCustomerRefusesAndWritesNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeFleet(t, map[string]string{"vendor.yaml": tc.vendor, "customers/acme.yaml": baseAcme})
 			_, err := NewCustomer(dir, tc.customer, tc.region, tc.opts)
-			if err == nil || !strings.Contains(err.Error(), tc.msg) {
-				t.Errorf("error = %v, want one containing %q", err, tc.msg)
-			}
+			assert.ErrorContains(t, err, tc.msg)
 			entries, _ := os.ReadDir(filepath.Join(dir, "customers"))
-			if len(entries) != 1 {
-				t.Errorf("files left in customers/: %v", entries)
-			}
+			assert.Len(t, entries, 1, "files left in customers/")
 		})
 	}
 }
@@ -137,21 +108,16 @@ func TestNewCustomerWithProducerIsPending(t *testing.T) {
 	st, err := NewCustomer(dir, "hooli", "", StarterOptions{
 		Account: "000011112222", Networks: []string{"172.20.0.0/16"}, AvailabilityZones: []string{"use1-az1", "use1-az2"}, Ports: []int{5432}, Target: "rds",
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(st.Todo) != 0 {
-		t.Errorf("todo = %q, want none", todoPaths(st))
-	}
+	require.NoError(t, err)
+	assert.Empty(t, st.Todo, "todo")
 	f, err := Load(dir)
-	if err != nil {
-		t.Fatalf("starter with a producer is invalid:\n%v", err)
-	}
+	require.NoError(t, err, "starter with a producer is invalid")
 	s := f.Customer("hooli").PrivateLink.Services[0]
-	if s.ServiceName != "" || s.Producer == nil || s.Producer.Target != "rds" || s.Producer.Rds.By != DefaultRdsBy {
-		t.Errorf("service read back as %+v", s)
+	assert.Empty(t, s.ServiceName, "a pending service")
+	if assert.NotNil(t, s.Producer, "service read back as %+v", s) {
+		assert.Equal(t, "rds", s.Producer.Target)
+		assert.Equal(t, DefaultRdsBy, s.Producer.Rds.By)
 	}
-	if _, err := NewCustomer(dir, "initrode", "", StarterOptions{Target: "lambda"}); err == nil || !strings.Contains(err.Error(), "unknown target type") {
-		t.Errorf("unknown target: err = %v", err)
-	}
+	_, err = NewCustomer(dir, "initrode", "", StarterOptions{Target: "lambda"})
+	assert.ErrorContains(t, err, "unknown target type", "unknown target")
 }

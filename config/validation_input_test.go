@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The classes of bad input of issue 12: values that land in AWS names, stack
@@ -162,9 +165,8 @@ func TestNamesAcceptedWhereTheyLand(t *testing.T) {
 		f.vendor = replace(t, f.vendor, "name: Example Integrations", "name: Example-Integrations 2.0 @EU")
 		// Labels that only share a prefix give distinct IDs.
 		f.acme = replace(t, f.acme, "      ports: [5432]\n", "      ports: [5432]\n    - name: db-replica\n      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d\n      ports: [5433]\n")
-		if _, err := f.build(); err != nil {
-			t.Errorf("displayName %q refused:\n%v", name, err)
-		}
+		_, err := f.build()
+		assert.NoError(t, err, "displayName %q refused", name)
 	}
 }
 
@@ -182,9 +184,10 @@ func TestVendorProblemsReportedOnce(t *testing.T) {
 	f.vendor = replace(t, f.vendor, "tags:\n  Owner: platform\n", "tags:\n"+b.String())
 	_, err := f.build()
 	errs, _ := err.(Errors)
-	if len(errs) != 1 || errs[0].File != vendorFile || errs[0].Path != "tags" || !strings.Contains(errs[0].Msg, "they alone would make a customer's stack exceed") {
-		t.Fatalf("want one error against %s: tags, got:\n%v", vendorFile, err)
-	}
+	require.Len(t, errs, 1, "want one error against %s: tags, got:\n%v", vendorFile, err)
+	assert.Equal(t, vendorFile, errs[0].File)
+	assert.Equal(t, "tags", errs[0].Path)
+	assert.Contains(t, errs[0].Msg, "they alone would make a customer's stack exceed")
 }
 
 // A file that does not parse hides none of the other files' problems; one
@@ -196,8 +199,10 @@ func TestOneBrokenFileHidesNothingElse(t *testing.T) {
 	f.acme = replace(t, f.acme, "[use1-az1, use1-az2]", "[use1-az1, use1-az9]") // and a problem of its own
 	f.beta = replace(t, f.beta, "169.254.11.0/30", "169.254.5.0/30")            // another file's problem
 	_, err := f.build()
+	errs, ok := err.(Errors)
+	require.True(t, ok, "error is not Errors: %T %v", err, err)
 	var got []string
-	for _, e := range err.(Errors) {
+	for _, e := range errs {
 		got = append(got, e.File+" "+e.Path)
 	}
 	want := []string{
@@ -207,9 +212,7 @@ func TestOneBrokenFileHidesNothingElse(t *testing.T) {
 		betaFile + " vpn.tunnels[1].insideCidr",
 		vendorFile + " (document)",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("errors:\n%s\nwant:\n%s\nfull:\n%v", strings.Join(got, "\n"), strings.Join(want, "\n"), err)
-	}
+	assert.Equal(t, want, got, "full:\n%v", err)
 }
 
 // A file that is not YAML config (a key, an env file saved in the wrong
@@ -222,8 +225,8 @@ func TestUnparsableFileNotEchoed(t *testing.T) {
 		"- token: ghp_secretsecretsecretsecret\n",
 	} {
 		_, err := build("fleet", source{vendorFile, []byte(baseVendor)}, []source{{acmeFile, []byte(content)}})
-		if err == nil || strings.Contains(err.Error(), "secretsecret") {
-			t.Errorf("content echoed (or accepted):\n%v", err)
+		if assert.Error(t, err, "content accepted") {
+			assert.NotContains(t, err.Error(), "secretsecret", "content echoed")
 		}
 	}
 }
@@ -231,7 +234,9 @@ func TestUnparsableFileNotEchoed(t *testing.T) {
 func assertOneError(t *testing.T, err error, file, path, msg string) {
 	t.Helper()
 	errs, _ := err.(Errors)
-	if len(errs) != 1 || errs[0].File != file || errs[0].Path != path || !strings.Contains(errs[0].Msg, msg) || !wellFormed.MatchString(errs[0].Msg) {
-		t.Fatalf("want one error %s: %s: ...%s..., got:\n%v", file, path, msg, err)
-	}
+	require.Len(t, errs, 1, "want one error %s: %s: ...%s..., got:\n%v", file, path, msg, err)
+	assert.Equal(t, file, errs[0].File)
+	assert.Equal(t, path, errs[0].Path)
+	assert.Contains(t, errs[0].Msg, msg)
+	assert.Regexp(t, wellFormed, errs[0].Msg, "an error says what was given and how to fix it")
 }

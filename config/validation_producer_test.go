@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Target group settings default by target kind: rds follows a failing-over
@@ -25,14 +28,11 @@ func TestTargetGroupDefaults(t *testing.T) {
 			f := baseFleet()
 			f.acme = replace(t, f.acme, "ports: [5432]", "ports: [5432]\n      producer:\n        "+tc.producer)
 			fleet, err := f.build()
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			tg := fleet.Customer("acme").PrivateLink.Services[0].Producer.TargetGroup
 			got := settings{*tg.DeregistrationDelaySeconds, *tg.HealthCheckIntervalSeconds, *tg.HealthCheckTimeoutSeconds, *tg.HealthyThresholdCount, *tg.UnhealthyThresholdCount}
-			if got != tc.want || *tg.ConnectionTermination != tc.terminate {
-				t.Errorf("got %+v terminate=%v, want %+v terminate=%v", got, *tg.ConnectionTermination, tc.want, tc.terminate)
-			}
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.terminate, *tg.ConnectionTermination, "connectionTermination")
 		})
 	}
 }
@@ -63,24 +63,22 @@ func TestLoadBalancerGroupRuleQuota(t *testing.T) {
 			f.acme = replace(t, f.acme, "      ports: [5432]", "      ports: ["+portRange(5400, tc.ports)+"]"+producer)
 			fleet, err := f.build()
 			if !tc.fails {
-				if err != nil {
-					t.Fatalf("refused: %v", err)
-				}
+				require.NoError(t, err, "refused")
 				want := tc.setting != "loadBalancerSecurityGroup: false"
-				if got := fleet.Customer("acme").PrivateLink.Services[0].Producer.LoadBalancerSecurityGroup; got == nil || *got != want {
-					t.Errorf("loadBalancerSecurityGroup = %v, want %v", got, want)
+				if got := fleet.Customer("acme").PrivateLink.Services[0].Producer.LoadBalancerSecurityGroup; assert.NotNil(t, got, "loadBalancerSecurityGroup") {
+					assert.Equal(t, want, *got, "loadBalancerSecurityGroup")
 				}
 				return
 			}
 			errs, ok := err.(Errors)
-			if !ok || len(errs) != 1 {
-				t.Fatalf("want one error, got %v", err)
-			}
+			require.True(t, ok, "want one error, got %v", err)
+			require.Len(t, errs, 1, "want one error, got %v", err)
 			e := errs[0]
 			want := fmt.Sprintf(`service "db": its load balancer's security group would need %d outbound rules (4 per port, one per private range), over the 60 a security group may have, so at most 15 ports (got %d ports; list at most 15 ports`, 4*tc.ports, tc.ports)
-			if e.File != acmeFile || e.Path != "privateLink.services[0].ports" || !strings.HasPrefix(e.Msg, want) || !wellFormed.MatchString(e.Msg) {
-				t.Errorf("got %s: %s: %s\nwant %s: privateLink.services[0].ports: %s...", e.File, e.Path, e.Msg, acmeFile, want)
-			}
+			assert.Equal(t, acmeFile, e.File)
+			assert.Equal(t, "privateLink.services[0].ports", e.Path)
+			assert.True(t, strings.HasPrefix(e.Msg, want), "message:\n%s\nwant it to start with:\n%s", e.Msg, want)
+			assert.Regexp(t, wellFormed, e.Msg)
 		})
 	}
 }

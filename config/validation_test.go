@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A small valid fleet the cases below break one edit at a time.
@@ -110,20 +113,18 @@ func (f testFleet) build() (*Fleet, error) {
 // cannot silently stop testing anything when the base files change.
 func replace(t *testing.T, text, old, new string) string {
 	t.Helper()
-	if !strings.Contains(text, old) {
-		t.Fatalf("test setup: %q is not in the base file", old)
-	}
+	require.Contains(t, text, old, "test setup: the text is not in the base file")
 	return strings.Replace(text, old, new, 1)
 }
 
 func TestBaseFleetIsValid(t *testing.T) {
 	f, err := baseFleet().build()
-	if err != nil {
-		t.Fatalf("base fleet: %v", err)
+	require.NoError(t, err, "base fleet")
+	var names []string
+	for _, c := range f.Customers {
+		names = append(names, c.Name)
 	}
-	if len(f.Customers) != 2 || f.Customers[0].Name != "acme" || f.Customers[1].Name != "beta" {
-		t.Errorf("customers not loaded in name order: %+v", f.Customers)
-	}
+	assert.Equal(t, []string{"acme", "beta"}, names, "customers in name order")
 }
 
 // Every message names what is wrong, the value found and how to fix it.
@@ -351,7 +352,7 @@ func runValidationCases(t *testing.T, cases []validationCase) {
 		case "beta":
 			return &f.beta
 		}
-		t.Fatalf("test setup: no file %q", name)
+		require.FailNow(t, fmt.Sprintf("test setup: no file %q", name))
 		return nil
 	}
 	for _, tc := range cases {
@@ -363,27 +364,20 @@ func runValidationCases(t *testing.T, cases []validationCase) {
 			}
 			fleet, err := f.build()
 			if err == nil {
-				t.Fatalf("fleet accepted (%d customers); want an error at %s: %s", len(fleet.Customers), tc.path, tc.msg)
+				require.FailNow(t, fmt.Sprintf("fleet accepted (%d customers); want an error at %s: %s", len(fleet.Customers), tc.path, tc.msg))
 			}
 			errs, ok := err.(Errors)
-			if !ok {
-				t.Fatalf("error is %T, not Errors: %v", err, err)
-			}
+			require.True(t, ok, "error is %T, not Errors: %v", err, err)
 			var found *Error
 			for i := range errs {
 				if errs[i].File == tc.file && errs[i].Path == tc.path && strings.Contains(errs[i].Msg, tc.msg) {
 					found = &errs[i]
 				}
 			}
-			if found == nil {
-				t.Fatalf("no error at %s: %s containing %q; got:\n%v", tc.file, tc.path, tc.msg, err)
-			}
-			if !wellFormed.MatchString(found.Msg) {
-				t.Errorf("message lacks \"(got <value>; <fix>)\": %s", found.Msg)
-			}
-			if want := tc.file + ": " + tc.path + ": "; !strings.HasPrefix(found.Error(), want) {
-				t.Errorf("Error() = %q, want prefix %q", found.Error(), want)
-			}
+			require.NotNil(t, found, "no error at %s: %s containing %q; got:\n%v", tc.file, tc.path, tc.msg, err)
+			assert.Regexp(t, wellFormed, found.Msg, "message lacks \"(got <value>; <fix>)\"")
+			want := tc.file + ": " + tc.path + ": "
+			assert.True(t, strings.HasPrefix(found.Error(), want), "Error() = %q, want prefix %q", found.Error(), want)
 		})
 	}
 }
@@ -407,9 +401,7 @@ func TestAllErrorsAtOnce(t *testing.T) {
 	f.beta = replace(t, f.beta, "[euw1-az1, euw1-az2]", "[euw1-az1]")
 	_, err := f.build()
 	errs, ok := err.(Errors)
-	if !ok {
-		t.Fatalf("want Errors, got %v", err)
-	}
+	require.True(t, ok, "want Errors, got %v", err)
 	var got []string
 	for _, e := range errs {
 		got = append(got, e.File+" "+e.Path)
@@ -422,9 +414,7 @@ func TestAllErrorsAtOnce(t *testing.T) {
 		betaFile + " privateLink.availabilityZones",
 		vendorFile + " logRetentionDays",
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("errors:\n%s\nwant, in this order:\n%s\nfull:\n%v", strings.Join(got, "\n"), strings.Join(want, "\n"), err)
-	}
+	assert.Equal(t, want, got, "errors, in this order; full:\n%v", err)
 }
 
 // A file that does not decode reports only its decoding problems, not a
@@ -434,21 +424,17 @@ func TestDecodeErrorsDoNotCascade(t *testing.T) {
 	f.acme = replace(t, f.acme, "[5432]", "[5432")
 	_, err := f.build()
 	errs, _ := err.(Errors)
-	if len(errs) != 1 || errs[0].File != acmeFile || errs[0].Path != "(document)" {
-		t.Fatalf("want one syntax error for %s, got:\n%v", acmeFile, err)
-	}
-	if !strings.Contains(errs[0].Msg, "line") {
-		t.Errorf("syntax error does not say where: %s", errs[0].Msg)
-	}
+	require.Len(t, errs, 1, "want one syntax error for %s, got:\n%v", acmeFile, err)
+	require.Equal(t, acmeFile, errs[0].File)
+	require.Equal(t, "(document)", errs[0].Path)
+	assert.Contains(t, errs[0].Msg, "line", "a syntax error says where")
 }
 
 func TestOverlapProposesFreeBlock(t *testing.T) {
 	f := baseFleet()
 	f.beta = replace(t, f.beta, "vpcCidr: 10.64.1.0/24", "vpcCidr: 10.64.0.0/24")
 	_, err := f.build()
-	if err == nil || !strings.Contains(err.Error(), "use a free block such as 10.64.1.0/24") {
-		t.Fatalf("overlap error does not propose the free block 10.64.1.0/24:\n%v", err)
-	}
+	assert.ErrorContains(t, err, "use a free block such as 10.64.1.0/24", "the overlap error proposes the free block")
 }
 
 func TestDefaultsApplied(t *testing.T) {
@@ -456,50 +442,32 @@ func TestDefaultsApplied(t *testing.T) {
 	f.vendor = replace(t, f.vendor, "vpcPrefixLength: 24\n", "")
 	f.vendor = replace(t, f.vendor, "logRetentionDays: 365\n", "")
 	fleet, err := f.build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := *fleet.Vendor.VpcPrefixLength; got != DefaultVpcPrefixLength {
-		t.Errorf("vpcPrefixLength default = %d", got)
-	}
-	if got := *fleet.Vendor.LogRetentionDays; got != DefaultLogRetentionDays {
-		t.Errorf("logRetentionDays default = %d", got)
-	}
-	if got := fleet.Customer("acme").DisplayName; got != "acme" {
-		t.Errorf("displayName default = %q, want the name", got)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, DefaultVpcPrefixLength, *fleet.Vendor.VpcPrefixLength, "vpcPrefixLength default")
+	assert.Equal(t, DefaultLogRetentionDays, *fleet.Vendor.LogRetentionDays, "logRetentionDays default")
+	assert.Equal(t, "acme", fleet.Customer("acme").DisplayName, "displayName default: the name")
 }
 
 func TestVpnDefaultsApplied(t *testing.T) {
 	f := baseFleet()
 	f.vendor = replace(t, f.vendor, "logRetentionDays: 365", "logRetentionDays: 90")
 	fleet, err := f.build()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	v := fleet.Customer("beta").Vpn
-	if *v.AmazonSideAsn != DefaultAmazonSideAsn || *v.CustomerGateway.BgpAsn != DefaultStaticCustomerAsn || v.NatGateways != "single" {
-		t.Errorf("ASNs and NAT not defaulted: amazon %d, customer %d, nat %q", *v.AmazonSideAsn, *v.CustomerGateway.BgpAsn, v.NatGateways)
-	}
-	if *v.TunnelLogs.RetentionDays != 90 {
-		t.Errorf("tunnel log retention = %d, want the vendor's 90", *v.TunnelLogs.RetentionDays)
-	}
-	if len(v.Tunnels) != TunnelCount {
-		t.Fatalf("%d tunnels, want both", len(v.Tunnels))
-	}
+	assert.Equal(t, DefaultAmazonSideAsn, *v.AmazonSideAsn, "Amazon side ASN default")
+	assert.Equal(t, DefaultStaticCustomerAsn, *v.CustomerGateway.BgpAsn, "customer ASN default")
+	assert.Equal(t, "single", v.NatGateways, "NAT gateways default")
+	assert.Equal(t, 90, *v.TunnelLogs.RetentionDays, "tunnel log retention: the vendor's")
+	require.Len(t, v.Tunnels, TunnelCount, "both tunnels")
 	for i, tun := range v.Tunnels {
 		got := fmt.Sprintln(tun.IkeVersions, tun.Phase1EncryptionAlgorithms, tun.Phase2IntegrityAlgorithms, tun.Phase1DhGroupNumbers, tun.Phase2DhGroupNumbers,
 			*tun.Phase1LifetimeSeconds, *tun.Phase2LifetimeSeconds, *tun.DpdTimeoutSeconds, tun.DpdTimeoutAction, tun.StartupAction)
 		want := "[ikev2] [AES256-GCM-16 AES256] [SHA2-256 SHA2-384 SHA2-512] [14 19 20 21] [14 19 20 21] 28800 3600 30 restart start\n"
-		if got != want {
-			t.Errorf("tunnel %d defaults = %s, want %s", i+1, got, want)
-		}
+		assert.Equal(t, want, got, "tunnel %d defaults", i+1)
 	}
 	// Each tunnel owns its lists: changing one never changes the other.
 	v.Tunnels[0].IkeVersions[0] = "changed"
-	if v.Tunnels[1].IkeVersions[0] != "ikev2" {
-		t.Error("the tunnels share a default list")
-	}
+	assert.Equal(t, "ikev2", v.Tunnels[1].IkeVersions[0], "the tunnels share a default list")
 }
 
 // A tunnel written with one option keeps it and gets the defaults for the
@@ -511,20 +479,16 @@ func TestVpnPartialTunnelAndBgp(t *testing.T) {
 	f.beta = replace(t, f.beta, "  routing: static\n", "  routing: bgp\n")
 	f.beta = replace(t, f.beta, "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 4200000001")
 	fleet, err := f.build()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c := fleet.Customer("beta")
 	v := c.Vpn
-	if len(v.Tunnels) != 2 || *v.Tunnels[0].DpdTimeoutSeconds != 45 || *v.Tunnels[1].DpdTimeoutSeconds != DefaultDpdTimeoutSeconds || v.Tunnels[0].StartupAction != "start" {
-		t.Errorf("tunnels = %+v", v.Tunnels)
+	if assert.Len(t, v.Tunnels, 2, "tunnels") {
+		assert.Equal(t, 45, *v.Tunnels[0].DpdTimeoutSeconds, "tunnel 1 DPD timeout, as written")
+		assert.Equal(t, DefaultDpdTimeoutSeconds, *v.Tunnels[1].DpdTimeoutSeconds, "tunnel 2 DPD timeout, the default")
+		assert.Equal(t, "start", v.Tunnels[0].StartupAction, "tunnel 1 startup action, the default")
 	}
-	if !v.CustomerGateway.UsesBgpAsnExtended() {
-		t.Error("ASN 4200000001 does not fit BgpAsn and must go in BgpAsnExtended")
-	}
-	if got := v.RemoteNetworks; len(got) != 1 || got[0] != "172.16.0.0/16" {
-		t.Errorf("with BGP the connectors reach the remote networks, got %v", got)
-	}
+	assert.True(t, v.CustomerGateway.UsesBgpAsnExtended(), "ASN 4200000001 does not fit BgpAsn and must go in BgpAsnExtended")
+	assert.Equal(t, []string{"172.16.0.0/16"}, v.RemoteNetworks, "with BGP the connectors reach the remote networks")
 }
 
 // A customer may have a VPN and no PrivateLink.
@@ -532,12 +496,10 @@ func TestVpnOnlyCustomerIsValid(t *testing.T) {
 	f := baseFleet()
 	f.beta = replace(t, f.beta, "privateLink:\n  vpcCidr: 10.64.1.0/24\n  availabilityZones: [euw1-az1, euw1-az2]\n  services:\n    - name: api\n      serviceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0123abcd\n      ports: [443]\n", "")
 	fleet, err := f.build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c := fleet.Customer("beta"); c.PrivateLink != nil || c.Vpn == nil {
-		t.Errorf("beta = %+v, want a VPN-only customer", c)
-	}
+	require.NoError(t, err)
+	c := fleet.Customer("beta")
+	assert.Nil(t, c.PrivateLink, "a VPN-only customer")
+	assert.NotNil(t, c.Vpn, "a VPN-only customer")
 }
 
 // A key written in the file is never repeated in any message.
@@ -546,12 +508,9 @@ func TestPreSharedKeyNeverEchoed(t *testing.T) {
 	f := baseFleet()
 	f.beta = replace(t, f.beta, "169.254.10.0/30\n", "169.254.10.0/30\n      preSharedKey: "+secret+"\n")
 	_, err := f.build()
-	if err == nil || !strings.Contains(err.Error(), "preSharedKey") {
-		t.Fatalf("a key in the file was accepted: %v", err)
-	}
-	if strings.Contains(err.Error(), secret) || strings.Contains(err.Error(), secret[:8]) {
-		t.Errorf("the error repeats the key:\n%v", err)
-	}
+	require.ErrorContains(t, err, "preSharedKey", "a key in the file was accepted")
+	assert.NotContains(t, err.Error(), secret, "the error repeats the key")
+	assert.NotContains(t, err.Error(), secret[:8], "the error repeats part of the key")
 }
 
 // Where an error is about a value the file does not hold (a default), it is
@@ -561,41 +520,32 @@ func TestDefaultedValueErrorsSortAtTheirParent(t *testing.T) {
 	f.beta = replace(t, f.beta, "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 64512")
 	_, err := f.build()
 	errs, _ := err.(Errors)
-	if len(errs) != 1 || errs[0].Path != "vpn.amazonSideAsn" {
-		t.Fatalf("want one error at vpn.amazonSideAsn, got:\n%v", err)
-	}
+	require.Len(t, errs, 1, "want one error at vpn.amazonSideAsn, got:\n%v", err)
+	require.Equal(t, "vpn.amazonSideAsn", errs[0].Path)
 	// The section's line is where its content starts, the line after "vpn:".
-	if vpnLine := strings.Count(f.beta[:strings.Index(f.beta, "vpn:")], "\n") + 1; errs[0].Line != vpnLine+1 {
-		t.Errorf("error at line %d, want the vpn section's, %d", errs[0].Line, vpnLine+1)
-	}
+	vpnLine := strings.Count(f.beta[:strings.Index(f.beta, "vpn:")], "\n") + 1
+	assert.Equal(t, vpnLine+1, errs[0].Line, "the error is at the vpn section's line")
 }
 
 func TestInboundDefaultsApplied(t *testing.T) {
 	f := baseFleet()
 	f.acme = replace(t, f.acme, "privateLink:\n", acmeInbound+"privateLink:\n")
 	fleet, err := f.build()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c := fleet.Customer("acme")
 	in := c.InboundPrivateLink
-	if in.Region != "us-east-1" || in.DnsMode != DnsModePrivateHostedZone || fmt.Sprint(in.Ports) != "[443]" || in.CrossRegion || c.InboundCrossRegion() {
-		t.Errorf("inbound defaults: region %q, dnsMode %q, ports %v", in.Region, in.DnsMode, in.Ports)
-	}
-	if got := fmt.Sprint(in.Hostnames); got != "[api.platform.example.com hub.platform.example.com]" {
-		t.Errorf("hostnames default = %s, want the vendor's", got)
-	}
-	if got := fmt.Sprint(c.InboundAccounts(), c.InboundClientCidrs()); got != "[444455556666] [10.0.0.0/16]" {
-		t.Errorf("accounts and client networks default = %s, want the customer's account and networks", got)
-	}
+	assert.Equal(t, "us-east-1", in.Region, "inbound region default")
+	assert.Equal(t, DnsModePrivateHostedZone, in.DnsMode, "inbound dnsMode default")
+	assert.Equal(t, "[443]", fmt.Sprint(in.Ports), "inbound ports default")
+	assert.False(t, in.CrossRegion, "inbound crossRegion default")
+	assert.False(t, c.InboundCrossRegion(), "inbound cross-region")
+	assert.Equal(t, "[api.platform.example.com hub.platform.example.com]", fmt.Sprint(in.Hostnames), "hostnames default: the vendor's")
+	assert.Equal(t, "[444455556666] [10.0.0.0/16]", fmt.Sprint(c.InboundAccounts(), c.InboundClientCidrs()),
+		"accounts and client networks default: the customer's account and networks")
 	// The customer owns its copy of the vendor's list.
 	in.Hostnames[0] = "changed"
-	if fleet.Vendor.InboundPrivateLink.Hostnames[0] != "api.platform.example.com" {
-		t.Error("the customer shares the vendor's hostname list")
-	}
-	if got := fmt.Sprint(fleet.Vendor.InboundPrivateLink.Ports); got != "[443]" {
-		t.Errorf("vendor ports default = %s", got)
-	}
+	assert.Equal(t, "api.platform.example.com", fleet.Vendor.InboundPrivateLink.Hostnames[0], "the customer shares the vendor's hostname list")
+	assert.Equal(t, "[443]", fmt.Sprint(fleet.Vendor.InboundPrivateLink.Ports), "vendor ports default")
 }
 
 // Two customers listing one account on one service is an error unless both
@@ -621,15 +571,12 @@ inboundPrivateLink:
 	}
 	err := build(f.acme, gamma)
 	errs, _ := err.(Errors)
-	if len(errs) != 1 || errs[0].File != gammaFile || errs[0].Path != "inboundPrivateLink.accounts[1]" ||
-		!strings.Contains(errs[0].Msg, "customer acme ("+acmeFile+", account) already connects this account") || !wellFormed.MatchString(errs[0].Msg) {
-		t.Fatalf("want one error at gamma's accounts[1] naming acme, got:\n%v", err)
-	}
+	require.Len(t, errs, 1, "want one error at gamma's accounts[1] naming acme, got:\n%v", err)
+	require.Equal(t, gammaFile, errs[0].File)
+	require.Equal(t, "inboundPrivateLink.accounts[1]", errs[0].Path)
+	require.Contains(t, errs[0].Msg, "customer acme ("+acmeFile+", account) already connects this account")
+	require.Regexp(t, wellFormed, errs[0].Msg)
 	shared := "  allowSharedAccounts: true\n"
-	if err := build(f.acme, gamma+shared); err == nil {
-		t.Error("one customer's allowSharedAccounts was enough; both must say so")
-	}
-	if err := build(replace(t, f.acme, acmeInbound, acmeInbound+shared), gamma+shared); err != nil {
-		t.Errorf("a deliberately shared account: %v", err)
-	}
+	assert.Error(t, build(f.acme, gamma+shared), "one customer's allowSharedAccounts was enough; both must say so")
+	assert.NoError(t, build(replace(t, f.acme, acmeInbound, acmeInbound+shared), gamma+shared), "a deliberately shared account")
 }

@@ -1,10 +1,12 @@
 package cost
 
 import (
-	"math"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Figures computed by hand from prices/*.json for the example fleet's
@@ -45,21 +47,14 @@ func TestExampleTemplatesMatchHandComputedCosts(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
 			raw, err := os.ReadFile("../stacks/testdata/" + tc.stack + ".golden")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			e, err := Of(raw, tc.region)
-			if err != nil || !e.Priced {
-				t.Fatalf("priced %v, err %v", e.Priced, err)
-			}
-			if math.Abs(e.Total-tc.want) > 0.00001 {
-				t.Errorf("total %.5f, want %.5f:\n%+v", e.Total, tc.want, e.Lines)
-			}
+			require.NoError(t, err)
+			require.True(t, e.Priced, "priced")
+			assert.InDelta(t, tc.want, e.Total, 0.00001, "total, of the lines:\n%+v", e.Lines)
 			all := strings.Join(e.PerGB, "\n")
 			for _, r := range tc.rates {
-				if !strings.Contains(all, r) {
-					t.Errorf("per-GB rates lack %q:\n%s", r, all)
-				}
+				assert.Contains(t, all, r, "per-GB rates lack %q:\n%s", r, all)
 			}
 		})
 	}
@@ -67,31 +62,26 @@ func TestExampleTemplatesMatchHandComputedCosts(t *testing.T) {
 
 func TestUnpricedRegion(t *testing.T) {
 	e, err := Of([]byte(`{"Resources":{"L":{"Type":"AWS::ElasticLoadBalancingV2::LoadBalancer"}}}`), "ap-south-2")
-	if err != nil || e.Priced || e.Total != 0 {
-		t.Errorf("estimate %+v, err %v: want unpriced", e, err)
-	}
+	assert.NoError(t, err)
+	assert.False(t, e.Priced, "estimate %+v: want unpriced", e)
+	assert.Zero(t, e.Total, "estimate %+v: want unpriced", e)
 }
 
 // Every price file is complete: a missing rate would price something at zero.
 func TestPriceFilesAreComplete(t *testing.T) {
-	if len(Regions()) == 0 {
-		t.Fatal("no price files")
-	}
+	require.NotEmpty(t, Regions(), "price files")
 	for _, region := range Regions() {
 		p, ok, err := ForRegion(region)
-		if err != nil || !ok {
-			t.Fatalf("%s: %v", region, err)
-		}
-		if p.Date == "" || len(p.Sources) == 0 || p.Currency != "USD" {
-			t.Errorf("%s: date, sources and currency are required", region)
-		}
+		require.NoError(t, err, region)
+		require.True(t, ok, "%s: its price file", region)
+		assert.NotEmpty(t, p.Date, "%s: date is required", region)
+		assert.NotEmpty(t, p.Sources, "%s: sources are required", region)
+		assert.Equal(t, "USD", p.Currency, "%s: currency", region)
 		raw, _ := priceFiles.ReadFile("prices/" + region + ".json")
 		for _, field := range []string{"interfaceEndpointAzHour", "interfaceEndpointGb", "natGatewayHour", "natGatewayGb", "publicIpv4Hour",
 			"nlbHour", "nlcuHour", "vpnConnectionHour", "alarmMonth", "hostedZoneMonth", "logsIngestGb", "logsStoreGbMonth",
 			"lambdaRequestsPerMillion", "lambdaArmGbSecond", "interRegionGb", "internetOutGb"} {
-			if !strings.Contains(string(raw), `"`+field+`"`) {
-				t.Errorf("%s: no %s", region, field)
-			}
+			assert.Contains(t, string(raw), `"`+field+`"`, "%s: no %s", region, field)
 		}
 	}
 }

@@ -2,8 +2,10 @@ package cost
 
 import (
 	"bytes"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestReportTotalsPerPayer(t *testing.T) {
@@ -15,9 +17,7 @@ func TestReportTotalsPerPayer(t *testing.T) {
 		{Customer: "a", Name: "a-Producer", Region: "us-east-1", PaidBy: "customer", Template: nlb},
 		{Customer: "b", Name: "b-Producer", Region: "ap-south-2", PaidBy: "customer", Template: nlb},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// VPN 730 h × 0.05 + NAT 730 × 0.045 + IPv4 730 × 0.005 = 73.00; NLB 730 × 0.0225 = 16.425.
 	for _, want := range []string{
 		"a-Vpn", "$73.00", "a-Producer", "$16.43", "b-Producer", "not priced",
@@ -26,8 +26,6 @@ func TestReportTotalsPerPayer(t *testing.T) {
 		"data transfer out to the internet (VPN tunnels, NAT egress): $0.0900 per GB",
 		"No prices for the region of b-Producer",
 	} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("report lacks %q:\n%s", want, out.String())
-		}
+		assert.Contains(t, out.String(), want, "report lacks %q:\n%s", want, out.String())
 	}
 }

@@ -7,11 +7,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
 	"github.com/privateconnect/privateconnect/config"
@@ -67,7 +68,7 @@ func templateOf(t *testing.T, b Bundle) (string, []byte) {
 			return name, data
 		}
 	}
-	t.Fatalf("%s: no template in the bundle", b.Customer.Name)
+	require.FailNow(t, b.Customer.Name+": no template in the bundle")
 	return "", nil
 }
 
@@ -90,21 +91,15 @@ func TestEveryProducerOrVpnCustomerHasABundle(t *testing.T) {
 		"initech":  {"README.md", VpnSheetFile, "initech-Producer.yaml"},
 		"umbrella": {InboundFile, "umbrella-Inbound.yaml"}, // inbound PrivateLink only
 	}
-	if len(example.bundles) != len(want) {
-		t.Fatalf("%d bundles, want one for each of acme, globex, hooli, initech and umbrella", len(example.bundles))
-	}
+	require.Len(t, example.bundles, len(want), "bundles: one for each of acme, globex, hooli, initech and umbrella")
 	for _, b := range example.bundles {
 		entries, err := os.ReadDir(filepath.Join(example.dir, b.Customer.Name))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var got []string
 		for _, e := range entries {
 			got = append(got, e.Name())
 		}
-		if strings.Join(got, ",") != strings.Join(want[b.Customer.Name], ",") {
-			t.Errorf("%s/ holds %v, want %v", b.Customer.Name, got, want[b.Customer.Name])
-		}
+		assert.Equal(t, want[b.Customer.Name], got, "%s/ holds", b.Customer.Name)
 	}
 }
 
@@ -113,49 +108,31 @@ func TestTemplatesAreSelfContained(t *testing.T) {
 	for _, b := range producerBundles() {
 		_, data := templateOf(t, b)
 		var tmpl map[string]any
-		if err := yaml.Unmarshal(data, &tmpl); err != nil {
-			t.Fatalf("%s: %v", b.Customer.Name, err)
-		}
-		if rules, _ := tmpl["Rules"].(map[string]any); len(rules) != 1 || rules[stacks.RegionRule] == nil {
-			t.Errorf("%s: rules %v, want only %s (no bootstrap version check)", b.Customer.Name, rules, stacks.RegionRule)
-		}
+		require.NoError(t, yaml.Unmarshal(data, &tmpl), b.Customer.Name)
+		rules, _ := tmpl["Rules"].(map[string]any)
+		assert.Len(t, rules, 1, "%s: rules, only %s (no bootstrap version check)", b.Customer.Name, stacks.RegionRule)
+		assert.Contains(t, rules, stacks.RegionRule, "%s: rules", b.Customer.Name)
 		for _, forbidden := range []string{"CDKMetadata", "BootstrapVersion", "cdk-hnb659fds", "AssetParameters", "S3Bucket"} {
-			if strings.Contains(string(data), forbidden) {
-				t.Errorf("%s: template mentions %s", b.Customer.Name, forbidden)
-			}
+			assert.NotContains(t, string(data), forbidden, "%s: template mentions %s", b.Customer.Name, forbidden)
 		}
-		if tmpl["AWSTemplateFormatVersion"] != "2010-09-09" {
-			t.Errorf("%s: AWSTemplateFormatVersion = %v", b.Customer.Name, tmpl["AWSTemplateFormatVersion"])
-		}
+		assert.Equal(t, "2010-09-09", tmpl["AWSTemplateFormatVersion"], "%s: AWSTemplateFormatVersion", b.Customer.Name)
 	}
 }
 
 // The YAML is the synthesized JSON template, value for value.
 func TestTemplateYAMLKeepsEveryValue(t *testing.T) {
 	raw, err := os.ReadFile("../stacks/testdata/acme-Producer.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	yml, err := TemplateYAML(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var fromJSON, fromYAML map[string]any
-	if err := json.Unmarshal(raw, &fromJSON); err != nil {
-		t.Fatal(err)
-	}
-	if err := yaml.Unmarshal(yml, &fromYAML); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(raw, &fromJSON))
+	require.NoError(t, yaml.Unmarshal(yml, &fromYAML))
 	delete(fromYAML, "AWSTemplateFormatVersion")
 	a, _ := json.Marshal(fromJSON)
 	b, _ := json.Marshal(fromYAML)
-	if string(a) != string(b) {
-		t.Error("the YAML template differs from the JSON one")
-	}
-	if !strings.Contains(string(yml), "ZipFile: |\n") {
-		t.Error("the inline registrar code is not a literal block")
-	}
+	assert.JSONEq(t, string(a), string(b), "the YAML template differs from the JSON one")
+	assert.Contains(t, string(yml), "ZipFile: |\n", "the inline registrar code is not a literal block")
 }
 
 // cfn-lint (errors and warnings) must find nothing in what customers get.
@@ -178,9 +155,7 @@ func TestReadmeSaysWhatTheCustomerNeeds(t *testing.T) {
 				Parameters map[string]any
 				Outputs    map[string]any
 			}
-			if err := yaml.Unmarshal(data, &tmpl); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, yaml.Unmarshal(data, &tmpl))
 			want := []string{
 				example.fleet.Vendor.PrincipalArn,
 				"**" + example.fleet.Vendor.Account + "**", // the owner to accept
@@ -199,17 +174,12 @@ func TestReadmeSaysWhatTheCustomerNeeds(t *testing.T) {
 				}
 			}
 			for _, w := range want {
-				if !strings.Contains(readme, w) {
-					t.Errorf("README lacks %q", w)
-				}
+				assert.Contains(t, readme, w, "README lacks %q", w)
 			}
-			if strings.Contains(readme, "<no value>") {
-				t.Error("README has an unfilled template field")
-			}
+			assert.NotContains(t, readme, "<no value>", "README has an unfilled template field")
 			iam := strings.Contains(readme, "CAPABILITY_IAM")
-			if hasRole := strings.Contains(string(data), "AWS::IAM::Role"); iam != hasRole {
-				t.Errorf("README asks for CAPABILITY_IAM: %v; template has an IAM role: %v", iam, hasRole)
-			}
+			hasRole := strings.Contains(string(data), "AWS::IAM::Role")
+			assert.Equal(t, hasRole, iam, "README asks for CAPABILITY_IAM: %v; template has an IAM role: %v", iam, hasRole)
 		})
 	}
 }
@@ -221,21 +191,14 @@ func TestReadmeShowsTheTemplateCost(t *testing.T) {
 		c := b.Customer
 		_, data := templateOf(t, b)
 		raw, err := json.Marshal(yamlValue(t, data))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		e, err := cost.Of(raw, stacks.ProducerRegion(c))
-		if err != nil || !e.Priced {
-			t.Fatalf("%s: priced %v, err %v", c.Name, e.Priced, err)
-		}
+		require.NoError(t, err, c.Name)
+		require.True(t, e.Priced, "%s: priced", c.Name)
 		readme := string(b.Files["README.md"])
-		if total := fmt.Sprintf("**$%.2f**", e.Total); !strings.Contains(readme, total) {
-			t.Errorf("%s: README does not show the total %s", c.Name, total)
-		}
+		assert.Contains(t, readme, fmt.Sprintf("**$%.2f**", e.Total), "%s: README shows the total", c.Name)
 		for _, rate := range e.PerGB {
-			if !strings.Contains(readme, rate) {
-				t.Errorf("%s: README lacks the rate %q", c.Name, rate)
-			}
+			assert.Contains(t, readme, rate, "%s: README lacks the rate %q", c.Name, rate)
 		}
 	}
 }
@@ -243,33 +206,29 @@ func TestReadmeShowsTheTemplateCost(t *testing.T) {
 func yamlValue(t *testing.T, data []byte) any {
 	t.Helper()
 	var v any
-	if err := yaml.Unmarshal(data, &v); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, yaml.Unmarshal(data, &v))
 	return v
 }
 
 func TestWriteReplacesTheWholeFolder(t *testing.T) {
 	dir := t.TempDir()
 	c := &config.Customer{Name: "acme"}
-	if _, err := Write(dir, []Bundle{{Customer: c, Files: map[string][]byte{"old.yaml": []byte("a"), "README.md": []byte("1")}}}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Write(dir, []Bundle{{Customer: c, Files: map[string][]byte{"new.yaml": []byte("b"), "README.md": []byte("2")}}}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := Write(dir, []Bundle{{Customer: c, Files: map[string][]byte{"old.yaml": []byte("a"), "README.md": []byte("1")}}})
+	require.NoError(t, err)
+	_, err = Write(dir, []Bundle{{Customer: c, Files: map[string][]byte{"new.yaml": []byte("b"), "README.md": []byte("2")}}})
+	require.NoError(t, err)
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 || entries[0].Name() != "acme" {
-		t.Errorf("dir holds %v, want only acme/", entries)
+	var dirs []string
+	for _, e := range entries {
+		dirs = append(dirs, e.Name())
 	}
+	assert.Equal(t, []string{"acme"}, dirs, "dir holds only acme/")
 	files, _ := os.ReadDir(filepath.Join(dir, "acme"))
 	var names []string
 	for _, f := range files {
 		names = append(names, f.Name())
 	}
-	if strings.Join(names, ",") != "README.md,new.yaml" {
-		t.Errorf("acme/ holds %v, want only the new bundle", names)
-	}
+	assert.Equal(t, []string{"README.md", "new.yaml"}, names, "acme/ holds only the new bundle")
 }
 
 func TestNoBundleWithoutProducerOrVpn(t *testing.T) {
@@ -277,9 +236,8 @@ func TestNoBundleWithoutProducerOrVpn(t *testing.T) {
 	pl := *c.PrivateLink
 	pl.Services = nil
 	c.PrivateLink = &pl
-	if _, err := Build(example.fleet.Vendor, []*config.Customer{&c}); err == nil || !strings.Contains(err.Error(), "nothing to hand over") {
-		t.Errorf("err = %v", err)
-	}
+	_, err := Build(example.fleet.Vendor, []*config.Customer{&c})
+	assert.ErrorContains(t, err, "nothing to hand over")
 }
 
 // CloudFormation takes at most 51,200 bytes inline: a larger template's
@@ -292,13 +250,10 @@ func TestDeployCommandFitsTheTemplateSize(t *testing.T) {
 		if needs {
 			big++
 		}
-		if got := strings.Contains(string(b.Files["README.md"]), "--s3-bucket"); got != needs {
-			t.Errorf("%s: template %d bytes, deploy command with --s3-bucket: %v", b.Customer.Name, len(data), got)
-		}
+		got := strings.Contains(string(b.Files["README.md"]), "--s3-bucket")
+		assert.Equal(t, needs, got, "%s: template %d bytes, deploy command with --s3-bucket", b.Customer.Name, len(data))
 	}
-	if big == 0 {
-		t.Error("no example template is over the inline limit: this test no longer checks the S3 path")
-	}
+	assert.NotZero(t, big, "no example template is over the inline limit: this test no longer checks the S3 path")
 }
 
 // CloudFormation reads YAML 1.1, where off, yes or 0755 are not strings: a
@@ -306,47 +261,31 @@ func TestDeployCommandFitsTheTemplateSize(t *testing.T) {
 // get every value of every handed-over template as the JSON has it.
 func TestTemplateYAMLReadsTheSameInYAML11(t *testing.T) {
 	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Fatal("python3 with PyYAML is needed: pip install pyyaml")
-	}
+	require.NoError(t, err, "python3 with PyYAML is needed: pip install pyyaml")
 	cases := map[string]string{"bools": `{"A":"off","B":"on","C":"yes","D":"No","E":"y","F":"~","G":"0755","H":"1:20","I":"2026-01-01","J":"1e3x","K":".5","L":"0x1F","M":"+12"}`}
 	for _, b := range example.bundles {
 		for name, data := range b.Files {
 			if strings.HasSuffix(name, ".yaml") {
 				raw, err := json.Marshal(yamlValue(t, data))
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				cases[name] = string(raw)
 			}
 		}
 	}
 	for name, raw := range cases {
 		yml, err := TemplateYAML([]byte(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		cmd := exec.Command(python, "-c", "import json, sys, yaml; d = yaml.load(sys.stdin, Loader=yaml.SafeLoader); d.pop('AWSTemplateFormatVersion', None); print(json.dumps(d, sort_keys=True))")
 		cmd.Stdin = bytes.NewReader(yml)
 		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("%s: %v\n%s", name, err, out)
-		}
+		require.NoError(t, err, "%s:\n%s", name, out)
 		var want, got map[string]any
 		json.Unmarshal([]byte(raw), &want)
 		delete(want, "AWSTemplateFormatVersion")
-		if err := json.Unmarshal(out, &got); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
+		require.NoError(t, json.Unmarshal(out, &got), name)
 		for k := range want {
-			if !reflect.DeepEqual(got[k], want[k]) {
-				g, _ := json.Marshal(got[k])
-				w, _ := json.Marshal(want[k])
-				t.Errorf("%s: %s reads differently in YAML 1.1:\n got  %.300s\n want %.300s", name, k, g, w)
-			}
+			assert.Equal(t, want[k], got[k], "%s: %s reads differently in YAML 1.1", name, k)
 		}
-		if len(got) != len(want) {
-			t.Errorf("%s: %d top-level keys in YAML 1.1, want %d", name, len(got), len(want))
-		}
+		assert.Len(t, got, len(want), "%s: top-level keys in YAML 1.1", name)
 	}
 }

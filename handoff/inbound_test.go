@@ -13,6 +13,8 @@ import (
 	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // inboundBundles are the example bundles of inbound customers.
@@ -24,9 +26,7 @@ func inboundBundles(t *testing.T) []Bundle {
 			out = append(out, b)
 		}
 	}
-	if len(out) == 0 {
-		t.Fatal("the example fleet has no inbound customer")
-	}
+	require.NotEmpty(t, out, "the example fleet has no inbound customer")
 	return out
 }
 
@@ -34,9 +34,7 @@ func inboundTemplateOf(t *testing.T, b Bundle) (string, []byte) {
 	t.Helper()
 	name := stacks.StackName(b.Customer, stacks.ModeInbound) + ".yaml"
 	data, ok := b.Files[name]
-	if !ok {
-		t.Fatalf("%s: no %s in the bundle", b.Customer.Name, name)
-	}
+	require.True(t, ok, "%s: no %s in the bundle", b.Customer.Name, name)
 	return name, data
 }
 
@@ -47,9 +45,7 @@ func TestInboundTemplatesPassCfnLintAndAreSelfContained(t *testing.T) {
 		name, data := inboundTemplateOf(t, b)
 		files = append(files, filepath.Join(example.dir, b.Customer.Name, name))
 		for _, forbidden := range []string{"CDKMetadata", "BootstrapVersion", "cdk-hnb659fds", "AssetParameters", "S3Bucket"} {
-			if strings.Contains(string(data), forbidden) {
-				t.Errorf("%s: template mentions %s", b.Customer.Name, forbidden)
-			}
+			assert.NotContains(t, string(data), forbidden, "%s: template mentions %s", b.Customer.Name, forbidden)
 		}
 	}
 	templatecheck.CfnLint(t, files...)
@@ -63,9 +59,7 @@ func TestInboundGuideSaysWhatTheCustomerNeeds(t *testing.T) {
 			guide := string(b.Files[InboundFile])
 			file, data := inboundTemplateOf(t, b)
 			var tmpl struct{ Parameters map[string]any }
-			if err := yaml.Unmarshal(data, &tmpl); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, yaml.Unmarshal(data, &tmpl))
 			in := c.InboundPrivateLink
 			want := []string{
 				file,
@@ -91,24 +85,15 @@ func TestInboundGuideSaysWhatTheCustomerNeeds(t *testing.T) {
 				want = append(want, "`"+name+"`")
 			}
 			for _, w := range want {
-				if !strings.Contains(guide, w) {
-					t.Errorf("INBOUND.md lacks %q", w)
-				}
+				assert.Contains(t, guide, w, "INBOUND.md lacks %q", w)
 			}
-			if strings.Contains(guide, "<no value>") {
-				t.Error("INBOUND.md has an unfilled template field")
-			}
+			assert.NotContains(t, guide, "<no value>", "INBOUND.md has an unfilled template field")
 			raw, err := json.Marshal(yamlValue(t, data))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			e, err := cost.Of(raw, in.Region)
-			if err != nil || !e.Priced {
-				t.Fatalf("priced %v, err %v", e.Priced, err)
-			}
-			if total := fmt.Sprintf("**$%.2f**", e.Total); !strings.Contains(guide, total) {
-				t.Errorf("INBOUND.md does not show the total %s", total)
-			}
+			require.NoError(t, err)
+			require.True(t, e.Priced, "priced")
+			assert.Contains(t, guide, fmt.Sprintf("**$%.2f**", e.Total), "INBOUND.md shows the total")
 		})
 	}
 }
@@ -122,21 +107,16 @@ func TestProducerAndInboundSideBySide(t *testing.T) {
 		Hostnames: []string{"api.platform.example.com"}, DnsMode: config.DnsModePrivateHostedZone,
 	}
 	bundles, err := Build(example.fleet.Vendor, []*config.Customer{&c})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var names []string
 	for name := range bundles[0].Files {
 		names = append(names, name)
 	}
 	for _, want := range []string{"README.md", "acme-Producer.yaml", InboundFile, "acme-Inbound.yaml"} {
-		if bundles[0].Files[want] == nil {
-			t.Errorf("bundle holds %v, want %s too", names, want)
-		}
+		assert.NotNil(t, bundles[0].Files[want], "bundle holds %v, want %s too", names, want)
 	}
-	if !strings.Contains(string(bundles[0].Files["README.md"]), "acme-Producer.yaml") || !strings.Contains(string(bundles[0].Files[InboundFile]), "acme-Inbound.yaml") {
-		t.Error("a guide names the other template")
-	}
+	assert.Contains(t, string(bundles[0].Files["README.md"]), "acme-Producer.yaml", "the README names its template")
+	assert.Contains(t, string(bundles[0].Files[InboundFile]), "acme-Inbound.yaml", "INBOUND.md names its template")
 }
 
 // Until vendor.yaml has the region's service name, there is nothing to hand over.
@@ -151,7 +131,8 @@ func TestInboundPendingServiceIsAnError(t *testing.T) {
 	v.InboundPrivateLink = &platform
 	c := example.fleet.Customer("umbrella")
 	_, err := Build(&v, []*config.Customer{c})
-	if err == nil || !strings.Contains(err.Error(), "pending") || !strings.Contains(err.Error(), "inboundPrivateLink.regions."+c.Region+".serviceName") {
-		t.Errorf("err = %v, want one saying the service is pending and where its name goes", err)
+	if assert.Error(t, err, "the service is pending") {
+		assert.Contains(t, err.Error(), "pending", "the error says the service is pending")
+		assert.Contains(t, err.Error(), "inboundPrivateLink.regions."+c.Region+".serviceName", "the error says where its name goes")
 	}
 }

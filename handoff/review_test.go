@@ -11,6 +11,8 @@ import (
 	"github.com/privateconnect/privateconnect/constructs/producer"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // guided is a handed-over template with its guide.
@@ -33,15 +35,11 @@ func guidedTemplates(t *testing.T) []guided {
 				guide = InboundFile
 			}
 			raw, err := json.Marshal(yamlValue(t, data))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			out = append(out, guided{file, string(b.Files[guide]), raw})
 		}
 	}
-	if len(out) < 4 {
-		t.Fatalf("only %d handed-over templates in the example fleet", len(out))
-	}
+	require.GreaterOrEqual(t, len(out), 4, "handed-over templates in the example fleet")
 	return out
 }
 
@@ -63,9 +61,7 @@ func section(guide, heading string) string {
 // its reason, and every IAM statement with its reason.
 func TestSecurityReviewListsWhatTheChecksAccept(t *testing.T) {
 	exceptions, err := templatecheck.LoadExceptions()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	reasons := map[string]string{}
 	for _, e := range exceptions {
 		reasons[e.Rule+" "+e.ResourceType] = strings.TrimSpace(e.Reason)
@@ -74,17 +70,11 @@ func TestSecurityReviewListsWhatTheChecksAccept(t *testing.T) {
 	for _, g := range guidedTemplates(t) {
 		t.Run(g.name, func(t *testing.T) {
 			review := section(g.guide, "## Security review")
-			if review == "" {
-				t.Fatal("no Security review section")
-			}
+			require.NotEmpty(t, review, "the Security review section")
 			path := filepath.Join(dir, g.name+".json")
-			if err := os.WriteFile(path, g.json, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(path, g.json, 0o644))
 			failures, err := templatecheck.GuardFailures(path)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			failing := map[string]bool{}
 			for _, f := range failures {
 				failing[f.Rule+" "+f.ResourceType] = true
@@ -96,9 +86,7 @@ func TestSecurityReviewListsWhatTheChecksAccept(t *testing.T) {
 					rule := strings.Trim(cells[1], "`")
 					typ := strings.SplitN(cells[2], ": ", 2)[0]
 					listed = append(listed, rule+" "+typ)
-					if reason := strings.TrimSuffix(cells[3], " |"); reason != reasons[rule+" "+typ] {
-						t.Errorf("%s on %s: reason %q, want cfn-guard-exceptions.yaml's %q", rule, typ, reason, reasons[rule+" "+typ])
-					}
+					assert.Equal(t, reasons[rule+" "+typ], strings.TrimSuffix(cells[3], " |"), "%s on %s: the reason of cfn-guard-exceptions.yaml", rule, typ)
 				}
 			}
 			var want []string
@@ -107,18 +95,14 @@ func TestSecurityReviewListsWhatTheChecksAccept(t *testing.T) {
 			}
 			sort.Strings(listed)
 			sort.Strings(want)
-			if strings.Join(listed, ",") != strings.Join(want, ",") {
-				t.Errorf("review lists cfn-guard exceptions %v; cfn-guard fails %v", listed, want)
-			}
+			assert.Equal(t, want, listed, "the cfn-guard exceptions the review lists, and what cfn-guard fails")
 
 			var tmpl cfnTemplate
-			if err := json.Unmarshal(g.json, &tmpl); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal(g.json, &tmpl))
 			for id, r := range tmpl.Resources {
 				for _, s := range suppressions(r) {
-					if !strings.Contains(review, "| cdk-nag | `"+s.Rule+"` | ") || !strings.Contains(review, s.Reason) || !strings.Contains(review, "`"+id+"`") {
-						t.Errorf("review lacks the cdk-nag suppression %s on %s (%s)", s.Rule, id, s.Reason)
+					for _, w := range []string{"| cdk-nag | `" + s.Rule + "` | ", s.Reason, "`" + id + "`"} {
+						assert.Contains(t, review, w, "review lacks the cdk-nag suppression %s on %s (%s)", s.Rule, id, s.Reason)
 					}
 				}
 				if r.Type != "AWS::IAM::Role" {
@@ -128,18 +112,14 @@ func TestSecurityReviewListsWhatTheChecksAccept(t *testing.T) {
 				for _, p := range list(r.Properties["Policies"]) {
 					for _, st := range list(dig(p, "PolicyDocument", "Statement")) {
 						sid := dig(st, "Sid").(string)
-						if !strings.Contains(review, "| `"+sid+"` | ") || !strings.Contains(review, why[sid].(string)) {
-							t.Errorf("review lacks statement %s of %s with its reason", sid, id)
-						}
+						assert.Contains(t, review, "| `"+sid+"` | ", "review lacks statement %s of %s", sid, id)
+						assert.Contains(t, review, why[sid].(string), "review lacks the reason of statement %s of %s", sid, id)
 					}
 				}
-				if !strings.Contains(review, "Role `"+id+"`") {
-					t.Errorf("review lacks role %s", id)
-				}
+				assert.Contains(t, review, "Role `"+id+"`", "review lacks role %s", id)
 			}
-			if !strings.Contains(review, "### Traffic") || strings.Count(section(review, "### Traffic"), "\n- ") < 2 {
-				t.Error("review says nothing about traffic")
-			}
+			assert.Contains(t, review, "### Traffic", "review says nothing about traffic")
+			assert.GreaterOrEqual(t, strings.Count(section(review, "### Traffic"), "\n- "), 2, "review says nothing about traffic")
 		})
 	}
 }
@@ -151,26 +131,20 @@ func TestSecurityReviewNeedsAReasonPerStatement(t *testing.T) {
 		"AssumeRolePolicyDocument":{"Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Principal":{"Service":"lambda.amazonaws.com"}}]},
 		"Policies":[{"PolicyName":"p","PolicyDocument":{"Statement":[{"Sid":"Unexplained","Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}}]},
 		"Metadata":{"` + producer.StatementReasonsKey + `":{"Other":"why"}}}}}`)
-	if _, err := securityReview(raw, nil); err == nil || !strings.Contains(err.Error(), "Unexplained") {
-		t.Errorf("err = %v, want one naming the statement without a reason", err)
-	}
+	_, err := securityReview(raw, nil)
+	assert.ErrorContains(t, err, "Unexplained", "the error names the statement without a reason")
 }
 
 // The outputs table lists every output, with the description the template gives it.
 func TestGuidesListEveryOutput(t *testing.T) {
 	for _, g := range guidedTemplates(t) {
 		var tmpl Template
-		if err := json.Unmarshal(g.json, &tmpl); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal(g.json, &tmpl))
 		table := section(g.guide, "## Outputs")
-		if len(tmpl.Outputs) == 0 || table == "" {
-			t.Fatalf("%s: %d outputs, table %q", g.name, len(tmpl.Outputs), table)
-		}
+		require.NotEmpty(t, tmpl.Outputs, "%s: outputs", g.name)
+		require.NotEmpty(t, table, "%s: the outputs table", g.name)
 		for name, o := range tmpl.Outputs {
-			if !strings.Contains(table, "| `"+name+"` | "+o.Description+" |") {
-				t.Errorf("%s: the outputs table lacks %s", g.name, name)
-			}
+			assert.Contains(t, table, "| `"+name+"` | "+o.Description+" |", "%s: the outputs table lacks %s", g.name, name)
 		}
 	}
 }

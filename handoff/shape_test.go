@@ -4,11 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // keptFirst is c with its first handed-over service set to
@@ -28,7 +29,7 @@ func keptFirst(t *testing.T, c *config.Customer) (*config.Customer, string) {
 			return &out, s.Name
 		}
 	}
-	t.Fatalf("%s has no handed-over service", c.Name)
+	require.FailNow(t, c.Name+" has no handed-over service")
 	return nil, ""
 }
 
@@ -39,14 +40,11 @@ func keptFirst(t *testing.T, c *config.Customer) (*config.Customer, string) {
 // (with the listed exceptions) and cdk-nag (Build fails on a finding).
 func TestReadmeFollowsTheLoadBalancerShape(t *testing.T) {
 	acme := example.fleet.Customer("acme")
-	if acme == nil || len(producerServicesOf(acme)) < 2 {
-		t.Fatal("the example fleet's acme no longer has two handed-over services")
-	}
+	require.NotNil(t, acme, "the example fleet's acme")
+	require.GreaterOrEqual(t, len(producerServicesOf(acme)), 2, "the example fleet's acme no longer has two handed-over services")
 	variant, kept := keptFirst(t, acme)
 	bundles, err := Build(example.fleet.Vendor, []*config.Customer{variant})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	readme := string(bundles[0].Files["README.md"])
 	var secured []string
 	for _, s := range producerServicesOf(acme) {
@@ -55,9 +53,7 @@ func TestReadmeFollowsTheLoadBalancerShape(t *testing.T) {
 		}
 	}
 	keptID := "Db"
-	if kept != "db" {
-		t.Fatalf("test setup: acme's first service is %s, not db", kept)
-	}
+	require.Equal(t, "db", kept, "test setup: acme's first service")
 
 	for _, w := range []string{
 		"**No security group on the load balancer.**",
@@ -70,29 +66,23 @@ func TestReadmeFollowsTheLoadBalancerShape(t *testing.T) {
 		"Load balancer `" + keptID + "LoadBalancer",
 		"has no security group: an earlier version of this template created it without one",
 	} {
-		if !strings.Contains(readme, w) {
-			t.Errorf("the README with %s kept lacks %q", kept, w)
-		}
+		assert.Contains(t, readme, w, "the README with %s kept lacks %q", kept, w)
 	}
 	for _, w := range []string{keptID + "NlbSecurityGroupId", "--group-id <security group of " + kept + "> \\\n  --protocol tcp --port 5432 --source-group"} {
-		if strings.Contains(readme, w) {
-			t.Errorf("the README with %s kept has %q", kept, w)
-		}
+		assert.NotContains(t, readme, w, "the README with %s kept has %q", kept, w)
 	}
-	if out := section(readme, "## Outputs"); !strings.Contains(out, "ReportsNlbSecurityGroupId") || strings.Contains(out, "DbNlbSecurityGroupId") {
-		t.Errorf("outputs table:\n%s", out)
-	}
+	out := section(readme, "## Outputs")
+	assert.Contains(t, out, "ReportsNlbSecurityGroupId", "outputs table")
+	assert.NotContains(t, out, "DbNlbSecurityGroupId", "outputs table")
 
 	// The example fleet's READMEs (every service secured) say nothing of a kept load balancer.
 	for _, b := range producerBundles() {
 		r := string(b.Files["README.md"])
 		for _, w := range []string{"No security group on the load balancer", "<CIDR of each load balancer subnet>", "has no security group: an earlier version"} {
-			if strings.Contains(r, w) {
-				t.Errorf("%s: the README has %q with every load balancer secured", b.Customer.Name, w)
-			}
+			assert.NotContains(t, r, w, "%s: the README has %q with every load balancer secured", b.Customer.Name, w)
 		}
-		if !strings.Contains(r, "### Moving a service to a load balancer with a security group") || !strings.Contains(r, "ExistingVpcEndpointConnections") {
-			t.Errorf("%s: the README does not say how a service moves to a secured load balancer", b.Customer.Name)
+		for _, w := range []string{"### Moving a service to a load balancer with a security group", "ExistingVpcEndpointConnections"} {
+			assert.Contains(t, r, w, "%s: the README does not say how a service moves to a secured load balancer", b.Customer.Name)
 		}
 	}
 
@@ -100,18 +90,12 @@ func TestReadmeFollowsTheLoadBalancerShape(t *testing.T) {
 	name, data := templateOf(t, bundles[0])
 	dir := t.TempDir()
 	path := filepath.Join(dir, name)
-	if err := os.WriteFile(path, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, data, 0o644))
 	templatecheck.CfnLint(t, path)
 	raw, err := json.Marshal(yamlValue(t, data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	jsonPath := filepath.Join(dir, "template.json")
-	if err := os.WriteFile(jsonPath, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(jsonPath, raw, 0o644))
 	templatecheck.CfnGuard(t, jsonPath)
 }
 

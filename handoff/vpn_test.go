@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // vpnBundles runs fn for every example bundle with a VPN sheet.
@@ -15,22 +17,17 @@ func vpnBundles(t *testing.T, fn func(t *testing.T, c *config.Customer, sheet st
 	n := 0
 	for _, b := range example.bundles {
 		if b.Customer.Vpn == nil {
-			if _, ok := b.Files[VpnSheetFile]; ok {
-				t.Errorf("%s has a VPN sheet and no VPN", b.Customer.Name)
-			}
+			assert.NotContains(t, b.Files, VpnSheetFile, "%s has a VPN sheet and no VPN", b.Customer.Name)
 			continue
 		}
 		n++
 		sheet, ok := b.Files[VpnSheetFile]
-		if !ok {
-			t.Errorf("%s has a VPN and no %s", b.Customer.Name, VpnSheetFile)
+		if !assert.True(t, ok, "%s has a VPN and no %s", b.Customer.Name, VpnSheetFile) {
 			continue
 		}
 		t.Run(b.Customer.Name, func(t *testing.T) { fn(t, b.Customer, string(sheet)) })
 	}
-	if n == 0 {
-		t.Fatal("no example customer has a VPN")
-	}
+	require.NotZero(t, n, "example customers with a VPN")
 }
 
 func TestVpnSheetSaysWhatTheCustomerConfigures(t *testing.T) {
@@ -65,19 +62,15 @@ func TestVpnSheetSaysWhatTheCustomerConfigures(t *testing.T) {
 			want = append(want, "no keep-alive or ping script is needed")
 		}
 		for _, w := range want {
-			if !strings.Contains(sheet, w) {
-				t.Errorf("sheet lacks %q", w)
-			}
+			assert.Contains(t, sheet, w, "sheet lacks %q", w)
 		}
 		for _, never := range []string{"<no value>", "IKEv1", "BgpAsn", "%!"} {
-			if strings.Contains(sheet, never) {
-				t.Errorf("sheet contains %q", never)
-			}
+			assert.NotContains(t, sheet, never, "sheet contains %q", never)
 		}
 		// Where the vendor keeps the keys is the vendor's business.
 		for _, tun := range vp.Tunnels {
-			if tun.PreSharedKeySecret != "" && strings.Contains(sheet, tun.PreSharedKeySecret) {
-				t.Errorf("sheet names the secret %s", tun.PreSharedKeySecret)
+			if tun.PreSharedKeySecret != "" {
+				assert.NotContains(t, sheet, tun.PreSharedKeySecret, "sheet names the secret")
 			}
 		}
 		checkTables(t, sheet)
@@ -96,8 +89,8 @@ func checkTables(t *testing.T, doc string) {
 		n := strings.Count(line, "|")
 		if cells == 0 {
 			cells = n
-		} else if n != cells {
-			t.Errorf("line %d has %d cells, its table %d: %s", i+1, n-1, cells-1, line)
+		} else {
+			assert.Equal(t, cells-1, n-1, "cells of line %d, as its table's: %s", i+1, line)
 		}
 	}
 }
@@ -106,9 +99,8 @@ func checkTables(t *testing.T, doc string) {
 func withVpn(t *testing.T, name string, edit func(c *config.Customer)) *config.Customer {
 	t.Helper()
 	orig := example.fleet.Customer(name)
-	if orig == nil || orig.Vpn == nil {
-		t.Fatalf("the example fleet needs %s with a VPN", name)
-	}
+	require.NotNil(t, orig, "the example fleet needs %s with a VPN", name)
+	require.NotNil(t, orig.Vpn, "the example fleet needs %s with a VPN", name)
 	c := *orig
 	v := *orig.Vpn
 	v.Tunnels = slices.Clone(v.Tunnels)
@@ -125,9 +117,7 @@ func TestVpnSheetShowsTunnelsApartWhenTheyDiffer(t *testing.T) {
 		c.Vpn.Tunnels[1].InsideCidr = ""
 	})
 	sheet, err := VpnSheet(example.fleet.Vendor, c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	s := string(sheet)
 	for _, w := range []string{
 		"| parameter | tunnel 1 | tunnel 2 |",
@@ -138,36 +128,25 @@ func TestVpnSheetShowsTunnelsApartWhenTheyDiffer(t *testing.T) {
 		"Tunnel 2 inside addresses: chosen by AWS",
 		"(AWS `169.254.24.1`, yours `169.254.24.2`)",
 	} {
-		if !strings.Contains(s, w) {
-			t.Errorf("sheet lacks %q", w)
-		}
+		assert.Contains(t, s, w, "sheet lacks %q", w)
 	}
 	checkTables(t, s)
 	// The same customer as configured: one column for both tunnels.
 	same, err := VpnSheet(example.fleet.Vendor, example.fleet.Customer("initech"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(same), "| parameter | both tunnels |") {
-		t.Error("identical tunnels are not shown in one column")
-	}
+	require.NoError(t, err)
+	assert.Contains(t, string(same), "| parameter | both tunnels |", "identical tunnels are not shown in one column")
 }
 
 // A VPN-only customer gets the sheet alone: there is no template to hand over.
 func TestVpnOnlyCustomerGetsTheSheetAlone(t *testing.T) {
 	c := withVpn(t, "initech", func(c *config.Customer) { c.PrivateLink = nil })
-	if !HasHandoff(c) {
-		t.Fatal("a VPN-only customer has nothing to hand over")
-	}
+	require.True(t, HasHandoff(c), "a VPN-only customer has nothing to hand over")
 	bundles, err := Build(example.fleet.Vendor, []*config.Customer{c})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var names []string
 	for name := range bundles[0].Files {
 		names = append(names, name)
 	}
-	if len(bundles) != 1 || strings.Join(names, ",") != VpnSheetFile {
-		t.Errorf("bundle files = %v, want only %s", names, VpnSheetFile)
-	}
+	assert.Len(t, bundles, 1, "bundles")
+	assert.Equal(t, []string{VpnSheetFile}, names, "bundle files")
 }

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
@@ -65,37 +67,25 @@ func withoutLoadBalancerGroup(c *config.Customer) *config.Customer {
 // groups are new resources, and the endpoint service stays.
 func TestFirstReleaseStacksUpdateInPlace(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "first-release", "*-Producer.json"))
-	if len(files) == 0 {
-		t.Fatal("no first-release template in testdata/first-release")
-	}
+	require.NotEmpty(t, files, "a first-release template in testdata/first-release")
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), "-Producer.json")
 		t.Run(name, func(t *testing.T) {
 			raw, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var old cdktest.Template
-			if err := json.Unmarshal(raw, &old); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal(raw, &old))
 			c := example.fleet.Customer(name)
-			if c == nil {
-				t.Fatalf("no customer %s in the example fleet", name)
-			}
+			require.NotNil(t, c, "customer %s in the example fleet", name)
 			variant := withoutLoadBalancerGroup(c)
 			outdir := t.TempDir()
 			app := NewApp(outdir)
 			stack := NewProducerStack(app, example.fleet.Vendor, variant)
 			app.Synth(nil)
 			raw, err = os.ReadFile(filepath.Join(outdir, *stack.StackName()+".template.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var kept cdktest.Template
-			if err := json.Unmarshal(raw, &kept); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, json.Unmarshal(raw, &kept))
 			// config's estimate of the stack follows the setting too.
 			checkFootprints(t, &config.Fleet{Vendor: example.fleet.Vendor, Customers: []*config.Customer{variant}},
 				[]awscdk.Stack{stack}, func(string) []byte { return raw })
@@ -111,44 +101,33 @@ func TestFirstReleaseStacksUpdateInPlace(t *testing.T) {
 				was := oldResources[id].(map[string]any)
 				typ := was["Type"].(string)
 				now := kept.Resource(id)
-				if now == nil || now["Type"] != typ {
-					t.Errorf("%s (%s) of the first release is gone: CloudFormation would delete it", id, typ)
+				if !assert.Equal(t, typ, now["Type"], "%s (%s) of the first release is gone: CloudFormation would delete it", id, typ) {
 					continue
 				}
 				props, ok := createOnly[typ]
-				if !ok {
-					t.Errorf("%s: no create-only properties listed for %s", id, typ)
-				}
+				assert.True(t, ok, "%s: no create-only properties listed for %s", id, typ)
 				for _, p := range props {
-					if a, b := dig(was["Properties"], p), dig(now["Properties"], p); !cdktest.Equal(a, b) {
-						t.Errorf("%s: create-only %s changes from %s to %s: CloudFormation would replace it", id, p, cdktest.Show(a), cdktest.Show(b))
-					}
+					cdktest.JSONEq(t, dig(was["Properties"], p), dig(now["Properties"], p), "%s: create-only %s changes: CloudFormation would replace it", id, p)
 				}
 				if strings.HasPrefix(typ, "AWS::ElasticLoadBalancingV2::") {
 					lbTypes++
-					if typ == "AWS::ElasticLoadBalancingV2::LoadBalancer" && dig(now["Properties"], "SecurityGroups") != nil {
-						t.Errorf("%s gets security groups, which AWS cannot add to a load balancer created without", id)
+					if typ == "AWS::ElasticLoadBalancingV2::LoadBalancer" {
+						assert.Nil(t, dig(now["Properties"], "SecurityGroups"), "%s gets security groups, which AWS cannot add to a load balancer created without", id)
 					}
 					// The secured shape is a new load balancer: new logical IDs but for the listeners.
-					if typ != "AWS::ElasticLoadBalancingV2::Listener" && secured.Resource(id) != nil {
-						t.Errorf("%s is in the secured template too: a target group serves one load balancer, the secured one is new", id)
+					if typ != "AWS::ElasticLoadBalancingV2::Listener" {
+						assert.Nil(t, secured.Resource(id), "%s is in the secured template too: a target group serves one load balancer, the secured one is new", id)
 					}
 				}
-				if typ == "AWS::EC2::VPCEndpointService" && secured.Resource(id) == nil {
-					t.Errorf("%s is not in the secured template: the endpoint service (its ID and name) must stay", id)
+				if typ == "AWS::EC2::VPCEndpointService" {
+					assert.NotNil(t, secured.Resource(id), "%s is not in the secured template: the endpoint service (its ID and name) must stay", id)
 				}
 			}
-			if lbTypes == 0 {
-				t.Error("the first release's template has no load balancer resource: wrong file?")
-			}
-			if len(kept.Resources("AWS::EC2::SecurityGroup")) != 0 {
-				t.Error("a security group with loadBalancerSecurityGroup: false")
-			}
+			assert.NotZero(t, lbTypes, "the first release's template has no load balancer resource: wrong file?")
+			kept.ResourceCountIs(t, "AWS::EC2::SecurityGroup", 0, "with loadBalancerSecurityGroup: false")
 			if _, ok := kept["Outputs"].(map[string]any); ok {
 				for out := range kept["Outputs"].(map[string]any) {
-					if strings.HasSuffix(out, "NlbSecurityGroupId") {
-						t.Errorf("output %s without a security group", out)
-					}
+					assert.False(t, strings.HasSuffix(out, "NlbSecurityGroupId"), "output %s without a security group", out)
 				}
 			}
 		})

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/producer"
@@ -26,9 +27,7 @@ import (
 func TestFootprintOfTheExampleFleet(t *testing.T) {
 	checkFootprints(t, example.fleet, example.built, func(name string) []byte {
 		raw, err := os.ReadFile(filepath.Join(example.outdir, name+".template.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return raw
 	})
 }
@@ -39,14 +38,10 @@ func TestFootprintAtTheEdges(t *testing.T) {
 	app := NewApp(outdir)
 	built := append(Build(app, fleet, fleet.Customers), BuildHandoff(app, fleet.Vendor, fleet.Customers)...)
 	app.Synth(nil)
-	if len(built) != 5 {
-		t.Fatalf("want the 5 stacks of the edge fleet, got %d", len(built))
-	}
+	require.Len(t, built, 5, "the stacks of the edge fleet")
 	checkFootprints(t, fleet, built, func(name string) []byte {
 		raw, err := os.ReadFile(filepath.Join(outdir, name+".template.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return raw
 	})
 }
@@ -55,15 +50,12 @@ func TestFootprintAtTheEdges(t *testing.T) {
 // counts it at RegistrarCodeBudget.
 func TestRegistrarCodeFitsItsBudget(t *testing.T) {
 	escaped, _ := json.Marshal(producer.RegistrarSource)
-	if n := max(len(escaped), len(producer.RegistrarSource)+strings.Count(producer.RegistrarSource, "\n")*16); n > config.RegistrarCodeBudget {
-		t.Errorf("the registrar takes up to %d bytes of template, over config.RegistrarCodeBudget (%d): raise the budget", n, config.RegistrarCodeBudget)
-	}
+	n := max(len(escaped), len(producer.RegistrarSource)+strings.Count(producer.RegistrarSource, "\n")*16)
+	assert.LessOrEqual(t, n, config.RegistrarCodeBudget, "the registrar's bytes of template, within config.RegistrarCodeBudget: raise the budget")
 }
 
 func TestFootprintKnowsTheLoadBalancerRanges(t *testing.T) {
-	if !slices.Equal(config.NlbTargetRanges, producer.TargetRanges) {
-		t.Errorf("config.NlbTargetRanges %v differ from producer.TargetRanges %v: make them agree", config.NlbTargetRanges, producer.TargetRanges)
-	}
+	assert.Equal(t, producer.TargetRanges, config.NlbTargetRanges, "config.NlbTargetRanges differ from producer.TargetRanges: make them agree")
 }
 
 func checkFootprints(t *testing.T, fleet *config.Fleet, built []awscdk.Stack, template func(name string) []byte) {
@@ -72,8 +64,7 @@ func checkFootprints(t *testing.T, fleet *config.Fleet, built []awscdk.Stack, te
 	for _, s := range built {
 		name := *s.StackName()
 		fp, ok := estimates[name]
-		if !ok {
-			t.Errorf("%s: config has no footprint for this stack", name)
+		if !assert.True(t, ok, "%s: config has no footprint for this stack", name) {
 			continue
 		}
 		var ids []string
@@ -81,16 +72,13 @@ func checkFootprints(t *testing.T, fleet *config.Fleet, built []awscdk.Stack, te
 			ids = append(ids, *c.Node().Id())
 		}
 		raw := template(name)
-		for _, problem := range fp.Check(ids, raw) {
-			t.Error(problem)
-		}
+		problems := fp.Check(ids, raw)
+		assert.Empty(t, problems, "%s: the template and config's estimate disagree:\n%s", name, strings.Join(problems, "\n"))
 		var tmpl map[string]map[string]any
 		json.Unmarshal(raw, &tmpl)
 		got := fmt.Sprint(len(tmpl["Resources"]), " resources, ", len(tmpl["Parameters"]), " parameters, ", len(tmpl["Outputs"]), " outputs")
 		want := fmt.Sprint(fp.Resources, " resources, ", fp.Parameters, " parameters, ", fp.Outputs, " outputs")
-		if got != want {
-			t.Errorf("%s holds %s; config/footprint.go counts %s: make them agree", name, got, want)
-		}
+		assert.Equal(t, want, got, "%s: what config/footprint.go counts and what the stack holds: make them agree", name)
 		t.Logf("%s: %s; %d bytes, estimated %d", name, got, len(raw), fp.TemplateBytes)
 	}
 }
@@ -203,14 +191,10 @@ inboundPrivateLink:
 	for name, content := range files {
 		path := filepath.Join(dir, name)
 		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(path, []byte(content), 0o644))
 	}
 	fleet, err := config.Load(dir)
-	if err != nil {
-		t.Fatalf("the edge fleet does not validate:\n%v", err)
-	}
+	require.NoError(t, err, "the edge fleet does not validate")
 	return fleet
 }
 

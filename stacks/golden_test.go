@@ -15,6 +15,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
@@ -91,35 +93,26 @@ func TestGolden(t *testing.T) {
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(example.templates[name]); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, enc.Encode(example.templates[name]))
 		got := normalize(buf.Bytes())
 		if *update {
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, os.WriteFile(path, got, 0o644))
 			continue
 		}
 		old, err := os.ReadFile(path)
-		if err != nil {
-			t.Errorf("%s: no snapshot (run go test ./stacks -update and review it)", name)
+		if !assert.NoError(t, err, "%s: no snapshot (run go test ./stacks -update and review it)", name) {
 			continue
 		}
-		if !bytes.Equal(old, got) {
-			t.Errorf("%s differs from %s:\n%s\nrun go test ./stacks -update if the change is intended, and review the diff", name, path, firstDiff(old, got))
-		}
+		assert.Equal(t, string(old), string(got), "%s differs from %s at %s\nrun go test ./stacks -update if the change is intended, and review the diff", name, path, firstDiff(old, got))
 	}
 	// A snapshot without a stack is a stack that silently disappeared.
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.golden"))
 	for _, f := range files {
-		if !want[f] {
-			if *update {
-				os.Remove(f)
-				continue
-			}
-			t.Errorf("%s has no stack in the example fleet (remove it with go test ./stacks -update)", f)
+		if !want[f] && *update {
+			os.Remove(f)
+			continue
 		}
+		assert.True(t, want[f], "%s has no stack in the example fleet (remove it with go test ./stacks -update)", f)
 	}
 }
 
@@ -170,21 +163,16 @@ func TestEveryExampleCustomerHasItsStacks(t *testing.T) {
 	got := append([]string(nil), example.stacks...)
 	sort.Strings(want)
 	sort.Strings(got)
-	if strings.Join(got, ",") != strings.Join(want, ",") || len(got) == 0 {
-		t.Errorf("stacks = %v, want %v", got, want)
-	}
+	assert.NotEmpty(t, got, "stacks")
+	assert.Equal(t, want, got, "stacks")
 }
 
 // Every stack, vendor-side and handed-over, passes the AWS Solutions checks:
 // a new finding must be fixed or suppressed with its reason beside the construct.
 func TestNoCdkNagFindings(t *testing.T) {
 	findings, err := NagFindings(example.outdir, example.built)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range findings {
-		t.Error(f)
-	}
+	require.NoError(t, err)
+	assert.Empty(t, findings, "cdk-nag findings:\n%s", strings.Join(findings, "\n"))
 }
 
 func exampleTemplateFiles() []string {

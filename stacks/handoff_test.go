@@ -10,6 +10,8 @@ import (
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/producer"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // handedOver is one template a customer deploys, with where it must deploy.
@@ -84,28 +86,18 @@ func TestHandedOverTemplatesNameNoAccountOrRegion(t *testing.T) {
 					checked++
 					where := strings.Join(path, ".")
 					for _, a := range customerAccounts {
-						if strings.Contains(s, a) {
-							t.Errorf("%s names the customer's account %s: %q", where, a, s)
-						}
+						assert.NotContains(t, s, a, "%s names the customer's account", where)
 					}
 					allowed := slices.ContainsFunc(path, func(k string) bool { return vendorSide[k] })
 					if allowed {
 						return
 					}
-					if r := regionShape.FindString(s); r != "" {
-						t.Errorf("%s names the region %s literally: %q", where, r, s)
-					}
-					if a := accountShape.FindString(s); a != "" {
-						t.Errorf("%s names the account %s literally: %q", where, a, s)
-					}
-					if strings.HasPrefix(s, "arn:aws") {
-						t.Errorf("%s is a literal ARN: %q", where, s)
-					}
+					assert.NotRegexp(t, regionShape, s, "%s names a region literally", where)
+					assert.NotRegexp(t, accountShape, s, "%s names an account literally", where)
+					assert.False(t, strings.HasPrefix(s, "arn:aws"), "%s is a literal ARN: %q", where, s)
 				})
 			}
-			if checked < 20 {
-				t.Errorf("only %d strings checked: the walk missed the template", checked)
-			}
+			assert.GreaterOrEqual(t, checked, 20, "strings checked: fewer, and the walk missed the template")
 		})
 	}
 }
@@ -116,24 +108,18 @@ func TestHandedOverTemplatesDeployInTheirRegionOnly(t *testing.T) {
 		t.Run(h.name, func(t *testing.T) {
 			rule := cdktest.Show(h.tmpl["Rules"].(map[string]any)[RegionRule])
 			want := `"Assert":{"Fn::Equals":[{"Ref":"AWS::Region"},"` + h.region + `"]}`
-			if !strings.Contains(rule, want) {
-				t.Errorf("rule %s, want %s", rule, want)
-			}
-			if got := TemplateRegion([]byte(cdktest.Show(h.tmpl))); got != h.region {
-				t.Errorf("TemplateRegion = %q, want %q", got, h.region)
-			}
+			assert.Contains(t, rule, want, "the region rule")
+			assert.Equal(t, h.region, TemplateRegion([]byte(cdktest.Show(h.tmpl))), "TemplateRegion")
 			desc := h.tmpl["Rules"].(map[string]any)[RegionRule].(map[string]any)["Assertions"].([]any)[0].(map[string]any)["AssertDescription"].(string)
-			if !strings.HasPrefix(desc, "Deploy this template in "+h.region+": ") {
-				t.Errorf("rule message %q does not say where to deploy", desc)
-			}
+			assert.True(t, strings.HasPrefix(desc, "Deploy this template in "+h.region+": "), "rule message %q does not say where to deploy", desc)
 			// Same region: the message names the AZ IDs the template is built for.
 			azs := h.customer.InboundPrivateLink
 			if strings.HasSuffix(h.name, ModeProducer) {
-				if h.region == h.customer.Region && !strings.Contains(desc, strings.Join(h.customer.PrivateLink.AvailabilityZones, ", ")) {
-					t.Errorf("rule message %q lacks the vendor's AZ IDs", desc)
+				if h.region == h.customer.Region {
+					assert.Contains(t, desc, strings.Join(h.customer.PrivateLink.AvailabilityZones, ", "), "the rule message names the vendor's AZ IDs")
 				}
-			} else if !strings.Contains(desc, strings.Join(azs.AvailabilityZones, ", ")) {
-				t.Errorf("rule message %q lacks the subnets' AZ IDs", desc)
+			} else {
+				assert.Contains(t, desc, strings.Join(azs.AvailabilityZones, ", "), "the rule message names the subnets' AZ IDs")
 			}
 		})
 	}
@@ -160,7 +146,7 @@ func evaluate(t *testing.T, tmpl cdktest.Template, v any, params map[string]stri
 		}
 		return evaluate(t, tmpl, args[2], params)
 	}
-	t.Fatalf("cannot evaluate %s", cdktest.Show(v))
+	require.FailNow(t, "cannot evaluate "+cdktest.Show(v))
 	return nil, false
 }
 
@@ -179,7 +165,7 @@ func evalCondition(t *testing.T, c any, params map[string]string) bool {
 		}
 		return side(eq[0]) == side(eq[1])
 	}
-	t.Fatalf("cannot evaluate condition %s", cdktest.Show(c))
+	require.FailNow(t, "cannot evaluate condition "+cdktest.Show(c))
 	return false
 }
 
@@ -200,42 +186,36 @@ func TestProducerPermissionsBoundaryAndLogsKey(t *testing.T) {
 		hasRegistrar := slices.ContainsFunc(producerServices(c), func(s config.Service) bool { return s.Producer.Target == "rds" })
 		for _, name := range []string{"PermissionsBoundaryArn", "LogsKmsKeyArn"} {
 			p, _ := params[name].(map[string]any)
-			if (p != nil) != hasRegistrar {
-				t.Fatalf("parameter %s present: %v; template has a registrar: %v", name, p != nil, hasRegistrar)
-			}
-			if p != nil && p["Default"] != "" {
-				t.Errorf("%s defaults to %v, want empty", name, p["Default"])
+			require.Equal(t, hasRegistrar, p != nil, "parameter %s present as the template has a registrar", name)
+			if p != nil {
+				assert.Equal(t, "", p["Default"], "%s defaults to empty", name)
 			}
 		}
 		if !hasRegistrar {
-			if len(roles)+len(logs) > 0 {
-				t.Errorf("%d roles and %d log groups without a registrar", len(roles), len(logs))
-			}
-			if conds, _ := tmpl["Conditions"].(map[string]any); conds["HasPermissionsBoundary"] != nil || conds["HasLogsKmsKey"] != nil {
-				t.Error("conditions on parameters the template does not have")
-			}
+			assert.Empty(t, cdktest.LogicalIDs(roles), "roles without a registrar")
+			assert.Empty(t, cdktest.LogicalIDs(logs), "log groups without a registrar")
+			conds, _ := tmpl["Conditions"].(map[string]any)
+			assert.NotContains(t, conds, "HasPermissionsBoundary", "a condition on a parameter the template does not have")
+			assert.NotContains(t, conds, "HasLogsKmsKey", "a condition on a parameter the template does not have")
 			return
 		}
-		if len(roles) == 0 || len(logs) == 0 {
-			t.Fatalf("%d roles and %d log groups with a registrar", len(roles), len(logs))
-		}
+		require.NotEmpty(t, roles, "roles with a registrar")
+		require.NotEmpty(t, logs, "log groups with a registrar")
 		empty := map[string]string{"PermissionsBoundaryArn": "", "LogsKmsKeyArn": ""}
 		given := map[string]string{"PermissionsBoundaryArn": boundary, "LogsKmsKeyArn": key}
 		for _, r := range roles {
-			if _, ok := evaluate(t, tmpl, r.Properties["PermissionsBoundary"], empty); ok {
-				t.Errorf("%s has a boundary with PermissionsBoundaryArn empty", r.LogicalID)
-			}
-			if got, ok := evaluate(t, tmpl, r.Properties["PermissionsBoundary"], given); !ok || got != boundary {
-				t.Errorf("%s: boundary %v, want %s", r.LogicalID, got, boundary)
-			}
+			_, ok := evaluate(t, tmpl, r.Properties["PermissionsBoundary"], empty)
+			assert.False(t, ok, "%s has a boundary with PermissionsBoundaryArn empty", r.LogicalID)
+			got, ok := evaluate(t, tmpl, r.Properties["PermissionsBoundary"], given)
+			assert.True(t, ok, "%s has no boundary with PermissionsBoundaryArn given", r.LogicalID)
+			assert.Equal(t, boundary, got, "%s: boundary", r.LogicalID)
 		}
 		for _, l := range logs {
-			if _, ok := evaluate(t, tmpl, l.Properties["KmsKeyId"], empty); ok {
-				t.Errorf("%s has a key with LogsKmsKeyArn empty", l.LogicalID)
-			}
-			if got, ok := evaluate(t, tmpl, l.Properties["KmsKeyId"], given); !ok || got != key {
-				t.Errorf("%s: key %v, want %s", l.LogicalID, got, key)
-			}
+			_, ok := evaluate(t, tmpl, l.Properties["KmsKeyId"], empty)
+			assert.False(t, ok, "%s has a key with LogsKmsKeyArn empty", l.LogicalID)
+			got, ok := evaluate(t, tmpl, l.Properties["KmsKeyId"], given)
+			assert.True(t, ok, "%s has no key with LogsKmsKeyArn given", l.LogicalID)
+			assert.Equal(t, key, got, "%s: key", l.LogicalID)
 		}
 	})
 }
@@ -253,34 +233,24 @@ func TestProducerLoadBalancerGroupAndOutputs(t *testing.T) {
 					lb = r
 				}
 			}
-			if lb.LogicalID == "" {
-				t.Fatalf("%s: no load balancer", s.Name)
-			}
+			require.NotEmpty(t, lb.LogicalID, "%s: the load balancer", s.Name)
 			groups := lb.Properties["SecurityGroups"].([]any)
 			sg := dig(groups[0], "Fn::GetAtt").([]any)[0].(string)
-			if len(groups) != 1 || !strings.HasPrefix(sg, id+"NlbSecurityGroup") || lb.Properties["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"] != "off" {
-				t.Errorf("%s: load balancer groups %s, enforcement %v", s.Name, cdktest.Show(groups), lb.Properties["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"])
-			}
+			assert.Len(t, groups, 1, "%s: load balancer groups", s.Name)
+			assert.True(t, strings.HasPrefix(sg, id+"NlbSecurityGroup"), "%s: load balancer group %s, want its own", s.Name, sg)
+			assert.Equal(t, "off", lb.Properties["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"], "%s: PrivateLink enforcement", s.Name)
 			group := tmpl.Resource(sg)["Properties"].(map[string]any)
-			if group["SecurityGroupIngress"] != nil {
-				t.Errorf("%s: the load balancer's group has inbound rules", s.Name)
-			}
-			if n := len(group["SecurityGroupEgress"].([]any)); n != len(s.Ports)*len(producer.TargetRanges) {
-				t.Errorf("%s: %d outbound rules, want each port to each private range", s.Name, n)
-			}
-			if !cdktest.Equal(dig(outputs[id+"NlbSecurityGroupId"], "Value"), cdktest.GetAtt(sg, "GroupId")) {
-				t.Errorf("%s: NlbSecurityGroupId output %s", s.Name, cdktest.Show(outputs[id+"NlbSecurityGroupId"]))
-			}
+			assert.Nil(t, group["SecurityGroupIngress"], "%s: the load balancer's group has inbound rules", s.Name)
+			assert.Len(t, group["SecurityGroupEgress"].([]any), len(s.Ports)*len(producer.TargetRanges), "%s: outbound rules, each port to each private range", s.Name)
+			cdktest.JSONEq(t, cdktest.GetAtt(sg, "GroupId"), dig(outputs[id+"NlbSecurityGroupId"], "Value"), "%s: NlbSecurityGroupId output", s.Name)
 			for _, port := range s.Ports {
 				ref, _ := dig(dig(outputs[fmt.Sprint(id, "TargetGroup", port)], "Value"), "Ref").(string)
-				if tg := tmpl.Resource(ref); tg == nil || tg["Type"] != "AWS::ElasticLoadBalancingV2::TargetGroup" || dig(tg["Properties"], "Port") != float64(port) {
-					t.Errorf("%s: output TargetGroup%d is %q", s.Name, port, ref)
-				}
+				tg := tmpl.Resource(ref)
+				assert.Equal(t, "AWS::ElasticLoadBalancingV2::TargetGroup", tg["Type"], "%s: output TargetGroup%d is %q", s.Name, port, ref)
+				assert.Equal(t, float64(port), dig(tg["Properties"], "Port"), "%s: output TargetGroup%d is %q", s.Name, port, ref)
 			}
 			_, hasLogs := outputs[id+"RegistrarLogGroup"]
-			if hasLogs != (s.Producer.Target == "rds") {
-				t.Errorf("%s (%s): RegistrarLogGroup output: %v", s.Name, s.Producer.Target, hasLogs)
-			}
+			assert.Equal(t, s.Producer.Target == "rds", hasLogs, "%s (%s): RegistrarLogGroup output", s.Name, s.Producer.Target)
 		}
 	})
 }
@@ -290,31 +260,22 @@ func TestProducerLoadBalancerGroupAndOutputs(t *testing.T) {
 func TestRdsIdentifierParameter(t *testing.T) {
 	re := regexp.MustCompile(identifierPattern.re)
 	for _, ok := range []string{"a", "mydb", "my-db-1", "reports2", strings.Repeat("a", 63)} {
-		if !re.MatchString(ok) {
-			t.Errorf("%q refused", ok)
-		}
+		assert.Regexp(t, re, ok, "refused")
 	}
 	for _, bad := range []string{"", "MyDb", "1db", "-db", "my--db", "mydb-", "my_db", "my.db", "mydb "} {
-		if re.MatchString(bad) {
-			t.Errorf("%q accepted", bad)
-		}
+		assert.NotRegexp(t, re, bad, "accepted")
 	}
-	if identifierPattern.max != 63 {
-		t.Errorf("MaxLength %d, want 63", identifierPattern.max)
-	}
+	assert.Equal(t, 63, identifierPattern.max, "MaxLength")
 	n := 0
 	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		for name, p := range tmpl["Parameters"].(map[string]any) {
 			if strings.HasSuffix(name, "Identifier") {
 				n++
 				m := p.(map[string]any)
-				if m["AllowedPattern"] != identifierPattern.re || m["MaxLength"] != float64(63) {
-					t.Errorf("%s: pattern %v, max %v", name, m["AllowedPattern"], m["MaxLength"])
-				}
+				assert.Equal(t, identifierPattern.re, m["AllowedPattern"], "%s: pattern", name)
+				assert.Equal(t, float64(63), m["MaxLength"], "%s: MaxLength", name)
 			}
 		}
 	})
-	if n == 0 {
-		t.Error("no identifier parameter in the example fleet")
-	}
+	assert.NotZero(t, n, "identifier parameters in the example fleet")
 }

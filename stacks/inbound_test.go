@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
-	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
@@ -21,7 +22,7 @@ func inboundExample(t *testing.T) *config.Customer {
 			return c
 		}
 	}
-	t.Fatal("the example fleet has no inbound customer")
+	require.FailNow(t, "the example fleet has no inbound customer")
 	return nil
 }
 
@@ -43,14 +44,12 @@ func TestInboundServiceFrontsThePlatformWithAcceptance(t *testing.T) {
 	c := inboundExample(t)
 	platform := example.fleet.Vendor.InboundPrivateLink.Regions[c.Region]
 	tmpl := example.templates[InboundServiceStackName(c.Region)]
-	cdktest.Assert(t, "endpoint service on the platform's load balancer", func() {
-		tmpl.CDK().ResourcePropertiesCountIs(jsii.String("AWS::EC2::VPCEndpointService"), &map[string]any{
-			"NetworkLoadBalancerArns": []any{platform.NlbArn},
-			"AcceptanceRequired":      true,
-			"PrivateDnsName":          platform.PrivateDnsName,
-			"SupportedRegions":        assertions.Match_Absent(),
-		}, jsii.Number(1))
-	})
+	tmpl.ResourcePropertiesCountIs(t, "AWS::EC2::VPCEndpointService", map[string]any{
+		"NetworkLoadBalancerArns": []any{platform.NlbArn},
+		"AcceptanceRequired":      true,
+		"PrivateDnsName":          platform.PrivateDnsName,
+		"SupportedRegions":        assertions.Match_Absent(),
+	}, 1, "endpoint service on the platform's load balancer")
 	var want []any
 	for _, other := range example.fleet.Customers {
 		if HasInbound(other) && other.Region == c.Region {
@@ -59,23 +58,15 @@ func TestInboundServiceFrontsThePlatformWithAcceptance(t *testing.T) {
 			}
 		}
 	}
-	cdktest.Assert(t, "the region's inbound customers' accounts, exactly", func() {
-		tmpl.CDK().ResourcePropertiesCountIs(jsii.String("AWS::EC2::VPCEndpointServicePermissions"), &map[string]any{
-			"AllowedPrincipals": assertions.Match_Exact(want),
-		}, jsii.Number(1))
-	})
+	tmpl.ResourcePropertiesCountIs(t, "AWS::EC2::VPCEndpointServicePermissions", map[string]any{
+		"AllowedPrincipals": assertions.Match_Exact(want),
+	}, 1, "the region's inbound customers' accounts, exactly")
 	outputs := tmpl["Outputs"].(map[string]any)
-	if got := outputs["AvailabilityZoneIds"].(map[string]any)["Value"]; got != strings.Join(platform.AvailabilityZones, ",") {
-		t.Errorf("AvailabilityZoneIds output = %v, want %v", got, platform.AvailabilityZones)
-	}
+	assert.Equal(t, strings.Join(platform.AvailabilityZones, ","), outputs["AvailabilityZoneIds"].(map[string]any)["Value"], "AvailabilityZoneIds output")
 	for _, key := range []string{"ServiceName", "ServiceId"} {
-		if outputs[key] == nil {
-			t.Errorf("output %s is missing", key)
-		}
+		assert.NotNil(t, outputs[key], "output %s", key)
 	}
-	if n := len(tmpl.Resources("AWS::SSM::Parameter")); n < 4 {
-		t.Errorf("%d SSM parameters, want the service's outputs published", n)
-	}
+	assert.GreaterOrEqual(t, len(tmpl.Resources("AWS::SSM::Parameter")), 4, "SSM parameters: the service's outputs published")
 }
 
 // Deploying one customer builds the shared service with every inbound
@@ -94,46 +85,37 @@ func TestInboundSharedStackIsBuiltFromTheWholeFleet(t *testing.T) {
 	for _, s := range built {
 		names = append(names, *s.StackName())
 	}
-	if strings.Join(names, ",") != InboundServiceStackName(c.Region) {
-		t.Fatalf("built %v, want only %s", names, InboundServiceStackName(c.Region))
-	}
+	require.Equal(t, []string{InboundServiceStackName(c.Region)}, names, "built only the shared stack")
 	tmpl := cdktest.TemplateOf(t, built[0])
-	cdktest.Assert(t, "every inbound customer's account, sorted", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpointServicePermissions"), &map[string]any{
-			"AllowedPrincipals": assertions.Match_Exact([]any{"arn:aws:iam::135792468024:root", "arn:aws:iam::246813579024:root", "arn:aws:iam::975318642097:root"}),
-		})
-	})
-	cdktest.Assert(t, "the cross-region customer's region supported", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpointService"), &map[string]any{
-			"SupportedRegions": []any{"us-west-2"},
-		})
-	})
+	tmpl.HasResourceProperties(t, "AWS::EC2::VPCEndpointServicePermissions", map[string]any{
+		"AllowedPrincipals": assertions.Match_Exact([]any{"arn:aws:iam::135792468024:root", "arn:aws:iam::246813579024:root", "arn:aws:iam::975318642097:root"}),
+	}, "every inbound customer's account, sorted")
+	tmpl.HasResourceProperties(t, "AWS::EC2::VPCEndpointService", map[string]any{
+		"SupportedRegions": []any{"us-west-2"},
+	}, "the cross-region customer's region supported")
 }
 
 func TestInboundTemplateEndpointZonesAndRecords(t *testing.T) {
 	c := inboundExample(t)
 	in := c.InboundPrivateLink
 	tmpl := example.templates[StackName(c, ModeInbound)]
-	eps := tmpl.Resources("AWS::EC2::VPCEndpoint")
-	if len(eps) != 1 {
-		t.Fatalf("%d endpoints, want 1", len(eps))
-	}
-	ep := eps[0]
+	ep := tmpl.One(t, "AWS::EC2::VPCEndpoint")
 	var subnets []any
 	for i := range in.AvailabilityZones {
 		subnets = append(subnets, cdktest.Ref(fmt.Sprint("SubnetId", i+1)))
 	}
 	p := ep.Properties
-	if p["ServiceName"] != InboundServiceName(example.fleet.Vendor, c) || p["VpcEndpointType"] != "Interface" || p["PrivateDnsEnabled"] != false ||
-		!cdktest.Equal(p["VpcId"], cdktest.Ref("VpcId")) || !cdktest.Equal(p["SubnetIds"], subnets) || p["ServiceRegion"] != nil {
-		t.Errorf("endpoint = %s", cdktest.Show(p))
-	}
+	assert.Equal(t, InboundServiceName(example.fleet.Vendor, c), p["ServiceName"], "endpoint ServiceName")
+	assert.Equal(t, "Interface", p["VpcEndpointType"], "endpoint VpcEndpointType")
+	assert.Equal(t, false, p["PrivateDnsEnabled"], "endpoint PrivateDnsEnabled")
+	cdktest.JSONEq(t, cdktest.Ref("VpcId"), p["VpcId"], "endpoint VpcId")
+	cdktest.JSONEq(t, subnets, p["SubnetIds"], "endpoint SubnetIds")
+	assert.Nil(t, p["ServiceRegion"], "endpoint ServiceRegion")
 
 	zones := tmpl.Resources("AWS::Route53::HostedZone")
 	want := InboundZones(example.fleet.Vendor, c)
-	if len(zones) != len(want) || len(want) == 0 {
-		t.Fatalf("%d hosted zones, want one per vendor domain (%d)", len(zones), len(want))
-	}
+	require.NotEmpty(t, want, "vendor domains")
+	require.Len(t, cdktest.LogicalIDs(zones), len(want), "hosted zones, one per vendor domain")
 	records := tmpl.Resources("AWS::Route53::RecordSet")
 	dnsName := map[string]any{"Fn::Select": []any{1, map[string]any{"Fn::Split": []any{":", map[string]any{"Fn::Select": []any{0, cdktest.GetAtt(ep.LogicalID, "DnsEntries")}}}}}}
 	for _, z := range want {
@@ -141,13 +123,11 @@ func TestInboundTemplateEndpointZonesAndRecords(t *testing.T) {
 		for _, r := range zones {
 			if r.Properties["Name"] == z.Domain {
 				zoneID = r.LogicalID
-				if !cdktest.Equal(r.Properties["VPCs"], []any{map[string]any{"VPCId": cdktest.Ref("VpcId"), "VPCRegion": cdktest.Ref("AWS::Region")}}) {
-					t.Errorf("zone %s is associated with %s, want the customer's VPC", z.Domain, cdktest.Show(r.Properties["VPCs"]))
-				}
+				cdktest.JSONEq(t, []any{map[string]any{"VPCId": cdktest.Ref("VpcId"), "VPCRegion": cdktest.Ref("AWS::Region")}}, r.Properties["VPCs"],
+					"zone %s is associated with the customer's VPC", z.Domain)
 			}
 		}
-		if zoneID == "" {
-			t.Errorf("no private hosted zone %s", z.Domain)
+		if !assert.NotEmpty(t, zoneID, "the private hosted zone %s", z.Domain) {
 			continue
 		}
 		for _, h := range z.Hostnames {
@@ -156,19 +136,14 @@ func TestInboundTemplateEndpointZonesAndRecords(t *testing.T) {
 				rp := r.Properties
 				if rp["Name"] == h+"." && rp["Type"] == "A" && cdktest.Equal(rp["HostedZoneId"], cdktest.GetAtt(zoneID, "Id")) {
 					found = true
-					if alias, _ := rp["AliasTarget"].(map[string]any); !cdktest.Equal(alias["DNSName"], dnsName) {
-						t.Errorf("%s aliases %s, want the endpoint's regional name", h, cdktest.Show(alias))
-					}
+					alias, _ := rp["AliasTarget"].(map[string]any)
+					cdktest.JSONEq(t, dnsName, alias["DNSName"], "%s aliases the endpoint's regional name", h)
 				}
 			}
-			if !found {
-				t.Errorf("no A record %s in zone %s", h, z.Domain)
-			}
+			assert.True(t, found, "no A record %s in zone %s", h, z.Domain)
 		}
 	}
-	if len(records) != len(in.Hostnames) {
-		t.Errorf("%d records, want one per hostname (%d)", len(records), len(in.Hostnames))
-	}
+	assert.Len(t, cdktest.LogicalIDs(records), len(in.Hostnames), "records, one per hostname")
 
 	// The endpoint's group admits exactly the client networks on the ports.
 	var ingress []string
@@ -183,39 +158,30 @@ func TestInboundTemplateEndpointZonesAndRecords(t *testing.T) {
 	}
 	slices.Sort(ingress)
 	slices.Sort(wantIngress)
-	if !slices.Equal(ingress, wantIngress) {
-		t.Errorf("ingress = %v, want %v", ingress, wantIngress)
-	}
+	assert.Equal(t, wantIngress, ingress, "ingress")
 	params := tmpl["Parameters"].(map[string]any)
 	for i, block := range c.InboundClientCidrs() {
-		if d := params[fmt.Sprint("ClientCidr", i+1)].(map[string]any)["Default"]; d != block {
-			t.Errorf("ClientCidr%d defaults to %v, want %s", i+1, d, block)
-		}
+		assert.Equal(t, block, params[fmt.Sprint("ClientCidr", i+1)].(map[string]any)["Default"], "ClientCidr%d default", i+1)
 	}
 }
 
 func TestInboundTemplateIsSelfContained(t *testing.T) {
 	tmpl := example.templates[StackName(inboundExample(t), ModeInbound)]
-	if rules, _ := tmpl["Rules"].(map[string]any); len(rules) != 1 || rules[RegionRule] == nil {
-		t.Errorf("template rules %s, want only %s (no bootstrap check: the customer has no CDK bootstrap)", cdktest.Show(rules), RegionRule)
-	}
-	if len(tmpl.Resources("AWS::CDK::Metadata")) > 0 {
-		t.Error("template has CDKMetadata")
-	}
+	rules, _ := tmpl["Rules"].(map[string]any)
+	assert.Len(t, rules, 1, "template rules: only %s (no bootstrap check: the customer has no CDK bootstrap)", RegionRule)
+	assert.Contains(t, rules, RegionRule, "template rules")
+	tmpl.ResourceCountIs(t, "AWS::CDK::Metadata", 0, "template has CDKMetadata")
 	params, _ := tmpl["Parameters"].(map[string]any)
 	iface, _ := tmpl["Metadata"].(map[string]any)["AWS::CloudFormation::Interface"].(map[string]any)
 	grouped := cdktest.Show(iface["ParameterGroups"])
 	for name, p := range params {
 		m := p.(map[string]any)
-		if m["Description"] == nil || m["Description"] == "" {
-			t.Errorf("parameter %s has no description", name)
+		assert.NotEmpty(t, m["Description"], "parameter %s has no description", name)
+		if m["Type"] == "String" && m["AllowedValues"] == nil {
+			assert.NotNil(t, m["AllowedPattern"], "string parameter %s has no AllowedPattern", name)
+			assert.NotNil(t, m["ConstraintDescription"], "string parameter %s has no ConstraintDescription", name)
 		}
-		if m["Type"] == "String" && m["AllowedValues"] == nil && (m["AllowedPattern"] == nil || m["ConstraintDescription"] == nil) {
-			t.Errorf("string parameter %s has no AllowedPattern and ConstraintDescription", name)
-		}
-		if !strings.Contains(grouped, `"`+name+`"`) {
-			t.Errorf("parameter %s is in no parameter group", name)
-		}
+		assert.Contains(t, grouped, `"`+name+`"`, "parameter %s is in no parameter group", name)
 	}
 }
 
@@ -228,29 +194,19 @@ func TestInboundPrivateDnsNameMode(t *testing.T) {
 	})
 	tmpl := cdktest.TemplateOf(t, NewInboundStack(NewApp(""), example.fleet.Vendor, c))
 	param, _ := tmpl["Parameters"].(map[string]any)[EnablePrivateDnsParameter].(map[string]any)
-	if param["Default"] != "false" || cdktest.Show(param["AllowedValues"]) != `["false","true"]` {
-		t.Errorf("%s = %s, want default false, values false and true", EnablePrivateDnsParameter, cdktest.Show(param))
-	}
-	cond := cdktest.Show(tmpl["Conditions"].(map[string]any)["PrivateDnsEnabled"])
-	if cond != `{"Fn::Equals":[{"Ref":"`+EnablePrivateDnsParameter+`"},"true"]}` {
-		t.Errorf("condition PrivateDnsEnabled = %s", cond)
-	}
-	cdktest.Assert(t, "private DNS on the condition, no zones", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{
-			"PrivateDnsEnabled": map[string]any{"Fn::If": []any{"PrivateDnsEnabled", true, false}},
-		})
-		tmpl.CDK().ResourceCountIs(jsii.String("AWS::Route53::HostedZone"), jsii.Number(0))
-		tmpl.CDK().ResourceCountIs(jsii.String("AWS::Route53::RecordSet"), jsii.Number(0))
-	})
+	assert.Equal(t, "false", param["Default"], "%s default", EnablePrivateDnsParameter)
+	cdktest.JSONEq(t, []any{"false", "true"}, param["AllowedValues"], "%s values", EnablePrivateDnsParameter)
+	assert.JSONEq(t, `{"Fn::Equals":[{"Ref":"`+EnablePrivateDnsParameter+`"},"true"]}`, cdktest.Show(tmpl["Conditions"].(map[string]any)["PrivateDnsEnabled"]), "condition PrivateDnsEnabled")
+	tmpl.HasResourceProperties(t, "AWS::EC2::VPCEndpoint", map[string]any{
+		"PrivateDnsEnabled": map[string]any{"Fn::If": []any{"PrivateDnsEnabled", true, false}},
+	}, "private DNS on the condition, no zones")
+	tmpl.ResourceCountIs(t, "AWS::Route53::HostedZone", 0, "private DNS on the condition, no zones")
+	tmpl.ResourceCountIs(t, "AWS::Route53::RecordSet", 0, "private DNS on the condition, no zones")
 
 	// With private hosted zones there is nothing to turn on later.
 	zones := example.templates[StackName(inboundExample(t), ModeInbound)]
-	if _, ok := zones["Parameters"].(map[string]any)[EnablePrivateDnsParameter]; ok {
-		t.Errorf("%s in a privateHostedZone template", EnablePrivateDnsParameter)
-	}
-	cdktest.Assert(t, "private DNS off with zones", func() {
-		zones.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{"PrivateDnsEnabled": false})
-	})
+	assert.NotContains(t, zones["Parameters"], EnablePrivateDnsParameter, "a privateHostedZone template's parameters")
+	zones.HasResourceProperties(t, "AWS::EC2::VPCEndpoint", map[string]any{"PrivateDnsEnabled": false}, "private DNS off with zones")
 }
 
 // Across regions the template deploys in the VPC's region and names the service's.
@@ -260,10 +216,6 @@ func TestInboundCrossRegionTemplate(t *testing.T) {
 		in.Region, in.CrossRegion, in.AvailabilityZones = "us-west-2", true, []string{"usw2-az1", "usw2-az2"}
 	})
 	tmpl := cdktest.TemplateOf(t, NewInboundStack(NewApp(""), example.fleet.Vendor, c))
-	if got := TemplateRegion([]byte(cdktest.Show(tmpl))); got != "us-west-2" {
-		t.Errorf("the template deploys in %q, want the VPC's region us-west-2", got)
-	}
-	cdktest.Assert(t, "ServiceRegion of the vendor's service", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{"ServiceRegion": base.Region})
-	})
+	assert.Equal(t, "us-west-2", TemplateRegion([]byte(cdktest.Show(tmpl))), "the template deploys in the VPC's region")
+	tmpl.HasResourceProperties(t, "AWS::EC2::VPCEndpoint", map[string]any{"ServiceRegion": base.Region}, "ServiceRegion of the vendor's service")
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
@@ -30,9 +32,7 @@ func privateLinkCustomers(t *testing.T, fn func(t *testing.T, c *config.Customer
 		tmpl := example.templates[StackName(c, ModePrivateLink)]
 		t.Run(c.Name, func(t *testing.T) { fn(t, c, tmpl) })
 	}
-	if n == 0 {
-		t.Fatal("the example fleet has no PrivateLink customer")
-	}
+	require.NotZero(t, n, "PrivateLink customers in the example fleet")
 }
 
 // named returns the logical ID of the resource of type typ with tag Name=name.
@@ -47,7 +47,7 @@ func named(t *testing.T, tmpl cdktest.Template, typ, name string) string {
 			}
 		}
 	}
-	t.Fatalf("no %s tagged Name=%s", typ, name)
+	require.FailNow(t, fmt.Sprintf("no %s tagged Name=%s", typ, name))
 	return ""
 }
 
@@ -55,36 +55,26 @@ func TestSubnetsArePlacedByAzID(t *testing.T) {
 	privateLinkCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		pl := c.PrivateLink
 		subnets := tmpl.Resources("AWS::EC2::Subnet")
-		if len(subnets) != len(pl.AvailabilityZones) {
-			t.Fatalf("%d subnets, want one per AZ (%d)", len(subnets), len(pl.AvailabilityZones))
-		}
+		require.Len(t, cdktest.LogicalIDs(subnets), len(pl.AvailabilityZones), "subnets, one per AZ")
 		blocks, err := cidr.Subnets(netip.MustParsePrefix(pl.VpcCidr), len(pl.AvailabilityZones))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		vpc := named(t, tmpl, "AWS::EC2::VPC", "privateconnect-"+c.Name)
 		for i, az := range pl.AvailabilityZones {
 			id := named(t, tmpl, "AWS::EC2::Subnet", "privateconnect-"+c.Name+"-"+az)
 			p := tmpl.Resource(id)["Properties"].(map[string]any)
-			if p["AvailabilityZoneId"] != az || p["CidrBlock"] != blocks[i].String() || !cdktest.Equal(p["VpcId"], cdktest.Ref(vpc)) {
-				t.Errorf("subnet %s: %s, want AZ ID %s, block %s in the VPC", id, cdktest.Show(p), az, blocks[i])
-			}
-			if _, byName := p["AvailabilityZone"]; byName {
-				t.Errorf("subnet %s is placed by AZ name, which differs between accounts", id)
-			}
-			if p["MapPublicIpOnLaunch"] != false {
-				t.Errorf("subnet %s maps public IPs", id)
-			}
+			assert.Equal(t, az, p["AvailabilityZoneId"], "subnet %s AZ ID", id)
+			assert.Equal(t, blocks[i].String(), p["CidrBlock"], "subnet %s block", id)
+			cdktest.JSONEq(t, cdktest.Ref(vpc), p["VpcId"], "subnet %s in the VPC", id)
+			assert.NotContains(t, p, "AvailabilityZone", "subnet %s is placed by AZ name, which differs between accounts", id)
+			assert.Equal(t, false, p["MapPublicIpOnLaunch"], "subnet %s maps public IPs", id)
 		}
 		vp := tmpl.Resource(vpc)["Properties"].(map[string]any)
-		if vp["CidrBlock"] != pl.VpcCidr || vp["EnableDnsSupport"] != true || vp["EnableDnsHostnames"] != true {
-			t.Errorf("VPC = %s, want CIDR %s with DNS support and hostnames", cdktest.Show(vp), pl.VpcCidr)
-		}
+		assert.Equal(t, pl.VpcCidr, vp["CidrBlock"], "VPC CIDR")
+		assert.Equal(t, true, vp["EnableDnsSupport"], "VPC DNS support")
+		assert.Equal(t, true, vp["EnableDnsHostnames"], "VPC DNS hostnames")
 		// Nothing in an isolated VPC may route to the internet.
 		for _, typ := range []string{"AWS::EC2::InternetGateway", "AWS::EC2::NatGateway", "AWS::EC2::Route"} {
-			if n := len(tmpl.Resources(typ)); n > 0 {
-				t.Errorf("%d %s in an isolated VPC", n, typ)
-			}
+			tmpl.ResourceCountIs(t, typ, 0, "in an isolated VPC")
 		}
 	})
 }
@@ -92,25 +82,22 @@ func TestSubnetsArePlacedByAzID(t *testing.T) {
 func TestEndpointPerService(t *testing.T) {
 	privateLinkCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		endpoints := tmpl.Resources("AWS::EC2::VPCEndpoint")
-		if len(endpoints) != len(deployed(c)) {
-			t.Fatalf("%d endpoints, want %d", len(endpoints), len(deployed(c)))
-		}
+		require.Len(t, cdktest.LogicalIDs(endpoints), len(deployed(c)), "endpoints")
 		for _, s := range deployed(c) {
 			id := named(t, tmpl, "AWS::EC2::VPCEndpoint", "privateconnect-"+c.Name+"-"+s.Name)
 			p := tmpl.Resource(id)["Properties"].(map[string]any)
 			sg := named(t, tmpl, "AWS::EC2::SecurityGroup", "privateconnect-"+c.Name+"-endpoint-"+s.Name)
-			if p["ServiceName"] != s.ServiceName || p["VpcEndpointType"] != "Interface" || p["PrivateDnsEnabled"] != false {
-				t.Errorf("endpoint %s = %s, want an interface endpoint to %s without private DNS", id, cdktest.Show(p), s.ServiceName)
-			}
-			if !cdktest.Equal(p["SecurityGroupIds"], []any{cdktest.GetAtt(sg, "GroupId")}) {
-				t.Errorf("endpoint %s security groups = %s, want only %s", id, cdktest.Show(p["SecurityGroupIds"]), sg)
-			}
-			if ids, _ := p["SubnetIds"].([]any); len(ids) != len(c.PrivateLink.AvailabilityZones) {
-				t.Errorf("endpoint %s is in %d subnets, want one per AZ", id, len(ids))
-			}
+			assert.Equal(t, s.ServiceName, p["ServiceName"], "endpoint %s service", id)
+			assert.Equal(t, "Interface", p["VpcEndpointType"], "endpoint %s type", id)
+			assert.Equal(t, false, p["PrivateDnsEnabled"], "endpoint %s private DNS", id)
+			cdktest.JSONEq(t, []any{cdktest.GetAtt(sg, "GroupId")}, p["SecurityGroupIds"], "endpoint %s security groups: only %s", id, sg)
+			ids, _ := p["SubnetIds"].([]any)
+			assert.Len(t, ids, len(c.PrivateLink.AvailabilityZones), "endpoint %s subnets, one per AZ", id)
 			crossRegion := s.ServiceRegion != "" && s.ServiceRegion != c.Region
-			if got, has := p["ServiceRegion"]; has != crossRegion || crossRegion && got != s.ServiceRegion {
-				t.Errorf("endpoint %s ServiceRegion = %v, want %q only for cross-region", id, got, s.ServiceRegion)
+			got, has := p["ServiceRegion"]
+			assert.Equal(t, crossRegion, has, "endpoint %s ServiceRegion only for cross-region", id)
+			if crossRegion {
+				assert.Equal(t, s.ServiceRegion, got, "endpoint %s ServiceRegion", id)
 			}
 		}
 	})
@@ -128,17 +115,14 @@ func TestOnlyConnectorsReachEndpoints(t *testing.T) {
 				if !cdktest.Equal(r.Properties["GroupId"], cdktest.GetAtt(sg, "GroupId")) {
 					continue
 				}
-				if !cdktest.Equal(r.Properties["SourceSecurityGroupId"], fromConnectors) || r.Properties["IpProtocol"] != "tcp" ||
-					r.Properties["FromPort"] != r.Properties["ToPort"] {
-					t.Errorf("ingress %s to %s = %s, want TCP from the connectors group only", r.LogicalID, s.Name, cdktest.Show(r.Properties))
-				}
+				cdktest.JSONEq(t, fromConnectors, r.Properties["SourceSecurityGroupId"], "ingress %s to %s: from the connectors group only", r.LogicalID, s.Name)
+				assert.Equal(t, "tcp", r.Properties["IpProtocol"], "ingress %s to %s: TCP", r.LogicalID, s.Name)
+				assert.Equal(t, r.Properties["FromPort"], r.Properties["ToPort"], "ingress %s to %s: one port", r.LogicalID, s.Name)
 				ports = append(ports, int(r.Properties["FromPort"].(float64)))
 			}
 			slices.Sort(ports)
 			want := slices.Sorted(slices.Values(s.Ports))
-			if !slices.Equal(ports, want) {
-				t.Errorf("%s endpoint admits ports %v, want %v", s.Name, ports, want)
-			}
+			assert.Equal(t, want, ports, "%s endpoint admits ports", s.Name)
 			for _, p := range s.Ports {
 				wantEgress = append(wantEgress, fmt.Sprintf("%s:%d", sg, p))
 			}
@@ -150,22 +134,20 @@ func TestOnlyConnectorsReachEndpoints(t *testing.T) {
 			m := e.(map[string]any)
 			dst, _ := m["DestinationSecurityGroupId"].(map[string]any)["Fn::GetAtt"].([]any)
 			if m["IpProtocol"] != "tcp" || m["FromPort"] != m["ToPort"] || len(dst) != 2 {
-				t.Errorf("connectors egress rule %s, want TCP to an endpoint group", cdktest.Show(m))
+				assert.Fail(t, "connectors egress rule "+cdktest.Show(m), "want TCP to an endpoint group")
 				continue
 			}
 			gotEgress = append(gotEgress, fmt.Sprintf("%s:%d", dst[0], int(m["FromPort"].(float64))))
 		}
 		slices.Sort(gotEgress)
 		slices.Sort(wantEgress)
-		if !slices.Equal(gotEgress, wantEgress) {
-			t.Errorf("connectors egress = %v, want %v", gotEgress, wantEgress)
-		}
+		assert.Equal(t, wantEgress, gotEgress, "connectors egress")
 		// No rule anywhere admits the internet.
 		for _, typ := range []string{"AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"} {
 			for _, r := range tmpl.Resources(typ) {
-				if s := cdktest.Show(r.Properties); strings.Contains(s, "0.0.0.0/0") || strings.Contains(s, "::/0") {
-					t.Errorf("%s %s opens to the internet: %s", typ, r.LogicalID, s)
-				}
+				s := cdktest.Show(r.Properties)
+				assert.NotContains(t, s, "0.0.0.0/0", "%s %s opens to the internet", typ, r.LogicalID)
+				assert.NotContains(t, s, "::/0", "%s %s opens to the internet", typ, r.LogicalID)
 			}
 		}
 	})
@@ -176,28 +158,26 @@ func TestFriendlyDnsRecords(t *testing.T) {
 		zone := example.fleet.Vendor.InternalDomain
 		zones := tmpl.Resources("AWS::Route53::HostedZone")
 		vpc := named(t, tmpl, "AWS::EC2::VPC", "privateconnect-"+c.Name)
-		if len(zones) != 1 || zones[0].Properties["Name"] != c.Name+"."+zone {
-			t.Fatalf("hosted zones = %s, want one named %s.%s", cdktest.Show(zones), c.Name, zone)
-		}
-		if vpcs, _ := zones[0].Properties["VPCs"].([]any); len(vpcs) != 1 || !cdktest.Equal(vpcs[0].(map[string]any)["VPCId"], cdktest.Ref(vpc)) {
-			t.Errorf("zone VPCs = %s, want the customer's VPC only (a private zone)", cdktest.Show(vpcs))
+		require.Len(t, cdktest.LogicalIDs(zones), 1, "hosted zones")
+		require.Equal(t, c.Name+"."+zone, zones[0].Properties["Name"], "the hosted zone's name")
+		vpcs, _ := zones[0].Properties["VPCs"].([]any)
+		if assert.Len(t, vpcs, 1, "zone VPCs: the customer's VPC only (a private zone)") {
+			cdktest.JSONEq(t, cdktest.Ref(vpc), vpcs[0].(map[string]any)["VPCId"], "zone VPCs: the customer's VPC only (a private zone)")
 		}
 		for _, s := range deployed(c) {
 			ep := named(t, tmpl, "AWS::EC2::VPCEndpoint", "privateconnect-"+c.Name+"-"+s.Name)
 			entries := cdktest.GetAtt(ep, "DnsEntries")
 			regional := map[string]any{"Fn::Split": []any{":", map[string]any{"Fn::Select": []any{0, entries}}}}
-			cdktest.Assert(t, s.Name+" alias record", func() {
-				tmpl.CDK().HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), &map[string]any{
-					"HostedZoneId": cdktest.GetAtt(zones[0].LogicalID, "Id"),
-					"Name":         fmt.Sprintf("%s.%s.%s.", s.Name, c.Name, zone),
-					"Type":         "A",
-					"AliasTarget": map[string]any{
-						"DNSName":              map[string]any{"Fn::Select": []any{1, regional}},
-						"HostedZoneId":         map[string]any{"Fn::Select": []any{0, regional}},
-						"EvaluateTargetHealth": false,
-					},
-				})
-			})
+			tmpl.HasResourceProperties(t, "AWS::Route53::RecordSet", map[string]any{
+				"HostedZoneId": cdktest.GetAtt(zones[0].LogicalID, "Id"),
+				"Name":         fmt.Sprintf("%s.%s.%s.", s.Name, c.Name, zone),
+				"Type":         "A",
+				"AliasTarget": map[string]any{
+					"DNSName":              map[string]any{"Fn::Select": []any{1, regional}},
+					"HostedZoneId":         map[string]any{"Fn::Select": []any{0, regional}},
+					"EvaluateTargetHealth": false,
+				},
+			}, s.Name+" alias record")
 		}
 	})
 }
@@ -206,16 +186,14 @@ func TestFlowLogsWithRetention(t *testing.T) {
 	privateLinkCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		vpc := named(t, tmpl, "AWS::EC2::VPC", "privateconnect-"+c.Name)
 		logs := tmpl.Resources("AWS::EC2::FlowLog")
-		if len(logs) != 1 || !cdktest.Equal(logs[0].Properties["ResourceId"], cdktest.Ref(vpc)) || logs[0].Properties["TrafficType"] != "ALL" {
-			t.Fatalf("flow logs = %s, want one for all traffic of the VPC", cdktest.Show(logs))
-		}
+		require.Len(t, cdktest.LogicalIDs(logs), 1, "flow logs")
+		require.JSONEq(t, cdktest.Show(cdktest.Ref(vpc)), cdktest.Show(logs[0].Properties["ResourceId"]), "the flow log of the VPC")
+		require.Equal(t, "ALL", logs[0].Properties["TrafficType"], "the flow log of all traffic")
 		groups := tmpl.Resources("AWS::Logs::LogGroup")
-		if len(groups) != 1 || groups[0].Properties["RetentionInDays"] != float64(*example.fleet.Vendor.LogRetentionDays) {
-			t.Errorf("log groups = %s, want retention %d", cdktest.Show(groups), *example.fleet.Vendor.LogRetentionDays)
+		if assert.Len(t, cdktest.LogicalIDs(groups), 1, "log groups") {
+			assert.Equal(t, float64(*example.fleet.Vendor.LogRetentionDays), groups[0].Properties["RetentionInDays"], "log group retention")
 		}
-		if tmpl.Resource(groups[0].LogicalID)["DeletionPolicy"] != "Retain" {
-			t.Errorf("the flow log group would be deleted with the stack")
-		}
+		assert.Equal(t, "Retain", tmpl.Resource(groups[0].LogicalID)["DeletionPolicy"], "the flow log group would be deleted with the stack")
 	})
 }
 
@@ -237,9 +215,7 @@ func TestTagsOnEverything(t *testing.T) {
 					got[m["Key"].(string)] = m["Value"].(string)
 				}
 				for k, v := range want {
-					if got[k] != v {
-						t.Errorf("%s %s: tag %s = %q, want %q", typ, r.LogicalID, k, got[k], v)
-					}
+					assert.Equal(t, v, got[k], "%s %s: tag %s", typ, r.LogicalID, k)
 				}
 			}
 		}
@@ -258,42 +234,30 @@ func TestOutputsAndParameters(t *testing.T) {
 		var got []string
 		for _, r := range tmpl.Resources("AWS::SSM::Parameter") {
 			name := r.Properties["Name"].(string)
-			if !strings.HasPrefix(name, prefix) {
-				t.Errorf("parameter %s is outside %s", name, prefix)
-			}
+			assert.True(t, strings.HasPrefix(name, prefix), "parameter %s is outside %s", name, prefix)
 			got = append(got, strings.TrimPrefix(name, prefix))
 		}
 		slices.Sort(got)
 		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("parameters = %v, want %v", got, want)
-		}
+		assert.Equal(t, want, got, "parameters")
 		outputs, _ := tmpl["Outputs"].(map[string]any)
 		for _, key := range []string{"VpcId", "SubnetIds", "ConnectorSecurityGroupId"} {
-			if _, ok := outputs[key]; !ok {
-				t.Errorf("output %s is missing", key)
-			}
+			assert.Contains(t, outputs, key, "outputs")
 		}
 		for _, s := range deployed(c) {
 			id := OutputID(s.Name)
 			for _, key := range []string{id + "EndpointId", id + "EndpointDnsName", id + "EndpointDnsEntries", id + "DnsName"} {
-				if _, ok := outputs[key]; !ok {
-					t.Errorf("output %s is missing", key)
-				}
+				assert.Contains(t, outputs, key, "outputs")
 			}
 			friendly, _ := outputs[id+"DnsName"].(map[string]any)
-			if want := fmt.Sprintf("%s.%s.%s", s.Name, c.Name, example.fleet.Vendor.InternalDomain); friendly["Value"] != want {
-				t.Errorf("output %sDnsName = %v, want %s", id, friendly["Value"], want)
-			}
+			assert.Equal(t, fmt.Sprintf("%s.%s.%s", s.Name, c.Name, example.fleet.Vendor.InternalDomain), friendly["Value"], "output %sDnsName", id)
 		}
 	})
 }
 
 func TestStacksDeployToVendorAccountInCustomerRegion(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(example.outdir, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var manifest struct {
 		Artifacts map[string]struct {
 			Type        string
@@ -301,47 +265,40 @@ func TestStacksDeployToVendorAccountInCustomerRegion(t *testing.T) {
 			Properties  struct{ TerminationProtection bool }
 		}
 	}
-	if err := json.Unmarshal(raw, &manifest); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(raw, &manifest))
 	for _, c := range example.fleet.Customers {
 		if c.PrivateLink == nil {
 			continue
 		}
 		name := StackName(c, ModePrivateLink)
 		a := manifest.Artifacts[name]
-		if want := fmt.Sprintf("aws://%s/%s", example.fleet.Vendor.Account, c.Region); a.Environment != want {
-			t.Errorf("%s environment = %q, want %q", name, a.Environment, want)
-		}
-		if !a.Properties.TerminationProtection {
-			t.Errorf("%s can be deleted without turning termination protection off", name)
-		}
-		if d, _ := example.templates[name]["Description"].(string); !strings.Contains(d, c.Name) {
-			t.Errorf("%s: description %q does not name the customer", name, d)
-		}
+		assert.Equal(t, fmt.Sprintf("aws://%s/%s", example.fleet.Vendor.Account, c.Region), a.Environment, "%s environment", name)
+		assert.True(t, a.Properties.TerminationProtection, "%s can be deleted without turning termination protection off", name)
+		d, _ := example.templates[name]["Description"].(string)
+		assert.Contains(t, d, c.Name, "%s: the description names the customer", name)
 	}
 }
 
 func TestSelectAndBuildOneCustomer(t *testing.T) {
 	first := example.fleet.Customers[0]
 	selected, err := Select(example.fleet, []string{first.Name})
-	if err != nil || len(selected) != 1 || selected[0] != first {
-		t.Fatalf("Select(%s) = %v, %v", first.Name, selected, err)
-	}
+	require.NoError(t, err, "Select(%s)", first.Name)
+	require.Len(t, selected, 1, "Select(%s)", first.Name)
+	require.Same(t, first, selected[0], "Select(%s)", first.Name)
 	app := NewApp("")
 	built := Build(app, example.fleet, selected)
 	var names []string
 	for _, child := range *app.Node().Children() {
 		names = append(names, *child.Node().Id())
 	}
-	if len(built) != 1 || len(names) != 1 || names[0] != StackName(first, ModePrivateLink) {
-		t.Errorf("building %s created %v, want only its own stack", first.Name, names)
-	}
-	if all, _ := Select(example.fleet, nil); len(all) != len(example.fleet.Customers) {
-		t.Errorf("an empty selection gave %d customers, want all %d", len(all), len(example.fleet.Customers))
-	}
-	if _, err := Select(example.fleet, []string{first.Name, "nobody"}); err == nil || !strings.Contains(err.Error(), `"nobody"`) || !strings.Contains(err.Error(), first.Name) {
-		t.Errorf("unknown customer: err = %v, want one naming it and listing the known customers", err)
+	assert.Len(t, built, 1, "building %s: only its own stack", first.Name)
+	assert.Equal(t, []string{StackName(first, ModePrivateLink)}, names, "building %s: only its own stack", first.Name)
+	all, _ := Select(example.fleet, nil)
+	assert.Len(t, all, len(example.fleet.Customers), "an empty selection: all customers")
+	_, err = Select(example.fleet, []string{first.Name, "nobody"})
+	if assert.Error(t, err, "an unknown customer") {
+		assert.Contains(t, err.Error(), `"nobody"`, "the error names the unknown customer")
+		assert.Contains(t, err.Error(), first.Name, "the error lists the known customers")
 	}
 }
 
@@ -354,11 +311,9 @@ func TestNoCrossRegionWithoutServiceRegion(t *testing.T) {
 	pl.Services[0].ServiceRegion = c.Region
 	c.PrivateLink = &pl
 	tmpl := cdktest.TemplateOf(t, NewPrivateLinkStack(NewApp(""), example.fleet.Vendor, &c))
-	cdktest.Assert(t, "endpoint without ServiceRegion", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{
-			"ServiceRegion": assertions.Match_Absent(),
-		})
-	})
+	tmpl.HasResourceProperties(t, "AWS::EC2::VPCEndpoint", map[string]any{
+		"ServiceRegion": assertions.Match_Absent(),
+	}, "endpoint without ServiceRegion")
 }
 
 // deployed lists the services that get an endpoint: all but the pending ones,
@@ -376,12 +331,8 @@ func deployed(c *config.Customer) []config.Service {
 // A pending service gets no endpoint, and the synth says what to do about it.
 func TestPendingServiceWarns(t *testing.T) {
 	c := example.fleet.Customer("acme")
-	if c == nil || len(deployed(c)) == len(c.PrivateLink.Services) {
-		t.Fatal("the example fleet needs acme with a pending service")
-	}
+	require.NotNil(t, c, "the example fleet needs acme with a pending service")
+	require.Less(t, len(deployed(c)), len(c.PrivateLink.Services), "the example fleet needs acme with a pending service")
 	stack := NewPrivateLinkStack(NewApp(""), example.fleet.Vendor, c)
-	cdktest.Assert(t, "pending warning", func() {
-		assertions.Annotations_FromStack(stack).HasWarning(jsii.String("*"),
-			assertions.Match_StringLikeRegexp(jsii.String("service reports is pending.*serviceName in .*acme.yaml")))
-	})
+	cdktest.HasWarning(t, stack, "*", assertions.Match_StringLikeRegexp(jsii.String("service reports is pending.*serviceName in .*acme.yaml")), "pending warning")
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // producerCustomers runs fn for every example customer with a handed-over template.
@@ -19,22 +21,17 @@ func producerCustomers(t *testing.T, fn func(t *testing.T, c *config.Customer, t
 			t.Run(c.Name, func(t *testing.T) { fn(t, c, tmpl) })
 		}
 	}
-	if n == 0 {
-		t.Fatal("the example fleet has no customer with a producer section")
-	}
+	require.NotZero(t, n, "customers with a producer section in the example fleet")
 }
 
 func TestProducerServicePerConfiguredService(t *testing.T) {
 	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		services := tmpl.Resources("AWS::EC2::VPCEndpointService")
 		perms := tmpl.Resources("AWS::EC2::VPCEndpointServicePermissions")
-		if len(services) != len(producerServices(c)) || len(perms) != len(services) {
-			t.Fatalf("%d services and %d permissions, want %d each", len(services), len(perms), len(producerServices(c)))
-		}
+		require.Len(t, cdktest.LogicalIDs(services), len(producerServices(c)), "endpoint services")
+		require.Len(t, cdktest.LogicalIDs(perms), len(services), "endpoint service permissions")
 		for _, p := range perms {
-			if got := cdktest.Show(p.Properties["AllowedPrincipals"]); got != `["`+example.fleet.Vendor.PrincipalArn+`"]` {
-				t.Errorf("%s allows %s, want exactly the vendor principal", p.LogicalID, got)
-			}
+			cdktest.JSONEq(t, []any{example.fleet.Vendor.PrincipalArn}, p.Properties["AllowedPrincipals"], "%s allows exactly the vendor principal", p.LogicalID)
 		}
 		for _, s := range producerServices(c) {
 			svc := tmpl.Resources("AWS::EC2::VPCEndpointService")
@@ -42,66 +39,47 @@ func TestProducerServicePerConfiguredService(t *testing.T) {
 			for _, r := range svc {
 				if strings.HasPrefix(r.LogicalID, OutputID(s.Name)+"EndpointService") {
 					found = true
-					if r.Properties["AcceptanceRequired"] != !s.Producer.InsecureAutoAcceptConnections {
-						t.Errorf("%s: AcceptanceRequired = %v", s.Name, r.Properties["AcceptanceRequired"])
-					}
+					assert.Equal(t, !s.Producer.InsecureAutoAcceptConnections, r.Properties["AcceptanceRequired"], "%s: AcceptanceRequired", s.Name)
 					regions := cdktest.Show(r.Properties["SupportedRegions"])
-					if cross := ProducerRegion(c) != c.Region; cross != (regions == `["`+c.Region+`"]`) {
-						t.Errorf("%s: SupportedRegions = %s (cross-region: %v)", s.Name, regions, cross)
-					}
+					cross := ProducerRegion(c) != c.Region
+					assert.Equal(t, cross, regions == `["`+c.Region+`"]`, "%s: SupportedRegions = %s (cross-region: %v)", s.Name, regions, cross)
 				}
 			}
-			if !found {
-				t.Errorf("no endpoint service for %s", s.Name)
-			}
-			if _, ok := tmpl["Outputs"].(map[string]any)[OutputID(s.Name)+"ServiceName"]; !ok {
-				t.Errorf("no ServiceName output for %s", s.Name)
-			}
+			assert.True(t, found, "no endpoint service for %s", s.Name)
+			assert.Contains(t, tmpl["Outputs"], OutputID(s.Name)+"ServiceName", "no ServiceName output for %s", s.Name)
 			listeners := 0
 			for _, l := range tmpl.Resources("AWS::ElasticLoadBalancingV2::Listener") {
 				if strings.HasPrefix(l.LogicalID, OutputID(s.Name)+"Listener") {
 					listeners++
 				}
 			}
-			if listeners != len(s.Ports) {
-				t.Errorf("%s: %d listeners, want one per port (%d)", s.Name, listeners, len(s.Ports))
-			}
+			assert.Equal(t, len(s.Ports), listeners, "%s: listeners, one per port", s.Name)
 		}
 	})
 }
 
 func TestProducerTemplateIsSelfContained(t *testing.T) {
 	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
-		if rules, _ := tmpl["Rules"].(map[string]any); len(rules) != 1 || rules[RegionRule] == nil {
-			t.Errorf("template rules %s, want only %s (no bootstrap check: the customer has no CDK bootstrap)", cdktest.Show(rules), RegionRule)
-		}
+		rules, _ := tmpl["Rules"].(map[string]any)
+		assert.Len(t, rules, 1, "template rules: only %s (no bootstrap check: the customer has no CDK bootstrap)", RegionRule)
+		assert.Contains(t, rules, RegionRule, "template rules")
 		params, _ := tmpl["Parameters"].(map[string]any)
-		if _, ok := params["BootstrapVersion"]; ok {
-			t.Error("template has the BootstrapVersion parameter")
-		}
-		if len(tmpl.Resources("AWS::CDK::Metadata")) > 0 {
-			t.Error("template has CDKMetadata")
-		}
+		assert.NotContains(t, params, "BootstrapVersion", "template has the BootstrapVersion parameter")
+		tmpl.ResourceCountIs(t, "AWS::CDK::Metadata", 0, "template has CDKMetadata")
 		for name, p := range params {
 			m := p.(map[string]any)
-			if m["Description"] == nil || m["Description"] == "" {
-				t.Errorf("parameter %s has no description", name)
-			}
-			if m["Type"] == "String" && m["AllowedPattern"] == nil {
-				t.Errorf("string parameter %s has no AllowedPattern", name)
+			assert.NotEmpty(t, m["Description"], "parameter %s has no description", name)
+			if m["Type"] == "String" {
+				assert.NotNil(t, m["AllowedPattern"], "string parameter %s has no AllowedPattern", name)
 			}
 		}
 		for _, want := range []string{"VpcId", "SubnetIds", "AlarmTopicArn", "ConnectionTopicArn"} {
-			if params[want] == nil {
-				t.Errorf("no parameter %s", want)
-			}
+			assert.NotNil(t, params[want], "no parameter %s", want)
 		}
 		iface, _ := tmpl["Metadata"].(map[string]any)["AWS::CloudFormation::Interface"].(map[string]any)
 		grouped := cdktest.Show(iface["ParameterGroups"])
 		for name := range params {
-			if !strings.Contains(grouped, `"`+name+`"`) {
-				t.Errorf("parameter %s is in no parameter group", name)
-			}
+			assert.Contains(t, grouped, `"`+name+`"`, "parameter %s is in no parameter group", name)
 		}
 	})
 }
@@ -126,9 +104,7 @@ func TestProducerTargetsFollowConfig(t *testing.T) {
 				want = append(want, id+map[string]string{"hostname": "TargetHostname", "dbInstance": "DbInstanceIdentifier", "dbCluster": "DbClusterIdentifier"}[s.Producer.Rds.By])
 			}
 			for _, w := range want {
-				if params[w] == nil {
-					t.Errorf("%s: no parameter %s", s.Name, w)
-				}
+				assert.NotNil(t, params[w], "%s: no parameter %s", s.Name, w)
 			}
 			functions := 0
 			for _, f := range tmpl.Resources("AWS::Lambda::Function") {
@@ -136,9 +112,7 @@ func TestProducerTargetsFollowConfig(t *testing.T) {
 					functions++
 				}
 			}
-			if (s.Producer.Target == "rds") != (functions == 1) {
-				t.Errorf("%s (%s): %d registrar functions", s.Name, s.Producer.Target, functions)
-			}
+			assert.Equal(t, s.Producer.Target == "rds", functions == 1, "%s (%s): %d registrar functions", s.Name, s.Producer.Target, functions)
 		}
 	})
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/network"
@@ -31,9 +33,7 @@ func vpnCustomers(t *testing.T, fn func(t *testing.T, c *config.Customer, tmpl c
 		tmpl := example.templates[StackName(c, ModeVpn)]
 		t.Run(c.Name, func(t *testing.T) { fn(t, c, tmpl) })
 	}
-	if n == 0 {
-		t.Fatal("the example fleet has no VPN customer")
-	}
+	require.NotZero(t, n, "VPN customers in the example fleet")
 }
 
 func TestVpnExamplesCoverBothRoutings(t *testing.T) {
@@ -43,9 +43,8 @@ func TestVpnExamplesCoverBothRoutings(t *testing.T) {
 			routings[c.Vpn.Routing] = true
 		}
 	}
-	if !routings["static"] || !routings["bgp"] {
-		t.Errorf("example VPN routings = %v, want a static and a BGP customer", routings)
-	}
+	assert.True(t, routings["static"], "a static VPN customer in the example fleet")
+	assert.True(t, routings["bgp"], "a BGP VPN customer in the example fleet")
 }
 
 func prefix(c *config.Customer) string { return "privateconnect-" + c.Name + "-vpn" }
@@ -58,7 +57,7 @@ func tunnelLogGroup(t *testing.T, tmpl cdktest.Template) string {
 			return g.LogicalID
 		}
 	}
-	t.Fatal("no tunnel log group")
+	require.FailNow(t, "no tunnel log group")
 	return ""
 }
 
@@ -79,9 +78,8 @@ func TestVpnTunnelOptionsFollowConfig(t *testing.T) {
 	vpnCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		conn := named(t, tmpl, "AWS::EC2::VPNConnection", prefix(c))
 		specs, _ := props(tmpl, conn)["VpnTunnelOptionsSpecifications"].([]any)
-		if len(specs) != 2 || len(c.Vpn.Tunnels) != 2 {
-			t.Fatalf("%d tunnel specifications for %d configured tunnels, want 2 and 2", len(specs), len(c.Vpn.Tunnels))
-		}
+		require.Len(t, specs, 2, "tunnel specifications")
+		require.Len(t, c.Vpn.Tunnels, 2, "configured tunnels")
 		for i, tun := range c.Vpn.Tunnels {
 			spec := specs[i].(map[string]any)
 			want := map[string]any{
@@ -102,15 +100,13 @@ func TestVpnTunnelOptionsFollowConfig(t *testing.T) {
 				want["TunnelInsideCidr"] = tun.InsideCidr
 			}
 			for k, v := range want {
-				if !cdktest.Equal(spec[k], v) {
-					t.Errorf("tunnel %d %s = %s, want %s", i+1, k, cdktest.Show(spec[k]), cdktest.Show(v))
-				}
+				cdktest.JSONEq(t, v, spec[k], "tunnel %d %s", i+1, k)
 			}
 			logs, _ := spec["LogOptions"].(map[string]any)["CloudwatchLogOptions"].(map[string]any)
 			group := cdktest.GetAtt(tunnelLogGroup(t, tmpl), "Arn")
-			if logs["LogEnabled"] != true || !cdktest.Equal(logs["LogGroupArn"], group) || (logs["BgpLogEnabled"] == true) != (c.Vpn.Routing == "bgp") {
-				t.Errorf("tunnel %d logs = %s, want tunnel logs (and BGP logs with BGP) to the tunnel log group", i+1, cdktest.Show(logs))
-			}
+			assert.Equal(t, true, logs["LogEnabled"], "tunnel %d tunnel logs", i+1)
+			cdktest.JSONEq(t, group, logs["LogGroupArn"], "tunnel %d logs to the tunnel log group", i+1)
+			assert.Equal(t, c.Vpn.Routing == "bgp", logs["BgpLogEnabled"] == true, "tunnel %d BGP logs with BGP only", i+1)
 		}
 	})
 }
@@ -122,22 +118,17 @@ func TestPreSharedKeysNeverInPlainText(t *testing.T) {
 		for i, s := range props(tmpl, conn)["VpnTunnelOptionsSpecifications"].([]any) {
 			tun := c.Vpn.Tunnels[i]
 			psk, has := s.(map[string]any)["PreSharedKey"]
-			switch {
-			case tun.PreSharedKeySecret == "" && has:
-				t.Errorf("tunnel %d sets a pre-shared key where AWS should generate one", i+1)
-			case tun.PreSharedKeySecret != "":
+			if tun.PreSharedKeySecret == "" {
+				assert.False(t, has, "tunnel %d sets a pre-shared key where AWS should generate one", i+1)
+			} else {
 				want := fmt.Sprintf("{{resolve:secretsmanager:%s:SecretString:%s::}}", tun.PreSharedKeySecret, tun.PreSharedKeyJSONKey)
-				if psk != want {
-					t.Errorf("tunnel %d PreSharedKey = %v, want the reference %s", i+1, psk, want)
-				}
+				assert.Equal(t, want, psk, "tunnel %d PreSharedKey: the reference", i+1)
 			}
 		}
 		// Wherever it would hide, a key is a reference.
 		raw, _ := json.Marshal(tmpl)
 		for _, m := range strings.Split(string(raw), `"PreSharedKey":`)[1:] {
-			if !strings.HasPrefix(m, `"{{resolve:secretsmanager:`) {
-				t.Errorf("a PreSharedKey is not a Secrets Manager reference: %.60s", m)
-			}
+			assert.True(t, strings.HasPrefix(m, `"{{resolve:secretsmanager:`), "a PreSharedKey is not a Secrets Manager reference: %.60s", m)
 		}
 	})
 }
@@ -148,26 +139,24 @@ func TestVpnGatewaysAndRoutes(t *testing.T) {
 		vgw := named(t, tmpl, "AWS::EC2::VPNGateway", prefix(c))
 		cgw := named(t, tmpl, "AWS::EC2::CustomerGateway", prefix(c))
 		conn := named(t, tmpl, "AWS::EC2::VPNConnection", prefix(c))
-		if p := props(tmpl, vgw); p["AmazonSideAsn"] != float64(*vp.AmazonSideAsn) || p["Type"] != "ipsec.1" {
-			t.Errorf("VPN gateway = %s, want ASN %d", cdktest.Show(p), *vp.AmazonSideAsn)
-		}
+		p := props(tmpl, vgw)
+		assert.Equal(t, float64(*vp.AmazonSideAsn), p["AmazonSideAsn"], "VPN gateway ASN")
+		assert.Equal(t, "ipsec.1", p["Type"], "VPN gateway type")
 		asnKey, otherKey := "BgpAsn", "BgpAsnExtended"
 		if vp.CustomerGateway.UsesBgpAsnExtended() {
 			asnKey, otherKey = otherKey, asnKey
 		}
-		p := props(tmpl, cgw)
-		if _, both := p[otherKey]; p["IpAddress"] != vp.CustomerGateway.IPAddress || p[asnKey] != float64(*vp.CustomerGateway.BgpAsn) || both {
-			t.Errorf("customer gateway = %s, want %s with %s %d only", cdktest.Show(p), vp.CustomerGateway.IPAddress, asnKey, *vp.CustomerGateway.BgpAsn)
-		}
+		p = props(tmpl, cgw)
+		assert.Equal(t, vp.CustomerGateway.IPAddress, p["IpAddress"], "customer gateway IP address")
+		assert.Equal(t, float64(*vp.CustomerGateway.BgpAsn), p[asnKey], "customer gateway %s", asnKey)
+		assert.NotContains(t, p, otherKey, "customer gateway: %s only", asnKey)
 		cp := props(tmpl, conn)
-		if !cdktest.Equal(cp["VpnGatewayId"], cdktest.Ref(vgw)) || !cdktest.Equal(cp["CustomerGatewayId"], cdktest.Ref(cgw)) || cp["StaticRoutesOnly"] != (vp.Routing == "static") {
-			t.Errorf("connection = %s, want %s to %s, static routes only: %v", cdktest.Show(cp), vgw, cgw, vp.Routing == "static")
-		}
+		cdktest.JSONEq(t, cdktest.Ref(vgw), cp["VpnGatewayId"], "the connection's VPN gateway")
+		cdktest.JSONEq(t, cdktest.Ref(cgw), cp["CustomerGatewayId"], "the connection's customer gateway")
+		assert.Equal(t, vp.Routing == "static", cp["StaticRoutesOnly"], "the connection's StaticRoutesOnly")
 		var routes []string
 		for _, r := range tmpl.Resources("AWS::EC2::VPNConnectionRoute") {
-			if !cdktest.Equal(r.Properties["VpnConnectionId"], cdktest.Ref(conn)) {
-				t.Errorf("route %s is on another connection", r.LogicalID)
-			}
+			cdktest.JSONEq(t, cdktest.Ref(conn), r.Properties["VpnConnectionId"], "route %s is on another connection", r.LogicalID)
 			routes = append(routes, r.Properties["DestinationCidrBlock"].(string))
 		}
 		// With static routing each remote network is a route; BGP learns them.
@@ -175,9 +164,7 @@ func TestVpnGatewaysAndRoutes(t *testing.T) {
 		if vp.Routing == "static" {
 			want = slices.Sorted(slices.Values(vp.RemoteNetworks))
 		}
-		if !slices.Equal(slices.Sorted(slices.Values(routes)), want) {
-			t.Errorf("routes = %v, want the remote networks %v", routes, want)
-		}
+		assert.Equal(t, want, slices.Sorted(slices.Values(routes)), "routes: the remote networks with static routing, none with BGP")
 
 		// The gateway propagates into every connector subnet's table, once attached.
 		var tables []any
@@ -185,17 +172,17 @@ func TestVpnGatewaysAndRoutes(t *testing.T) {
 			tables = append(tables, cdktest.Ref(named(t, tmpl, "AWS::EC2::RouteTable", prefix(c)+"-"+az)))
 		}
 		propagations := tmpl.Resources("AWS::EC2::VPNGatewayRoutePropagation")
-		if len(propagations) != 1 || !cdktest.Equal(propagations[0].Properties["RouteTableIds"], tables) || !cdktest.Equal(propagations[0].Properties["VpnGatewayId"], cdktest.Ref(vgw)) {
-			t.Fatalf("propagation = %s, want %s into %s", cdktest.Show(propagations), vgw, cdktest.Show(tables))
-		}
+		require.Len(t, cdktest.LogicalIDs(propagations), 1, "route propagations")
+		require.JSONEq(t, cdktest.Show(tables), cdktest.Show(propagations[0].Properties["RouteTableIds"]), "propagation into the connector subnets' tables")
+		require.JSONEq(t, cdktest.Show(cdktest.Ref(vgw)), cdktest.Show(propagations[0].Properties["VpnGatewayId"]), "propagation of the VPN gateway")
 		var attachment string
 		for _, a := range tmpl.Resources("AWS::EC2::VPCGatewayAttachment") {
 			if cdktest.Equal(a.Properties["VpnGatewayId"], cdktest.Ref(vgw)) {
 				attachment = a.LogicalID
 			}
 		}
-		if dep := tmpl.Resource(propagations[0].LogicalID)["DependsOn"]; attachment == "" || !cdktest.Equal(dep, []any{attachment}) {
-			t.Errorf("propagation DependsOn %v, want the gateway attachment %q", dep, attachment)
+		if assert.NotEmpty(t, attachment, "the gateway attachment") {
+			cdktest.JSONEq(t, []any{attachment}, tmpl.Resource(propagations[0].LogicalID)["DependsOn"], "propagation DependsOn the gateway attachment")
 		}
 	})
 }
@@ -207,45 +194,33 @@ func TestVpnSubnetsAndNat(t *testing.T) {
 		vp := c.Vpn
 		block := netip.MustParsePrefix(vp.VpcCidr)
 		private, err := cidr.Subnets(block, len(vp.AvailabilityZones))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		nats := vp.NatGatewayCount()
 		public, err := network.PublicSubnetBlocks(block, max(nats, 1))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		vpc := named(t, tmpl, "AWS::EC2::VPC", prefix(c))
-		if p := props(tmpl, vpc); p["CidrBlock"] != vp.VpcCidr {
-			t.Errorf("VPC block = %v, want %s", p["CidrBlock"], vp.VpcCidr)
-		}
+		assert.Equal(t, vp.VpcCidr, props(tmpl, vpc)["CidrBlock"], "VPC block")
 		for i, az := range vp.AvailabilityZones {
 			p := props(tmpl, named(t, tmpl, "AWS::EC2::Subnet", prefix(c)+"-"+az))
-			if p["AvailabilityZoneId"] != az || p["CidrBlock"] != private[i].String() || p["MapPublicIpOnLaunch"] != false {
-				t.Errorf("connector subnet in %s = %s, want %s by AZ ID", az, cdktest.Show(p), private[i])
-			}
+			assert.Equal(t, az, p["AvailabilityZoneId"], "connector subnet in %s: by AZ ID", az)
+			assert.Equal(t, private[i].String(), p["CidrBlock"], "connector subnet in %s: block", az)
+			assert.Equal(t, false, p["MapPublicIpOnLaunch"], "connector subnet in %s maps public IPs", az)
 		}
-		if got := len(tmpl.Resources("AWS::EC2::NatGateway")); got != nats {
-			t.Fatalf("%d NAT gateways, want %d (natGateways: %s)", got, nats, vp.NatGateways)
-		}
-		if got := len(tmpl.Resources("AWS::EC2::Subnet")); got != len(vp.AvailabilityZones)+nats {
-			t.Errorf("%d subnets, want %d connector subnets and %d public ones", got, len(vp.AvailabilityZones), nats)
-		}
+		require.Len(t, cdktest.LogicalIDs(tmpl.Resources("AWS::EC2::NatGateway")), nats, "NAT gateways (natGateways: %s)", vp.NatGateways)
+		assert.Len(t, cdktest.LogicalIDs(tmpl.Resources("AWS::EC2::Subnet")), len(vp.AvailabilityZones)+nats, "subnets: %d connector subnets and %d public ones", len(vp.AvailabilityZones), nats)
 		for i := 0; i < nats; i++ {
 			az := vp.AvailabilityZones[i]
 			sub := named(t, tmpl, "AWS::EC2::Subnet", prefix(c)+"-public-"+az)
-			if p := props(tmpl, sub); p["CidrBlock"] != public[i].String() || p["AvailabilityZoneId"] != az {
-				t.Errorf("public subnet in %s = %s, want %s", az, cdktest.Show(p), public[i])
-			}
+			p := props(tmpl, sub)
+			assert.Equal(t, public[i].String(), p["CidrBlock"], "public subnet in %s: block", az)
+			assert.Equal(t, az, p["AvailabilityZoneId"], "public subnet in %s: AZ ID", az)
 			eip := named(t, tmpl, "AWS::EC2::EIP", prefix(c)+"-nat-"+az)
 			nat := named(t, tmpl, "AWS::EC2::NatGateway", prefix(c)+"-"+az)
-			if p := props(tmpl, nat); !cdktest.Equal(p["SubnetId"], cdktest.Ref(sub)) || !cdktest.Equal(p["AllocationId"], cdktest.GetAtt(eip, "AllocationId")) {
-				t.Errorf("NAT gateway in %s = %s, want in %s with %s", az, cdktest.Show(p), sub, eip)
-			}
+			p = props(tmpl, nat)
+			cdktest.JSONEq(t, cdktest.Ref(sub), p["SubnetId"], "NAT gateway in %s: in %s", az, sub)
+			cdktest.JSONEq(t, cdktest.GetAtt(eip, "AllocationId"), p["AllocationId"], "NAT gateway in %s: with %s", az, eip)
 			tags := cdktest.Show(props(tmpl, eip)["Tags"])
-			if !strings.Contains(tags, `"privateconnect:customer","Value":"`+c.Name+`"`) {
-				t.Errorf("Elastic IP %s tags = %s, want the customer's", eip, tags)
-			}
+			assert.Contains(t, tags, `"privateconnect:customer","Value":"`+c.Name+`"`, "Elastic IP %s tags: the customer's", eip)
 		}
 		// Each connector subnet's default route goes to a NAT gateway (its
 		// own AZ's per AZ), and only public tables reach the internet gateway.
@@ -254,24 +229,19 @@ func TestVpnSubnetsAndNat(t *testing.T) {
 			var to []string
 			for _, r := range tmpl.Resources("AWS::EC2::Route") {
 				if cdktest.Equal(r.Properties["RouteTableId"], cdktest.Ref(table)) {
-					if r.Properties["GatewayId"] != nil {
-						t.Errorf("connector subnet %s routes straight to the internet gateway", az)
-					}
+					assert.Nil(t, r.Properties["GatewayId"], "connector subnet %s routes straight to the internet gateway", az)
 					to = append(to, cdktest.Show(r.Properties["NatGatewayId"]))
 				}
 			}
-			switch {
-			case nats == 0 && len(to) > 0:
-				t.Errorf("connector subnet %s has routes %v without NAT", az, to)
-			case nats > 0:
+			if nats == 0 {
+				assert.Empty(t, to, "connector subnet %s has routes without NAT", az)
+			} else {
 				natAz := vp.AvailabilityZones[0]
 				if vp.NatGateways == "perAz" {
 					natAz = vp.AvailabilityZones[i]
 				}
 				want := cdktest.Show(cdktest.Ref(named(t, tmpl, "AWS::EC2::NatGateway", prefix(c)+"-"+natAz)))
-				if len(to) != 1 || to[0] != want {
-					t.Errorf("connector subnet %s default routes %v, want one to %s", az, to, want)
-				}
+				assert.Equal(t, []string{want}, to, "connector subnet %s default routes", az)
 			}
 		}
 	})
@@ -283,14 +253,10 @@ func TestVpnLayoutAgreesWithConstructs(t *testing.T) {
 	for bits := 16; bits <= 28; bits++ {
 		block := netip.PrefixFrom(netip.MustParseAddr("10.64.0.0"), bits)
 		maxPrivate, maxPublic := config.VpnSubnetLayout(bits)
-		if want := cidr.SubnetSlots(bits) - 1; maxPrivate != want {
-			t.Errorf("/%d: config allows %d connector subnets, the construct %d", bits, maxPrivate, want)
-		}
+		assert.Equal(t, cidr.SubnetSlots(bits)-1, maxPrivate, "/%d: connector subnets config allows, and the construct", bits)
 		for n := 1; n <= 5; n++ {
 			_, err := network.PublicSubnetBlocks(block, n)
-			if (err == nil) != (maxPrivate > 0 && n <= maxPublic) {
-				t.Errorf("/%d with %d public subnets: config allows %d, the construct says %v", bits, n, maxPublic, err)
-			}
+			assert.Equal(t, maxPrivate > 0 && n <= maxPublic, err == nil, "/%d with %d public subnets: config allows %d, the construct says %v", bits, n, maxPublic, err)
 		}
 	}
 }
@@ -301,9 +267,8 @@ func TestVpnConnectorsReachCustomerSubnetsOnly(t *testing.T) {
 		var got, want []string
 		for _, e := range props(tmpl, sg)["SecurityGroupEgress"].([]any) {
 			m := e.(map[string]any)
-			if m["IpProtocol"] != "tcp" || m["FromPort"] != m["ToPort"] {
-				t.Errorf("egress %s, want single TCP ports", cdktest.Show(m))
-			}
+			assert.Equal(t, "tcp", m["IpProtocol"], "egress %s: single TCP ports", cdktest.Show(m))
+			assert.Equal(t, m["FromPort"], m["ToPort"], "egress %s: single TCP ports", cdktest.Show(m))
 			got = append(got, fmt.Sprintf("%v:%v", m["CidrIp"], m["FromPort"]))
 		}
 		for _, dst := range c.Vpn.RemoteNetworks {
@@ -313,14 +278,13 @@ func TestVpnConnectorsReachCustomerSubnetsOnly(t *testing.T) {
 		}
 		slices.Sort(got)
 		slices.Sort(want)
-		if len(want) == 0 || !slices.Equal(got, want) {
-			t.Errorf("connectors egress = %v, want %v", got, want)
-		}
+		assert.NotEmpty(t, want, "customer networks and ports")
+		assert.Equal(t, want, got, "connectors egress")
 		for _, typ := range []string{"AWS::EC2::SecurityGroup", "AWS::EC2::SecurityGroupIngress"} {
 			for _, r := range tmpl.Resources(typ) {
-				if s := cdktest.Show(r.Properties); strings.Contains(s, "0.0.0.0/0") || strings.Contains(s, "::/0") {
-					t.Errorf("%s %s opens to the internet: %s", typ, r.LogicalID, s)
-				}
+				s := cdktest.Show(r.Properties)
+				assert.NotContains(t, s, "0.0.0.0/0", "%s %s opens to the internet", typ, r.LogicalID)
+				assert.NotContains(t, s, "::/0", "%s %s opens to the internet", typ, r.LogicalID)
 			}
 		}
 	})
@@ -337,9 +301,7 @@ func TestVpnTunnelStateAlarms(t *testing.T) {
 			"ConnectivityLost": {"Statistic": "Maximum", "Threshold": 0.5, "EvaluationPeriods": 1, "TreatMissingData": "breaching"},
 		}
 		alarms := tmpl.Resources("AWS::CloudWatch::Alarm")
-		if len(alarms) != len(want) {
-			t.Fatalf("%d alarms, want %d", len(alarms), len(want))
-		}
+		require.Len(t, cdktest.LogicalIDs(alarms), len(want), "alarms")
 		for _, a := range alarms {
 			var w map[string]any
 			for name, props := range want {
@@ -347,8 +309,7 @@ func TestVpnTunnelStateAlarms(t *testing.T) {
 					w = props
 				}
 			}
-			if w == nil {
-				t.Errorf("unexpected alarm %s", a.LogicalID)
+			if !assert.NotNil(t, w, "unexpected alarm %s", a.LogicalID) {
 				continue
 			}
 			w["Namespace"], w["MetricName"], w["Period"] = "AWS/VPN", "TunnelState", 300
@@ -356,9 +317,7 @@ func TestVpnTunnelStateAlarms(t *testing.T) {
 			w["ComparisonOperator"] = "LessThanThreshold"
 			w["AlarmActions"], w["OKActions"] = topic, topic
 			for k, v := range w {
-				if !cdktest.Equal(a.Properties[k], v) {
-					t.Errorf("%s %s = %s, want %s", a.LogicalID, k, cdktest.Show(a.Properties[k]), cdktest.Show(v))
-				}
+				cdktest.JSONEq(t, v, a.Properties[k], "%s %s", a.LogicalID, k)
 			}
 		}
 	})
@@ -375,65 +334,48 @@ func TestVpnOutputsAndParameters(t *testing.T) {
 		var got []string
 		for _, r := range tmpl.Resources("AWS::SSM::Parameter") {
 			name := r.Properties["Name"].(string)
-			if !strings.HasPrefix(name, pfx) {
-				t.Errorf("parameter %s is outside %s", name, pfx)
-			}
+			assert.True(t, strings.HasPrefix(name, pfx), "parameter %s is outside %s", name, pfx)
 			got = append(got, strings.TrimPrefix(name, pfx))
 		}
 		slices.Sort(got)
 		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("parameters = %v, want %v", got, want)
-		}
+		assert.Equal(t, want, got, "parameters")
 		outputs, _ := tmpl["Outputs"].(map[string]any)
 		for _, key := range []string{"VpcId", "SubnetIds", "ConnectorSecurityGroupId", "VpnConnectionId", "CustomerGatewayId", "DeviceConfigurationCommand"} {
-			if _, ok := outputs[key]; !ok {
-				t.Errorf("output %s is missing", key)
-			}
+			assert.Contains(t, outputs, key, "outputs")
 		}
 		// The connector platform reads what the tunnels reach: remoteNetworks, not networks.
-		if v := outputs["RemoteNetworks"].(map[string]any)["Value"]; v != strings.Join(c.Vpn.RemoteNetworks, ",") {
-			t.Errorf("RemoteNetworks output = %s, want %v", cdktest.Show(v), c.Vpn.RemoteNetworks)
+		if out, ok := outputs["RemoteNetworks"].(map[string]any); assert.True(t, ok, "output RemoteNetworks") {
+			assert.Equal(t, strings.Join(c.Vpn.RemoteNetworks, ","), out["Value"], "RemoteNetworks output")
 		}
 		conn := named(t, tmpl, "AWS::EC2::VPNConnection", prefix(c))
-		if v := outputs["VpnConnectionId"].(map[string]any)["Value"]; !cdktest.Equal(v, cdktest.Ref(conn)) {
-			t.Errorf("VpnConnectionId output = %s", cdktest.Show(v))
-		}
+		cdktest.JSONEq(t, cdktest.Ref(conn), outputs["VpnConnectionId"].(map[string]any)["Value"], "VpnConnectionId output")
 		cmd := cdktest.Show(outputs["DeviceConfigurationCommand"].(map[string]any)["Value"])
 		for _, w := range []string{"aws ec2 get-vpn-connection-device-sample-configuration", "--region " + c.Region, cdktest.Show(cdktest.Ref(conn)), "get-vpn-connection-device-types", "--internet-key-exchange-version ikev2"} {
-			if !strings.Contains(cmd, w) {
-				t.Errorf("device configuration command %s lacks %s", cmd, w)
-			}
+			assert.Contains(t, cmd, w, "device configuration command")
 		}
 	})
 }
 
 func TestVpnStackEnvironmentAndTags(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(example.outdir, "manifest.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var manifest struct {
 		Artifacts map[string]struct {
 			Environment string
 			Properties  struct{ TerminationProtection bool }
 		}
 	}
-	if err := json.Unmarshal(raw, &manifest); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(raw, &manifest))
 	vpnCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		a := manifest.Artifacts[StackName(c, ModeVpn)]
-		if want := fmt.Sprintf("aws://%s/%s", example.fleet.Vendor.Account, c.Region); a.Environment != want || !a.Properties.TerminationProtection {
-			t.Errorf("environment %q, termination protection %v; want %s, on", a.Environment, a.Properties.TerminationProtection, want)
-		}
+		assert.Equal(t, fmt.Sprintf("aws://%s/%s", example.fleet.Vendor.Account, c.Region), a.Environment, "environment")
+		assert.True(t, a.Properties.TerminationProtection, "termination protection")
 		for _, typ := range []string{"AWS::EC2::VPC", "AWS::EC2::VPNGateway", "AWS::EC2::CustomerGateway", "AWS::EC2::VPNConnection", "AWS::EC2::NatGateway", "AWS::EC2::EIP", "AWS::Logs::LogGroup", "AWS::CloudWatch::Alarm"} {
 			for _, r := range tmpl.Resources(typ) {
 				tags := cdktest.Show(r.Properties["Tags"])
 				for _, want := range []string{`{"Key":"privateconnect:customer","Value":"` + c.Name + `"}`, `{"Key":"privateconnect:mode","Value":"vpn"}`} {
-					if !strings.Contains(tags, want) {
-						t.Errorf("%s %s tags %s lack %s", typ, r.LogicalID, tags, want)
-					}
+					assert.Contains(t, tags, want, "%s %s tags", typ, r.LogicalID)
 				}
 			}
 		}
@@ -444,9 +386,8 @@ func TestVpnStackEnvironmentAndTags(t *testing.T) {
 func withVpn(t *testing.T, name string, edit func(c *config.Customer)) *config.Customer {
 	t.Helper()
 	orig := example.fleet.Customer(name)
-	if orig == nil || orig.Vpn == nil {
-		t.Fatalf("the example fleet needs %s with a VPN", name)
-	}
+	require.NotNil(t, orig, "the example fleet needs %s with a VPN", name)
+	require.NotNil(t, orig.Vpn, "the example fleet needs %s with a VPN", name)
 	c := *orig
 	v := *orig.Vpn
 	v.Tunnels = slices.Clone(v.Tunnels)
@@ -463,18 +404,14 @@ func TestIkev1Warns(t *testing.T) {
 		c.Vpn.Tunnels[1].IkeVersions = []string{"ikev1", "ikev2"}
 	})
 	stack := NewVpnStack(NewApp(""), example.fleet.Vendor, c)
-	cdktest.Assert(t, "IKEv1 warning", func() {
-		assertions.Annotations_FromStack(stack).HasWarning(jsii.String("*"),
-			assertions.Match_StringLikeRegexp(jsii.String("accepts IKEv1.*hooli.yaml.*weaker than IKEv2")))
-	})
+	cdktest.HasWarning(t, stack, "*", assertions.Match_StringLikeRegexp(jsii.String("accepts IKEv1.*hooli.yaml.*weaker than IKEv2")), "IKEv1 warning")
 	for _, c := range example.fleet.Customers {
 		if c.Vpn == nil {
 			continue
 		}
 		stack := NewVpnStack(NewApp(""), example.fleet.Vendor, c)
-		if w := assertions.Annotations_FromStack(stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("IKEv1"))); len(*w) > 0 {
-			t.Errorf("%s: IKEv1 warning without IKEv1: %v", c.Name, cdktest.Show(w))
-		}
+		w := assertions.Annotations_FromStack(stack).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String("IKEv1")))
+		assert.Empty(t, *w, "%s: IKEv1 warning without IKEv1: %v", c.Name, cdktest.Show(w))
 	}
 }
 
@@ -488,9 +425,7 @@ func TestDeviceConfigurationForIkev1Only(t *testing.T) {
 	stack := NewVpnStack(NewApp(""), example.fleet.Vendor, c)
 	tmpl := cdktest.TemplateOf(t, stack)
 	cmd := cdktest.Show(tmpl["Outputs"].(map[string]any)["DeviceConfigurationCommand"])
-	if !strings.Contains(cmd, "--internet-key-exchange-version ikev1") {
-		t.Errorf("command %s, want the IKEv1 configuration", cmd)
-	}
+	assert.Contains(t, cmd, "--internet-key-exchange-version ikev1", "the device configuration command for IKEv1")
 }
 
 // A customer with a VPN and no PrivateLink gets the VPN stack alone.
@@ -498,11 +433,9 @@ func TestVpnOnlyCustomer(t *testing.T) {
 	c := withVpn(t, "hooli", func(c *config.Customer) { c.PrivateLink = nil })
 	app := NewApp("")
 	built := Build(app, example.fleet, []*config.Customer{c})
-	if len(built) != 1 || *built[0].StackName() != StackName(c, ModeVpn) {
-		var names []string
-		for _, s := range built {
-			names = append(names, *s.StackName())
-		}
-		t.Errorf("built %v, want only %s", names, StackName(c, ModeVpn))
+	var names []string
+	for _, s := range built {
+		names = append(names, *s.StackName())
 	}
+	assert.Equal(t, []string{StackName(c, ModeVpn)}, names, "built only the VPN stack")
 }

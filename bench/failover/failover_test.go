@@ -7,10 +7,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/handoff"
@@ -18,26 +18,17 @@ import (
 
 func TestSimulatorKeyTargets(t *testing.T) {
 	python, err := exec.LookPath("python3")
-	if err != nil {
-		t.Fatal("python3 is needed to run the failover simulator: install Python 3.11+ with boto3, moto and pyyaml")
-	}
+	require.NoError(t, err, "python3 is needed to run the failover simulator: install Python 3.11+ with boto3, moto and pyyaml")
 	defer jsii.Close()
 	fleet, err := config.Load("fleet")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	bundles, err := handoff.Build(fleet.Vendor, fleet.Customers)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	template := filepath.Join(t.TempDir(), "failover-Producer.yaml")
-	if err := os.WriteFile(template, bundles[0].Files["failover-Producer.yaml"], 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(template, bundles[0].Files["failover-Producer.yaml"], 0o644))
 	cmd := exec.Command(python, "-m", "unittest", "test_simulate")
 	cmd.Env = append(cmd.Environ(), "PYTHONDONTWRITEBYTECODE=1", "FAILOVER_TEMPLATE="+template)
 	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "OK") {
-		t.Fatalf("simulator test failed (%v):\n%s", err, out)
-	}
+	require.NoError(t, err, "simulator test failed:\n%s", out)
+	require.Contains(t, string(out), "OK", "unittest's summary")
 }

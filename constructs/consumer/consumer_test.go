@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/privateconnect/privateconnect/internal/cdktest"
 )
@@ -24,18 +25,13 @@ func TestWithoutZoneNoDnsResources(t *testing.T) {
 		Name: jsii.String("db"), ServiceName: jsii.String("com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0"),
 		Ports: &[]*float64{jsii.Number(5432)},
 	}))
-	if c.PrivateZoneId() != nil || c.Endpoints()[0].FriendlyDnsName != nil {
-		t.Error("a consumer without PrivateZoneName reports a zone or a friendly name")
-	}
+	assert.Nil(t, c.PrivateZoneId(), "a consumer without PrivateZoneName reports a zone")
+	assert.Nil(t, c.Endpoints()[0].FriendlyDnsName, "a consumer without PrivateZoneName reports a friendly name")
 	tmpl := cdktest.TemplateOf(t, stack)
 	for _, typ := range []string{"AWS::Route53::HostedZone", "AWS::Route53::RecordSet"} {
-		if n := len(tmpl.Resources(typ)); n != 0 {
-			t.Errorf("%d %s without a zone name", n, typ)
-		}
+		tmpl.ResourceCountIs(t, typ, 0, "without a zone name")
 	}
-	if n := len(tmpl.Resources("AWS::EC2::VPCEndpoint")); n != 1 {
-		t.Errorf("%d endpoints, want 1", n)
-	}
+	tmpl.ResourceCountIs(t, "AWS::EC2::VPCEndpoint", 1)
 }
 
 func TestOneIngressRulePerPortAndService(t *testing.T) {
@@ -47,28 +43,18 @@ func TestOneIngressRulePerPortAndService(t *testing.T) {
 			Ports: &[]*float64{jsii.Number(5432)}},
 	))
 	tmpl := cdktest.TemplateOf(t, stack)
-	if n := len(tmpl.Resources("AWS::EC2::SecurityGroupIngress")); n != 3 {
-		t.Errorf("%d ingress rules, want 3 (one per port)", n)
-	}
-	if n := len(tmpl.Resources("AWS::EC2::SecurityGroup")); n != 3 {
-		t.Errorf("%d security groups, want connectors + one per endpoint", n)
-	}
-	cdktest.Assert(t, "cross-region endpoint", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{
-			"ServiceName":   "com.amazonaws.vpce.us-west-2.vpce-svc-0123456789abcdef0",
-			"ServiceRegion": "us-west-2",
-		})
-	})
-	cdktest.Assert(t, "same-region endpoint", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPCEndpoint"), &map[string]any{
-			"ServiceName":   "com.amazonaws.vpce.us-east-1.vpce-svc-01234567",
-			"ServiceRegion": assertions.Match_Absent(),
-		})
-	})
-	cdktest.Assert(t, "records", func() {
-		tmpl.CDK().ResourceCountIs(jsii.String("AWS::Route53::RecordSet"), jsii.Number(2))
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), &map[string]any{"Name": "api.acme.example.internal."})
-	})
+	tmpl.ResourceCountIs(t, "AWS::EC2::SecurityGroupIngress", 3, "one per port")
+	tmpl.ResourceCountIs(t, "AWS::EC2::SecurityGroup", 3, "connectors + one per endpoint")
+	tmpl.HasResourceProperties(t, "AWS::EC2::VPCEndpoint", map[string]any{
+		"ServiceName":   "com.amazonaws.vpce.us-west-2.vpce-svc-0123456789abcdef0",
+		"ServiceRegion": "us-west-2",
+	}, "cross-region endpoint")
+	tmpl.HasResourceProperties(t, "AWS::EC2::VPCEndpoint", map[string]any{
+		"ServiceName":   "com.amazonaws.vpce.us-east-1.vpce-svc-01234567",
+		"ServiceRegion": assertions.Match_Absent(),
+	}, "same-region endpoint")
+	tmpl.ResourceCountIs(t, "AWS::Route53::RecordSet", 2, "records")
+	tmpl.HasResourceProperties(t, "AWS::Route53::RecordSet", map[string]any{"Name": "api.acme.example.internal."}, "records")
 }
 
 // With every service pending, the network is built and the connectors group
@@ -77,13 +63,11 @@ func TestNoServicesReachesNothing(t *testing.T) {
 	stack := cdktest.NewStack("C")
 	NewConsumer(stack, jsii.String("C"), props(jsii.String("acme.example.internal")))
 	tmpl := cdktest.TemplateOf(t, stack)
-	if n := len(tmpl.Resources("AWS::EC2::VPCEndpoint")); n != 0 {
-		t.Errorf("%d endpoints, want none", n)
-	}
+	tmpl.ResourceCountIs(t, "AWS::EC2::VPCEndpoint", 0)
 	for _, sg := range tmpl.Resources("AWS::EC2::SecurityGroup") {
 		egress, _ := sg.Properties["SecurityGroupEgress"].([]any)
-		if len(egress) != 1 || egress[0].(map[string]any)["CidrIp"] != "255.255.255.255/32" {
-			t.Errorf("%s egress = %v, want only the rule that matches nothing", sg.LogicalID, egress)
+		if assert.Len(t, egress, 1, "%s egress: only the rule that matches nothing", sg.LogicalID) {
+			assert.Equal(t, "255.255.255.255/32", egress[0].(map[string]any)["CidrIp"], "%s egress: only the rule that matches nothing", sg.LogicalID)
 		}
 	}
 }
@@ -96,12 +80,7 @@ func TestInvalidPropsPanic(t *testing.T) {
 			ServiceName: jsii.String("com.amazonaws.vpce.us-east-1.vpce-svc-01234567"), Ports: &[]*float64{}}),
 	} {
 		t.Run(name, func(t *testing.T) {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("NewConsumer accepted %s", name)
-				}
-			}()
-			NewConsumer(cdktest.NewStack("C"), jsii.String("C"), p)
+			assert.Panics(t, func() { NewConsumer(cdktest.NewStack("C"), jsii.String("C"), p) }, "NewConsumer accepted %s", name)
 		})
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/internal/cdktest"
 	"github.com/privateconnect/privateconnect/internal/cidr"
@@ -31,48 +33,43 @@ func TestPublicSubnetsTakeTheLastSlot(t *testing.T) {
 		vpc := netip.MustParsePrefix(tc.vpc)
 		got, err := PublicSubnetBlocks(vpc, tc.n)
 		if tc.want == "" {
-			if err == nil {
-				t.Errorf("PublicSubnetBlocks(%s, %d) = %v, want an error", tc.vpc, tc.n, got)
-			}
+			assert.Error(t, err, "PublicSubnetBlocks(%s, %d) = %v", tc.vpc, tc.n, got)
 			continue
 		}
 		var s []string
 		for _, p := range got {
 			s = append(s, p.String())
 		}
-		if err != nil || strings.Join(s, " ") != tc.want {
-			t.Errorf("PublicSubnetBlocks(%s, %d) = %v, %v; want %s", tc.vpc, tc.n, s, err, tc.want)
-		}
+		assert.NoError(t, err, "PublicSubnetBlocks(%s, %d)", tc.vpc, tc.n)
+		assert.Equal(t, tc.want, strings.Join(s, " "), "PublicSubnetBlocks(%s, %d)", tc.vpc, tc.n)
 		// Never in a private subnet's slot.
 		private, _ := cidr.Subnets(vpc, cidr.SubnetSlots(vpc.Bits())-1)
 		for _, pub := range got {
 			for _, priv := range private {
-				if pub.Overlaps(priv) {
-					t.Errorf("%s: public %s overlaps private %s", tc.vpc, pub, priv)
-				}
+				assert.False(t, pub.Overlaps(priv), "%s: public %s overlaps private %s", tc.vpc, pub, priv)
 			}
 		}
 	}
 	// Adding a public subnet never moves another.
-	one, _ := PublicSubnetBlocks(netip.MustParsePrefix("10.1.0.0/22"), 1)
-	three, _ := PublicSubnetBlocks(netip.MustParsePrefix("10.1.0.0/22"), 3)
-	if one[0] != three[0] {
-		t.Errorf("first public subnet moved from %s to %s", one[0], three[0])
-	}
+	one, err := PublicSubnetBlocks(netip.MustParsePrefix("10.1.0.0/22"), 1)
+	require.NoError(t, err)
+	three, err := PublicSubnetBlocks(netip.MustParsePrefix("10.1.0.0/22"), 3)
+	require.NoError(t, err)
+	assert.Equal(t, one[0], three[0], "the first public subnet moved")
 }
 
 func TestNatEgressNeedsTheLastSlotFree(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Error("NAT egress was added to a VPC whose subnets fill every slot")
-		}
-	}()
 	stack := cdktest.NewStack("Net")
-	vpc := NewIsolatedVpc(stack, jsii.String("Net"), &IsolatedVpcProps{
-		Cidr:                jsii.String("10.9.0.0/24"),
-		AvailabilityZoneIds: jsii.Strings("use1-az1", "use1-az2", "use1-az3", "use1-az4"),
-	})
-	NewNatEgress(stack, jsii.String("Egress"), &NatEgressProps{Vpc: vpc, Cidr: jsii.String("10.9.0.0/24")})
+	var vpc IsolatedVpc
+	require.NotPanics(t, func() {
+		vpc = NewIsolatedVpc(stack, jsii.String("Net"), &IsolatedVpcProps{
+			Cidr:                jsii.String("10.9.0.0/24"),
+			AvailabilityZoneIds: jsii.Strings("use1-az1", "use1-az2", "use1-az3", "use1-az4"),
+		})
+	}, "a VPC whose subnets fill every slot")
+	assert.Panics(t, func() {
+		NewNatEgress(stack, jsii.String("Egress"), &NatEgressProps{Vpc: vpc, Cidr: jsii.String("10.9.0.0/24")})
+	}, "NAT egress was added to a VPC whose subnets fill every slot")
 }
 
 // The NAT gateway waits for its internet route, the route and the Elastic IP
@@ -85,11 +82,10 @@ func TestNatEgressDependencies(t *testing.T) {
 		Name:                jsii.String("n"),
 	})
 	egress := NewNatEgress(stack, jsii.String("Egress"), &NatEgressProps{Vpc: vpc, Cidr: jsii.String("10.9.0.0/24"), Name: jsii.String("n")})
-	if len(egress.NatGateways()) != 1 || egress.InternetGatewayId() == nil {
-		t.Fatalf("%d NAT gateways, want 1", len(egress.NatGateways()))
-	}
+	require.Len(t, egress.NatGateways(), 1, "NAT gateways")
+	require.NotNil(t, egress.InternetGatewayId(), "internet gateway")
 	tmpl := cdktest.TemplateOf(t, stack)
-	attachment := tmpl.Resources("AWS::EC2::VPCGatewayAttachment")[0].LogicalID
+	attachment := tmpl.One(t, "AWS::EC2::VPCGatewayAttachment").LogicalID
 	var internetRoute string
 	for _, r := range tmpl.Resources("AWS::EC2::Route") {
 		if r.Properties["GatewayId"] != nil {
@@ -97,17 +93,11 @@ func TestNatEgressDependencies(t *testing.T) {
 		}
 	}
 	for typ, want := range map[string]string{"AWS::EC2::EIP": attachment, "AWS::EC2::NatGateway": internetRoute} {
-		r := tmpl.Resources(typ)[0]
-		if dep := tmpl.Resource(r.LogicalID)["DependsOn"]; !cdktest.Equal(dep, []any{want}) {
-			t.Errorf("%s DependsOn %v, want %s", typ, dep, want)
-		}
+		r := tmpl.One(t, typ)
+		cdktest.JSONEq(t, []any{want}, tmpl.Resource(r.LogicalID)["DependsOn"], "%s DependsOn", typ)
 	}
-	if dep := tmpl.Resource(internetRoute)["DependsOn"]; !cdktest.Equal(dep, []any{attachment}) {
-		t.Errorf("internet route DependsOn %v, want %s", dep, attachment)
-	}
+	cdktest.JSONEq(t, []any{attachment}, tmpl.Resource(internetRoute)["DependsOn"], "internet route DependsOn")
 	for _, s := range tmpl.Resources("AWS::EC2::Subnet") {
-		if s.Properties["MapPublicIpOnLaunch"] != false {
-			t.Errorf("subnet %s gives instances public IPs", s.LogicalID)
-		}
+		assert.Equal(t, false, s.Properties["MapPublicIpOnLaunch"], "subnet %s gives instances public IPs", s.LogicalID)
 	}
 }

@@ -1,10 +1,11 @@
 package network
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/internal/cdktest"
 )
@@ -16,25 +17,18 @@ func TestSubnetsFollowAzOrderAndSlots(t *testing.T) {
 		AvailabilityZoneIds: jsii.Strings("use1-az6", "use1-az1", "use1-az4"),
 		Name:                jsii.String("n"),
 	})
-	if len(vpc.Subnets()) != 3 || len(*vpc.SubnetIds()) != 3 {
-		t.Fatalf("%d subnets, want 3", len(vpc.Subnets()))
-	}
+	require.Len(t, vpc.Subnets(), 3, "subnets")
+	require.Len(t, *vpc.SubnetIds(), 3, "subnet IDs")
 	tmpl := cdktest.TemplateOf(t, stack)
 	want := map[string]string{"use1-az6": "10.9.0.0/24", "use1-az1": "10.9.1.0/24", "use1-az4": "10.9.2.0/24"}
 	subnets := tmpl.Resources("AWS::EC2::Subnet")
 	for _, s := range subnets {
 		az, _ := s.Properties["AvailabilityZoneId"].(string)
-		if want[az] != s.Properties["CidrBlock"] {
-			t.Errorf("subnet in %s has %v, want %s", az, s.Properties["CidrBlock"], want[az])
-		}
+		assert.Equal(t, want[az], s.Properties["CidrBlock"], "subnet in %s", az)
 		delete(want, az)
 	}
-	if len(want) > 0 {
-		t.Errorf("no subnet for %v", want)
-	}
-	if n := len(tmpl.Resources("AWS::EC2::RouteTable")); n != 3 {
-		t.Errorf("%d route tables, want one per subnet", n)
-	}
+	assert.Empty(t, want, "AZs without a subnet")
+	tmpl.ResourceCountIs(t, "AWS::EC2::RouteTable", 3, "one per subnet")
 }
 
 func TestFlowLogRoleIsScoped(t *testing.T) {
@@ -45,24 +39,16 @@ func TestFlowLogRoleIsScoped(t *testing.T) {
 		FlowLogRetentionDays: jsii.Number(30),
 	})
 	tmpl := cdktest.TemplateOf(t, stack)
-	groups := tmpl.Resources("AWS::Logs::LogGroup")
-	if len(groups) != 1 || groups[0].Properties["RetentionInDays"] != float64(30) {
-		t.Fatalf("log groups = %s, want one with 30 days", cdktest.Show(groups))
-	}
-	roles := tmpl.Resources("AWS::IAM::Role")
-	if len(roles) != 1 {
-		t.Fatalf("%d roles, want 1", len(roles))
-	}
-	trust := cdktest.Show(roles[0].Properties["AssumeRolePolicyDocument"])
+	group := tmpl.One(t, "AWS::Logs::LogGroup")
+	require.Equal(t, float64(30), group.Properties["RetentionInDays"], "log group retention")
+	role := tmpl.One(t, "AWS::IAM::Role")
+	trust := cdktest.Show(role.Properties["AssumeRolePolicyDocument"])
 	for _, want := range []string{"vpc-flow-logs.amazonaws.com", "aws:SourceAccount", "aws:SourceArn"} {
-		if !strings.Contains(trust, want) {
-			t.Errorf("trust policy %s lacks %s", trust, want)
-		}
+		assert.Contains(t, trust, want, "trust policy")
 	}
-	policy := cdktest.Show(roles[0].Properties["Policies"])
-	if !strings.Contains(policy, cdktest.Show(cdktest.GetAtt(groups[0].LogicalID, "Arn"))) || strings.Contains(policy, `"Resource":"*"`) {
-		t.Errorf("role policy %s is not scoped to the flow log group", policy)
-	}
+	policy := cdktest.Show(role.Properties["Policies"])
+	assert.Contains(t, policy, cdktest.Show(cdktest.GetAtt(group.LogicalID, "Arn")), "the role policy names the flow log group")
+	assert.NotContains(t, policy, `"Resource":"*"`, "the role policy is scoped to the flow log group")
 }
 
 func TestInvalidPropsPanic(t *testing.T) {
@@ -74,12 +60,7 @@ func TestInvalidPropsPanic(t *testing.T) {
 		"missing AZ list": {Cidr: jsii.String("10.0.0.0/24")},
 	} {
 		t.Run(name, func(t *testing.T) {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("NewIsolatedVpc accepted %s", name)
-				}
-			}()
-			NewIsolatedVpc(cdktest.NewStack("Net"), jsii.String("Net"), props)
+			assert.Panics(t, func() { NewIsolatedVpc(cdktest.NewStack("Net"), jsii.String("Net"), props) }, "NewIsolatedVpc accepted %s", name)
 		})
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/internal/cdktest"
 )
@@ -15,45 +17,33 @@ func TestListenerAndTargetGroupPerPort(t *testing.T) {
 	p := base()
 	p.Ips = jsii.Strings("10.0.1.10", "10.0.2.10")
 	tmpl, _ := synth(t, p)
-	lbs := tmpl.Resources("AWS::ElasticLoadBalancingV2::LoadBalancer")
-	if len(lbs) != 1 || lbs[0].Properties["Type"] != "network" || lbs[0].Properties["Scheme"] != "internal" {
-		t.Fatalf("want one internal NLB, got %s", cdktest.Show(lbs))
-	}
+	lb := tmpl.One(t, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+	require.Equal(t, "network", lb.Properties["Type"], "an NLB")
+	require.Equal(t, "internal", lb.Properties["Scheme"], "an internal NLB")
 	sgs := tmpl.Resources("AWS::EC2::SecurityGroup")
-	if len(sgs) != 1 || !cdktest.Equal(lbs[0].Properties["SecurityGroups"], []any{cdktest.GetAtt(sgs[0].LogicalID, "GroupId")}) {
-		t.Errorf("the NLB's security groups are %s, want its own group %s", cdktest.Show(lbs[0].Properties["SecurityGroups"]), cdktest.Show(sgs))
+	if assert.Len(t, cdktest.LogicalIDs(sgs), 1, "security groups") {
+		cdktest.JSONEq(t, []any{cdktest.GetAtt(sgs[0].LogicalID, "GroupId")}, lb.Properties["SecurityGroups"], "the NLB's security groups: its own group")
 	}
-	if got := lbs[0].Properties["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"]; got != "off" {
-		t.Errorf("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic = %v, want off", got)
-	}
-	if !strings.Contains(cdktest.Show(lbs[0].Properties["LoadBalancerAttributes"]), `{"Key":"load_balancing.cross_zone.enabled","Value":"true"}`) {
-		t.Error("cross-zone load balancing is not on")
-	}
+	assert.Equal(t, "off", lb.Properties["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"], "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")
+	assert.Contains(t, cdktest.Show(lb.Properties["LoadBalancerAttributes"]), `{"Key":"load_balancing.cross_zone.enabled","Value":"true"}`, "cross-zone load balancing is on")
 	groups := tmpl.Resources("AWS::ElasticLoadBalancingV2::TargetGroup")
 	listeners := tmpl.Resources("AWS::ElasticLoadBalancingV2::Listener")
-	if len(groups) != 2 || len(listeners) != 2 {
-		t.Fatalf("%d target groups and %d listeners, want 2 each", len(groups), len(listeners))
-	}
+	require.Len(t, cdktest.LogicalIDs(groups), 2, "target groups")
+	require.Len(t, cdktest.LogicalIDs(listeners), 2, "listeners")
 	for _, l := range listeners {
 		port := l.Properties["Port"]
 		action := l.Properties["DefaultActions"].([]any)[0].(map[string]any)
 		tg := tmpl.Resource(action["TargetGroupArn"].(map[string]any)["Ref"].(string))["Properties"].(map[string]any)
-		if tg["Port"] != port || tg["Protocol"] != "TCP" || tg["TargetType"] != "ip" {
-			t.Errorf("listener %v forwards to %s", port, cdktest.Show(tg))
-		}
+		assert.Equal(t, port, tg["Port"], "listener %v forwards to %s", port, cdktest.Show(tg))
+		assert.Equal(t, "TCP", tg["Protocol"], "listener %v forwards to %s", port, cdktest.Show(tg))
+		assert.Equal(t, "ip", tg["TargetType"], "listener %v forwards to %s", port, cdktest.Show(tg))
 		want := `[{"Id":"10.0.1.10","Port":` + cdktest.Show(port) + `},{"Id":"10.0.2.10","Port":` + cdktest.Show(port) + `}]`
-		if got := cdktest.Show(tg["Targets"]); got != want {
-			t.Errorf("targets on %v = %s, want %s", port, got, want)
-		}
+		assert.JSONEq(t, want, cdktest.Show(tg["Targets"]), "targets on %v", port)
 		for _, attr := range []string{"proxy_protocol_v2.enabled", "preserve_client_ip.enabled", "stickiness.enabled"} {
-			if !strings.Contains(cdktest.Show(tg["TargetGroupAttributes"]), `{"Key":"`+attr+`","Value":"false"}`) {
-				t.Errorf("target group %v: %s is not off", port, attr)
-			}
+			assert.Contains(t, cdktest.Show(tg["TargetGroupAttributes"]), `{"Key":"`+attr+`","Value":"false"}`, "target group %v: %s is off", port, attr)
 		}
 	}
-	if n := len(tmpl.Resources("AWS::Lambda::Function")); n != 0 {
-		t.Errorf("%d functions for ip targets", n)
-	}
+	tmpl.ResourceCountIs(t, "AWS::Lambda::Function", 0, "functions for ip targets")
 }
 
 // The load balancer's group admits nothing directly; it sends only the
@@ -62,14 +52,9 @@ func TestLoadBalancerSecurityGroup(t *testing.T) {
 	p := base()
 	p.Ips = jsii.Strings("10.0.1.10")
 	tmpl, prod := synth(t, p)
-	sgs := tmpl.Resources("AWS::EC2::SecurityGroup")
-	if len(sgs) != 1 {
-		t.Fatalf("%d security groups, want 1", len(sgs))
-	}
-	sg := sgs[0]
-	if _, ok := sg.Properties["SecurityGroupIngress"]; ok || len(tmpl.Resources("AWS::EC2::SecurityGroupIngress")) > 0 {
-		t.Errorf("the load balancer's group has inbound rules: %s", cdktest.Show(sg.Properties["SecurityGroupIngress"]))
-	}
+	sg := tmpl.One(t, "AWS::EC2::SecurityGroup")
+	assert.NotContains(t, sg.Properties, "SecurityGroupIngress", "the load balancer's group has inbound rules")
+	tmpl.ResourceCountIs(t, "AWS::EC2::SecurityGroupIngress", 0, "the load balancer's group has inbound rules")
 	want := map[string]bool{}
 	for _, port := range []int{5432, 6432} {
 		for _, block := range TargetRanges {
@@ -81,12 +66,8 @@ func TestLoadBalancerSecurityGroup(t *testing.T) {
 		m := r.(map[string]any)
 		got[fmt.Sprintf("%v %v-%v %v", m["IpProtocol"], m["FromPort"], m["ToPort"], m["CidrIp"])] = true
 	}
-	if !cdktest.Equal(got, want) {
-		t.Errorf("egress %v, want %v", got, want)
-	}
-	if cdktest.Show(prod.SecurityGroupId()) == "" {
-		t.Error("no security group ID")
-	}
+	assert.Equal(t, want, got, "egress")
+	assert.NotNil(t, prod.SecurityGroupId(), "the security group ID")
 }
 
 func TestTargetGroupTuning(t *testing.T) {
@@ -103,15 +84,11 @@ func TestTargetGroupTuning(t *testing.T) {
 		tmpl, _ := synth(t, p)
 		for _, tg := range tmpl.Resources("AWS::ElasticLoadBalancingV2::TargetGroup") {
 			for k, v := range want {
-				if !cdktest.Equal(tg.Properties[k], v) {
-					t.Errorf("%s: %s = %v, want %v", tg.LogicalID, k, tg.Properties[k], v)
-				}
+				cdktest.JSONEq(t, v, tg.Properties[k], "%s: %s", tg.LogicalID, k)
 			}
 			got := attrs(tg)
 			for k, v := range wantAttrs {
-				if got[k] != v {
-					t.Errorf("%s: %s = %q, want %q", tg.LogicalID, k, got[k], v)
-				}
+				assert.Equal(t, v, got[k], "%s: %s", tg.LogicalID, k)
 			}
 		}
 	}
@@ -137,9 +114,7 @@ func TestTargetGroupTuning(t *testing.T) {
 			map[string]string{"deregistration_delay.timeout_seconds": "0", "deregistration_delay.connection_termination.enabled": "true"})
 	})
 	for interval, timeout := range map[float64]float64{5: 2, 10: 5, 15: 7, 30: 10, 300: 10} {
-		if got := defaultTimeout(interval); got != timeout {
-			t.Errorf("defaultTimeout(%v) = %v, want %v", interval, got, timeout)
-		}
+		assert.Equal(t, timeout, defaultTimeout(interval), "defaultTimeout(%v)", interval)
 	}
 }
 
@@ -178,41 +153,31 @@ func TestLoadBalancerShapes(t *testing.T) {
 			p.Ips = jsii.Strings("10.0.1.10")
 			p.LoadBalancerSecurityGroup = tc.setting
 			tmpl, prod := synth(t, p)
-			lbs := tmpl.Resources("AWS::ElasticLoadBalancingV2::LoadBalancer")
-			if len(lbs) != 1 {
-				t.Fatalf("%d load balancers", len(lbs))
-			}
-			lb := lbs[0]
-			if got := strings.TrimRight(lb.LogicalID, "0123456789ABCDEF"); got != tc.lb {
-				t.Errorf("load balancer %s, want logical ID %s...", lb.LogicalID, tc.lb)
-			}
+			lb := tmpl.One(t, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+			assert.Equal(t, tc.lb, strings.TrimRight(lb.LogicalID, "0123456789ABCDEF"), "load balancer %s: its logical ID's prefix", lb.LogicalID)
 			var keys []string
 			for k := range lb.Properties {
 				keys = append(keys, k)
 			}
-			if !cdktest.Equal(sorted(keys), tc.lbKeys) {
-				t.Errorf("load balancer properties %v, want %v", sorted(keys), tc.lbKeys)
-			}
+			assert.Equal(t, tc.lbKeys, sorted(keys), "load balancer properties")
 			for what, got := range map[string][]string{"target groups": prefixed(tmpl, "AWS::ElasticLoadBalancingV2::TargetGroup"),
 				"listeners": prefixed(tmpl, "AWS::ElasticLoadBalancingV2::Listener"), "security groups": prefixed(tmpl, "AWS::EC2::SecurityGroup")} {
 				want := map[string][]string{"target groups": tc.targetGroups, "listeners": tc.listeners, "security groups": tc.sgs}[what]
-				if !cdktest.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
-					t.Errorf("%s %v, want %v", what, got, want)
+				if len(got) > 0 || len(want) > 0 {
+					assert.Equal(t, want, got, what)
 				}
 			}
 			for _, l := range tmpl.Resources("AWS::ElasticLoadBalancingV2::Listener") {
-				if !cdktest.Equal(l.Properties["LoadBalancerArn"], cdktest.Ref(lb.LogicalID)) {
-					t.Errorf("listener %s on %s", l.LogicalID, cdktest.Show(l.Properties["LoadBalancerArn"]))
-				}
+				cdktest.JSONEq(t, cdktest.Ref(lb.LogicalID), l.Properties["LoadBalancerArn"], "listener %s", l.LogicalID)
 			}
-			if svc := tmpl.Resources("AWS::EC2::VPCEndpointService"); len(svc) != 1 || !cdktest.Equal(svc[0].Properties["NetworkLoadBalancerArns"], []any{cdktest.Ref(lb.LogicalID)}) {
-				t.Errorf("endpoint service %s, want it on %s", cdktest.Show(svc), lb.LogicalID)
+			svc := tmpl.Resources("AWS::EC2::VPCEndpointService")
+			if assert.Len(t, cdktest.LogicalIDs(svc), 1, "endpoint services") {
+				cdktest.JSONEq(t, []any{cdktest.Ref(lb.LogicalID)}, svc[0].Properties["NetworkLoadBalancerArns"], "the endpoint service on the load balancer")
 			}
-			if id := prod.SecurityGroupId(); (id != nil) != (tc.group != "") {
-				t.Errorf("SecurityGroupId() = %v with the setting %v", cdktest.Show(id), cdktest.Show(tc.setting))
-			}
-			if tc.group != "" && !cdktest.Equal(lb.Properties["SecurityGroups"], []any{cdktest.GetAtt(tmpl.Resources("AWS::EC2::SecurityGroup")[0].LogicalID, "GroupId")}) {
-				t.Errorf("load balancer groups %s", cdktest.Show(lb.Properties["SecurityGroups"]))
+			id := prod.SecurityGroupId()
+			assert.Equal(t, tc.group != "", id != nil, "SecurityGroupId() = %v with the setting %v", cdktest.Show(id), cdktest.Show(tc.setting))
+			if tc.group != "" {
+				cdktest.JSONEq(t, []any{cdktest.GetAtt(tmpl.Resources("AWS::EC2::SecurityGroup")[0].LogicalID, "GroupId")}, lb.Properties["SecurityGroups"], "load balancer groups")
 			}
 		})
 	}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/internal/cdktest"
 )
@@ -26,15 +28,6 @@ func synth(t *testing.T, p *SiteProps) (Site, cdktest.Template) {
 	stack := cdktest.NewStack("V")
 	s := NewSite(stack, jsii.String("Site"), p)
 	return s, cdktest.TemplateOf(t, stack)
-}
-
-func one(t *testing.T, tmpl cdktest.Template, typ string) cdktest.Resource {
-	t.Helper()
-	rs := tmpl.Resources(typ)
-	if len(rs) != 1 {
-		t.Fatalf("%d %s, want 1", len(rs), typ)
-	}
-	return rs[0]
 }
 
 // With no tunnel options given, both tunnels get the safe defaults, not AWS's.
@@ -61,30 +54,22 @@ func TestTunnelDefaultsAreSafe(t *testing.T) {
 		"DPDTimeoutAction":           "restart",
 		"StartupAction":              "start",
 	}
-	conn := one(t, tmpl, "AWS::EC2::VPNConnection")
+	conn := tmpl.One(t, "AWS::EC2::VPNConnection")
 	specs, _ := conn.Properties["VpnTunnelOptionsSpecifications"].([]any)
-	if len(specs) != 2 {
-		t.Fatalf("%d tunnel specifications, want 2", len(specs))
-	}
+	require.Len(t, specs, 2, "tunnel specifications")
 	for i, s := range specs {
 		spec := s.(map[string]any)
 		for k, v := range want {
-			if !cdktest.Equal(spec[k], v) {
-				t.Errorf("tunnel %d %s = %s, want %s", i+1, k, cdktest.Show(spec[k]), cdktest.Show(v))
-			}
+			cdktest.JSONEq(t, v, spec[k], "tunnel %d %s", i+1, k)
 		}
 		for _, absent := range []string{"PreSharedKey", "TunnelInsideCidr"} {
-			if _, ok := spec[absent]; ok {
-				t.Errorf("tunnel %d sets %s, which AWS should choose", i+1, absent)
-			}
+			assert.NotContains(t, spec, absent, "tunnel %d sets %s, which AWS should choose", i+1, absent)
 		}
 	}
-	cdktest.Assert(t, "gateways with explicit ASNs", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPNGateway"), &map[string]any{"Type": "ipsec.1", "AmazonSideAsn": 64512})
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::CustomerGateway"), &map[string]any{
-			"Type": "ipsec.1", "IpAddress": "198.51.100.9", "BgpAsn": 65000, "BgpAsnExtended": assertions.Match_Absent(),
-		})
-	})
+	tmpl.HasResourceProperties(t, "AWS::EC2::VPNGateway", map[string]any{"Type": "ipsec.1", "AmazonSideAsn": 64512}, "gateways with explicit ASNs")
+	tmpl.HasResourceProperties(t, "AWS::EC2::CustomerGateway", map[string]any{
+		"Type": "ipsec.1", "IpAddress": "198.51.100.9", "BgpAsn": 65000, "BgpAsnExtended": assertions.Match_Absent(),
+	}, "gateways with explicit ASNs")
 }
 
 func TestTunnelOptionsAsGiven(t *testing.T) {
@@ -98,7 +83,7 @@ func TestTunnelOptionsAsGiven(t *testing.T) {
 		StartupAction:        jsii.String("add"),
 	}}
 	_, tmpl := synth(t, p)
-	specs := one(t, tmpl, "AWS::EC2::VPNConnection").Properties["VpnTunnelOptionsSpecifications"].([]any)
+	specs := tmpl.One(t, "AWS::EC2::VPNConnection").Properties["VpnTunnelOptionsSpecifications"].([]any)
 	first, second := specs[0].(map[string]any), specs[1].(map[string]any)
 	for k, v := range map[string]any{
 		"TunnelInsideCidr":     "169.254.10.0/30",
@@ -108,14 +93,11 @@ func TestTunnelOptionsAsGiven(t *testing.T) {
 		"DPDTimeoutAction":     "clear",
 		"StartupAction":        "add",
 	} {
-		if !cdktest.Equal(first[k], v) {
-			t.Errorf("tunnel 1 %s = %s, want %s", k, cdktest.Show(first[k]), cdktest.Show(v))
-		}
+		cdktest.JSONEq(t, v, first[k], "tunnel 1 %s", k)
 	}
 	// The tunnel not listed keeps every default.
-	if second["StartupAction"] != "start" || !cdktest.Equal(second["IKEVersions"], []any{map[string]any{"Value": "ikev2"}}) {
-		t.Errorf("tunnel 2 = %s, want the defaults", cdktest.Show(second))
-	}
+	assert.Equal(t, "start", second["StartupAction"], "tunnel 2 keeps the defaults")
+	cdktest.JSONEq(t, []any{map[string]any{"Value": "ikev2"}}, second["IKEVersions"], "tunnel 2 keeps the defaults")
 }
 
 // A pre-shared key reaches the template only as a Secrets Manager reference.
@@ -126,15 +108,13 @@ func TestPreSharedKeyIsASecretsManagerReference(t *testing.T) {
 		{PreSharedKeySecret: jsii.String("vpn/psk2")},
 	}
 	_, tmpl := synth(t, p)
-	specs := one(t, tmpl, "AWS::EC2::VPNConnection").Properties["VpnTunnelOptionsSpecifications"].([]any)
+	specs := tmpl.One(t, "AWS::EC2::VPNConnection").Properties["VpnTunnelOptionsSpecifications"].([]any)
 	want := []string{
 		"{{resolve:secretsmanager:arn:aws:secretsmanager:us-east-1:111122223333:secret:psk-AbCdEf:SecretString:tunnel1::}}",
 		"{{resolve:secretsmanager:vpn/psk2:SecretString:::}}",
 	}
 	for i, s := range specs {
-		if got := s.(map[string]any)["PreSharedKey"]; got != want[i] {
-			t.Errorf("tunnel %d PreSharedKey = %v, want %s", i+1, got, want[i])
-		}
+		assert.Equal(t, want[i], s.(map[string]any)["PreSharedKey"], "tunnel %d PreSharedKey", i+1)
 	}
 }
 
@@ -142,48 +122,40 @@ func TestStaticRoutesAndPropagation(t *testing.T) {
 	p := props()
 	p.StaticRoutes = jsii.Strings("10.30.0.0/16", "10.3.0.0/16", "192.168.7.0/24")
 	_, tmpl := synth(t, p)
-	conn := one(t, tmpl, "AWS::EC2::VPNConnection")
-	if conn.Properties["StaticRoutesOnly"] != true {
-		t.Errorf("StaticRoutesOnly = %v with static routes", conn.Properties["StaticRoutesOnly"])
-	}
+	conn := tmpl.One(t, "AWS::EC2::VPNConnection")
+	assert.Equal(t, true, conn.Properties["StaticRoutesOnly"], "StaticRoutesOnly with static routes")
 	routes := tmpl.Resources("AWS::EC2::VPNConnectionRoute")
 	got := map[string]bool{}
 	for _, r := range routes {
-		if !cdktest.Equal(r.Properties["VpnConnectionId"], cdktest.Ref(conn.LogicalID)) {
-			t.Errorf("route %s is not on the connection", r.LogicalID)
-		}
+		cdktest.JSONEq(t, cdktest.Ref(conn.LogicalID), r.Properties["VpnConnectionId"], "route %s is on the connection", r.LogicalID)
 		got[r.Properties["DestinationCidrBlock"].(string)] = true
 	}
-	if len(routes) != 3 || !got["10.30.0.0/16"] || !got["10.3.0.0/16"] || !got["192.168.7.0/24"] {
-		t.Errorf("routes = %v, want one per static route", got)
-	}
+	assert.Len(t, cdktest.LogicalIDs(routes), 3, "one route per static route")
+	assert.Equal(t, map[string]bool{"10.30.0.0/16": true, "10.3.0.0/16": true, "192.168.7.0/24": true}, got, "one route per static route")
 	// Only BGP has BGP logs.
 	logs := cdktest.Show(conn.Properties["VpnTunnelOptionsSpecifications"])
-	if strings.Contains(logs, "BgpLog") || !strings.Contains(logs, `"LogEnabled":true`) {
-		t.Errorf("static tunnels' log options = %s, want tunnel logs without BGP logs", logs)
-	}
+	assert.NotContains(t, logs, "BgpLog", "static tunnels' log options: no BGP logs")
+	assert.Contains(t, logs, `"LogEnabled":true`, "static tunnels' log options: tunnel logs")
 
 	// The VPN gateway, once attached, propagates into every private route table.
-	prop := one(t, tmpl, "AWS::EC2::VPNGatewayRoutePropagation")
-	vgw := one(t, tmpl, "AWS::EC2::VPNGateway")
+	prop := tmpl.One(t, "AWS::EC2::VPNGatewayRoutePropagation")
+	vgw := tmpl.One(t, "AWS::EC2::VPNGateway")
 	var tables []any
 	for _, rt := range tmpl.Resources("AWS::EC2::RouteTable") {
 		if strings.Contains(rt.LogicalID, "Network") {
 			tables = append(tables, cdktest.Ref(rt.LogicalID))
 		}
 	}
-	if len(tables) != 2 || !cdktest.Equal(prop.Properties["RouteTableIds"], tables) || !cdktest.Equal(prop.Properties["VpnGatewayId"], cdktest.Ref(vgw.LogicalID)) {
-		t.Errorf("propagation = %s, want the gateway into the private tables %s", cdktest.Show(prop.Properties), cdktest.Show(tables))
-	}
+	assert.Len(t, tables, 2, "private route tables")
+	cdktest.JSONEq(t, tables, prop.Properties["RouteTableIds"], "propagation into the private tables")
+	cdktest.JSONEq(t, cdktest.Ref(vgw.LogicalID), prop.Properties["VpnGatewayId"], "propagation of the gateway")
 	var attachment string
 	for _, a := range tmpl.Resources("AWS::EC2::VPCGatewayAttachment") {
 		if a.Properties["VpnGatewayId"] != nil {
 			attachment = a.LogicalID
 		}
 	}
-	if dep := tmpl.Resource(prop.LogicalID)["DependsOn"]; !cdktest.Equal(dep, []any{attachment}) {
-		t.Errorf("propagation DependsOn %v, want the gateway attachment %s", dep, attachment)
-	}
+	cdktest.JSONEq(t, []any{attachment}, tmpl.Resource(prop.LogicalID)["DependsOn"], "propagation DependsOn the gateway attachment")
 }
 
 func TestBgpLogsAndExtendedAsn(t *testing.T) {
@@ -191,22 +163,20 @@ func TestBgpLogsAndExtendedAsn(t *testing.T) {
 	p.CustomerGatewayAsn = jsii.Number(4200000040)
 	p.AmazonSideAsn = jsii.Number(64600)
 	_, tmpl := synth(t, p)
-	cdktest.Assert(t, "extended ASN", func() {
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::CustomerGateway"), &map[string]any{
-			"BgpAsnExtended": 4200000040, "BgpAsn": assertions.Match_Absent(),
-		})
-		tmpl.CDK().HasResourceProperties(jsii.String("AWS::EC2::VPNGateway"), &map[string]any{"AmazonSideAsn": 64600})
-	})
-	conn := one(t, tmpl, "AWS::EC2::VPNConnection")
-	if conn.Properties["StaticRoutesOnly"] != false || len(tmpl.Resources("AWS::EC2::VPNConnectionRoute")) != 0 {
-		t.Errorf("a BGP connection has static routes: %s", cdktest.Show(conn.Properties))
-	}
+	tmpl.HasResourceProperties(t, "AWS::EC2::CustomerGateway", map[string]any{
+		"BgpAsnExtended": 4200000040, "BgpAsn": assertions.Match_Absent(),
+	}, "extended ASN")
+	tmpl.HasResourceProperties(t, "AWS::EC2::VPNGateway", map[string]any{"AmazonSideAsn": 64600}, "extended ASN")
+	conn := tmpl.One(t, "AWS::EC2::VPNConnection")
+	assert.Equal(t, false, conn.Properties["StaticRoutesOnly"], "a BGP connection has static routes")
+	tmpl.ResourceCountIs(t, "AWS::EC2::VPNConnectionRoute", 0, "a BGP connection has static routes")
 	arn := cdktest.GetAtt(tunnelLogGroup(t, tmpl), "Arn")
 	for i, s := range conn.Properties["VpnTunnelOptionsSpecifications"].([]any) {
 		cw := s.(map[string]any)["LogOptions"].(map[string]any)["CloudwatchLogOptions"].(map[string]any)
-		if cw["LogEnabled"] != true || cw["BgpLogEnabled"] != true || !cdktest.Equal(cw["LogGroupArn"], arn) || !cdktest.Equal(cw["BgpLogGroupArn"], arn) {
-			t.Errorf("tunnel %d log options = %s, want tunnel and BGP logs to %s", i+1, cdktest.Show(cw), cdktest.Show(arn))
-		}
+		assert.Equal(t, true, cw["LogEnabled"], "tunnel %d tunnel logs", i+1)
+		assert.Equal(t, true, cw["BgpLogEnabled"], "tunnel %d BGP logs", i+1)
+		cdktest.JSONEq(t, arn, cw["LogGroupArn"], "tunnel %d tunnel logs to the tunnel log group", i+1)
+		cdktest.JSONEq(t, arn, cw["BgpLogGroupArn"], "tunnel %d BGP logs to the tunnel log group", i+1)
 	}
 }
 
@@ -218,7 +188,7 @@ func tunnelLogGroup(t *testing.T, tmpl cdktest.Template) string {
 			return g.LogicalID
 		}
 	}
-	t.Fatal("no tunnel log group")
+	require.FailNow(t, "no tunnel log group")
 	return ""
 }
 
@@ -228,9 +198,8 @@ func TestTunnelLogsKeptWithRetention(t *testing.T) {
 	_, tmpl := synth(t, p)
 	id := tunnelLogGroup(t, tmpl)
 	r := tmpl.Resource(id)
-	if r["Properties"].(map[string]any)["RetentionInDays"] != float64(731) || r["DeletionPolicy"] != "Retain" {
-		t.Errorf("tunnel log group = %s, want 731 days, retained", cdktest.Show(r))
-	}
+	assert.Equal(t, float64(731), r["Properties"].(map[string]any)["RetentionInDays"], "tunnel log group retention")
+	assert.Equal(t, "Retain", r["DeletionPolicy"], "tunnel log group retained")
 }
 
 func TestNatGatewayCount(t *testing.T) {
@@ -251,22 +220,17 @@ func TestNatGatewayCount(t *testing.T) {
 			p.Name = jsii.String("pc")
 			s, tmpl := synth(t, p)
 			nats := tmpl.Resources("AWS::EC2::NatGateway")
-			if len(nats) != tc.nats || len(tmpl.Resources("AWS::EC2::EIP")) != tc.nats {
-				t.Fatalf("%d NAT gateways and %d EIPs, want %d", len(nats), len(tmpl.Resources("AWS::EC2::EIP")), tc.nats)
-			}
+			require.Len(t, cdktest.LogicalIDs(nats), tc.nats, "NAT gateways")
+			require.Len(t, cdktest.LogicalIDs(tmpl.Resources("AWS::EC2::EIP")), tc.nats, "EIPs")
 			if tc.nats == 0 {
 				for _, typ := range []string{"AWS::EC2::InternetGateway", "AWS::EC2::Route"} {
-					if n := len(tmpl.Resources(typ)); n != 0 {
-						t.Errorf("%d %s without NAT", n, typ)
-					}
+					tmpl.ResourceCountIs(t, typ, 0, "without NAT")
 				}
-				if s.Nat() != nil {
-					t.Error("Nat() is set without NAT")
-				}
+				assert.Nil(t, s.Nat(), "Nat() is set without NAT")
 				return
 			}
 			// One internet gateway, used by the public subnets only.
-			igw := one(t, tmpl, "AWS::EC2::InternetGateway")
+			igw := tmpl.One(t, "AWS::EC2::InternetGateway")
 			// Every private subnet has a default route to a NAT gateway, its own AZ's when per AZ.
 			byAz := map[string]string{}
 			for _, n := range nats {
@@ -275,13 +239,10 @@ func TestNatGatewayCount(t *testing.T) {
 			}
 			defaults := 0
 			for _, r := range tmpl.Resources("AWS::EC2::Route") {
-				if r.Properties["DestinationCidrBlock"] != "0.0.0.0/0" {
-					t.Errorf("route %s to %v", r.LogicalID, r.Properties["DestinationCidrBlock"])
-				}
+				assert.Equal(t, "0.0.0.0/0", r.Properties["DestinationCidrBlock"], "route %s", r.LogicalID)
 				if gw, ok := r.Properties["GatewayId"]; ok {
-					if !cdktest.Equal(gw, cdktest.Ref(igw.LogicalID)) || !strings.Contains(r.LogicalID, "Public") {
-						t.Errorf("route %s to the internet gateway is not in a public subnet's table", r.LogicalID)
-					}
+					cdktest.JSONEq(t, cdktest.Ref(igw.LogicalID), gw, "route %s to the internet gateway", r.LogicalID)
+					assert.Contains(t, r.LogicalID, "Public", "route %s to the internet gateway is not in a public subnet's table", r.LogicalID)
 					continue
 				}
 				defaults++
@@ -292,21 +253,13 @@ func TestNatGatewayCount(t *testing.T) {
 				if tc.mode == NatPerAz {
 					want = byAz[strings.Replace(az, "az", "-az", 1)]
 				}
-				if nat != want {
-					t.Errorf("route in %s goes to %s, want %s", table, nat, want)
-				}
+				assert.Equal(t, want, nat, "the NAT gateway of the route in %s", table)
 			}
-			if defaults != len(tc.azs) {
-				t.Errorf("%d default routes, want one per private subnet (%d)", defaults, len(tc.azs))
-			}
+			assert.Equal(t, len(tc.azs), defaults, "default routes, one per private subnet")
 			for _, e := range tmpl.Resources("AWS::EC2::EIP") {
-				if !strings.Contains(cdktest.Show(e.Properties["Tags"]), `"Value":"pc-nat-use1-az`) {
-					t.Errorf("EIP %s tags = %s, want a Name naming its AZ", e.LogicalID, cdktest.Show(e.Properties["Tags"]))
-				}
+				assert.Contains(t, cdktest.Show(e.Properties["Tags"]), `"Value":"pc-nat-use1-az`, "EIP %s tags: a Name naming its AZ", e.LogicalID)
 			}
-			if got := len(*s.Nat().PublicIps()); got != tc.nats {
-				t.Errorf("%d public IPs, want %d", got, tc.nats)
-			}
+			assert.Len(t, *s.Nat().PublicIps(), tc.nats, "public IPs")
 		})
 	}
 }
@@ -318,24 +271,18 @@ func TestConnectorsEgressOnly(t *testing.T) {
 	p.CustomerCidrs = jsii.Strings("10.30.0.0/16", "172.20.0.0/20")
 	p.Ports = &[]*float64{jsii.Number(443), jsii.Number(5432)}
 	_, tmpl := synth(t, p)
-	sg := one(t, tmpl, "AWS::EC2::SecurityGroup")
+	sg := tmpl.One(t, "AWS::EC2::SecurityGroup")
 	var got []string
 	for _, e := range sg.Properties["SecurityGroupEgress"].([]any) {
 		m := e.(map[string]any)
-		if m["IpProtocol"] != "tcp" || m["FromPort"] != m["ToPort"] {
-			t.Errorf("egress rule %s, want single TCP ports", cdktest.Show(m))
-		}
+		assert.Equal(t, "tcp", m["IpProtocol"], "egress rule %s: single TCP ports", cdktest.Show(m))
+		assert.Equal(t, m["FromPort"], m["ToPort"], "egress rule %s: single TCP ports", cdktest.Show(m))
 		got = append(got, cdktest.Show(m["CidrIp"])+":"+cdktest.Show(m["FromPort"]))
 	}
-	if strings.Join(got, " ") != `"10.30.0.0/16":443 "10.30.0.0/16":5432 "172.20.0.0/20":443 "172.20.0.0/20":5432` {
-		t.Errorf("egress = %v", got)
-	}
-	if _, ok := sg.Properties["SecurityGroupIngress"]; ok {
-		t.Error("the connectors group admits traffic")
-	}
-	if strings.Contains(cdktest.Show(tmpl["Resources"]), "::/0") || len(tmpl.Resources("AWS::EC2::SecurityGroupIngress")) > 0 {
-		t.Error("something admits traffic from the internet")
-	}
+	assert.Equal(t, `"10.30.0.0/16":443 "10.30.0.0/16":5432 "172.20.0.0/20":443 "172.20.0.0/20":5432`, strings.Join(got, " "), "egress")
+	assert.NotContains(t, sg.Properties, "SecurityGroupIngress", "the connectors group admits traffic")
+	assert.NotContains(t, cdktest.Show(tmpl["Resources"]), "::/0", "something admits traffic from the internet")
+	tmpl.ResourceCountIs(t, "AWS::EC2::SecurityGroupIngress", 0, "something admits traffic from the internet")
 }
 
 // TunnelState by VpnId is 1 with both tunnels up and falls with each one
@@ -345,14 +292,12 @@ func TestTunnelStateAlarms(t *testing.T) {
 	p := props()
 	p.AlarmTopicArn = jsii.String("arn:aws:sns:us-east-1:111122223333:alarms")
 	s, tmpl := synth(t, p)
-	conn := one(t, tmpl, "AWS::EC2::VPNConnection").LogicalID
+	conn := tmpl.One(t, "AWS::EC2::VPNConnection").LogicalID
 	alarms := map[string]map[string]any{}
 	for _, a := range tmpl.Resources("AWS::CloudWatch::Alarm") {
 		alarms[a.LogicalID] = a.Properties
 	}
-	if len(alarms) != 2 {
-		t.Fatalf("%d alarms, want 2", len(alarms))
-	}
+	require.Len(t, alarms, 2, "alarms")
 	check := func(name string, want map[string]any) {
 		t.Helper()
 		var got map[string]any
@@ -361,9 +306,7 @@ func TestTunnelStateAlarms(t *testing.T) {
 				got = a
 			}
 		}
-		if got == nil {
-			t.Fatalf("no %s alarm", name)
-		}
+		require.NotNil(t, got, "the %s alarm", name)
 		common := map[string]any{
 			"Namespace":          "AWS/VPN",
 			"MetricName":         "TunnelState",
@@ -377,24 +320,19 @@ func TestTunnelStateAlarms(t *testing.T) {
 			want[k] = v
 		}
 		for k, v := range want {
-			if !cdktest.Equal(got[k], v) {
-				t.Errorf("%s %s = %s, want %s", name, k, cdktest.Show(got[k]), cdktest.Show(v))
-			}
+			cdktest.JSONEq(t, v, got[k], "%s %s", name, k)
 		}
 	}
 	check("RedundancyLost", map[string]any{"Statistic": "Minimum", "Threshold": 1, "EvaluationPeriods": 3, "DatapointsToAlarm": 3, "TreatMissingData": "notBreaching"})
 	check("ConnectivityLost", map[string]any{"Statistic": "Maximum", "Threshold": 0.5, "EvaluationPeriods": 1, "TreatMissingData": "breaching"})
-	if s.RedundancyLostAlarmName() == nil || s.ConnectivityLostAlarmName() == nil {
-		t.Error("alarm names not exposed")
-	}
+	assert.NotNil(t, s.RedundancyLostAlarmName(), "the redundancy alarm's name")
+	assert.NotNil(t, s.ConnectivityLostAlarmName(), "the connectivity alarm's name")
 }
 
 func TestAlarmsWithoutTopicHaveNoActions(t *testing.T) {
 	_, tmpl := synth(t, props())
 	for _, a := range tmpl.Resources("AWS::CloudWatch::Alarm") {
-		if _, ok := a.Properties["AlarmActions"]; ok {
-			t.Errorf("%s has actions without a topic", a.LogicalID)
-		}
+		assert.NotContains(t, a.Properties, "AlarmActions", "%s has actions without a topic", a.LogicalID)
 	}
 }
 
@@ -421,12 +359,7 @@ func TestInvalidPropsPanic(t *testing.T) {
 		"per-AZ NAT, no room":  edit(func(p *SiteProps) { p.NatGateways = NatPerAz; p.VpcCidr = jsii.String("10.64.8.0/26") }),
 	} {
 		t.Run(name, func(t *testing.T) {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("NewSite accepted %s", name)
-				}
-			}()
-			NewSite(cdktest.NewStack("V"), jsii.String("Site"), p)
+			assert.Panics(t, func() { NewSite(cdktest.NewStack("V"), jsii.String("Site"), p) }, "NewSite accepted %s", name)
 		})
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestParse(t *testing.T) {
@@ -15,12 +18,10 @@ func TestParse(t *testing.T) {
 		{"10.0.0.0/33", "not an IPv4 CIDR block"},
 	} {
 		_, err := Parse(tc.in)
-		got := ""
-		if err != nil {
-			got = err.Error()
-		}
-		if got != tc.err {
-			t.Errorf("Parse(%q) error = %q, want %q", tc.in, got, tc.err)
+		if tc.err == "" {
+			assert.NoError(t, err, "Parse(%q)", tc.in)
+		} else {
+			assert.EqualError(t, err, tc.err, "Parse(%q)", tc.in)
 		}
 	}
 }
@@ -39,31 +40,27 @@ func TestSubnets(t *testing.T) {
 		{"10.64.0.0/28", 1, "10.64.0.0/28"},
 	} {
 		got, err := Subnets(netip.MustParsePrefix(tc.vpc), tc.n)
-		if err != nil {
-			t.Errorf("Subnets(%s, %d): %v", tc.vpc, tc.n, err)
+		if !assert.NoError(t, err, "Subnets(%s, %d)", tc.vpc, tc.n) {
 			continue
 		}
 		var s []string
 		for _, p := range got {
 			s = append(s, p.String())
 		}
-		if strings.Join(s, " ") != tc.want {
-			t.Errorf("Subnets(%s, %d) = %v, want %s", tc.vpc, tc.n, s, tc.want)
-		}
+		assert.Equal(t, tc.want, strings.Join(s, " "), "Subnets(%s, %d)", tc.vpc, tc.n)
 	}
 	// A subnet's block must not depend on how many AZs are in use.
-	two, _ := Subnets(netip.MustParsePrefix("10.1.0.0/22"), 2)
-	three, _ := Subnets(netip.MustParsePrefix("10.1.0.0/22"), 3)
-	if two[1] != three[1] {
-		t.Errorf("second subnet moved from %s to %s when a third AZ was added", two[1], three[1])
-	}
+	two, err := Subnets(netip.MustParsePrefix("10.1.0.0/22"), 2)
+	require.NoError(t, err)
+	three, err := Subnets(netip.MustParsePrefix("10.1.0.0/22"), 3)
+	require.NoError(t, err)
+	assert.Equal(t, two[1], three[1], "the second subnet moved when a third AZ was added")
 	for _, tc := range []struct {
 		vpc string
 		n   int
 	}{{"10.0.0.0/27", 3}, {"10.0.0.0/28", 2}, {"10.0.0.0/24", 5}, {"10.0.0.0/24", 0}} {
-		if _, err := Subnets(netip.MustParsePrefix(tc.vpc), tc.n); err == nil {
-			t.Errorf("Subnets(%s, %d) succeeded, want an error", tc.vpc, tc.n)
-		}
+		_, err := Subnets(netip.MustParsePrefix(tc.vpc), tc.n)
+		assert.Error(t, err, "Subnets(%s, %d)", tc.vpc, tc.n)
 	}
 }
 
@@ -96,9 +93,7 @@ func TestNextFree(t *testing.T) {
 		if ok {
 			s = got.String()
 		}
-		if s != tc.want {
-			t.Errorf("NextFree(used=%v, /%d) = %q, want %q", tc.used, tc.bits, s, tc.want)
-		}
+		assert.Equal(t, tc.want, s, "NextFree(used=%v, /%d)", tc.used, tc.bits)
 	}
 }
 
@@ -107,8 +102,6 @@ func TestIsPrivate(t *testing.T) {
 		"10.64.0.0/16": true, "172.31.0.0/16": true, "192.168.4.0/24": true, "100.64.0.0/16": true,
 		"172.32.0.0/16": false, "8.8.8.0/24": false, "0.0.0.0/0": false, "10.0.0.0/7": false,
 	} {
-		if got := IsPrivate(netip.MustParsePrefix(in)); got != want {
-			t.Errorf("IsPrivate(%s) = %v, want %v", in, got, want)
-		}
+		assert.Equal(t, want, IsPrivate(netip.MustParsePrefix(in)), "IsPrivate(%s)", in)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
 	"github.com/privateconnect/privateconnect/config"
@@ -59,12 +60,9 @@ func warmUp(f *testing.F, base fleet) {
 	dir := f.TempDir()
 	base.write(f, dir)
 	fleet, err := config.Load(dir)
-	if err != nil {
-		f.Fatal(err)
-	}
-	if _, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack { return stacks.Build(app, fleet, fleet.Customers[:1]) }); err != nil {
-		f.Fatal(err)
-	}
+	require.NoError(f, err)
+	_, err = stacks.Synthesize(func(app awscdk.App) []awscdk.Stack { return stacks.Build(app, fleet, fleet.Customers[:1]) })
+	require.NoError(f, err)
 }
 
 var wellFormed = regexp.MustCompile(`^.+ \(got .+; .+\)$`)
@@ -76,20 +74,17 @@ func checkFleet(t *testing.T, f fleet) {
 	if err != nil {
 		// Nothing is built from a fleet that does not validate, and every
 		// problem says which file, where, what, and how to fix it.
-		if loaded != nil {
-			t.Fatalf("Load returned a fleet with its errors:\n%v", err)
-		}
+		require.Nil(t, loaded, "Load returned a fleet with its errors:\n%v", err)
 		errs, ok := err.(config.Errors)
-		if !ok || len(errs) == 0 {
-			t.Fatalf("error is not config.Errors: %T %v", err, err)
-		}
+		require.True(t, ok, "error is not config.Errors: %T %v", err, err)
+		require.NotEmpty(t, errs, "config.Errors without an error")
 		for _, e := range errs {
-			if e.File == "" || e.Path == "" || e.Msg == "" || strings.ContainsAny(e.Error(), "\n\x1b\u202e") {
-				t.Fatalf("malformed error: %q", e.Error())
-			}
-			if !wellFormed.MatchString(e.Msg) && !strings.Contains(e.Msg, "YAML") && !strings.Contains(e.Msg, "the file is empty") {
-				t.Fatalf("error without (got ...; fix): %q", e.Error())
-			}
+			require.NotEmpty(t, e.File, "malformed error: %q", e.Error())
+			require.NotEmpty(t, e.Path, "malformed error: %q", e.Error())
+			require.NotEmpty(t, e.Msg, "malformed error: %q", e.Error())
+			require.False(t, strings.ContainsAny(e.Error(), "\n\x1b\u202e"), "malformed error: %q", e.Error())
+			require.True(t, wellFormed.MatchString(e.Msg) || strings.Contains(e.Msg, "YAML") || strings.Contains(e.Msg, "the file is empty"),
+				"error without (got ...; fix): %q", e.Error())
 		}
 		return
 	}
@@ -115,7 +110,7 @@ func loadWithin(t *testing.T, dir string, limit time.Duration) (*config.Fleet, e
 	case r := <-done:
 		return r.f, r.err
 	case <-time.After(limit):
-		t.Fatalf("validation took over %s", limit)
+		require.FailNow(t, "validation took over "+limit.String())
 	}
 	return nil, nil
 }
@@ -125,7 +120,7 @@ func loadWithin(t *testing.T, dir string, limit time.Duration) (*config.Fleet, e
 func synthesize(t *testing.T, fleet *config.Fleet) {
 	defer func() {
 		if r := recover(); r != nil {
-			t.Fatalf("a fleet that validated panicked in synth: %v", r)
+			require.FailNow(t, "a fleet that validated panicked in synth", "%v", r)
 		}
 	}()
 	estimates := fleet.Footprints()
@@ -139,9 +134,7 @@ func synthesize(t *testing.T, fleet *config.Fleet) {
 		}
 		return out
 	})
-	if err != nil {
-		t.Fatalf("a fleet that validated does not synthesize: %v", err)
-	}
+	require.NoError(t, err, "a fleet that validated does not synthesize")
 	for _, s := range built {
 		check(t, estimates, s.Name, ids[s.Name], s.Template)
 	}
@@ -158,18 +151,14 @@ func synthesize(t *testing.T, fleet *config.Fleet) {
 		return
 	}
 	bundles, err := handoff.Build(fleet.Vendor, customers)
-	if err != nil {
-		t.Fatalf("a fleet that validated does not hand off: %v", err)
-	}
+	require.NoError(t, err, "a fleet that validated does not hand off")
 	for _, b := range bundles {
 		for name, content := range b.Files {
 			if !strings.HasSuffix(name, ".yaml") {
 				continue
 			}
 			var doc any
-			if err := yaml.Unmarshal(content, &doc); err != nil {
-				t.Fatalf("%s: the handed-over template is not YAML: %v", name, err)
-			}
+			require.NoError(t, yaml.Unmarshal(content, &doc), "%s: the handed-over template is not YAML", name)
 			asJSON, _ := json.Marshal(doc)
 			check(t, estimates, strings.TrimSuffix(name, ".yaml"), nil, asJSON, len(content))
 		}
@@ -178,12 +167,9 @@ func synthesize(t *testing.T, fleet *config.Fleet) {
 
 func check(t *testing.T, estimates map[string]config.Footprint, name string, ids []string, template []byte, sizes ...int) {
 	fp, ok := estimates[name]
-	if !ok {
-		t.Fatalf("%s: config has no footprint for this stack", name)
-	}
-	if problems := fp.Check(ids, template, sizes...); len(problems) > 0 {
-		t.Fatalf("a fleet that validated gives a template config did not foresee:\n%s", strings.Join(problems, "\n"))
-	}
+	require.True(t, ok, "%s: config has no footprint for this stack", name)
+	problems := fp.Check(ids, template, sizes...)
+	require.Empty(t, problems, "a fleet that validated gives a template config did not foresee")
 }
 
 // shapes are the fleet shapes this process has synthesized. One jsii

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 )
 
@@ -23,13 +24,9 @@ func loadExamples(tb testing.TB) fleet {
 	tb.Helper()
 	read := func(path string) map[string]any {
 		raw, err := os.ReadFile(path)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
 		var m map[string]any
-		if err := yaml.Unmarshal(raw, &m); err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, yaml.Unmarshal(raw, &m))
 		return m
 	}
 	f := fleet{vendor: read("../../config/vendor.yaml")}
@@ -46,12 +43,8 @@ func (f fleet) write(tb testing.TB, dir string) {
 	tb.Helper()
 	put := func(name string, doc map[string]any) {
 		raw, err := yaml.Marshal(doc)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), raw, 0o644); err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
+		require.NoError(tb, os.WriteFile(filepath.Join(dir, name), raw, 0o644))
 	}
 	os.MkdirAll(filepath.Join(dir, "customers"), 0o755)
 	put("vendor.yaml", f.vendor)

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 )
 
@@ -30,13 +32,11 @@ func Root() string {
 func CfnLint(t testing.TB, templates ...string) {
 	t.Helper()
 	lint, err := exec.LookPath("cfn-lint")
-	if err != nil {
-		t.Fatal("cfn-lint is not installed: pip install cfn-lint (the tests check every template with it)")
-	}
+	require.NoError(t, err, "cfn-lint is not installed: pip install cfn-lint (the tests check every template with it)")
 	args := append([]string{"--config-file", filepath.Join(Root(), ".cfnlintrc.yaml"), "--"}, templates...)
 	out, err := exec.Command(lint, args...).CombinedOutput()
-	if err != nil || len(strings.TrimSpace(string(out))) > 0 {
-		t.Errorf("cfn-lint: %v\n%s", err, out)
+	if assert.NoError(t, err, "cfn-lint:\n%s", out) {
+		assert.Empty(t, strings.TrimSpace(string(out)), "cfn-lint prints nothing on clean templates")
 	}
 }
 
@@ -58,13 +58,10 @@ type Failure struct {
 func CfnGuard(t testing.TB, templates ...string) {
 	t.Helper()
 	guard, rules := guardPaths()
-	if _, err := os.Stat(guard); err != nil {
-		t.Fatalf("cfn-guard is not installed (%v): run make deps (it comes with @cdklabs/cdk-validator-cfnguard in .tools/package.json)", err)
-	}
+	_, err := os.Stat(guard)
+	require.NoError(t, err, "cfn-guard is not installed: run make deps (it comes with @cdklabs/cdk-validator-cfnguard in .tools/package.json)")
 	exceptions, err := LoadExceptions()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// One cfn-guard process per template, side by side: each reads every rule.
 	results := make([][]Failure, len(templates))
 	errs := make([]error, len(templates))
@@ -79,9 +76,7 @@ func CfnGuard(t testing.TB, templates ...string) {
 	wg.Wait()
 	used := map[int]bool{}
 	for i, failures := range results {
-		if errs[i] != nil {
-			t.Fatal(errs[i])
-		}
+		require.NoError(t, errs[i])
 	next:
 		for _, f := range failures {
 			for i, e := range exceptions {
@@ -90,14 +85,12 @@ func CfnGuard(t testing.TB, templates ...string) {
 					continue next
 				}
 			}
-			t.Errorf("%s: %s (%s) fails Control Tower rule %s: fix it, or add it to cfn-guard-exceptions.yaml with the reason",
-				filepath.Base(f.Template), f.LogicalID, f.ResourceType, f.Rule)
+			assert.Fail(t, fmt.Sprintf("%s: %s (%s) fails Control Tower rule %s", filepath.Base(f.Template), f.LogicalID, f.ResourceType, f.Rule),
+				"fix it, or add it to cfn-guard-exceptions.yaml with the reason")
 		}
 	}
 	for i, e := range exceptions {
-		if !used[i] {
-			t.Errorf("cfn-guard-exceptions.yaml: %s on %s matches no failure any more: remove it", e.Rule, e.ResourceType)
-		}
+		assert.True(t, used[i], "cfn-guard-exceptions.yaml: %s on %s matches no failure any more: remove it", e.Rule, e.ResourceType)
 	}
 }
 

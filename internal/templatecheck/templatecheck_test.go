@@ -4,37 +4,29 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // The report parser must name the rule and the failing resource.
 func TestGuardReportsRuleAndResource(t *testing.T) {
 	guard, rules := guardPaths()
-	if _, err := os.Stat(guard); err != nil {
-		t.Fatalf("cfn-guard is not installed (%v): run make deps", err)
-	}
+	_, err := os.Stat(guard)
+	require.NoError(t, err, "cfn-guard is not installed: run make deps")
 	tmpl := filepath.Join(t.TempDir(), "t.json")
 	body := `{"Resources": {
 		"Plain": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365}},
 		"Keyed": {"Type": "AWS::Logs::LogGroup", "Properties": {"RetentionInDays": 365, "KmsKeyId": "arn:aws:kms:us-east-1:111122223333:key/abc"}}}}`
-	if err := os.WriteFile(tmpl, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(tmpl, []byte(body), 0o644))
 	failures, err := runGuard(guard, rules, tmpl)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := Failure{Template: tmpl, Rule: "cloudwatch_log_group_encrypted_check", LogicalID: "Plain", ResourceType: "AWS::Logs::LogGroup"}
-	if len(failures) != 1 || failures[0] != want {
-		t.Errorf("failures = %+v, want only %+v", failures, want)
-	}
+	assert.Equal(t, []Failure{want}, failures)
 }
 
 func TestExceptionsFileIsWellFormed(t *testing.T) {
 	exceptions, err := LoadExceptions()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(exceptions) == 0 {
-		t.Error("no exceptions read")
-	}
+	require.NoError(t, err)
+	assert.NotEmpty(t, exceptions, "no exceptions read")
 }
