@@ -69,7 +69,7 @@ failover: deps ## Simulate RDS and Aurora failovers through the registrar as the
 	  python3 bench/failover/simulate.py --template "$$tmp/failover/failover-Producer.yaml" --out bench/failover.json
 
 .PHONY: update-golden
-update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/*.json; review the diff
+update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/ (JSON Schemas, REFERENCE.md); review the diff
 	go test ./stacks -run TestGolden -update
 	go test ./config -run TestSchemasUpToDate -update
 
@@ -92,9 +92,13 @@ deploy: deps require-customer ## Deploy the stacks of CUSTOMER=name (only that c
 	$(CDK) deploy $(CDK_FLAGS) -c customer=$(CUSTOMER) --all
 
 .PHONY: new-customer
-new-customer: ## Start customers/NAME.yaml with the next free VPC CIDR (NAME=acme [REGION=eu-west-1])
-	@[ -n "$(NAME)" ] || { echo "usage: make new-customer NAME=acme [REGION=eu-west-1] [ACCOUNT=...] [AZS=use1-az1,use1-az2] [SERVICE_NAME=...] [PORTS=5432] [TARGET=rds|ip|instance]"; exit 2; }
-	go run . new-customer -name '$(NAME)' -region '$(REGION)' -account '$(ACCOUNT)' -azs '$(AZS)' -service-name '$(SERVICE_NAME)' -ports '$(PORTS)' -target '$(TARGET)'
+new-customer: ## Start customers/NAME.yaml: the sections MODES= names (privatelink, vpn, inbound), next free VPC blocks, TODOs for the rest
+	@[ -n "$(NAME)" ] || { echo "usage: make new-customer NAME=acme [REGION=eu-west-1] [MODES=privatelink,vpn,inbound] [ACCOUNT=...] [NETWORKS=10.0.0.0/16,...] [AZS=use1-az1,use1-az2]"; \
+	  echo "  privatelink: [SERVICE_NAME=...] [PORTS=5432] [TARGET=rds|ip|instance] [RDS_BY=hostname|dbInstance|dbCluster] [RDS_ROLE=writer|reader]"; \
+	  echo "  vpn:         [GATEWAY_IP=...] [ROUTING=bgp|static] [ASN=65010] [REMOTE_NETWORKS=10.40.0.0/16,...] [VPN_PORTS=443,5432]"; exit 2; }
+	@go run . new-customer -name '$(NAME)' -region '$(REGION)' -modes '$(MODES)' -account '$(ACCOUNT)' -networks '$(NETWORKS)' -azs '$(AZS)' \
+	  -service-name '$(SERVICE_NAME)' -ports '$(PORTS)' -target '$(TARGET)' -rds-by '$(RDS_BY)' -rds-role '$(RDS_ROLE)' \
+	  -gateway-ip '$(GATEWAY_IP)' -routing '$(ROUTING)' -asn '$(ASN)' -remote-networks '$(REMOTE_NETWORKS)' -vpn-ports '$(VPN_PORTS)'
 
 .PHONY: handoff
 handoff: ## Write dist/<customer>/: the template the customer deploys and its README (CUSTOMER=name, default all)
@@ -105,7 +109,7 @@ cost: ## Monthly list-price cost per customer and stack, with the per-GB rates (
 	@go run . cost $(if $(CUSTOMER),-customer '$(CUSTOMER)')
 
 .PHONY: schema
-schema: ## Regenerate config/schema/*.json from the Go types
+schema: ## Regenerate config/schema/ (JSON Schemas and REFERENCE.md) from the Go types
 	go run . schema
 
 .PHONY: e2e

@@ -193,11 +193,20 @@ func command(name string, args []string) int {
 		var opts config.StarterOptions
 		nameFlag := fs.String("name", "", "customer name (a DNS label); required")
 		region := fs.String("region", "", "region for the customer's vendor-side stacks (default: the vendor's first region)")
+		modes := fs.String("modes", "", "comma-separated sections to write: privatelink, vpn, inbound (default: privatelink)")
 		fs.StringVar(&opts.Account, "account", "", "customer's AWS account ID")
-		azs := fs.String("azs", "", "comma-separated AZ IDs of the customer's endpoint service")
-		fs.StringVar(&opts.ServiceName, "service-name", "", "customer's endpoint service name")
-		fs.StringVar(&opts.Target, "target", "", "rds, ip or instance: hand the customer a template for the service's producer side")
-		ports := fs.String("ports", "", "comma-separated TCP ports of the service")
+		networks := fs.String("networks", "", "comma-separated CIDRs of all the customer's networks")
+		azs := fs.String("azs", "", "comma-separated AZ IDs of the customer's endpoint service (privatelink) or endpoint subnets (inbound)")
+		fs.StringVar(&opts.ServiceName, "service-name", "", "privatelink: customer's endpoint service name")
+		fs.StringVar(&opts.Target, "target", "", "privatelink: rds, ip or instance: hand the customer a template for the service's producer side")
+		fs.StringVar(&opts.RdsBy, "rds-by", "", "target rds: hostname, dbInstance or dbCluster (Aurora)")
+		fs.StringVar(&opts.RdsRole, "rds-role", "", "rds-by dbCluster: writer or reader")
+		ports := fs.String("ports", "", "privatelink: comma-separated TCP ports of the service")
+		fs.StringVar(&opts.GatewayIP, "gateway-ip", "", "vpn: public IPv4 address of the customer's VPN device")
+		fs.StringVar(&opts.Routing, "routing", "", "vpn: bgp or static")
+		asn := fs.String("asn", "", "vpn: BGP ASN of the customer's VPN device")
+		remote := fs.String("remote-networks", "", "vpn: comma-separated CIDRs the connectors reach over the tunnels")
+		vpnPorts := fs.String("vpn-ports", "", "vpn: comma-separated TCP ports the connectors open to them")
 		if fs.Parse(args) != nil {
 			return 2
 		}
@@ -205,22 +214,51 @@ func command(name string, args []string) int {
 			fmt.Fprintln(os.Stderr, "new-customer: -name is required (make new-customer NAME=acme REGION=eu-west-1)")
 			return 2
 		}
-		opts.AvailabilityZones = split(*azs)
-		for _, p := range split(*ports) {
-			n, err := strconv.Atoi(p)
-			if err != nil {
-				fmt.Fprintf(os.Stderr, "new-customer: -ports: %q is not a number\n", p)
-				return 2
+		opts.Modes, opts.Networks, opts.AvailabilityZones, opts.RemoteNetworks = split(*modes), split(*networks), split(*azs), split(*remote)
+		numbers := func(flag, list string) ([]int, bool) {
+			var out []int
+			for _, p := range split(list) {
+				n, err := strconv.Atoi(p)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "new-customer: -%s: %q is not a number\n", flag, p)
+					return nil, false
+				}
+				out = append(out, n)
 			}
-			opts.Ports = append(opts.Ports, n)
+			return out, true
+		}
+		var ok [3]bool
+		var asns []int
+		opts.Ports, ok[0] = numbers("ports", *ports)
+		opts.VpnPorts, ok[1] = numbers("vpn-ports", *vpnPorts)
+		asns, ok[2] = numbers("asn", *asn)
+		if ok != [3]bool{true, true, true} {
+			return 2
+		}
+		switch len(asns) {
+		case 0:
+		case 1:
+			opts.BgpAsn = &asns[0]
+		default:
+			fmt.Fprintln(os.Stderr, "new-customer: -asn: give one ASN, the customer device's")
+			return 2
 		}
 		st, err := config.NewCustomer(*dir, *nameFlag, *region, opts)
 		if err != nil {
 			return fail(err)
 		}
-		fmt.Printf("wrote %s with vendor VPC CIDR %s\n", st.Path, st.Block)
+		var blocks []string
+		for _, m := range []string{config.ModePrivateLink, config.ModeVpn} {
+			if c, ok := st.VpcCidrs[m]; ok {
+				blocks = append(blocks, fmt.Sprintf("%s.vpcCidr %s", m, c))
+			}
+		}
+		fmt.Printf("wrote %s (vendor VPC blocks from the pool: %s)\n", st.Path, strings.Join(blocks, ", "))
 		if len(st.Todo) > 0 {
-			fmt.Printf("the fleet stays invalid until these are filled in with what the customer sends:\n  %s\n", strings.Join(st.Todo, "\n  "))
+			fmt.Println("the fleet stays invalid until these TODOs hold what the customer sends:")
+			for _, t := range st.Todo {
+				fmt.Printf("  %s:%d: %s\n", st.Path, t.Line, t.Path)
+			}
 		}
 		fmt.Println("then run make validate and make synth")
 		return 0

@@ -93,7 +93,7 @@ privateLink:
   customerGateway:
     ipAddress: 198.51.100.%d
   routing: static
-  staticRoutes: [172.16.0.0/16]
+  remoteNetworks: [172.20.0.0/16]
   ports: [443]
 `, 72+i/256, i%256, strings.Join(azs[:2], ", "), 1+i%250)
 	}

@@ -171,6 +171,7 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path, p string) {
 	}
 	fields := fieldsOf(v.Type())
 	seen := map[string]*yaml.Node{}
+	writtenAs := map[string]string{} // the name a key was written under: its own or a former one
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
@@ -181,15 +182,25 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path, p string) {
 		d.lines[kp] = k.Line
 		f, ok := fields.byKey[k.Value]
 		if !ok {
-			d.add(kp, "unknown key", k.Value, suggest(k.Value, fields.keys))
+			f, ok = fields.was[k.Value]
+			if !ok {
+				d.add(kp, "unknown key", k.Value, suggest(k.Value, fields.keys))
+				continue
+			}
+			// Read under its new name, so that the value is checked and the
+			// new key does not count as missing: one error, saying what to do.
+			d.add(kp, "this key was renamed to "+f.key, k.Value, "rename it to "+f.key+"; the value stays the same")
+		}
+		if seen[f.key] != nil {
+			if writtenAs[f.key] != k.Value {
+				d.add(kp, "written under both its names", k.Value, "keep "+f.key+" only")
+			} else {
+				d.add(kp, "duplicate key", k.Value, "keep one of the entries")
+			}
 			continue
 		}
-		if seen[k.Value] != nil {
-			d.add(kp, "duplicate key", k.Value, "keep one of the entries")
-			continue
-		}
-		seen[k.Value] = val
-		d.value(val, v.Field(f.index), kp)
+		seen[f.key], writtenAs[f.key] = val, k.Value
+		d.value(val, v.Field(f.index), join(path, f.key))
 	}
 	for _, f := range fields.list {
 		// A key written with no value counts as missing.
@@ -269,11 +280,12 @@ type field struct {
 type fieldSet struct {
 	list  []field
 	byKey map[string]field
+	was   map[string]field // a former key -> the field that took its place
 	keys  []string
 }
 
 func fieldsOf(t reflect.Type) fieldSet {
-	fs := fieldSet{byKey: map[string]field{}}
+	fs := fieldSet{byKey: map[string]field{}, was: map[string]field{}}
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		key := strings.Split(sf.Tag.Get("yaml"), ",")[0]
@@ -283,6 +295,9 @@ func fieldsOf(t reflect.Type) fieldSet {
 		f := field{key: key, index: i, required: sf.Tag.Get("pc") == "required"}
 		fs.list = append(fs.list, f)
 		fs.byKey[key] = f
+		if was := sf.Tag.Get("was"); was != "" {
+			fs.was[was] = f
+		}
 		fs.keys = append(fs.keys, key)
 	}
 	return fs

@@ -209,9 +209,11 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 	t.res(2, tinyBytes, false)   // its attachment, route propagation
 	t.res(1, tinyBytes, true)    // customer gateway
 	t.res(1, largeBytes, true)   // VPN connection
-	t.res(len(vp.StaticRoutes), tinyBytes, false)
-	t.res(1, mediumBytes+len(c.VpnCustomerCidrs())*len(vp.Ports)*ruleBytes, true) // connectors group
-	t.res(2, alarmBytes, true)                                                    // tunnel alarms
+	if vp.Routing == "static" {
+		t.res(len(vp.RemoteNetworks), tinyBytes, false) // a VPN connection route each
+	}
+	t.res(1, mediumBytes+len(vp.RemoteNetworks)*len(vp.Ports)*ruleBytes, true) // connectors group
+	t.res(2, alarmBytes, true)                                                 // tunnel alarms
 	if nat > 0 {
 		t.res(1, tinyBytes, true)      // internet gateway
 		t.res(1, tinyBytes, false)     // its attachment
@@ -220,8 +222,8 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 		t.res(2*nat, tinyBytes, false) // association, route to the internet
 		t.res(azs, tinyBytes, false)   // default route of each connector subnet
 	}
-	ssm := 8
-	outputs := 9
+	ssm := 9
+	outputs := 10
 	if nat > 0 {
 		ssm++
 		outputs++
@@ -230,7 +232,7 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 	t.params(1) // BootstrapVersion
 	t.outputs(outputs)
 	t.fixed("Site", "BootstrapVersion", "CheckBootstrapVersion", "DeviceConfigurationCommand")
-	for _, id := range []string{"VpcId", "SubnetIds", "ConnectorSecurityGroupId", "VpnConnectionId", "VpnGatewayId",
+	for _, id := range []string{"VpcId", "SubnetIds", "ConnectorSecurityGroupId", "RemoteNetworks", "VpnConnectionId", "VpnGatewayId",
 		"CustomerGatewayId", "FlowLogGroup", "TunnelLogGroup", "NatPublicIps"} {
 		t.fixed(id, id+"Parameter")
 	}

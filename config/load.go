@@ -180,12 +180,13 @@ func related(a, b string) bool {
 }
 
 // proposeCidr returns the first free block of the given size in the vendor
-// pools, never touching a block a customer already holds.
-func (f *Fleet) proposeCidr(bits int) (netip.Prefix, bool) {
+// pools, never touching a block a customer already holds, nor taken.
+func (f *Fleet) proposeCidr(bits int, taken ...netip.Prefix) (netip.Prefix, bool) {
 	if f.Vendor == nil {
 		return netip.Prefix{}, false
 	}
-	var pools, used []netip.Prefix
+	var pools []netip.Prefix
+	used := slices.Clone(taken)
 	for _, s := range f.Vendor.VpcCidrPools {
 		if p, err := cidr.Parse(s); err == nil {
 			pools = append(pools, p)

@@ -28,7 +28,7 @@ func TestExampleFleetLoads(t *testing.T) {
 	// The examples cover both VPN routings.
 	if v := f.Customer("initech").Vpn; assert.NotNil(t, v, "initech VPN") {
 		assert.Equal(t, "static", v.Routing, "initech VPN routing")
-		assert.Len(t, v.StaticRoutes, 2, "initech VPN static routes")
+		assert.Len(t, v.RemoteNetworks, 2, "initech VPN remote networks")
 	}
 	if v := f.Customer("hooli").Vpn; assert.NotNil(t, v, "hooli VPN") {
 		assert.Equal(t, "bgp", v.Routing, "hooli VPN routing")

@@ -49,12 +49,21 @@ func Schemas() map[string][]byte {
 	return out
 }
 
-// WriteSchemas writes every schema into dir, each file replaced atomically.
+// Generated returns every file generated from the Go types and their tags,
+// by name: the JSON Schemas and the configuration reference.
+func Generated() map[string][]byte {
+	out := Schemas()
+	out[ReferenceFile] = Reference()
+	return out
+}
+
+// WriteSchemas writes every generated file (the schemas and the reference)
+// into dir, each replaced atomically.
 func WriteSchemas(dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	schemas := Schemas()
+	schemas := Generated()
 	names := make([]string, 0, len(schemas))
 	for name := range schemas {
 		names = append(names, name)
@@ -72,7 +81,14 @@ func WriteSchemas(dir string) error {
 // For a list, pattern, enum, minimum and maximum describe its items.
 func schemaOf(t reflect.Type, f reflect.StructField) map[string]any {
 	s := map[string]any{}
-	if doc := f.Tag.Get("doc"); doc != "" {
+	doc := f.Tag.Get("doc")
+	if d := f.Tag.Get("default"); d != "" {
+		doc += " Default: " + d + "."
+		s["default"], _ = defaultValue(f)
+	} else if d := f.Tag.Get("defaultDoc"); d != "" {
+		doc += " Default: " + d + "."
+	}
+	if doc != "" {
 		s["description"] = doc
 	}
 	if t.Kind() == reflect.Ptr {

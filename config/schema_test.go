@@ -16,25 +16,26 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var update = flag.Bool("update", false, "rewrite the committed JSON Schemas in config/schema")
+var update = flag.Bool("update", false, "rewrite the committed JSON Schemas and reference in config/schema")
 
-// The committed schemas are what editors read: they must be what the Go
-// types generate today.
+// The committed schemas are what editors read, and the reference what people
+// read: they must be what the Go types generate today.
 func TestSchemasUpToDate(t *testing.T) {
 	dir := "schema" // config/schema, relative to this package
 	if *update {
 		require.NoError(t, WriteSchemas(dir))
 	}
-	for name, want := range Schemas() {
+	generated := Generated()
+	for name, want := range generated {
 		got, err := os.ReadFile(filepath.Join(dir, name))
-		if !assert.NoError(t, err, "%s (run make update-golden)", name) {
+		if !assert.NoError(t, err, "%s (run make schema)", name) {
 			continue
 		}
-		assert.Equal(t, string(want), string(got), "config/schema/%s is stale: the Go types changed; run make update-golden and commit it", name)
+		assert.Equal(t, string(want), string(got), "config/schema/%s is stale: the Go types or their tags changed; run make schema and commit it", name)
 	}
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
-		_, ok := Schemas()[e.Name()]
+		_, ok := generated[e.Name()]
 		assert.True(t, ok, "config/schema/%s is not generated any more; remove it", e.Name())
 	}
 }

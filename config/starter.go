@@ -1,15 +1,14 @@
 package config
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -17,33 +16,67 @@ import (
 // Anything left empty becomes a TODO placeholder that fails validation until
 // it is filled in, so an unfinished file can never be deployed.
 type StarterOptions struct {
-	Account           string
+	// Modes are the sections to write: privateLink, vpn, inboundPrivateLink
+	// (or privatelink, inbound). Default: privateLink.
+	Modes    []string
+	Account  string
+	Networks []string
+	// AvailabilityZones are the customer's AZ IDs: where their endpoint
+	// service is offered (privateLink) and where their endpoint goes
+	// (inboundPrivateLink). The VPN's connector subnets use them too, or by
+	// default the region's first two AZ IDs: they are the vendor's choice.
 	AvailabilityZones []string
-	ServiceName       string
+
+	// privateLink
+	ServiceName string
 	// Target, when set (rds, ip or instance), adds a producer section: the
 	// customer's side is handed over (make handoff) and the service stays
 	// pending, without serviceName, until the customer sends it.
-	Target string
-	Ports  []int
+	Target  string
+	RdsBy   string // rds target: hostname (default), dbInstance or dbCluster
+	RdsRole string // dbCluster: writer (default) or reader
+	Ports   []int
+
+	// vpn
+	GatewayIP      string
+	Routing        string
+	BgpAsn         *int
+	RemoteNetworks []string
+	VpnPorts       []int
 }
 
-// Placeholders written into a starter file for what the customer must send.
+// Section keys of a customer file, as written in the YAML.
 const (
-	todoAccount     = "TODO-customer-account-id"
-	todoAZ          = "TODO-az-id"
-	todoServiceName = "TODO-endpoint-service-name"
+	ModePrivateLink = "privateLink"
+	ModeVpn         = "vpn"
+	ModeInbound     = "inboundPrivateLink"
 )
+
+// modeNames maps what a user may type (lowercased) to a section key.
+var modeNames = map[string]string{
+	"privatelink": ModePrivateLink, "vpn": ModeVpn, "inbound": ModeInbound, "inboundprivatelink": ModeInbound,
+}
+
+// modeFlag is how a section is named in the modes option.
+var modeFlag = map[string]string{ModePrivateLink: "privatelink", ModeVpn: "vpn", ModeInbound: "inbound"}
 
 // Starter is a starter file written by NewCustomer.
 type Starter struct {
-	Path  string   // the file written
-	Block string   // the vendor VPC CIDR proposed
-	Todo  []string // YAML paths still holding a placeholder, in file order
+	Path     string            // the file written
+	VpcCidrs map[string]string // section -> the vendor VPC CIDR proposed for it
+	Todo     []Placeholder     // what the customer must still send, in file order
 }
 
-// NewCustomer writes dir/customers/<name>.yaml for a new PrivateLink customer,
-// with the next free vendor VPC block from the pool. Existing customers'
-// blocks are read, never recomputed.
+// Placeholder is a value of a starter file still to be filled in.
+type Placeholder struct {
+	Path string // its YAML path
+	Line int
+}
+
+// NewCustomer writes dir/customers/<name>.yaml for a new customer, with the
+// sections opts.Modes names and the next free vendor VPC block from the pool
+// for each section that needs one. Existing customers' blocks are read, never
+// recomputed.
 //
 // The fleet must be valid first (a proposal from a broken fleet could
 // overlap), and the options given must be valid: on any error nothing is written.
@@ -53,44 +86,61 @@ func NewCustomer(dir, name, region string, opts StarterOptions) (*Starter, error
 		return nil, err
 	}
 	path := filepath.Join(dir, CustomersDir, name+".yaml")
-	arg := func(flag, what string, got any, fix string) error {
-		return fmt.Errorf("%s %s: %s (%s)", flag, show(got), what, fix)
-	}
 	switch {
 	case !customerRe.MatchString(name):
-		return nil, arg("name", "not a valid customer name", name, "use 1-40 lowercase letters, digits and hyphens, starting with a letter")
+		return nil, argError("name", "not a valid customer name", name, "use 1-40 lowercase letters, digits and hyphens, starting with a letter")
 	case fleet.Customer(name) != nil:
-		return nil, arg("name", "customer already exists", name, "choose another name, or edit "+fleet.Customer(name).File)
+		return nil, argError("name", "customer already exists", name, "choose another name, or edit "+fleet.Customer(name).File)
 	}
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
-		return nil, arg("name", "the file already exists", name, "choose another name or remove the file")
+		return nil, argError("name", "the file already exists", name, "choose another name or remove the file")
 	}
 	if region == "" {
 		region = fleet.Vendor.Regions[0]
 	}
 	if !slices.Contains(fleet.Vendor.Regions, region) {
-		return nil, arg("region", "the vendor does not operate in this region", region,
+		return nil, argError("region", "the vendor does not operate in this region", region,
 			fmt.Sprintf("use one of %s, or add it to regions in vendor.yaml", strings.Join(fleet.Vendor.Regions, ", ")))
 	}
-	prefix, ok := fleet.proposeCidr(*fleet.Vendor.VpcPrefixLength)
-	if !ok {
-		return nil, arg("vpcCidrPools", fmt.Sprintf("no free /%d block is left in the vendor pools", *fleet.Vendor.VpcPrefixLength),
-			fleet.Vendor.VpcCidrPools, "add a pool to vpcCidrPools in vendor.yaml, or lower vpcPrefixLength")
+	modes, err := starterModes(opts)
+	if err != nil {
+		return nil, err
 	}
-	block := prefix.String()
 
-	data, placeholders := renderStarter(name, region, block, opts)
-	// Check the new file as part of the fleet: only the placeholders may fail.
-	customers := append(files.customers, source{path, data})
-	if _, err := build(dir, files.vendor, customers); err != nil {
-		var real Errors
-		for _, e := range err.(Errors) {
-			if !placeholders[e.Path] {
-				real = append(real, e)
-			}
+	// One block per section with a VPC, each free of the fleet's and of the other's.
+	cidrs := map[string]string{}
+	var taken []netip.Prefix
+	for _, m := range []string{ModePrivateLink, ModeVpn} {
+		if !modes[m] {
+			continue
 		}
-		if len(real) > 0 {
-			return nil, real
+		prefix, ok := fleet.proposeCidr(*fleet.Vendor.VpcPrefixLength, taken...)
+		if !ok {
+			return nil, argError("vpcCidrPools", fmt.Sprintf("no free /%d block is left in the vendor pools", *fleet.Vendor.VpcPrefixLength),
+				fleet.Vendor.VpcCidrPools, "add a pool to vpcCidrPools in vendor.yaml, or lower vpcPrefixLength")
+		}
+		cidrs[m] = prefix.String()
+		taken = append(taken, prefix)
+	}
+
+	data, placeholders := renderStarter(fleet.Vendor, name, region, cidrs, modes, opts, nil)
+	// Check the new file as part of the fleet: only the placeholders may fail.
+	// A file with errors is not checked against the others, so the version
+	// with stand-ins for the placeholders is checked too: a value given must
+	// clash with no other customer's either.
+	filled, _ := renderStarter(fleet.Vendor, name, region, cidrs, modes, opts, newStandIns(fleet, region))
+	for _, version := range [][]byte{data, filled} {
+		customers := append(slices.Clone(files.customers), source{path, version})
+		if _, err := build(dir, files.vendor, customers); err != nil {
+			var real Errors
+			for _, e := range err.(Errors) {
+				if e.File != path || !placeholders[e.Path] {
+					real = append(real, e)
+				}
+			}
+			if len(real) > 0 {
+				return nil, real.sorted()
+			}
 		}
 	}
 
@@ -99,94 +149,79 @@ func NewCustomer(dir, name, region string, opts StarterOptions) (*Starter, error
 	}
 	if err := writeAtomic(path, data, false); err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return nil, arg("name", "the file already exists", name, "choose another name or remove the file")
+			return nil, argError("name", "the file already exists", name, "choose another name or remove the file")
 		}
 		return nil, err
 	}
-	st := &Starter{Path: path, Block: block}
-	for _, e := range lines(data) {
-		if placeholders[e] {
-			st.Todo = append(st.Todo, e)
+	st := &Starter{Path: path, VpcCidrs: cidrs}
+	for _, l := range lines(data) {
+		if placeholders[l.Path] {
+			st.Todo = append(st.Todo, l)
 		}
 	}
 	return st, nil
 }
 
-// lines lists the YAML paths of a starter file in the order they appear.
-func lines(data []byte) []string {
+// argError is an error about a command-line value: <flag> <value>: <what> (<fix>).
+func argError(flag, what string, got any, fix string) error {
+	return fmt.Errorf("%s %s: %s (%s)", flag, show(got), what, fix)
+}
+
+// starterModes reads opts.Modes, and refuses an option given for a section
+// that is not written: it would be dropped without a word.
+func starterModes(opts StarterOptions) (map[string]bool, error) {
+	modes := map[string]bool{}
+	for _, m := range opts.Modes {
+		key, ok := modeNames[strings.ToLower(m)]
+		if !ok {
+			return nil, argError("modes", "unknown mode", m, "use privatelink, vpn or inbound, separated by commas")
+		}
+		modes[key] = true
+	}
+	if len(modes) == 0 {
+		modes[ModePrivateLink] = true
+	}
+	var asn any
+	if opts.BgpAsn != nil {
+		asn = *opts.BgpAsn
+	}
+	for _, o := range []struct {
+		flag, mode string
+		given      bool
+		value      any
+	}{
+		{"service-name", ModePrivateLink, opts.ServiceName != "", opts.ServiceName},
+		{"target", ModePrivateLink, opts.Target != "", opts.Target},
+		{"ports", ModePrivateLink, len(opts.Ports) > 0, opts.Ports},
+		{"gateway-ip", ModeVpn, opts.GatewayIP != "", opts.GatewayIP},
+		{"routing", ModeVpn, opts.Routing != "", opts.Routing},
+		{"asn", ModeVpn, asn != nil, asn},
+		{"remote-networks", ModeVpn, len(opts.RemoteNetworks) > 0, opts.RemoteNetworks},
+		{"vpn-ports", ModeVpn, len(opts.VpnPorts) > 0, opts.VpnPorts},
+	} {
+		if o.given && !modes[o.mode] {
+			return nil, argError(o.flag, "is for the "+o.mode+" section, which modes leaves out", o.value,
+				fmt.Sprintf("add %s to modes, or leave %s out", modeFlag[o.mode], o.flag))
+		}
+	}
+	if (opts.RdsBy != "" || opts.RdsRole != "") && opts.Target != "rds" {
+		return nil, argError("rds-by", "finds the database of an rds target, and target is not rds", opts.Target, "set target rds, or leave rds-by and rds-role out")
+	}
+	if opts.RdsRole != "" && opts.RdsBy != "dbCluster" {
+		return nil, argError("rds-role", "applies to rds-by dbCluster only (an Aurora cluster)", opts.RdsRole, "set rds-by dbCluster, or leave rds-role out")
+	}
+	return modes, nil
+}
+
+// lines lists the YAML paths of a starter file with their lines, in file order.
+func lines(data []byte) []Placeholder {
 	var errs Errors
 	at, _ := decode("", data, &Customer{}, &errs)
 	paths := sortedKeys(at)
 	sort.SliceStable(paths, func(i, j int) bool { return at[paths[i]] < at[paths[j]] })
-	return paths
-}
-
-// renderStarter returns the file and the YAML paths that hold placeholders.
-func renderStarter(name, region, block string, opts StarterOptions) ([]byte, map[string]bool) {
-	todo := map[string]bool{}
-	q := func(s string) string { // a JSON string is a valid double-quoted YAML scalar
-		b, _ := json.Marshal(s)
-		return string(b)
+	out := make([]Placeholder, len(paths))
+	for i, p := range paths {
+		out[i] = Placeholder{p, at[p]}
 	}
-	account := q(opts.Account)
-	if opts.Account == "" {
-		account, todo["account"] = q(todoAccount), true
-	}
-	var azs []string
-	for _, az := range opts.AvailabilityZones {
-		azs = append(azs, q(az))
-	}
-	if len(azs) == 0 {
-		azs = []string{q(todoAZ + "-1"), q(todoAZ + "-2")}
-		todo["privateLink.availabilityZones[0]"], todo["privateLink.availabilityZones[1]"] = true, true
-	}
-	service := "      # The endpoint service name the customer sends.\n      serviceName: " + q(opts.ServiceName) + "\n"
-	switch {
-	case opts.Target != "":
-		service = "      # Pending until the customer deploys the handed-over template\n" +
-			"      # (make handoff) and sends its ServiceName output: add it here as serviceName.\n"
-		if opts.ServiceName != "" {
-			service += "      serviceName: " + q(opts.ServiceName) + "\n"
-		}
-	case opts.ServiceName == "":
-		service = "      # The endpoint service name the customer sends.\n      serviceName: " + q(todoServiceName) + "\n"
-		todo["privateLink.services[0].serviceName"] = true
-	}
-	producer := ""
-	if opts.Target != "" {
-		producer = "      producer:\n        target: " + q(opts.Target) + "\n"
-	}
-	var ports []string
-	for _, p := range opts.Ports {
-		ports = append(ports, strconv.Itoa(p))
-	}
-	if len(ports) == 0 {
-		todo["privateLink.services[0].ports"] = true
-	}
-
-	var b strings.Builder
-	fmt.Fprintf(&b, `# yaml-language-server: $schema=../schema/%s
-#
-# Written by make new-customer. Replace every TODO with what the customer
-# sends, then run make validate.
-apiVersion: %s
-kind: %s
-
-name: %s
-account: %s
-region: %s
-# The customer's own networks, so the vendor VPC never overlaps them.
-networks: []
-
-privateLink:
-  # Proposed from the vendor pool; never change it once deployed.
-  vpcCidr: %s
-  # AZ IDs (not names) the customer's endpoint service is offered in.
-  availabilityZones: [%s]
-  services:
-    - name: db
-%s      ports: [%s]
-%s`, CustomerSchemaFile, APIVersion, KindCustomer, name, account, region, block,
-		strings.Join(azs, ", "), service, strings.Join(ports, ", "), producer)
-	return []byte(b.String()), todo
+	return out
 }

@@ -17,10 +17,10 @@ func TestNewCustomerWritesStarterWithNextFreeBlock(t *testing.T) {
 	st, err := NewCustomer(dir, "hooli", "", StarterOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, filepath.Join(dir, "customers", "hooli.yaml"), st.Path)
-	assert.Equal(t, "10.64.1.0/24", st.Block, "the first free /24")
-	wantTodo := []string{"account", "privateLink.availabilityZones[0]", "privateLink.availabilityZones[1]",
+	assert.Equal(t, "10.64.1.0/24", st.VpcCidrs[ModePrivateLink], "the first free /24")
+	wantTodo := []string{"account", "networks[0]", "privateLink.availabilityZones[0]", "privateLink.availabilityZones[1]",
 		"privateLink.services[0].serviceName", "privateLink.services[0].ports"}
-	assert.Equal(t, wantTodo, st.Todo, "todo")
+	assert.Equal(t, wantTodo, todoPaths(st), "todo")
 	for name, want := range map[string]string{"customers/acme.yaml": baseAcme, "customers/beta.yaml": beta} {
 		got, _ := os.ReadFile(filepath.Join(dir, name))
 		assert.Equal(t, want, string(got), "%s was modified", name)
@@ -49,20 +49,21 @@ func TestNewCustomerSkipsVpnBlocks(t *testing.T) {
 	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme, "customers/beta.yaml": beta})
 	st, err := NewCustomer(dir, "hooli", "", StarterOptions{})
 	require.NoError(t, err)
-	assert.Equal(t, "10.64.3.0/24", st.Block, "10.64.0-2.0/24 are taken, 10.64.1.0/24 by beta's VPN")
+	assert.Equal(t, "10.64.3.0/24", st.VpcCidrs[ModePrivateLink], "10.64.0-2.0/24 are taken, 10.64.1.0/24 by beta's VPN")
 }
 
 func TestNewCustomerWithEverythingGivenIsValid(t *testing.T) {
 	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme})
 	st, err := NewCustomer(dir, "hooli", "eu-west-1", StarterOptions{
 		Account:           "000011112222",
+		Networks:          []string{"172.20.0.0/16"},
 		AvailabilityZones: []string{"euw1-az1", "euw1-az3"},
 		ServiceName:       "com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0",
 		Ports:             []int{443, 8443},
 	})
 	require.NoError(t, err)
 	assert.Empty(t, st.Todo, "starter = %+v", st)
-	assert.Equal(t, "10.64.1.0/24", st.Block, "starter = %+v", st)
+	assert.Equal(t, "10.64.1.0/24", st.VpcCidrs[ModePrivateLink], "starter = %+v", st)
 	f, err := Load(dir)
 	require.NoError(t, err, "complete starter is invalid")
 	c := f.Customer("hooli")
@@ -105,7 +106,7 @@ func TestNewCustomerRefusesAndWritesNothing(t *testing.T) {
 func TestNewCustomerWithProducerIsPending(t *testing.T) {
 	dir := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme})
 	st, err := NewCustomer(dir, "hooli", "", StarterOptions{
-		Account: "000011112222", AvailabilityZones: []string{"use1-az1", "use1-az2"}, Ports: []int{5432}, Target: "rds",
+		Account: "000011112222", Networks: []string{"172.20.0.0/16"}, AvailabilityZones: []string{"use1-az1", "use1-az2"}, Ports: []int{5432}, Target: "rds",
 	})
 	require.NoError(t, err)
 	assert.Empty(t, st.Todo, "todo")

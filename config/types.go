@@ -14,30 +14,35 @@ const (
 	KindCustomer = "Customer"
 )
 
-// Struct tags used by the decoder and the schema generator:
+// Struct tags used by the decoder, the JSON Schema and the configuration
+// reference (config/schema/REFERENCE.md), all generated from them:
 //   yaml:"key"          the key in the file
 //   pc:"required"       the key must be present
-//   doc:"..."           description, shown by editors through the JSON Schema
+//   was:"key"           the key's former name: read, and reported as renamed
+//   doc:"..."           description, shown by editors and in the reference; every key has one
+//   default:"..."       the default as a YAML value, when it is a constant (a test holds it to defaults.go)
+//   defaultDoc:"..."    the default in words, when it depends on other values
+//   keys:"..."          what a mapping's keys are (region, key), for the reference
 //   pattern:"..."       regular expression the schema advertises (validation.go enforces the real rule)
 //   enum, minimum, maximum   further schema constraints; on a list they apply to its items
 //                       ($regions and $logRetentionDays expand to the lists in regions.go)
 
 // Vendor is config/vendor.yaml: what is true for every customer.
 type Vendor struct {
-	APIVersion string `yaml:"apiVersion" pc:"required" doc:"Always privateconnect/v1." enum:"privateconnect/v1"`
+	APIVersion string `yaml:"apiVersion" pc:"required" doc:"Always privateconnect/v1, the only version this release reads." enum:"privateconnect/v1"`
 	Kind       string `yaml:"kind" pc:"required" doc:"Always Vendor." enum:"Vendor"`
 
 	Name         string `yaml:"name" pc:"required" doc:"Vendor name, used in tags, descriptions, handed-over documents and the stack name their guides propose: an ASCII letter, then ASCII letters, digits, single spaces and _ . : / = + - @ (at most 64)." pattern:"^[A-Za-z][A-Za-z0-9 _.:/=+@-]{0,63}$"`
-	Account      string `yaml:"account" pc:"required" doc:"12-digit AWS account ID where the vendor-side stacks are deployed." pattern:"^[0-9]{12}$"`
-	PrincipalArn string `yaml:"principalArn" pc:"required" doc:"IAM principal customers allow-list on their endpoint services: arn:aws:iam::<account>:root or a role in the vendor account."`
+	Account      string `yaml:"account" pc:"required" doc:"12-digit AWS account ID where the vendor-side stacks are deployed. Quote it (\"111122223333\"): the schema expects a string." pattern:"^[0-9]{12}$"`
+	PrincipalArn string `yaml:"principalArn" pc:"required" doc:"IAM principal customers allow-list on their endpoint services: arn:aws:iam::<account>:root, or a role of the vendor account (name 1-64 of A-Za-z0-9_+=,.@-, path / or /<segments>/)."`
 
 	Regions          []string          `yaml:"regions" pc:"required" doc:"AWS regions the vendor operates in; every customer's region must be one of them. The first is proposed for new customers." enum:"$regions"`
-	VpcCidrPools     []string          `yaml:"vpcCidrPools" pc:"required" doc:"Private IPv4 blocks from which vendor VPC CIDRs are taken (RFC 1918 or 100.64.0.0/10)."`
-	VpcPrefixLength  *int              `yaml:"vpcPrefixLength" doc:"Size of the VPC block proposed for a new customer (default 24)." minimum:"16" maximum:"28"`
+	VpcCidrPools     []string          `yaml:"vpcCidrPools" pc:"required" doc:"Private IPv4 blocks (in 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10) from which vendor VPC CIDRs are taken; make new-customer proposes the next free block."`
+	VpcPrefixLength  *int              `yaml:"vpcPrefixLength" doc:"Size of the VPC block make new-customer proposes for a new customer." default:"24" minimum:"16" maximum:"28"`
 	InternalDomain   string            `yaml:"internalDomain" pc:"required" doc:"DNS domain under which each customer gets a private zone, e.g. connect.internal.example.com gives db.acme.connect.internal.example.com."`
-	AlarmTopicArns   map[string]string `yaml:"alarmTopicArns" pc:"required" doc:"SNS topic for alarms, per region (region -> topic ARN in that region and the vendor account)."`
-	LogRetentionDays *int              `yaml:"logRetentionDays" doc:"Retention of flow logs and other log groups, in days (default 365); one of the values CloudWatch Logs accepts." enum:"$logRetentionDays"`
-	Tags             map[string]string `yaml:"tags" doc:"Tags put on every vendor-side resource."`
+	AlarmTopicArns   map[string]string `yaml:"alarmTopicArns" pc:"required" doc:"SNS topic for alarms, per region: the ARN of a topic in that region and the vendor account." keys:"region"`
+	LogRetentionDays *int              `yaml:"logRetentionDays" doc:"Retention of the flow logs and the other log groups, in days; one of the values CloudWatch Logs accepts." default:"365" enum:"$logRetentionDays"`
+	Tags             map[string]string `yaml:"tags" doc:"Tags put on every vendor-side resource: at most 45, as AWS allows 50 per resource and privateconnect sets its own." keys:"key"`
 
 	InboundPrivateLink *VendorInbound `yaml:"inboundPrivateLink" doc:"The vendor platform that customers with an inboundPrivateLink section reach over AWS PrivateLink: its load balancer per region, the names customers resolve and the ports."`
 }
@@ -46,11 +51,11 @@ type Vendor struct {
 // provider: one endpoint service per region, in front of the platform's
 // existing Network Load Balancer, shared by every inbound customer of the region.
 type VendorInbound struct {
-	Domains   []string `yaml:"domains" pc:"required" doc:"DNS domains of the platform that customers resolve privately, e.g. platform.example.com. A customer's private hosted zone for a domain answers every name under it, so list domains that hold the platform's names only."`
+	Domains   []string `yaml:"domains" pc:"required" doc:"DNS domains of the platform that customers resolve privately, e.g. platform.example.com, none under another. A customer's private hosted zone for a domain answers every name under it, so list domains that hold the platform's names only."`
 	Hostnames []string `yaml:"hostnames" pc:"required" doc:"The platform's standard hostnames, each in one of domains (e.g. api.platform.example.com): what customers' systems connect to. A customer's file may narrow the list."`
-	Ports     []int    `yaml:"ports" doc:"TCP ports the platform's load balancer listens on (default [443])." minimum:"1" maximum:"65535"`
+	Ports     []int    `yaml:"ports" doc:"TCP ports the platform's load balancer listens on." default:"[443]" minimum:"1" maximum:"65535"`
 
-	Regions map[string]InboundRegion `yaml:"regions" pc:"required" doc:"Per vendor region (region -> settings): the platform's load balancer there. Inbound customers of a region share its endpoint service."`
+	Regions map[string]InboundRegion `yaml:"regions" pc:"required" doc:"Per vendor region: the platform's load balancer there. Inbound customers of a region share its endpoint service." keys:"region"`
 }
 
 // InboundRegion is the platform in one region.
@@ -63,15 +68,15 @@ type InboundRegion struct {
 
 // Customer is config/customers/<name>.yaml.
 type Customer struct {
-	APIVersion string `yaml:"apiVersion" pc:"required" doc:"Always privateconnect/v1." enum:"privateconnect/v1"`
+	APIVersion string `yaml:"apiVersion" pc:"required" doc:"Always privateconnect/v1, the only version this release reads." enum:"privateconnect/v1"`
 	Kind       string `yaml:"kind" pc:"required" doc:"Always Customer." enum:"Customer"`
 
-	Name        string            `yaml:"name" pc:"required" doc:"Customer name: a DNS label equal to the file name (acme for customers/acme.yaml). Names stacks, DNS records and SSM parameters." pattern:"^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$"`
-	DisplayName string            `yaml:"displayName" doc:"Human-readable name for descriptions and the handed-over guides (default: name). Any script, accents, & and commas; no control, invisible or bidi characters, line breaks or markup characters; at most 100 characters."`
-	Account     string            `yaml:"account" pc:"required" doc:"The customer's 12-digit AWS account ID." pattern:"^[0-9]{12}$"`
+	Name        string            `yaml:"name" pc:"required" doc:"Customer name: a DNS label equal to the file name (acme for customers/acme.yaml), not inbound (the shared stacks' SSM path). Names stacks, DNS records and SSM parameters." pattern:"^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$"`
+	DisplayName string            `yaml:"displayName" doc:"Human-readable name for descriptions and the titles of the handed-over guides. Any script, accents, & and commas; at most 100 characters; no control, invisible or bidi characters, no line breaks, none of < > \\ | * [ ] and the backquote." defaultDoc:"name"`
+	Account     string            `yaml:"account" pc:"required" doc:"The customer's 12-digit AWS account ID, not the vendor's. Quote it: the schema expects a string." pattern:"^[0-9]{12}$"`
 	Region      string            `yaml:"region" pc:"required" doc:"Region the vendor-side stacks for this customer are deployed in; one of the vendor's regions." enum:"$regions"`
-	Networks    []string          `yaml:"networks" doc:"The customer's own IPv4 networks; vendor VPC CIDRs must not overlap them."`
-	Tags        map[string]string `yaml:"tags" doc:"Tags put on this customer's vendor-side resources, on top of the vendor's."`
+	Networks    []string          `yaml:"networks" doc:"The customer's own IPv4 networks, all of them (AWS VPCs, data centres, offices), each once, not 0.0.0.0/0: no vendor VPC of the customer may overlap them, and vpn.remoteNetworks must lie inside them. inboundPrivateLink.clientCidrs defaults to them."`
+	Tags        map[string]string `yaml:"tags" doc:"Tags put on this customer's vendor-side resources, on top of the vendor's (together at most 45 keys; the customer's value wins)." keys:"key"`
 
 	PrivateLink *PrivateLink `yaml:"privateLink" doc:"Vendor reaches the customer's VPC endpoint services over AWS PrivateLink (vendor is the consumer)."`
 	Vpn         *Vpn         `yaml:"vpn" doc:"Vendor reaches the customer's network over a site-to-site VPN: a dedicated vendor VPC becomes a site of it, through two IPsec tunnels."`
@@ -85,8 +90,8 @@ type Customer struct {
 // PrivateLink is the outbound PrivateLink mode: a dedicated vendor VPC with
 // an interface endpoint to each of the customer's endpoint services.
 type PrivateLink struct {
-	VpcCidr           string    `yaml:"vpcCidr" pc:"required" doc:"CIDR of the dedicated vendor VPC, from the vendor pool. Written once (make new-customer proposes it) and never changed: a new CIDR replaces the VPC."`
-	AvailabilityZones []string  `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1, not us-east-1a) the customer's endpoint services are offered in; one subnet each. Append new AZs at the end: a subnet's block follows its position." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
+	VpcCidr           string    `yaml:"vpcCidr" pc:"required" doc:"CIDR of the dedicated vendor VPC, /16 to /28, from the vendor pool, overlapping no other vendor block of the fleet nor the customer's networks. Written once (make new-customer proposes it) and never changed: a new CIDR replaces the VPC."`
+	AvailabilityZones []string  `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1, not us-east-1a) the customer's endpoint services are offered in, at least 2 unless singleAz; one subnet each. Append new AZs at the end: a subnet's block follows its position." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
 	SingleAz          bool      `yaml:"singleAz" doc:"Set true to accept a single AZ (no redundancy against an AZ outage)."`
 	Services          []Service `yaml:"services" pc:"required" doc:"The customer's endpoint services the vendor connects to."`
 }
@@ -96,7 +101,7 @@ type Service struct {
 	Name          string `yaml:"name" pc:"required" doc:"Short DNS label for the service (db gives db.<customer>.<internalDomain>)." pattern:"^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$"`
 	ServiceName   string `yaml:"serviceName" doc:"The endpoint service name the customer sends: com.amazonaws.vpce.<region>.vpce-svc-<hex>. Required, except for a service with a producer section before the customer has deployed the handed-over template (the service is then pending: no endpoint yet)." pattern:"^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-([0-9a-f]{8}|[0-9a-f]{17})$"`
 	ServiceRegion string `yaml:"serviceRegion" doc:"Set to the service's region to use cross-region PrivateLink when it differs from the customer's region." enum:"$regions"`
-	Ports         []int  `yaml:"ports" pc:"required" doc:"TCP ports the service listens on." minimum:"1" maximum:"65535"`
+	Ports         []int  `yaml:"ports" pc:"required" doc:"TCP ports the service listens on, each once." minimum:"1" maximum:"65535"`
 
 	Producer *Producer `yaml:"producer" doc:"Hand the customer a template that builds this service's producer side (NLB, targets, endpoint service): make handoff CUSTOMER=<name>."`
 }
@@ -106,116 +111,120 @@ type Service struct {
 // customer's targets, exposed as a VPC endpoint service to the vendor.
 type Producer struct {
 	Target string `yaml:"target" pc:"required" doc:"What the NLB forwards to: rds (an RDS or Aurora database, kept registered by a Lambda), ip (fixed private IPs) or instance (EC2 instance IDs)." enum:"rds,ip,instance"`
-	Count  *int   `yaml:"count" doc:"For ip and instance targets: how many; each is a template parameter (default 1)." minimum:"1" maximum:"20"`
+	Count  *int   `yaml:"count" doc:"For ip and instance targets: how many; each is a template parameter." defaultDoc:"1, for ip and instance" minimum:"1" maximum:"20"`
 
 	Rds         *RdsTarget   `yaml:"rds" doc:"For rds targets: how the database is found."`
 	Registrar   *Registrar   `yaml:"registrar" doc:"For rds targets: how the registrar Lambda keeps the targets current."`
 	TargetGroup *TargetGroup `yaml:"targetGroup" doc:"Deregistration and TCP health checks of the load balancer's target groups. The defaults depend on target: rds follows a failing-over database within seconds; ip and instance keep AWS's defaults."`
 
-	LoadBalancerSecurityGroup *bool `yaml:"loadBalancerSecurityGroup" doc:"Give the load balancer a security group of its own, which the customer admits on the targets (default true). Set false only for a service whose stack the customer deployed from the first release, whose load balancer has none: the new template then keeps that load balancer and updates it in place. Moving such a service to true is a planned migration (README: Moving a service to a load balancer with a security group): AWS refuses to change an endpoint service's load balancer while the vendor's endpoint is connected."`
+	LoadBalancerSecurityGroup *bool `yaml:"loadBalancerSecurityGroup" doc:"Give the load balancer a security group of its own, which the customer admits on the targets; the service then has at most 15 ports (4 outbound rules per port, 60 per group). Set false only for a service whose stack the customer deployed from the first release, whose load balancer has none: the new template then keeps that load balancer and updates it in place. Moving such a service to true is a planned migration (README: Moving a service to a load balancer with a security group): AWS refuses to change an endpoint service's load balancer while the vendor's endpoint is connected." default:"true"`
 
 	// The name says what it does: anyone could then connect who is allowed to discover the service.
-	InsecureAutoAcceptConnections bool `yaml:"insecureAutoAcceptConnections" doc:"Set true to accept endpoint connections without the customer's review. Off by default; leave it off."`
+	InsecureAutoAcceptConnections bool `yaml:"insecureAutoAcceptConnections" doc:"Set true to accept endpoint connections without the customer's review. Leave it off."`
 }
 
 // RdsTarget says how the registrar finds the database's addresses.
 type RdsTarget struct {
-	By   string `yaml:"by" doc:"hostname (any DNS name, e.g. an RDS endpoint or RDS Proxy), dbInstance (a DB instance identifier) or dbCluster (an Aurora cluster identifier). Default hostname." enum:"hostname,dbInstance,dbCluster"`
-	Role string `yaml:"role" doc:"For dbCluster: writer (the primary) or reader (every available reader instance, from the RDS API). Default writer." enum:"writer,reader"`
+	By   string `yaml:"by" doc:"How the registrar finds the database's addresses: hostname (any DNS name, e.g. an RDS instance endpoint or RDS Proxy), dbInstance (a DB instance identifier, through the RDS API) or dbCluster (an Aurora cluster identifier, through the RDS API; see role). For Aurora use dbCluster: after a failover the RDS API names the new writer at once, while the cluster endpoint's DNS lags and the old writer, now a reader, still passes health checks." default:"hostname" enum:"hostname,dbInstance,dbCluster"`
+	Role string `yaml:"role" doc:"For dbCluster: writer (the cluster's writer instance) or reader (every available reader instance, from the RDS API)." defaultDoc:"writer, with by: dbCluster" enum:"writer,reader"`
 }
 
 // Registrar tunes the registrar Lambda.
 type Registrar struct {
-	ScheduleMinutes       *int `yaml:"scheduleMinutes" doc:"Minutes between scheduled runs (default 1); RDS failover, failure and maintenance events also trigger a run at once." minimum:"1" maximum:"60"`
-	DeregisterAfterMisses *int `yaml:"deregisterAfterMisses" doc:"Consecutive runs an address that vanished from DNS must be missing before it is deregistered (default 3). An address the RDS API proves wrong (no longer the writer, not an available reader, left the cluster) goes at once." minimum:"1" maximum:"10"`
+	ScheduleMinutes       *int `yaml:"scheduleMinutes" doc:"Minutes between scheduled runs; RDS failover, failure and maintenance events also trigger a run at once." default:"1" minimum:"1" maximum:"60"`
+	DeregisterAfterMisses *int `yaml:"deregisterAfterMisses" doc:"Consecutive runs an address that vanished from DNS must be missing before it is deregistered. An address the RDS API proves wrong (no longer the writer, not an available reader, left the cluster) goes at once." default:"3" minimum:"1" maximum:"10"`
 }
 
 // TargetGroup tunes the handed-over load balancer's target groups
 // (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-health-checks.html).
 type TargetGroup struct {
-	DeregistrationDelaySeconds *int  `yaml:"deregistrationDelaySeconds" doc:"Seconds a removed target keeps its open connections, 0-3600 (default 30 for rds, 300 for ip and instance)." minimum:"0" maximum:"3600"`
-	ConnectionTermination      *bool `yaml:"connectionTermination" doc:"Close the connections still open when that delay ends, so that pooled clients reconnect to the new target (default true for rds, false for ip and instance)."`
-	HealthCheckIntervalSeconds *int  `yaml:"healthCheckIntervalSeconds" doc:"Seconds between TCP health checks of a target, 5-300 (default 10 for rds, 30 for ip and instance)." minimum:"5" maximum:"300"`
-	HealthCheckTimeoutSeconds  *int  `yaml:"healthCheckTimeoutSeconds" doc:"Seconds without an answer that fail a check, 2-120 and at most the interval (default half the interval, 2 to 10)." minimum:"2" maximum:"120"`
-	HealthyThresholdCount      *int  `yaml:"healthyThresholdCount" doc:"Passed checks in a row that bring a target into service, 2-10 (default 2 for rds, 5 for ip and instance)." minimum:"2" maximum:"10"`
-	UnhealthyThresholdCount    *int  `yaml:"unhealthyThresholdCount" doc:"Failed checks in a row that take a target out of service, 2-10 (default 2)." minimum:"2" maximum:"10"`
+	DeregistrationDelaySeconds *int  `yaml:"deregistrationDelaySeconds" doc:"Seconds a removed target keeps its open connections." defaultDoc:"30 for rds, 300 for ip and instance" minimum:"0" maximum:"3600"`
+	ConnectionTermination      *bool `yaml:"connectionTermination" doc:"Close the connections still open when that delay ends, so that pooled clients reconnect to the new target." defaultDoc:"true for rds, false for ip and instance"`
+	HealthCheckIntervalSeconds *int  `yaml:"healthCheckIntervalSeconds" doc:"Seconds between TCP health checks of a target." defaultDoc:"10 for rds, 30 for ip and instance" minimum:"5" maximum:"300"`
+	HealthCheckTimeoutSeconds  *int  `yaml:"healthCheckTimeoutSeconds" doc:"Seconds without an answer that fail a check, at most the interval." defaultDoc:"half the interval, 2 to 10" minimum:"2" maximum:"120"`
+	HealthyThresholdCount      *int  `yaml:"healthyThresholdCount" doc:"Passed checks in a row that bring a target into service." defaultDoc:"2 for rds, 5 for ip and instance" minimum:"2" maximum:"10"`
+	UnhealthyThresholdCount    *int  `yaml:"unhealthyThresholdCount" doc:"Failed checks in a row that take a target out of service." default:"2" minimum:"2" maximum:"10"`
 }
 
 // Vpn is the site-to-site VPN mode: a dedicated vendor VPC with a virtual
 // private gateway, connected to the customer's gateway device by one VPN
 // connection (two tunnels), and a NAT gateway for the connectors' public egress.
 type Vpn struct {
-	VpcCidr           string   `yaml:"vpcCidr" pc:"required" doc:"CIDR of the dedicated vendor VPC, from the vendor pool, /16 to /27. Written once and never changed: a new CIDR replaces the VPC. The connectors' subnets take its first three quarters, the NAT gateways' public subnets its last."`
-	AvailabilityZones []string `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1) of the connectors' private subnets, one each. Append new AZs at the end: a subnet's block follows its position." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
+	VpcCidr           string   `yaml:"vpcCidr" pc:"required" doc:"CIDR of the dedicated vendor VPC, /16 to /27, from the vendor pool, overlapping no other vendor block of the fleet nor the customer's networks. Written once and never changed: a new CIDR replaces the VPC. The connectors' subnets take its first three quarters (its first half in a /27), the NAT gateways' public subnets its last."`
+	AvailabilityZones []string `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1) of the connectors' private subnets, one each: at least 2 unless singleAz, at most 3 (1 in a /27). Append new AZs at the end: a subnet's block follows its position." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
 	SingleAz          bool     `yaml:"singleAz" doc:"Set true to accept a single AZ (no redundancy against an AZ outage)."`
 
 	CustomerGateway CustomerGateway `yaml:"customerGateway" pc:"required" doc:"The customer's VPN device, as the customer describes it."`
-	AmazonSideAsn   *int            `yaml:"amazonSideAsn" doc:"BGP ASN of the vendor's virtual private gateway: 64512-65534 or 4200000000-4294967294, different from the customer's (default 64512). Cannot change once deployed: a new ASN replaces the gateway and both tunnels." minimum:"64512" maximum:"4294967294"`
+	AmazonSideAsn   *int            `yaml:"amazonSideAsn" doc:"BGP ASN of the vendor's virtual private gateway: 64512-65534 or 4200000000-4294967294, different from the customer's. Cannot change once deployed: a new ASN replaces the gateway and both tunnels." default:"64512" minimum:"64512" maximum:"4294967294"`
 
-	Routing      string   `yaml:"routing" pc:"required" doc:"static (the customer's subnets are listed in staticRoutes) or bgp (the customer's device advertises them; preferred when the device supports BGP: failover between the tunnels is automatic)." enum:"static,bgp"`
-	StaticRoutes []string `yaml:"staticRoutes" doc:"For routing: static, the customer's subnets the connectors reach through the VPN (required then, not allowed with bgp). They must not overlap vpcCidr."`
-	Ports        []int    `yaml:"ports" pc:"required" doc:"TCP ports the connectors may open to the customer's subnets (staticRoutes, or networks with bgp)." minimum:"1" maximum:"65535"`
+	Routing string `yaml:"routing" pc:"required" doc:"static (AWS routes remoteNetworks into the tunnels) or bgp (the customer's device advertises them; preferred when the device supports BGP: failover between the tunnels is automatic)." enum:"static,bgp"`
+	// One list for routes and firewall: a route without a rule is dead, and a
+	// rule without a route sends the connectors' traffic out through the NAT gateway.
+	RemoteNetworks []string `yaml:"remoteNetworks" pc:"required" was:"staticRoutes" doc:"The customer's networks the connectors reach over the tunnels: the connectors security group's only destinations, with routing: static one static route each, with bgp what the customer's device advertises. Each lies inside one of networks, does not overlap vpcCidr and is private unless insecureAllowPublicRemoteNetworks is set. An AWS VPC of the customer reached over PrivateLink is in networks only."`
+	Ports          []int    `yaml:"ports" pc:"required" doc:"TCP ports the connectors may open to remoteNetworks; remote networks times ports at most 60, one security group rule each." minimum:"1" maximum:"65535"`
+	// Named for what it does, like insecureAllowPublicClientCidrs.
+	InsecureAllowPublicRemoteNetworks bool `yaml:"insecureAllowPublicRemoteNetworks" doc:"Set true to let remoteNetworks hold public address ranges the customer uses internally. Leave it off otherwise: while both tunnels are down AWS withdraws their routes, and the connectors' traffic to them would leave through the NAT gateway to the internet."`
 
-	NatGateways string      `yaml:"natGateways" doc:"Public egress for the connectors: single (default, one NAT gateway in the first AZ), perAz (one per AZ, so an AZ outage does not cut the others off) or none (no internet gateway, no NAT)." enum:"single,perAz,none"`
-	Tunnels     []Tunnel    `yaml:"tunnels" doc:"Options of the connection's two tunnels: the first entry is tunnel 1, the second tunnel 2; a tunnel not listed gets every default."`
+	NatGateways string      `yaml:"natGateways" doc:"Public egress for the connectors: single (one NAT gateway in the first AZ), perAz (one per AZ, so an AZ outage does not cut the others off; a /25 holds 2, a /24 or larger 3) or none (no internet gateway, no NAT). A NAT gateway and its public IPv4 address are charged by the hour." default:"single" enum:"single,perAz,none"`
+	Tunnels     []Tunnel    `yaml:"tunnels" doc:"Options of the connection's two tunnels, at most 2 entries: the first is tunnel 1, the second tunnel 2; a tunnel not listed gets every default." defaultDoc:"two tunnels with every default"`
 	TunnelLogs  *TunnelLogs `yaml:"tunnelLogs" doc:"Tunnel (IKE, and BGP with routing: bgp) logs in CloudWatch Logs."`
-	AllowIkev1  bool        `yaml:"allowIkev1" doc:"Set true to let a tunnel list ikev1 in ikeVersions. IKEv1 is weaker than IKEv2 (older key exchange, AWS cannot start its tunnels), so synth warns while it is allowed."`
+	AllowIkev1  bool        `yaml:"allowIkev1" doc:"Set true to let a tunnel list ikev1 in ikeVersions. IKEv1 is weaker than IKEv2 (older key exchange, AWS cannot start its tunnels), so synth warns while it is allowed, and the customer's sheet says so."`
 }
 
 // CustomerGateway is the customer's side of the VPN.
 type CustomerGateway struct {
-	IPAddress string `yaml:"ipAddress" pc:"required" doc:"Static public IPv4 address of the customer's VPN device's outside interface."`
-	BgpAsn    *int   `yaml:"bgpAsn" doc:"BGP ASN of the customer's device, 1 to 4294967295. Required with routing: bgp; with static routing it only labels the gateway (default 65000)." minimum:"1" maximum:"4294967295"`
+	IPAddress string `yaml:"ipAddress" pc:"required" doc:"Static public IPv4 address of the customer's VPN device's outside interface (or of the NAT device in front of it). Private, shared, loopback, link-local, multicast and reserved ranges are rejected; no other customer may use it."`
+	BgpAsn    *int   `yaml:"bgpAsn" doc:"BGP ASN of the customer's device (above 2147483647 it goes in CloudFormation's BgpAsnExtended); not 7224, nor 9059, 10124 or 17943 in the regions AWS reserves them in. Required with routing: bgp; with static routing it only labels the gateway." defaultDoc:"65000 with routing: static" minimum:"1" maximum:"4294967295"`
 }
 
 // Tunnel holds one tunnel's options. Lists are the values the AWS end
 // accepts; the customer's device must propose at least one of each.
 type Tunnel struct {
-	InsideCidr string `yaml:"insideCidr" doc:"The tunnel's inside addresses: a /30 in 169.254.0.0/16, other than 169.254.0.0/30 to 169.254.5.0/30 and 169.254.169.252/30, unique within the connection (default: AWS picks one)." pattern:"^169\\.254\\.[0-9]{1,3}\\.[0-9]{1,3}/30$"`
+	InsideCidr string `yaml:"insideCidr" doc:"The tunnel's inside addresses: a /30 in 169.254.0.0/16, other than 169.254.0.0/30 to 169.254.5.0/30 and 169.254.169.252/30, unique within the connection." defaultDoc:"AWS picks one" pattern:"^169\\.254\\.[0-9]{1,3}\\.[0-9]{1,3}/30$"`
 
-	PreSharedKeySecret  string `yaml:"preSharedKeySecret" doc:"Name or ARN of a Secrets Manager secret (vendor account, customer's region) holding the tunnel's pre-shared key: 8-64 letters, digits, . and _, not starting with 0. The template holds only a reference, resolved by CloudFormation at deploy time. Default: AWS generates the key."`
-	PreSharedKeyJSONKey string `yaml:"preSharedKeyJsonKey" doc:"When the secret is a JSON object: the key holding this tunnel's pre-shared key."`
+	PreSharedKeySecret  string `yaml:"preSharedKeySecret" doc:"Name or ARN of a Secrets Manager secret (vendor account, customer's region) holding the tunnel's pre-shared key: 8-64 letters, digits, . and _, not starting with 0. The template holds only a reference, resolved by CloudFormation at deploy time; no other customer may use it." defaultDoc:"AWS generates the key"`
+	PreSharedKeyJSONKey string `yaml:"preSharedKeyJsonKey" doc:"When the secret is a JSON object: the key holding this tunnel's pre-shared key." defaultDoc:"the whole secret string is the key"`
 	// Present so that a key written in clear gets its own error (and never an
 	// echo of its value) rather than a silent acceptance or a generic one.
 	PreSharedKey string `yaml:"preSharedKey" doc:"Not accepted: a key written here would end up in plain text in the template. Store it in Secrets Manager and set preSharedKeySecret."`
 
-	IkeVersions                []string `yaml:"ikeVersions" doc:"IKE versions the tunnel accepts: ikev2 (default) and, with allowIkev1: true, ikev1." enum:"ikev1,ikev2"`
-	Phase1EncryptionAlgorithms []string `yaml:"phase1EncryptionAlgorithms" doc:"Default [AES256-GCM-16, AES256]." enum:"AES128,AES256,AES128-GCM-16,AES256-GCM-16"`
-	Phase2EncryptionAlgorithms []string `yaml:"phase2EncryptionAlgorithms" doc:"Default [AES256-GCM-16, AES256]." enum:"AES128,AES256,AES128-GCM-16,AES256-GCM-16"`
-	Phase1IntegrityAlgorithms  []string `yaml:"phase1IntegrityAlgorithms" doc:"Default [SHA2-256, SHA2-384, SHA2-512]." enum:"SHA1,SHA2-256,SHA2-384,SHA2-512"`
-	Phase2IntegrityAlgorithms  []string `yaml:"phase2IntegrityAlgorithms" doc:"Default [SHA2-256, SHA2-384, SHA2-512]." enum:"SHA1,SHA2-256,SHA2-384,SHA2-512"`
-	Phase1DhGroupNumbers       []int    `yaml:"phase1DhGroupNumbers" doc:"Diffie-Hellman groups for phase 1: 2 or 14-24 (default [14, 19, 20, 21])." enum:"2,14,15,16,17,18,19,20,21,22,23,24"`
-	Phase2DhGroupNumbers       []int    `yaml:"phase2DhGroupNumbers" doc:"Diffie-Hellman groups for phase 2 (perfect forward secrecy): 2, 5 or 14-24 (default [14, 19, 20, 21])." enum:"2,5,14,15,16,17,18,19,20,21,22,23,24"`
-	Phase1LifetimeSeconds      *int     `yaml:"phase1LifetimeSeconds" doc:"900 to 28800 (default 28800)." minimum:"900" maximum:"28800"`
-	Phase2LifetimeSeconds      *int     `yaml:"phase2LifetimeSeconds" doc:"900 to 3600 and less than phase1LifetimeSeconds (default 3600)." minimum:"900" maximum:"3600"`
-	DpdTimeoutSeconds          *int     `yaml:"dpdTimeoutSeconds" doc:"Seconds without a dead peer detection reply before the peer counts as dead: 30 or more (default 30)." minimum:"30"`
-	DpdTimeoutAction           string   `yaml:"dpdTimeoutAction" doc:"What the AWS end does on a DPD timeout: restart (default: renegotiate at once), clear (end the session until the customer's device starts one) or none." enum:"restart,clear,none"`
-	StartupAction              string   `yaml:"startupAction" doc:"start (default: the AWS end starts the IKE negotiation, so the customer's device needs no traffic or keep-alive to bring the tunnel up; IKEv2 only) or add (the customer's device must start it)." enum:"start,add"`
+	IkeVersions                []string `yaml:"ikeVersions" doc:"IKE versions the tunnel accepts: ikev2 and, with allowIkev1: true, ikev1." default:"[ikev2]" enum:"ikev1,ikev2"`
+	Phase1EncryptionAlgorithms []string `yaml:"phase1EncryptionAlgorithms" doc:"Encryption algorithms the AWS end accepts in phase 1 (IKE)." default:"[AES256-GCM-16, AES256]" enum:"AES128,AES256,AES128-GCM-16,AES256-GCM-16"`
+	Phase2EncryptionAlgorithms []string `yaml:"phase2EncryptionAlgorithms" doc:"Encryption algorithms the AWS end accepts in phase 2 (IPsec)." default:"[AES256-GCM-16, AES256]" enum:"AES128,AES256,AES128-GCM-16,AES256-GCM-16"`
+	Phase1IntegrityAlgorithms  []string `yaml:"phase1IntegrityAlgorithms" doc:"Integrity algorithms the AWS end accepts in phase 1." default:"[SHA2-256, SHA2-384, SHA2-512]" enum:"SHA1,SHA2-256,SHA2-384,SHA2-512"`
+	Phase2IntegrityAlgorithms  []string `yaml:"phase2IntegrityAlgorithms" doc:"Integrity algorithms the AWS end accepts in phase 2." default:"[SHA2-256, SHA2-384, SHA2-512]" enum:"SHA1,SHA2-256,SHA2-384,SHA2-512"`
+	Phase1DhGroupNumbers       []int    `yaml:"phase1DhGroupNumbers" doc:"Diffie-Hellman groups for phase 1." default:"[14, 19, 20, 21]" enum:"2,14,15,16,17,18,19,20,21,22,23,24"`
+	Phase2DhGroupNumbers       []int    `yaml:"phase2DhGroupNumbers" doc:"Diffie-Hellman groups for phase 2 (perfect forward secrecy)." default:"[14, 19, 20, 21]" enum:"2,5,14,15,16,17,18,19,20,21,22,23,24"`
+	Phase1LifetimeSeconds      *int     `yaml:"phase1LifetimeSeconds" doc:"Lifetime of the phase 1 security association, in seconds." default:"28800" minimum:"900" maximum:"28800"`
+	Phase2LifetimeSeconds      *int     `yaml:"phase2LifetimeSeconds" doc:"Lifetime of the phase 2 security association, in seconds; less than phase1LifetimeSeconds." default:"3600" minimum:"900" maximum:"3600"`
+	DpdTimeoutSeconds          *int     `yaml:"dpdTimeoutSeconds" doc:"Seconds without a dead peer detection reply before the peer counts as dead." default:"30" minimum:"30"`
+	DpdTimeoutAction           string   `yaml:"dpdTimeoutAction" doc:"What the AWS end does on a DPD timeout: restart (renegotiate at once), clear (end the session until the customer's device starts one) or none." default:"restart" enum:"restart,clear,none"`
+	StartupAction              string   `yaml:"startupAction" doc:"start (the AWS end starts the IKE negotiation, so the customer's device needs no traffic or keep-alive to bring the tunnel up; IKEv2 only) or add (the customer's device must start it)." default:"start" enum:"start,add"`
 }
 
 // TunnelLogs configures the tunnels' log group.
 type TunnelLogs struct {
-	RetentionDays *int `yaml:"retentionDays" doc:"Days the tunnel logs are kept (default: the vendor's logRetentionDays)." enum:"$logRetentionDays"`
+	RetentionDays *int `yaml:"retentionDays" doc:"Days the tunnel logs are kept." defaultDoc:"the vendor's logRetentionDays" enum:"$logRetentionDays"`
 }
 
 // InboundPrivateLink is the inbound PrivateLink mode: the customer creates an
 // interface endpoint to the vendor's endpoint service in the customer's
 // region, with private DNS so the platform's standard hostnames resolve to it.
 type InboundPrivateLink struct {
-	Accounts          []string `yaml:"accounts" doc:"AWS accounts of the customer allowed to connect to the vendor's endpoint service (default: [account])." pattern:"^[0-9]{12}$"`
-	Region            string   `yaml:"region" doc:"Region of the customer's VPC (default: region, the service's). Another region needs crossRegion: true." enum:"$regions"`
+	Accounts          []string `yaml:"accounts" doc:"AWS accounts of the customer allowed to connect to the vendor's endpoint service, not the vendor's; no other inbound customer of the region may list one, unless both set allowSharedAccounts." defaultDoc:"[account]" pattern:"^[0-9]{12}$"`
+	Region            string   `yaml:"region" doc:"Region of the customer's VPC. Another region than the customer's region needs crossRegion: true." defaultDoc:"region, the service's" enum:"$regions"`
 	CrossRegion       bool     `yaml:"crossRegion" doc:"Set true when region differs from the customer's region: cross-region PrivateLink (the service lists the VPC's region as supported)."`
-	AvailabilityZones []string `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1) of the customer's VPC subnets for the endpoint, one subnet each. In the service's region they must be AZs the vendor's service is offered in." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
+	AvailabilityZones []string `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1) of the customer's VPC subnets for the endpoint, one subnet each, at least 2 unless singleAz. In the service's region they must be AZs the vendor's service is offered in (the error names the missing ones)." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
 	SingleAz          bool     `yaml:"singleAz" doc:"Set true to accept a single AZ (no redundancy against an AZ outage)."`
-	ClientCidrs       []string `yaml:"clientCidrs" doc:"The customer's networks whose systems reach the platform; the endpoint's security group admits them on ports. Each is a template parameter with this default (default: networks). Private ranges only, unless insecureAllowPublicClientCidrs is set."`
-	Hostnames         []string `yaml:"hostnames" doc:"Platform hostnames the customer's systems use, from the vendor's inboundPrivateLink.hostnames (default: all of them)."`
-	Ports             []int    `yaml:"ports" doc:"TCP ports the customer's systems open to the platform, from the vendor's ports (default [443])." minimum:"1" maximum:"65535"`
-	DnsMode           string   `yaml:"dnsMode" doc:"privateHostedZone (default: the template creates a private hosted zone per vendor domain in the customer's VPC, with the hostnames aliased to the endpoint) or privateDnsName (the endpoint's private DNS, when the vendor's service in region has a verified privateDnsName)." enum:"privateHostedZone,privateDnsName"`
+	ClientCidrs       []string `yaml:"clientCidrs" doc:"The customer's networks whose systems reach the platform; the endpoint's security group admits them on ports (networks times ports at most 60). Each is a template parameter with this default. Private ranges only, unless insecureAllowPublicClientCidrs is set; never 0.0.0.0/0." defaultDoc:"networks"`
+	Hostnames         []string `yaml:"hostnames" doc:"Platform hostnames the customer's systems use, from the vendor's inboundPrivateLink.hostnames." defaultDoc:"all of the vendor's"`
+	Ports             []int    `yaml:"ports" doc:"TCP ports the customer's systems open to the platform, from the vendor's inboundPrivateLink.ports." default:"[443]" minimum:"1" maximum:"65535"`
+	DnsMode           string   `yaml:"dnsMode" doc:"privateHostedZone (the template creates a private hosted zone per vendor domain in the customer's VPC, with the hostnames aliased to the endpoint) or privateDnsName (the endpoint's private DNS: only when the region's service has a verified privateDnsName covering every hostname)." default:"privateHostedZone" enum:"privateHostedZone,privateDnsName"`
 	// A group of companies may share one network account; listing it for two
 	// customers is then deliberate, not a copy-paste slip.
-	AllowSharedAccounts bool `yaml:"allowSharedAccounts" doc:"Set true when an account in accounts is also listed by another inbound customer of the same region on purpose (e.g. a network account shared by a group of companies)."`
+	AllowSharedAccounts bool `yaml:"allowSharedAccounts" doc:"Set true, in both files, when an account in accounts is also listed by another inbound customer of the same region on purpose (e.g. a network account shared by a group of companies)."`
 	// Named for what it does, like insecureAutoAcceptConnections.
-	InsecureAllowPublicClientCidrs bool `yaml:"insecureAllowPublicClientCidrs" doc:"Set true to let the client networks (clientCidrs, or networks when they default to it) hold public address ranges, which the endpoint then admits. Off by default: it admits 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and 100.64.0.0/10 only."`
+	InsecureAllowPublicClientCidrs bool `yaml:"insecureAllowPublicClientCidrs" doc:"Set true to let the client networks (clientCidrs, or networks when they default to it) hold public address ranges, which the endpoint then admits. Leave it off: without it the endpoint admits 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 and 100.64.0.0/10 only."`
 }
 
 // InboundAccounts are the customer's accounts allowed on the vendor's service:
@@ -267,18 +276,6 @@ func (v *Vpn) NatGatewayCount() int {
 // UsesBgpAsnExtended reports whether the customer's ASN is too large for
 // CloudFormation's BgpAsn and goes in BgpAsnExtended instead.
 func (g CustomerGateway) UsesBgpAsnExtended() bool { return g.BgpAsn != nil && *g.BgpAsn > maxBgpAsn }
-
-// VpnCustomerCidrs are the customer's subnets the connectors reach through
-// the VPN: the static routes, or with BGP the customer's declared networks.
-func (c *Customer) VpnCustomerCidrs() []string {
-	if c.Vpn == nil {
-		return nil
-	}
-	if c.Vpn.Routing == "static" {
-		return c.Vpn.StaticRoutes
-	}
-	return c.Networks
-}
 
 // Fleet is the whole validated configuration.
 type Fleet struct {

@@ -70,9 +70,9 @@ func TestValidationErrorsInput(t *testing.T) {
 		// Cross-customer: what reaches one customer is not in another's file.
 		{"two customers, one endpoint service", []edit{{"beta", "com.amazonaws.vpce.eu-west-1.vpce-svc-0123abcd", "com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718"}, {"beta", "      ports: [443]\n", "      serviceRegion: us-east-1\n      ports: [443]\n"}},
 			betaFile, "privateLink.services[0].serviceName", "customer acme (" + acmeFile + ", privateLink.services[0].serviceName) has the same endpoint service"},
-		{"two customers, one gateway IP", []edit{{"acme", "privateLink:\n", "vpn:\n  vpcCidr: 10.64.8.0/24\n  availabilityZones: [use1-az1, use1-az2]\n  customerGateway: {ipAddress: 198.51.100.7}\n  routing: static\n  staticRoutes: [10.0.0.0/16]\n  ports: [443]\nprivateLink:\n"}},
+		{"two customers, one gateway IP", []edit{{"acme", "privateLink:\n", "vpn:\n  vpcCidr: 10.64.8.0/24\n  availabilityZones: [use1-az1, use1-az2]\n  customerGateway: {ipAddress: 198.51.100.7}\n  routing: static\n  remoteNetworks: [10.0.0.0/16]\n  ports: [443]\nprivateLink:\n"}},
 			betaFile, "vpn.customerGateway.ipAddress", "customer acme (" + acmeFile + ", vpn.customerGateway.ipAddress) has the same customer gateway IP address"},
-		{"two customers, one key secret", []edit{{"acme", "privateLink:\n", "vpn:\n  vpcCidr: 10.64.8.0/24\n  availabilityZones: [use1-az1, use1-az2]\n  customerGateway: {ipAddress: 198.51.100.8}\n  routing: static\n  staticRoutes: [10.0.0.0/16]\n  ports: [443]\n  tunnels:\n    - preSharedKeySecret: shared/psk\nprivateLink:\n"},
+		{"two customers, one key secret", []edit{{"acme", "privateLink:\n", "vpn:\n  vpcCidr: 10.64.8.0/24\n  availabilityZones: [use1-az1, use1-az2]\n  customerGateway: {ipAddress: 198.51.100.8}\n  routing: static\n  remoteNetworks: [10.0.0.0/16]\n  ports: [443]\n  tunnels:\n    - preSharedKeySecret: shared/psk\nprivateLink:\n"},
 			{"beta", "    - insideCidr: 169.254.10.0/30\n", "    - insideCidr: 169.254.10.0/30\n      preSharedKeySecret: arn:aws:secretsmanager:eu-west-1:111122223333:secret:shared/psk-AbCdEf\n"}},
 			betaFile, "vpn.tunnels[0].preSharedKeySecret", "has the same pre-shared key secret"},
 		// Facts from AWS: tables, not prefixes.

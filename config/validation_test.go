@@ -76,6 +76,7 @@ kind: Customer
 name: beta
 account: "777788889999"
 region: eu-west-1
+networks: [172.16.0.0/16]
 privateLink:
   vpcCidr: 10.64.1.0/24
   availabilityZones: [euw1-az1, euw1-az2]
@@ -92,7 +93,7 @@ const baseBetaVpn = `vpn:
   customerGateway:
     ipAddress: 198.51.100.7
   routing: static
-  staticRoutes: [172.16.0.0/16]
+  remoteNetworks: [172.16.0.0/16]
   ports: [443, 8443]
   tunnels:
     - insideCidr: 169.254.10.0/30
@@ -253,7 +254,7 @@ func TestValidationErrors(t *testing.T) {
 		{"gateway IP multicast", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 239.1.1.1"}}, betaFile, "vpn.customerGateway.ipAddress", "a multicast address"},
 		{"gateway IP a hostname", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: vpn.beta.example"}}, betaFile, "vpn.customerGateway.ipAddress", "not an IPv4 address"},
 		{"gateway IP IPv6", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: \"2001:db8::1\""}}, betaFile, "vpn.customerGateway.ipAddress", "not an IPv4 address"},
-		{"gateway ASN missing with BGP", []edit{{"beta", "  routing: static\n  staticRoutes: [172.16.0.0/16]\n", "  routing: bgp\n"}, {"beta", "region: eu-west-1\n", "region: eu-west-1\nnetworks: [172.16.0.0/16]\n"}}, betaFile, "vpn.customerGateway.bgpAsn", "routing: bgp needs the customer device's BGP ASN"},
+		{"gateway ASN missing with BGP", []edit{{"beta", "routing: static", "routing: bgp"}}, betaFile, "vpn.customerGateway.bgpAsn", "routing: bgp needs the customer device's BGP ASN"},
 		{"gateway ASN zero", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 0"}}, betaFile, "vpn.customerGateway.bgpAsn", "a BGP ASN is 1 to 4294967295"},
 		{"gateway ASN above 32 bits", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 4294967296"}}, betaFile, "vpn.customerGateway.bgpAsn", "a BGP ASN is 1 to 4294967295"},
 		{"gateway ASN reserved everywhere", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 7224"}}, betaFile, "vpn.customerGateway.bgpAsn", "AWS reserves this ASN in every region"},
@@ -263,15 +264,20 @@ func TestValidationErrors(t *testing.T) {
 		{"amazon ASN equals the customer's", []edit{{"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 64512"}}, betaFile, "vpn.amazonSideAsn", "equals the customer gateway's ASN"},
 		// VPN: routing.
 		{"routing unknown", []edit{{"beta", "routing: static", "routing: ospf"}}, betaFile, "vpn.routing", "unknown routing"},
-		{"static without routes", []edit{{"beta", "  staticRoutes: [172.16.0.0/16]\n", ""}}, betaFile, "vpn.staticRoutes", "routing: static needs the customer's subnets"},
-		{"static routes with BGP", []edit{{"beta", "routing: static", "routing: bgp"}, {"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 65010"}, {"beta", "region: eu-west-1\n", "region: eu-west-1\nnetworks: [172.16.0.0/16]\n"}}, betaFile, "vpn.staticRoutes", "applies to routing: static only"},
-		{"BGP without networks", []edit{{"beta", "  routing: static\n  staticRoutes: [172.16.0.0/16]\n", "  routing: bgp\n"}, {"beta", "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 65010"}}, betaFile, "networks", "routing: bgp needs the customer's networks"},
-		{"static route overlaps the vendor VPC", []edit{{"beta", "[172.16.0.0/16]", "[172.16.0.0/16, 10.64.4.128/25]"}}, betaFile, "vpn.staticRoutes[1]", "overlaps the vendor VPC vpn.vpcCidr (10.64.4.0/24)"},
-		{"static default route", []edit{{"beta", "[172.16.0.0/16]", "[0.0.0.0/0]"}}, betaFile, "vpn.staticRoutes[0]", "a default route through the VPN cannot work"},
-		{"static route twice", []edit{{"beta", "[172.16.0.0/16]", "[172.16.0.0/16, 172.16.0.0/16]"}}, betaFile, "vpn.staticRoutes[1]", "route listed twice"},
-		{"static route not a CIDR", []edit{{"beta", "[172.16.0.0/16]", "[172.16.0.0/16, 172.16.300.0/24]"}}, betaFile, "vpn.staticRoutes[1]", "invalid CIDR block"},
+		{"no remote networks", []edit{{"beta", "  remoteNetworks: [172.16.0.0/16]\n", ""}}, betaFile, "vpn.remoteNetworks", "required key is missing"},
+		{"remote networks empty", []edit{{"beta", "remoteNetworks: [172.16.0.0/16]", "remoteNetworks: []"}}, betaFile, "vpn.remoteNetworks", "the connectors could reach nothing over the VPN"},
+		{"remote network overlaps the vendor VPC", []edit{{"beta", "[172.16.0.0/16]\n  ports", "[172.16.0.0/16, 10.64.4.128/25]\n  ports"}, {"beta", "networks: [172.16.0.0/16]", "networks: [172.16.0.0/16, 10.64.4.128/25]"}}, betaFile, "vpn.remoteNetworks[1]", "overlaps the vendor VPC vpn.vpcCidr (10.64.4.0/24)"},
+		{"remote default route", []edit{{"beta", "remoteNetworks: [172.16.0.0/16]", "remoteNetworks: [0.0.0.0/0]"}}, betaFile, "vpn.remoteNetworks[0]", "a default route through the VPN cannot work"},
+		{"remote network twice", []edit{{"beta", "remoteNetworks: [172.16.0.0/16]", "remoteNetworks: [172.16.0.0/16, 172.16.0.0/16]"}}, betaFile, "vpn.remoteNetworks[1]", "network listed twice"},
+		{"remote network not a CIDR", []edit{{"beta", "remoteNetworks: [172.16.0.0/16]", "remoteNetworks: [172.16.0.0/16, 172.16.300.0/24]"}}, betaFile, "vpn.remoteNetworks[1]", "invalid CIDR block"},
+		{"remote network outside networks", []edit{{"beta", "remoteNetworks: [172.16.0.0/16]", "remoteNetworks: [172.16.0.0/16, 192.168.7.0/24]"}}, betaFile, "vpn.remoteNetworks[1]", "not inside any of the customer's networks"},
+		{"remote network wider than its network", []edit{{"beta", "remoteNetworks: [172.16.0.0/16]", "remoteNetworks: [172.16.0.0/12]"}}, betaFile, "vpn.remoteNetworks[0]", "add 172.16.0.0/12 (or a block that holds it) to networks"},
+		{"remote network public", []edit{{"beta", "remoteNetworks: [172.16.0.0/16]", "remoteNetworks: [172.16.0.0/16, 8.8.8.0/24]"}, {"beta", "networks: [172.16.0.0/16]", "networks: [172.16.0.0/16, 8.8.8.0/24]"}}, betaFile, "vpn.remoteNetworks[1]", "would leave through the NAT gateway to the internet"},
+		{"public allowed needlessly", []edit{{"beta", "  routing: static\n", "  routing: static\n  insecureAllowPublicRemoteNetworks: true\n"}}, betaFile, "vpn.insecureAllowPublicRemoteNetworks", "every remote network is private"},
+		{"old key staticRoutes", []edit{{"beta", "remoteNetworks: [172.16.0.0/16]", "staticRoutes: [172.16.0.0/16]"}}, betaFile, "vpn.staticRoutes", "this key was renamed to remoteNetworks"},
+		{"both names", []edit{{"beta", "remoteNetworks: [172.16.0.0/16]", "remoteNetworks: [172.16.0.0/16]\n  staticRoutes: [172.16.0.0/16]"}}, betaFile, "vpn.staticRoutes", "written under both its names"},
 		{"vpn port zero", []edit{{"beta", "ports: [443, 8443]", "ports: [443, 0]"}}, betaFile, "vpn.ports[1]", "not a TCP port"},
-		{"vpn too many egress rules", []edit{{"beta", "ports: [443, 8443]", "ports: [" + portRange(1000, 31) + "]"}, {"beta", "[172.16.0.0/16]", "[172.16.0.0/16, 172.17.0.0/16]"}}, betaFile, "vpn.ports", "more than 60 egress rules"},
+		{"vpn too many egress rules", []edit{{"beta", "ports: [443, 8443]", "ports: [" + portRange(1000, 31) + "]"}, {"beta", "remoteNetworks: [172.16.0.0/16]", "remoteNetworks: [172.16.0.0/16, 172.17.0.0/16]"}, {"beta", "networks: [172.16.0.0/16]", "networks: [172.16.0.0/12]"}}, betaFile, "vpn.ports", "more than 60 egress rules"},
 		// VPN: tunnels.
 		{"three tunnels", []edit{{"beta", "    - insideCidr: 169.254.11.0/30\n", "    - insideCidr: 169.254.11.0/30\n    - insideCidr: 169.254.12.0/30\n"}}, betaFile, "vpn.tunnels", "exactly 2 tunnels"},
 		{"inside CIDR not a /30", []edit{{"beta", "169.254.10.0/30", "169.254.10.0/29"}}, betaFile, "vpn.tunnels[0].insideCidr", "a /30 in 169.254.0.0/16"},
@@ -470,9 +476,8 @@ func TestVpnDefaultsApplied(t *testing.T) {
 func TestVpnPartialTunnelAndBgp(t *testing.T) {
 	f := baseFleet()
 	f.beta = replace(t, f.beta, "  tunnels:\n    - insideCidr: 169.254.10.0/30\n    - insideCidr: 169.254.11.0/30\n", "  tunnels:\n    - dpdTimeoutSeconds: 45\n")
-	f.beta = replace(t, f.beta, "  routing: static\n  staticRoutes: [172.16.0.0/16]\n", "  routing: bgp\n")
+	f.beta = replace(t, f.beta, "  routing: static\n", "  routing: bgp\n")
 	f.beta = replace(t, f.beta, "ipAddress: 198.51.100.7", "ipAddress: 198.51.100.7\n    bgpAsn: 4200000001")
-	f.beta = replace(t, f.beta, "region: eu-west-1\n", "region: eu-west-1\nnetworks: [172.16.0.0/16]\n")
 	fleet, err := f.build()
 	require.NoError(t, err)
 	c := fleet.Customer("beta")
@@ -483,7 +488,7 @@ func TestVpnPartialTunnelAndBgp(t *testing.T) {
 		assert.Equal(t, "start", v.Tunnels[0].StartupAction, "tunnel 1 startup action, the default")
 	}
 	assert.True(t, v.CustomerGateway.UsesBgpAsnExtended(), "ASN 4200000001 does not fit BgpAsn and must go in BgpAsnExtended")
-	assert.Equal(t, []string{"172.16.0.0/16"}, c.VpnCustomerCidrs(), "with BGP the connectors reach the customer's networks")
+	assert.Equal(t, []string{"172.16.0.0/16"}, v.RemoteNetworks, "with BGP the connectors reach the remote networks")
 }
 
 // A customer may have a VPN and no PrivateLink.

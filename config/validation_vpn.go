@@ -121,8 +121,12 @@ func validateVpn(r *report, v *Vendor, c *Customer, vpn *Vpn) {
 	checkRouting(r, p, c, vpn, block, blockErr == nil)
 
 	pp := join(p, "ports")
-	checkPorts(r, pp, vpn.Ports)
-	if dests := len(c.VpnCustomerCidrs()); dests*len(vpn.Ports) > maxSecurityGroupRules {
+	if len(vpn.Ports) == 0 {
+		r.add(pp, "no port is listed: the connectors could open nothing", raw("an empty list"), "list the TCP ports the connectors open to the remote networks, e.g. [443, 5432]")
+	} else {
+		checkPorts(r, pp, vpn.Ports)
+	}
+	if dests := len(vpn.RemoteNetworks); dests*len(vpn.Ports) > maxSecurityGroupRules {
 		r.add(pp, fmt.Sprintf("the connectors security group would need more than %d egress rules (one per customer subnet and port)", maxSecurityGroupRules), dests*len(vpn.Ports),
 			"list fewer ports, or summarize the customer's subnets into fewer, larger blocks")
 	}
@@ -216,177 +220,71 @@ func checkCustomerGateway(r *report, p string, c *Customer, vpn *Vpn) {
 }
 
 func checkRouting(r *report, p string, c *Customer, vpn *Vpn, block netip.Prefix, blockOK bool) {
-	sp := join(p, "staticRoutes")
 	switch vpn.Routing {
-	case "static":
-		if len(vpn.StaticRoutes) == 0 {
-			r.add(sp, "routing: static needs the customer's subnets", raw("nothing"),
-				"list the customer's subnets the connectors reach, e.g. [10.30.0.0/16], or use routing: bgp")
-		}
-	case "bgp":
-		if vpn.StaticRoutes != nil {
-			r.add(sp, "staticRoutes applies to routing: static only: with BGP the customer's device advertises its subnets", vpn.StaticRoutes,
-				"remove staticRoutes (list the customer's subnets in networks), or set routing: static")
-		}
-		if len(c.Networks) == 0 {
-			r.add("networks", "routing: bgp needs the customer's networks: the connectors security group admits only them", raw("nothing"),
-				"list the subnets the customer's device advertises, e.g. networks: [10.30.0.0/16]")
-		}
-	case "":
-		// Reported by the decoder as a missing key.
+	case "static", "bgp", "":
+		// "" is reported by the decoder as a missing key.
 	default:
 		r.add(join(p, "routing"), "unknown routing", vpn.Routing, "use static or bgp (bgp when the customer's device supports it: failover between tunnels is automatic)")
 	}
+	checkRemoteNetworks(r, p, c, vpn, block, blockOK)
+}
 
+// checkRemoteNetworks checks what the connectors reach over the tunnels: the
+// security group's destinations, and with static routing the VPN's routes.
+func checkRemoteNetworks(r *report, p string, c *Customer, vpn *Vpn, block netip.Prefix, blockOK bool) {
+	np := join(p, "remoteNetworks")
+	if vpn.RemoteNetworks != nil && len(vpn.RemoteNetworks) == 0 {
+		r.add(np, "no remote network: the connectors could reach nothing over the VPN", raw("an empty list"),
+			"list the customer's subnets the connectors reach through the tunnels, e.g. [10.30.0.0/16]")
+	}
+	var networks []netip.Prefix
+	for _, s := range c.Networks {
+		if n, err := cidr.Parse(s); err == nil && n.Bits() > 0 {
+			networks = append(networks, n)
+		}
+	}
+	public := false
 	seen := map[netip.Prefix]bool{}
-	for i, s := range vpn.StaticRoutes {
-		ip := index(sp, i)
-		route, err := cidr.Parse(s)
+	for i, s := range vpn.RemoteNetworks {
+		ip := index(np, i)
+		n, err := cidr.Parse(s)
 		switch {
 		case err != nil:
 			r.add(ip, "invalid CIDR block: "+err.Error(), s, "write the customer's subnet as a block such as 10.30.0.0/16")
-		case route.Bits() == 0:
-			r.add(ip, "a default route through the VPN cannot work: the connectors' route to the NAT gateway wins over it", s,
+			continue
+		case n.Bits() == 0:
+			r.add(ip, "a default route through the VPN cannot work: the connectors' route to the NAT gateway wins over it, and the security group would open to every address", s,
 				"list the customer's subnets themselves")
-		case blockOK && route.Overlaps(block):
+			continue
+		case seen[n]:
+			// Each becomes a security group rule, and EC2 refuses a rule twice.
+			r.add(ip, "network listed twice", s, "list each network once")
+			continue
+		}
+		seen[n] = true
+		// AWS prefers the VPC's local route to a propagated one, however specific:
+		// https://docs.aws.amazon.com/vpn/latest/s2svpn/vpn-route-priority.html
+		if blockOK && n.Overlaps(block) {
 			r.add(ip, fmt.Sprintf("overlaps the vendor VPC vpn.vpcCidr (%s): traffic to it would never leave the VPC", block), s,
 				"list only the customer's subnets; if they really overlap, give this customer another vpcCidr")
-		case seen[route]:
-			r.add(ip, "route listed twice", s, "list each subnet once")
 		}
-		seen[route] = err == nil
-	}
-}
-
-func checkTunnel(r *report, p string, c *Customer, v *Vendor, vpn *Vpn, t Tunnel, i int, insides map[netip.Prefix]int) {
-	if t.InsideCidr != "" {
-		ip := join(p, "insideCidr")
-		block, err := cidr.Parse(t.InsideCidr)
-		switch {
-		case err != nil:
-			r.add(ip, "invalid CIDR block: "+err.Error(), t.InsideCidr, "write a /30 in 169.254.0.0/16, e.g. 169.254.10.0/30")
-		case block.Bits() != 30 || !cidr.Contains(tunnelInsideRange, block):
-			r.add(ip, "a tunnel's inside addresses are a /30 in 169.254.0.0/16", t.InsideCidr, "use a block such as 169.254.10.0/30")
-		case slices.Contains(reservedInsideCidrs, block):
-			r.add(ip, "AWS reserves 169.254.0.0/30 to 169.254.5.0/30 and 169.254.169.252/30", t.InsideCidr, "use another /30, e.g. 169.254.10.0/30")
-		default:
-			if other, dup := insides[block]; dup {
-				r.add(ip, fmt.Sprintf("tunnels[%d] has the same inside CIDR: each tunnel needs its own", other), t.InsideCidr, "use another /30")
+		if !slices.ContainsFunc(networks, func(w netip.Prefix) bool { return cidr.Contains(w, n) }) {
+			r.add(ip, "not inside any of the customer's networks, against which vendor VPC blocks are checked", s,
+				fmt.Sprintf("add %s (or a block that holds it) to networks", n))
+		}
+		if !cidr.IsPrivate(n) {
+			public = true
+			if !vpn.InsecureAllowPublicRemoteNetworks {
+				// With both tunnels down, the propagated route is withdrawn and the
+				// default route to the NAT gateway takes the traffic:
+				// https://docs.aws.amazon.com/vpc/latest/userguide/route-tables-priority.html
+				r.add(ip, "public address space: while both tunnels are down its route is withdrawn, and the connectors' traffic to it would leave through the NAT gateway to the internet", s,
+					"list private ranges only (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10), or set vpn.insecureAllowPublicRemoteNetworks: true if the customer's network really uses this range")
 			}
-			insides[block] = i
 		}
 	}
-
-	checkPreSharedKey(r, p, c, v, t)
-
-	iv := join(p, "ikeVersions")
-	checkChoices(r, iv, "IKE version", t.IkeVersions, ikeVersions)
-	if slices.Contains(t.IkeVersions, "ikev1") && !vpn.AllowIkev1 {
-		r.add(iv, "IKEv1 is weaker than IKEv2 (older key exchange, no AWS-initiated tunnels) and needs an explicit opt-in", t.IkeVersions,
-			"use [ikev2] if the customer's device supports it; otherwise set vpn.allowIkev1: true (synth then warns)")
-	}
-	checkChoices(r, join(p, "phase1EncryptionAlgorithms"), "phase 1 encryption algorithm", t.Phase1EncryptionAlgorithms, encryptionAlgorithms)
-	checkChoices(r, join(p, "phase2EncryptionAlgorithms"), "phase 2 encryption algorithm", t.Phase2EncryptionAlgorithms, encryptionAlgorithms)
-	checkChoices(r, join(p, "phase1IntegrityAlgorithms"), "phase 1 integrity algorithm", t.Phase1IntegrityAlgorithms, integrityAlgorithms)
-	checkChoices(r, join(p, "phase2IntegrityAlgorithms"), "phase 2 integrity algorithm", t.Phase2IntegrityAlgorithms, integrityAlgorithms)
-	checkChoices(r, join(p, "phase1DhGroupNumbers"), "phase 1 Diffie-Hellman group", t.Phase1DhGroupNumbers, phase1DhGroups)
-	checkChoices(r, join(p, "phase2DhGroupNumbers"), "phase 2 Diffie-Hellman group", t.Phase2DhGroupNumbers, phase2DhGroups)
-
-	l1, l2 := *t.Phase1LifetimeSeconds, *t.Phase2LifetimeSeconds
-	switch {
-	case l1 < 900 || l1 > 28800:
-		r.add(join(p, "phase1LifetimeSeconds"), "must be 900 to 28800 seconds", l1, fmt.Sprintf("use %d (the default) unless the customer's device needs another value", DefaultPhase1LifetimeSeconds))
-	case l2 >= 900 && l2 <= 3600 && l2 >= l1:
-		r.add(join(p, "phase2LifetimeSeconds"), fmt.Sprintf("must be less than phase1LifetimeSeconds (%d)", l1), l2, "shorten phase 2 or lengthen phase 1")
-	}
-	if l2 < 900 || l2 > 3600 {
-		r.add(join(p, "phase2LifetimeSeconds"), "must be 900 to 3600 seconds", l2, fmt.Sprintf("use %d (the default) unless the customer's device needs another value", DefaultPhase2LifetimeSeconds))
-	}
-	if d := *t.DpdTimeoutSeconds; d < 30 {
-		r.add(join(p, "dpdTimeoutSeconds"), "AWS needs at least 30 seconds", d, fmt.Sprintf("use %d (the default) or more", DefaultDpdTimeoutSeconds))
-	}
-	if !slices.Contains(dpdTimeoutActions, t.DpdTimeoutAction) {
-		r.add(join(p, "dpdTimeoutAction"), "unknown DPD timeout action", t.DpdTimeoutAction, "use restart (the default), clear or none")
-	}
-	sp := join(p, "startupAction")
-	switch {
-	case !slices.Contains(startupActions, t.StartupAction):
-		r.add(sp, "unknown startup action", t.StartupAction, "use start (the default: AWS brings the tunnel up) or add (the customer's device must)")
-	case t.StartupAction == "start" && !slices.Contains(t.IkeVersions, "ikev2") && len(t.IkeVersions) > 0:
-		r.add(sp, "AWS starts tunnels (startupAction: start, the default) with IKEv2 only, and this tunnel does not accept it", t.StartupAction,
-			"add ikev2 to ikeVersions, or set startupAction: add (the customer's device must then bring the tunnel up and keep it up)")
-	}
-}
-
-// checkPreSharedKey accepts a key only as a Secrets Manager reference. A key
-// written in the file is rejected without ever being repeated, in an error
-// message or anywhere else.
-func checkPreSharedKey(r *report, p string, c *Customer, v *Vendor, t Tunnel) {
-	if t.PreSharedKey != "" {
-		kp := join(p, "preSharedKey")
-		r.add(kp, "a pre-shared key written here would be stored in plain text in the CloudFormation template", raw(fmt.Sprintf("%d characters, not shown", len(t.PreSharedKey))),
-			"store it in Secrets Manager in the vendor account and set preSharedKeySecret: <its name or ARN>, or remove it to let AWS generate one; then rotate it, since it has been in this file")
-		if problem := pskProblem(t.PreSharedKey); problem != "" {
-			r.add(kp, "AWS would also reject this key: "+problem, raw("the key, not shown"),
-				"use 8 to 64 letters, digits, . and _, not starting with 0")
-		}
-	}
-	sp := join(p, "preSharedKeySecret")
-	if s := t.PreSharedKeySecret; s != "" {
-		if m := secretArnRe.FindStringSubmatch(s); m != nil {
-			switch {
-			case m[1] != c.Region && knownRegion(c.Region):
-				r.add(sp, fmt.Sprintf("the secret is in %s; CloudFormation resolves secrets of the stack's region (%s) only", m[1], c.Region), s,
-					fmt.Sprintf("store the key in a secret in %s", c.Region))
-			case v != nil && m[2] != v.Account:
-				r.add(sp, fmt.Sprintf("the secret is not in the vendor account %s, where the stack resolves it", v.Account), s,
-					"store the key in a secret in the vendor account")
-			}
-		} else if strings.HasPrefix(s, "arn:") || !secretNameRe.MatchString(s) {
-			r.add(sp, "not a Secrets Manager secret name or ARN", s,
-				"write the secret's name (letters, digits and /_+=.@-) or its ARN, arn:aws:secretsmanager:<region>:<account>:secret:<name>")
-		}
-	}
-	if k := t.PreSharedKeyJSONKey; k != "" {
-		kp := join(p, "preSharedKeyJsonKey")
-		switch {
-		case t.PreSharedKeySecret == "":
-			r.add(kp, "preSharedKeyJsonKey names a key inside preSharedKeySecret, which is not set", k, "set preSharedKeySecret or remove preSharedKeyJsonKey")
-		case !secretJSONKeyRe.MatchString(k):
-			r.add(kp, "not a usable JSON key", k, "use letters, digits and /_+=.@- only")
-		}
-	}
-}
-
-// pskProblem says why AWS would reject a pre-shared key, or "".
-func pskProblem(psk string) string {
-	switch {
-	case len(psk) < 8 || len(psk) > 64:
-		return fmt.Sprintf("it has %d characters, not 8 to 64", len(psk))
-	case !pskRe.MatchString(psk):
-		return "it holds characters other than letters, digits, . and _"
-	case psk[0] == '0':
-		return "it starts with 0"
-	}
-	return ""
-}
-
-// checkChoices checks a list of accepted values: not empty, each known, none twice.
-func checkChoices[T comparable](r *report, p, what string, got, known []T) {
-	if len(got) == 0 {
-		r.add(p, "an empty list accepts nothing, so the tunnel could never come up", raw("an empty list"), "remove the key to use the defaults, or list at least one value")
-		return
-	}
-	seen := map[T]bool{}
-	for i, g := range got {
-		ip := index(p, i)
-		switch {
-		case !slices.Contains(known, g):
-			r.add(ip, "AWS does not offer this "+what, g, "use one of "+joinAny(known))
-		case seen[g]:
-			r.add(ip, "listed twice", g, "list each value once")
-		}
-		seen[g] = true
+	if vpn.InsecureAllowPublicRemoteNetworks && !public && len(vpn.RemoteNetworks) > 0 {
+		r.add(join(p, "insecureAllowPublicRemoteNetworks"), "is set but every remote network is private", true, "remove it")
 	}
 }
 

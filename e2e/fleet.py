@@ -91,6 +91,12 @@ INBOUND_PREFIX = "Vendor-Inbound-"  # stacks.InboundServiceStackName
 NLB_ARN_RE = re.compile(r"^arn:aws:elasticloadbalancing:([a-z0-9-]+):([0-9]{12}):loadbalancer/net/([A-Za-z0-9-]{1,32})/[0-9a-f]{16}$")
 
 
+def vpn_remote_networks(c):
+    """What the connectors reach over the tunnels: vpn.remoteNetworks, never all of networks (which may hold
+    a VPC of the customer's reached over PrivateLink)."""
+    return list(c["vpn"]["remoteNetworks"])
+
+
 def inbound(c):
     """The customer's inboundPrivateLink section, or None."""
     return c.get("inboundPrivateLink") if isinstance(c.get("inboundPrivateLink"), dict) else None

@@ -5,7 +5,7 @@ import ipaddress
 import json
 from pathlib import Path
 
-from fleet import INBOUND_PREFIX, egress, inbound_customers, inbound_regions, ingress, slots, ssm_parameters, stack_outputs
+from fleet import INBOUND_PREFIX, egress, inbound_customers, inbound_regions, ingress, slots, ssm_parameters, stack_outputs, vpn_remote_networks
 from harness import cdk, paginate, report_skips
 from inbound import check_inbound_service
 
@@ -140,9 +140,12 @@ def check_vpn(ck, aws, fleet, c, psks):
     nat_mode = vpn.get("natGateways", "single")
     prefix = f"/privateconnect/{name}/vpn/"
     val = {k: p["Value"] for k, p in ssm_parameters(ssm, prefix).items()}
-    want = {"vpc-id", "subnet-ids", "connector-security-group-id", "vpn-connection-id", "vpn-gateway-id",
+    want = {"vpc-id", "subnet-ids", "connector-security-group-id", "remote-networks", "vpn-connection-id", "vpn-gateway-id",
             "customer-gateway-id", "flow-log-group", "tunnel-log-group"} | ({"nat-public-ips"} if nat_mode != "none" else set())
     ck.eq(f"SSM parameters under {prefix}", sorted(val), sorted(want))
+    remote = vpn_remote_networks(c)
+    ck.eq("SSM remote-networks = vpn.remoteNetworks", val.get("remote-networks", "").split(","), remote)
+    ck.eq("output RemoteNetworks", out.get("RemoteNetworks", "").split(","), remote)
     vpc_id, subnet_ids = val["vpc-id"], val["subnet-ids"].split(",")
     azs = vpn["availabilityZones"]
     check_vpc(ck, ec2, vpc_id, vpn["vpcCidr"], azs, subnet_ids, name)
@@ -162,8 +165,8 @@ def check_vpn(ck, aws, fleet, c, psks):
     ck.eq("connection type", conn["Type"], "ipsec.1")
     static = vpn["routing"] == "static"
     ck.eq("static routing only", conn.get("Options", {}).get("StaticRoutesOnly"), static)
-    ck.eq("static routes", sorted(r["DestinationCidrBlock"] for r in conn.get("Routes", [])),
-          sorted(vpn.get("staticRoutes", [])) if static else [])
+    ck.eq("static routes = vpn.remoteNetworks (none with BGP)", sorted(r["DestinationCidrBlock"] for r in conn.get("Routes", [])),
+          sorted(remote) if static else [])
     tunnels = conn.get("Options", {}).get("TunnelOptions", [])
     ck.eq("two tunnels", len(tunnels), 2)
     tunnel_logs = val["tunnel-log-group"]
@@ -220,9 +223,8 @@ def check_vpn(ck, aws, fleet, c, psks):
             ck.eq(f"subnet {i} default route via its NAT", [r.get("NatGatewayId") for r in default], [want_nat])
 
     sg = ec2.describe_security_groups(GroupIds=[val["connector-security-group-id"]])["SecurityGroups"][0]
-    cidrs = vpn.get("staticRoutes") if static else c.get("networks", [])
-    ck.eq("connectors egress = customer subnets on the ports, nothing else", egress(sg),
-          {("tcp", int(p), int(p), cidr) for cidr in cidrs for p in vpn["ports"]})
+    ck.eq("connectors egress = the remote networks on the ports, nothing else", egress(sg),
+          {("tcp", int(p), int(p), cidr) for cidr in remote for p in vpn["ports"]})
     ck.eq("connectors ingress", ingress(sg), set())
     alarms = [a for a in cw.describe_alarms()["MetricAlarms"]
               if {"Name": "VpnId", "Value": conn["VpnConnectionId"]} in a.get("Dimensions", [])]

@@ -32,7 +32,7 @@ type vpnData struct {
 	Vpn              *config.Vpn
 	Bgp              bool
 	ConnectorSubnets []string
-	CustomerCidrs    []string
+	RemoteNetworks   []string
 	Initiation       string
 	Rows             []paramRow
 	SameTunnels      bool
@@ -60,7 +60,7 @@ func VpnSheet(v *config.Vendor, c *config.Customer) ([]byte, error) {
 	if vp == nil {
 		return nil, fmt.Errorf("customer %s has no vpn section", c.Name)
 	}
-	d := vpnData{Vendor: v, Customer: c, Vpn: vp, Bgp: vp.Routing == "bgp", CustomerCidrs: c.VpnCustomerCidrs()}
+	d := vpnData{Vendor: v, Customer: c, Vpn: vp, Bgp: vp.Routing == "bgp", RemoteNetworks: vp.RemoteNetworks}
 	block, err := cidr.Parse(vp.VpcCidr)
 	if err != nil {
 		return nil, err

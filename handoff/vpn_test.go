@@ -41,7 +41,7 @@ func TestVpnSheetSaysWhatTheCustomerConfigures(t *testing.T) {
 			"aws ec2 get-vpn-connection-device-sample-configuration",
 			"TCP " + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(vp.Ports)), ", "), "[]"),
 		}
-		for _, cidr := range c.VpnCustomerCidrs() {
+		for _, cidr := range vp.RemoteNetworks {
 			want = append(want, "`"+cidr+"`")
 		}
 		for _, tun := range vp.Tunnels {
@@ -54,7 +54,7 @@ func TestVpnSheetSaysWhatTheCustomerConfigures(t *testing.T) {
 			}
 		}
 		if vp.Routing == "bgp" {
-			want = append(want, "**BGP**", fmt.Sprintf("`%d`", *vp.CustomerGateway.BgpAsn), fmt.Sprintf("`%d`", *vp.AmazonSideAsn), "Advertise your subnets")
+			want = append(want, "**BGP**", fmt.Sprintf("`%d`", *vp.CustomerGateway.BgpAsn), fmt.Sprintf("`%d`", *vp.AmazonSideAsn), "Advertise `"+strings.Join(vp.RemoteNetworks, "`, `")+"` over both tunnels")
 		} else {
 			want = append(want, "**static**", "route `"+vp.VpcCidr+"` to both tunnels")
 		}

@@ -29,7 +29,7 @@ func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 	}
 	var static *[]*string
 	if vp.Routing == "static" {
-		static = jsii.Strings(vp.StaticRoutes...)
+		static = jsii.Strings(vp.RemoteNetworks...)
 	}
 	var topic *string
 	if arn, ok := v.AlarmTopicArns[c.Region]; ok {
@@ -42,7 +42,7 @@ func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 		CustomerGatewayAsn:     jsii.Number(float64(*vp.CustomerGateway.BgpAsn)),
 		AmazonSideAsn:          jsii.Number(float64(*vp.AmazonSideAsn)),
 		StaticRoutes:           static,
-		CustomerCidrs:          jsii.Strings(c.VpnCustomerCidrs()...),
+		CustomerCidrs:          jsii.Strings(vp.RemoteNetworks...),
 		Ports:                  numbers(vp.Ports),
 		NatGateways:            vpn.NatMode(vp.NatGateways),
 		Tunnels:                &tunnels,
@@ -62,6 +62,7 @@ func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 	pub.value("VpcId", "vpc-id", "Dedicated vendor VPC, a site of the customer's network", site.Vpc().VpcId())
 	pub.list("SubnetIds", "subnet-ids", "Private subnets for connectors, one per AZ", site.Vpc().SubnetIds())
 	pub.value("ConnectorSecurityGroupId", "connector-security-group-id", "Attach to connector workloads; it reaches the customer's subnets on the agreed ports only", site.ConnectorSecurityGroupId())
+	pub.list("RemoteNetworks", "remote-networks", "The customer's networks the connectors reach over the VPN", jsii.Strings(vp.RemoteNetworks...))
 	pub.value("VpnConnectionId", "vpn-connection-id", "Site-to-site VPN connection to the customer", site.VpnConnectionId())
 	pub.value("VpnGatewayId", "vpn-gateway-id", "Virtual private gateway of the VPC", site.VpnGatewayId())
 	pub.value("CustomerGatewayId", "customer-gateway-id", fmt.Sprintf("Customer gateway %s", vp.CustomerGateway.IPAddress), site.CustomerGatewayId())

@@ -159,7 +159,12 @@ func TestVpnGatewaysAndRoutes(t *testing.T) {
 			cdktest.JSONEq(t, cdktest.Ref(conn), r.Properties["VpnConnectionId"], "route %s is on another connection", r.LogicalID)
 			routes = append(routes, r.Properties["DestinationCidrBlock"].(string))
 		}
-		assert.Equal(t, slices.Sorted(slices.Values(vp.StaticRoutes)), slices.Sorted(slices.Values(routes)), "routes: the static routes")
+		// With static routing each remote network is a route; BGP learns them.
+		var want []string
+		if vp.Routing == "static" {
+			want = slices.Sorted(slices.Values(vp.RemoteNetworks))
+		}
+		assert.Equal(t, want, slices.Sorted(slices.Values(routes)), "routes: the remote networks with static routing, none with BGP")
 
 		// The gateway propagates into every connector subnet's table, once attached.
 		var tables []any
@@ -266,7 +271,7 @@ func TestVpnConnectorsReachCustomerSubnetsOnly(t *testing.T) {
 			assert.Equal(t, m["FromPort"], m["ToPort"], "egress %s: single TCP ports", cdktest.Show(m))
 			got = append(got, fmt.Sprintf("%v:%v", m["CidrIp"], m["FromPort"]))
 		}
-		for _, dst := range c.VpnCustomerCidrs() {
+		for _, dst := range c.Vpn.RemoteNetworks {
 			for _, p := range c.Vpn.Ports {
 				want = append(want, fmt.Sprintf("%s:%d", dst, p))
 			}
@@ -321,7 +326,7 @@ func TestVpnTunnelStateAlarms(t *testing.T) {
 func TestVpnOutputsAndParameters(t *testing.T) {
 	vpnCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		pfx := "/privateconnect/" + c.Name + "/vpn/"
-		want := []string{"vpc-id", "subnet-ids", "connector-security-group-id", "vpn-connection-id", "vpn-gateway-id",
+		want := []string{"vpc-id", "subnet-ids", "connector-security-group-id", "remote-networks", "vpn-connection-id", "vpn-gateway-id",
 			"customer-gateway-id", "flow-log-group", "tunnel-log-group"}
 		if c.Vpn.NatGatewayCount() > 0 {
 			want = append(want, "nat-public-ips")
@@ -338,6 +343,10 @@ func TestVpnOutputsAndParameters(t *testing.T) {
 		outputs, _ := tmpl["Outputs"].(map[string]any)
 		for _, key := range []string{"VpcId", "SubnetIds", "ConnectorSecurityGroupId", "VpnConnectionId", "CustomerGatewayId", "DeviceConfigurationCommand"} {
 			assert.Contains(t, outputs, key, "outputs")
+		}
+		// The connector platform reads what the tunnels reach: remoteNetworks, not networks.
+		if out, ok := outputs["RemoteNetworks"].(map[string]any); assert.True(t, ok, "output RemoteNetworks") {
+			assert.Equal(t, strings.Join(c.Vpn.RemoteNetworks, ","), out["Value"], "RemoteNetworks output")
 		}
 		conn := named(t, tmpl, "AWS::EC2::VPNConnection", prefix(c))
 		cdktest.JSONEq(t, cdktest.Ref(conn), outputs["VpnConnectionId"].(map[string]any)["Value"], "VpnConnectionId output")

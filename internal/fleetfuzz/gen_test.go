@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -218,12 +219,21 @@ func addSection(c map[string]any, s *source, k int) {
 	switch s.intn(3) {
 	case 0:
 		if _, ok := c["vpn"]; !ok {
+			remote := pick(s, [][]any{{"172.31.0.0/16"}, {"172.31.0.0/16", "192.168.50.0/24"}})
 			c["vpn"] = map[string]any{
 				"vpcCidr": fmt.Sprintf("10.67.%d.0/24", k), "availabilityZones": azs,
 				"customerGateway": map[string]any{"ipAddress": fmt.Sprintf("198.51.100.%d", 100+k)},
-				"routing":         "static", "staticRoutes": pick(s, [][]any{{"172.31.0.0/16"}, {"172.31.0.0/16", "192.168.50.0/24"}}),
+				"routing":         "static", "remoteNetworks": remote,
 				"ports": pick(s, portLists), "natGateways": pick(s, []string{"single", "perAz", "none"}),
 			}
+			// Remote networks lie inside the customer's networks.
+			networks, _ := c["networks"].([]any)
+			for _, n := range remote {
+				if !slices.Contains(networks, n) {
+					networks = append(networks, n)
+				}
+			}
+			c["networks"] = networks
 		}
 	case 1:
 		if _, ok := c["inboundPrivateLink"]; !ok && region == "us-east-1" {
@@ -302,7 +312,7 @@ func valueFor(key, parentKey string, vendor bool, s *source, old any) any {
 		return pick(s, []string{"rds", "ip", "instance"})
 	case "region", "serviceRegion":
 		return pick(s, []string{"us-east-1", "eu-west-1", "us-west-2", "us-west-1", "mars-1"})
-	case "networks", "clientCidrs", "staticRoutes":
+	case "networks", "clientCidrs", "remoteNetworks":
 		return pick(s, cidrLists)
 	case "hostnames":
 		return pick(s, hostnameLists)

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runCommand runs a subcommand of the app.
+func runCommand(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return o.String(), e.String(), ee.ExitCode()
+	}
+	require.NoError(t, err)
+	return o.String(), e.String(), 0
+}
+
+// make new-customer for a VPN customer: the command says what is left to
+// fill in, and the finished file synthesizes the customer's VPN stack.
+func TestNewCustomerVpnEndToEnd(t *testing.T) {
+	fleet := t.TempDir()
+	copyTree(t, "config", fleet)
+	file := filepath.Join(fleet, "customers", "wayne.yaml")
+	args := []string{"new-customer", "-config", fleet, "-name", "wayne", "-region", "eu-west-1", "-modes", "vpn",
+		"-account", "246813579024", "-gateway-ip", "198.51.100.60", "-routing", "bgp", "-asn", "65010", "-vpn-ports", "443,5432"}
+
+	// Bad values stop it before anything is written.
+	for _, bad := range []struct {
+		flag, value, want string
+		code              int
+	}{
+		{"-asn", "sixty", `-asn: "sixty" is not a number`, 2},
+		{"-gateway-ip", "10.0.0.1", "vpn.customerGateway.ipAddress: AWS reaches the customer's VPN device over the internet", 1},
+		{"-remote-networks", "0.0.0.0/0", "vpn.remoteNetworks[0]: a default route through the VPN cannot work", 1},
+	} {
+		withBad := append(append([]string(nil), args...), bad.flag, bad.value)
+		_, stderr, code := runCommand(t, withBad...)
+		assert.Equal(t, bad.code, code, "%s %s", bad.flag, bad.value)
+		assert.Contains(t, stderr, bad.want)
+		assert.NoFileExists(t, file)
+	}
+
+	stdout, stderr, code := runCommand(t, args...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "wrote "+file+" (vendor VPC blocks from the pool: vpn.vpcCidr ")
+	assert.Contains(t, stdout, file+":15: networks[0]\n")
+	assert.Contains(t, stdout, "vpn.remoteNetworks[0]\n")
+
+	_, stderr, code = runCommand(t, "validate", "-config", fleet)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, file+`: networks[0]: still the placeholder make new-customer wrote (got "TODO-customer-network-cidr"; write the customer's network`)
+
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	data = bytes.ReplaceAll(data, []byte("TODO-customer-network-cidr"), []byte("10.40.0.0/16, 172.22.0.0/16"))
+	data = bytes.ReplaceAll(data, []byte("TODO-network-reached-over-vpn"), []byte("10.40.0.0/16"))
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	_, stderr, code = run(t, out, `{"config":"`+fleet+`","customer":"wayne"}`)
+	require.Equal(t, 0, code, stderr)
+	assert.Equal(t, []string{"wayne-Vpn"}, templates(t, out))
+	tmpl, err := os.ReadFile(filepath.Join(out, "wayne-Vpn.template.json"))
+	require.NoError(t, err)
+	assert.True(t, strings.Contains(string(tmpl), `"Value": "10.40.0.0/16"`), "the remote networks are published")
+	assert.False(t, strings.Contains(string(tmpl), "172.22.0.0/16"), "a network not reached over the VPN opens nothing")
+}
