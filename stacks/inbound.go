@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/consumer"
@@ -227,6 +228,17 @@ func NewInboundStack(scope constructs.Construct, v *config.Vendor, c *config.Cus
 		props.PrivateZones = &pz
 	}
 	ep := consumer.NewInterfaceEndpoint(stack, jsii.String("PlatformEndpoint"), props)
+	// cdk-nag cannot read a parameter, so its no-0.0.0.0/0 rule cannot check
+	// the client networks' ingress rules and warns on every synth.
+	for _, child := range *ep.Node().Children() {
+		if strings.HasPrefix(*child.Node().Id(), "IngressFrom") {
+			cdknag.NagSuppressions_AddResourceSuppressions(child, &[]*cdknag.NagPackSuppression{{
+				Id:        jsii.String("CdkNagValidationFailure"),
+				AppliesTo: &[]any{"AwsSolutions-EC23"},
+				Reason:    jsii.String("The source is a ClientCidr parameter, which cdk-nag cannot read; its AllowedPattern admits prefixes /1 to /32 only, never 0.0.0.0/0"),
+			}}, jsii.Bool(false))
+		}
+	}
 
 	out := func(id, description string, value *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Description: jsii.String(description), Value: value})
