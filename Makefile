@@ -61,7 +61,7 @@ test: deps ## Run every test (with cdk-nag, cfn-lint, cfn-guard and the registra
 FUZZTIME ?= 5m
 FUZZWORKERS ?= 1
 .PHONY: fuzz
-fuzz: ## Fuzz the config loader and the whole pipeline (FUZZTIME=5m per target, CI: 30s); failures land in <package>/testdata/fuzz
+fuzz: deps ## Fuzz the config loader and the whole pipeline (FUZZTIME=5m per target, CI: 30s); failures land in <package>/testdata/fuzz
 	go test ./config -run '^$$' -fuzz '^FuzzLoadCustomer$$' -fuzztime $(FUZZTIME) -timeout 0
 	go test ./config -run '^$$' -fuzz '^FuzzLoadVendor$$' -fuzztime $(FUZZTIME) -timeout 0
 	go test ./internal/fleetfuzz -run '^$$' -fuzz '^FuzzFleet$$' -fuzztime $(FUZZTIME) -parallel $(FUZZWORKERS) -timeout 0
@@ -69,7 +69,7 @@ fuzz: ## Fuzz the config loader and the whole pipeline (FUZZTIME=5m per target, 
 SIZES ?= 1,10,100,500
 RUNS ?= 3
 .PHONY: bench
-bench: ## Measure synth time and memory for fleets of SIZES customers (medians of RUNS; writes bench/results.json)
+bench: deps ## Measure synth time and memory for fleets of SIZES customers (medians of RUNS; writes bench/results.json)
 	go run ./bench -sizes $(SIZES) -runs $(RUNS)
 
 .PHONY: failover
@@ -79,7 +79,7 @@ failover: deps ## Simulate RDS and Aurora failovers through the registrar as the
 	  python3 bench/failover/simulate.py --template "$$tmp/failover/failover-Producer.yaml" --out bench/failover.json
 
 .PHONY: update-golden
-update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/*.json; review the diff
+update-golden: deps ## Rewrite stacks/testdata/*.golden and config/schema/*.json; review the diff
 	go test ./stacks -run TestGolden -update
 	go test ./config -run TestSchemasUpToDate -update
 

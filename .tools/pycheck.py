@@ -30,7 +30,7 @@ def main(path):
         try:
             have = version(name)
         except PackageNotFoundError:
-            problems.append("%s==%s (missing)" % (name, want))
+            problems.append("%s==%s" % (name, want))
             continue
         if have != want:
             problems.append("%s==%s (have %s)" % (name, want, have))

@@ -39,5 +39,5 @@ if "$machine" -m venv "$venv.new" >"$log" 2>&1 &&
 	touch "$tools/python.ok"
 	exit 0
 fi
-echo "make deps: the tests need Python packages that $machine lacks ($missing), and installing them into .tools/venv failed (PyPI unreachable? .tools/pip.log says): install them with $machine -m pip install -r .tools/requirements.txt" >&2
+echo "make deps: $machine lacks $missing, which the tests need, and installing them into .tools/venv failed (no PyPI? see .tools/pip.log): install them with $machine -m pip install -r .tools/requirements.txt" >&2
 exit 1
