@@ -11,11 +11,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
 	"gopkg.in/yaml.v3"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
+	"github.com/privateconnect/privateconnect/internal/jsiiclose"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
 )
@@ -29,7 +29,7 @@ var example struct {
 
 func TestMain(m *testing.M) {
 	code := func() int {
-		defer jsii.Close()
+		defer jsiiclose.Close() // jsii.Close, without its stray "exited abnormally" line
 		fleet, err := config.Load("../config")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

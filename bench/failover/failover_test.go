@@ -10,10 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
-
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/handoff"
+	"github.com/privateconnect/privateconnect/internal/jsiiclose"
 )
 
 func TestSimulatorKeyTargets(t *testing.T) {
@@ -21,7 +20,7 @@ func TestSimulatorKeyTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal("python3 is needed to run the failover simulator: install Python 3.11+ with boto3, moto and pyyaml")
 	}
-	defer jsii.Close()
+	defer jsiiclose.Close() // jsii.Close, without its stray "exited abnormally" line
 	fleet, err := config.Load("fleet")
 	if err != nil {
 		t.Fatal(err)
