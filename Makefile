@@ -42,9 +42,10 @@ synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name f
 	@rm -rf cdk.out.next
 	@# Synthesize aside and swap in only on success: a broken fleet leaves the
 	@# previous cdk.out as it was. The CLI's lines about that scratch directory
-	@# ("Successfully synthesized to", "Supply a stack id") are dropped.
-	@{ $(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) 2>&1 1>&3 3>&- | \
-	  sed -e '/Successfully synthesized to /d' -e '/Supply a stack id /d' >&2; } 3>&1 || { rm -rf cdk.out.next; exit 1; }
+	@# ("Successfully synthesized to", "Supply a stack id") are dropped; they go
+	@# to stdout in CI mode, to stderr otherwise.
+	@$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) 2>&1 | \
+	  sed -e '/Successfully synthesized to /d' -e '/Supply a stack id /d' >&2 || { rm -rf cdk.out.next; exit 1; }
 	@rm -rf cdk.out && mv cdk.out.next cdk.out
 	@echo "synthesized $$(ls cdk.out/*.template.json | wc -l) stacks into cdk.out"
 
