@@ -8,11 +8,13 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 export PRIVATECONNECT_CONFIG ?= config
-# jsii prints a banner on every run under Node 20 (end of life) and under
-# Node releases newer than it knows; both run this app. Use Node 22 or later.
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
-export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
+
+# The tools every target runs, first on PATH once make deps has put them
+# there: Node.js 22 where the machine's node is older than the jsii runtime
+# supports (.tools/node), and the pinned Python tools where the machine's
+# Python lacks them (.tools/venv). Tests and e2e find them the same way.
+export PATH := $(CURDIR)/.tools/node/node_modules/.bin:$(CURDIR)/.tools/venv/bin:$(PATH)
 
 CDK := .tools/node_modules/.bin/cdk
 CDK_FLAGS := --no-notices --no-version-reporting
@@ -22,25 +24,34 @@ help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 .PHONY: deps
-deps: $(CDK) ## Install Go modules and the pinned CDK CLI (.tools/package-lock.json)
-	go mod download
+deps: $(CDK) .tools/python.ok ## Install Go modules, the pinned CDK CLI, and Node.js 22 and the Python tools where the machine lacks them
+	@.tools/node-deps.sh
+	@go mod download
 
 # The CLI lives under .tools/ so that `go test ./...` never walks its node_modules.
 $(CDK): .tools/package.json .tools/package-lock.json
 	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The machine's Python, or .tools/venv, with .tools/requirements.txt.
+.tools/python.ok: .tools/requirements.txt .tools/pycheck.py .tools/python-deps.sh
+	@.tools/python-deps.sh
+
 .PHONY: synth
 synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name for one customer)
 	@rm -rf cdk.out.next
-	@# Synthesize aside and swap in only on success: a broken fleet leaves the previous cdk.out as it was.
-	$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) || { rm -rf cdk.out.next; exit 1; }
+	@# Synthesize aside and swap in only on success: a broken fleet leaves the
+	@# previous cdk.out as it was. The CLI's lines about that scratch directory
+	@# ("Successfully synthesized to", "Supply a stack id") are dropped; they go
+	@# to stdout in CI mode, to stderr otherwise.
+	@$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) 2>&1 | \
+	  sed -e '/Successfully synthesized to /d' -e '/Supply a stack id /d' >&2 || { rm -rf cdk.out.next; exit 1; }
 	@rm -rf cdk.out && mv cdk.out.next cdk.out
 	@echo "synthesized $$(ls cdk.out/*.template.json | wc -l) stacks into cdk.out"
 
 .PHONY: validate
 validate: ## Check the fleet configuration and print every problem
-	go run . validate
+	@go run . validate
 
 .PHONY: test
 test: deps ## Run every test (with cdk-nag, cfn-lint, cfn-guard and the registrar's Python tests)
@@ -51,7 +62,7 @@ test: deps ## Run every test (with cdk-nag, cfn-lint, cfn-guard and the registra
 FUZZTIME ?= 5m
 FUZZWORKERS ?= 1
 .PHONY: fuzz
-fuzz: ## Fuzz the config loader and the whole pipeline (FUZZTIME=5m per target, CI: 30s); failures land in <package>/testdata/fuzz
+fuzz: deps ## Fuzz the config loader and the whole pipeline (FUZZTIME=5m per target, CI: 30s); failures land in <package>/testdata/fuzz
 	go test ./config -run '^$$' -fuzz '^FuzzLoadCustomer$$' -fuzztime $(FUZZTIME) -timeout 0
 	go test ./config -run '^$$' -fuzz '^FuzzLoadVendor$$' -fuzztime $(FUZZTIME) -timeout 0
 	go test ./internal/fleetfuzz -run '^$$' -fuzz '^FuzzFleet$$' -fuzztime $(FUZZTIME) -parallel $(FUZZWORKERS) -timeout 0
@@ -59,7 +70,7 @@ fuzz: ## Fuzz the config loader and the whole pipeline (FUZZTIME=5m per target, 
 SIZES ?= 1,10,100,500
 RUNS ?= 3
 .PHONY: bench
-bench: ## Measure synth time and memory for fleets of SIZES customers (medians of RUNS; writes bench/results.json)
+bench: deps ## Measure synth time and memory for fleets of SIZES customers (medians of RUNS; writes bench/results.json)
 	go run ./bench -sizes $(SIZES) -runs $(RUNS)
 
 .PHONY: failover
@@ -69,7 +80,7 @@ failover: deps ## Simulate RDS and Aurora failovers through the registrar as the
 	  python3 bench/failover/simulate.py --template "$$tmp/failover/failover-Producer.yaml" --out bench/failover.json
 
 .PHONY: update-golden
-update-golden: ## Rewrite stacks/testdata/*.golden and config/schema/ (JSON Schemas, REFERENCE.md); review the diff
+update-golden: deps ## Rewrite stacks/testdata/*.golden and config/schema/ (JSON Schemas, REFERENCE.md); review the diff
 	go test ./stacks -run TestGolden -update
 	go test ./config -run TestSchemasUpToDate -update
 
@@ -85,7 +96,8 @@ tidy-check: ## Fail when go mod tidy would change go.mod or go.sum (prints the d
 
 .PHONY: diff
 diff: deps require-customer ## Show what deploying CUSTOMER=name would change
-	$(CDK) diff $(CDK_FLAGS) -c customer=$(CUSTOMER) --all
+	@# cdk diff compares every stack the app builds: it has no --all.
+	$(CDK) diff $(CDK_FLAGS) -c customer=$(CUSTOMER)
 
 .PHONY: deploy
 deploy: deps require-customer ## Deploy the stacks of CUSTOMER=name (only that customer's stacks are built)
@@ -101,11 +113,11 @@ new-customer: ## Start customers/NAME.yaml: the sections MODES= names (privateli
 	  -gateway-ip '$(GATEWAY_IP)' -routing '$(ROUTING)' -asn '$(ASN)' -remote-networks '$(REMOTE_NETWORKS)' -vpn-ports '$(VPN_PORTS)'
 
 .PHONY: handoff
-handoff: ## Write dist/<customer>/: the template the customer deploys and its README (CUSTOMER=name, default all)
-	go run . handoff -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+handoff: deps ## Write dist/<customer>/: the template the customer deploys and its README (CUSTOMER=name, default all)
+	@go run . handoff -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
 
 .PHONY: cost
-cost: ## Monthly list-price cost per customer and stack, with the per-GB rates (CUSTOMER=name to narrow)
+cost: deps ## Monthly list-price cost per customer and stack, with the per-GB rates (CUSTOMER=name to narrow)
 	@go run . cost $(if $(CUSTOMER),-customer '$(CUSTOMER)')
 
 .PHONY: schema

@@ -17,15 +17,19 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/handoff"
+	"github.com/privateconnect/privateconnect/internal/jsiiclose"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
 func main() {
+	if len(os.Args) > 1 && isHelp(os.Args[1]) {
+		usage(os.Stdout)
+		return
+	}
 	if len(os.Args) > 1 {
 		os.Exit(command(os.Args[1], os.Args[2:]))
 	}
@@ -43,10 +47,17 @@ func synth() int {
 	if err != nil {
 		return failSynth(err)
 	}
-	defer jsii.Close()
+	if err := checkRuntime(); err != nil {
+		return failSynth(err)
+	}
+	defer jsiiclose.Close()
 	app := stacks.NewApp("")
-	stacks.Build(app, fleet, customers)
+	built := stacks.Build(app, fleet, customers)
 	app.Synth(nil)
+	// Said here, in the fleet's terms, rather than as CDK warnings (stacks.Notes).
+	for _, n := range stacks.Notes(built) {
+		fmt.Fprintln(os.Stderr, n)
+	}
 	return 0
 }
 
@@ -113,8 +124,8 @@ func command(name string, args []string) int {
 	dir := fs.String("config", configDir(""), "fleet directory")
 	switch name {
 	case "validate":
-		if fs.Parse(args) != nil {
-			return 2
+		if code, ok := parsed(fs, args); !ok {
+			return code
 		}
 		fleet, err := config.Load(*dir)
 		if err != nil {
@@ -124,8 +135,8 @@ func command(name string, args []string) int {
 		return 0
 	case "schema":
 		out := fs.String("out", "config/schema", "directory to write the JSON Schemas to")
-		if fs.Parse(args) != nil {
-			return 2
+		if code, ok := parsed(fs, args); !ok {
+			return code
 		}
 		if err := config.WriteSchemas(*out); err != nil {
 			return fail(err)
@@ -134,8 +145,8 @@ func command(name string, args []string) int {
 	case "handoff":
 		out := fs.String("out", handoff.DefaultDir, "directory to write <customer>/ folders into")
 		only := fs.String("customer", "", "comma-separated customers (default: every customer with a producer, vpn or inboundPrivateLink section)")
-		if fs.Parse(args) != nil {
-			return 2
+		if code, ok := parsed(fs, args); !ok {
+			return code
 		}
 		fleet, customers, err := loadSelected(*dir, *only)
 		if err != nil {
@@ -144,7 +155,10 @@ func command(name string, args []string) int {
 		if *only == "" {
 			customers = slices.DeleteFunc(slices.Clone(customers), func(c *config.Customer) bool { return !handoff.HasHandoff(c) })
 		}
-		defer handoff.Close()
+		if err := checkRuntime(); err != nil {
+			return fail(err)
+		}
+		defer jsiiclose.Close()
 		bundles, err := handoff.Build(fleet.Vendor, customers)
 		if err != nil {
 			return fail(err)
@@ -159,14 +173,17 @@ func command(name string, args []string) int {
 		return 0
 	case "cost":
 		only := fs.String("customer", "", "comma-separated customers (default: all)")
-		if fs.Parse(args) != nil {
-			return 2
+		if code, ok := parsed(fs, args); !ok {
+			return code
 		}
 		fleet, customers, err := loadSelected(*dir, *only)
 		if err != nil {
 			return fail(err)
 		}
-		defer jsii.Close()
+		if err := checkRuntime(); err != nil {
+			return fail(err)
+		}
+		defer jsiiclose.Close()
 		var vendorSide int
 		built, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack {
 			vendor := stacks.Build(app, fleet, customers)
@@ -207,8 +224,8 @@ func command(name string, args []string) int {
 		asn := fs.String("asn", "", "vpn: BGP ASN of the customer's VPN device")
 		remote := fs.String("remote-networks", "", "vpn: comma-separated CIDRs the connectors reach over the tunnels")
 		vpnPorts := fs.String("vpn-ports", "", "vpn: comma-separated TCP ports the connectors open to them")
-		if fs.Parse(args) != nil {
-			return 2
+		if code, ok := parsed(fs, args); !ok {
+			return code
 		}
 		if *nameFlag == "" {
 			fmt.Fprintln(os.Stderr, "new-customer: -name is required (make new-customer NAME=acme REGION=eu-west-1)")
@@ -263,7 +280,7 @@ func command(name string, args []string) int {
 		fmt.Println("then run make validate and make synth")
 		return 0
 	}
-	fmt.Fprintf(os.Stderr, "unknown command %q: use validate, new-customer, handoff, cost or schema (no command runs the CDK app)\n", name)
+	fmt.Fprintf(os.Stderr, "unknown command %q: see go run . --help\n", name)
 	return 2
 }
 

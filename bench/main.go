@@ -128,8 +128,7 @@ func synth(bin, fleet, outdir, only string, runs int) (sample, int, error) {
 			return sample{}, 0, err
 		}
 		cmd := exec.Command(bin)
-		cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "PRIVATECONNECT_CONFIG="+fleet,
-			"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20", "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1")
+		cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "PRIVATECONNECT_CONFIG="+fleet)
 		if only != "" {
 			cmd.Env = append(cmd.Env, `CDK_CONTEXT_JSON={"customer":"`+only+`"}`)
 		}

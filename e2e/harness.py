@@ -247,8 +247,6 @@ def base_environment(workdir):
     aws_config.write_text("[default]\ns3 =\n    addressing_style = path\n")
     no_proxy = ",".join(filter(None, [os.environ.get("NO_PROXY"), "localhost,127.0.0.1"]))
     env.update({
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-        "JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION": "1",
         "CDK_DISABLE_CLI_TELEMETRY": "true",
         "CDK_DISABLE_VERSION_CHECK": "1",
         "AWS_EC2_METADATA_DISABLED": "true",  # nothing may reach the instance metadata service

@@ -59,7 +59,7 @@ try:
     import yaml
     import boto3  # noqa: F401  (every module below needs it)
 except ImportError as err:  # pragma: no cover
-    sys.exit(f"e2e: {err}: pip install boto3 'moto[server]' pyyaml awscli")
+    sys.exit(f"e2e: {err}: run make e2e (make deps sets up .tools/requirements.txt), or python3 -m pip install -r .tools/requirements.txt")
 
 from fleet import Fleet, output_id, producer_region, producer_services
 from harness import Aws, CDK, Checks, Emulator, Failure, Interrupted, REPO, T0, base_environment, cdk, report_skips, say, step

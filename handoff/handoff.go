@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
@@ -177,6 +176,3 @@ func Write(dir string, bundles []Bundle) ([]string, error) {
 	}
 	return written, nil
 }
-
-// Close releases the CDK runtime Build started.
-func Close() { jsii.Close() }

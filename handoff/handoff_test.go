@@ -10,13 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
+	"github.com/privateconnect/privateconnect/internal/jsiiclose"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
 )
@@ -30,7 +30,7 @@ var example struct {
 
 func TestMain(m *testing.M) {
 	code := func() int {
-		defer jsii.Close()
+		defer jsiiclose.Close() // jsii.Close, without its stray "exited abnormally" line
 		fleet, err := config.Load("../config")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

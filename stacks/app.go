@@ -10,15 +10,26 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+
+	"github.com/privateconnect/privateconnect/internal/cdkflags"
 )
 
 // NewApp returns the app every stack is built in, by the CDK app and by the
-// tests alike, so both synthesize under the same settings.
+// tests alike, so both synthesize under the same settings: the feature flags
+// of cdk.json (which the CDK CLI passes too, and which win when it does). It
+// panics if cdk.json cannot be read; the app checks that first
+// (cdkflags.Flags) to fail with a message instead.
 func NewApp(outdir string) awscdk.App {
+	flags, err := cdkflags.Flags()
+	if err != nil {
+		panic(err)
+	}
 	props := &awscdk.AppProps{
-		Context: &map[string]any{
+		Context: &flags,
+		PostCliContext: &map[string]any{
 			// CDK checks templates against CloudFormation's resource schemas;
-			// a finding is an error, not a warning scrolled past.
+			// a finding is an error, not a warning scrolled past, whatever
+			// the context says.
 			"@aws-cdk/core:validateAgainstDefaultRules": true,
 		},
 	}

@@ -5,6 +5,7 @@ package stacks
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -87,6 +88,10 @@ func CustomerOf(stackName string) string {
 // customer's region, tagged with the vendor's and the customer's tags.
 func vendorStack(scope constructs.Construct, v *config.Vendor, c *config.Customer, mode, description string) awscdk.Stack {
 	name := StackName(c, mode)
+	tags := stackTags(v.Tags, c.Tags, map[string]string{
+		"privateconnect:customer": c.Name,
+		"privateconnect:mode":     strings.ToLower(mode),
+	})
 	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
 		StackName:   jsii.String(name),
 		Description: jsii.String(fmt.Sprintf("privateconnect: %s for %s (%s)", description, c.DisplayName, c.Name)),
@@ -94,20 +99,31 @@ func vendorStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 		// Deleting a customer's stack cuts the customer off: make it deliberate.
 		TerminationProtection: jsii.Bool(true),
 		AnalyticsReporting:    jsii.Bool(false),
+		Tags:                  &tags,
 	})
-	tag(stack, v, c, mode)
+	tagResources(stack, tags)
 	return stack
 }
 
-// tag puts the vendor's, then the customer's tags (which win on a clash), and
-// privateconnect's own on every taggable resource of the stack.
-func tag(stack awscdk.Stack, v *config.Vendor, c *config.Customer, mode string) {
-	tags := awscdk.Tags_Of(stack)
-	for _, m := range []map[string]string{v.Tags, c.Tags} {
-		for k, val := range m {
-			tags.Add(jsii.String(k), jsii.String(val), nil)
+// stackTags merges tag maps, later ones winning on a clash: the vendor's,
+// then the customer's, then privateconnect's own.
+func stackTags(maps ...map[string]string) map[string]*string {
+	out := map[string]*string{}
+	for _, m := range maps {
+		for k, v := range m {
+			out[k] = jsii.String(v)
 		}
 	}
-	tags.Add(jsii.String("privateconnect:customer"), jsii.String(c.Name), nil)
-	tags.Add(jsii.String("privateconnect:mode"), jsii.String(strings.ToLower(mode)), nil)
+	return out
+}
+
+// tagResources puts tags on every taggable resource of the stack. The stack
+// itself gets them from StackProps.Tags: under the feature flag
+// @aws-cdk/core:explicitStackTags (cdk.json), Tags.of(stack) no longer tags
+// the CloudFormation stack.
+func tagResources(stack awscdk.Stack, tags map[string]*string) {
+	t := awscdk.Tags_Of(stack)
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		t.Add(jsii.String(k), tags[k], nil)
+	}
 }

@@ -14,12 +14,12 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
+	"github.com/privateconnect/privateconnect/internal/jsiiclose"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 )
 
@@ -37,7 +37,7 @@ var example struct {
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := func() int {
-		defer jsii.Close()
+		defer jsiiclose.Close() // jsii.Close, without its stray "exited abnormally" line
 		fleet, err := config.Load("../config")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

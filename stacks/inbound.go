@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/consumer"
@@ -64,6 +65,7 @@ func NewInboundServiceStack(scope constructs.Construct, v *config.Vendor, region
 	for _, c := range customers {
 		names = append(names, c.Name)
 	}
+	tags := stackTags(v.Tags, map[string]string{"privateconnect:mode": strings.ToLower(ModeInbound)})
 	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
 		StackName:   jsii.String(name),
 		Description: jsii.String(fmt.Sprintf("privateconnect: endpoint service through which inbound customers reach %s's platform in %s over AWS PrivateLink", v.Name, region)),
@@ -71,12 +73,9 @@ func NewInboundServiceStack(scope constructs.Construct, v *config.Vendor, region
 		// Deleting it cuts every inbound customer of the region off.
 		TerminationProtection: jsii.Bool(true),
 		AnalyticsReporting:    jsii.Bool(false),
+		Tags:                  &tags,
 	})
-	tags := awscdk.Tags_Of(stack)
-	for k, val := range v.Tags {
-		tags.Add(jsii.String(k), jsii.String(val), nil)
-	}
-	tags.Add(jsii.String("privateconnect:mode"), jsii.String(strings.ToLower(ModeInbound)), nil)
+	tagResources(stack, tags)
 
 	var principals, regions []string
 	for _, c := range customers {
@@ -131,12 +130,10 @@ func NewInboundServiceStack(scope constructs.Construct, v *config.Vendor, region
 		Description: jsii.String("Run after deploying: a platform load balancer with security groups must show off here, or its groups must admit the customers' client networks on the ports"),
 		Value:       jsii.String(check),
 	})
-	awscdk.Annotations_Of(stack).AddInfo(jsii.String(fmt.Sprintf(
-		"verify the platform load balancer in %s: if it has security groups, EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic must be off (or its groups admit every inbound customer's client networks): %s", region, check)))
+	note(stack, "verify the platform load balancer in %s: if it has security groups, EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic must be off (or its groups admit every inbound customer's client networks): %s", region, check)
 	if platform.ServiceName == "" {
-		awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("privateconnect:pending-inbound-service"), jsii.String(fmt.Sprintf(
-			"the inbound service in %s is pending: once this stack is deployed, write its ServiceName output into vendor.yaml as inboundPrivateLink.regions.%s.serviceName; make handoff needs it for %s",
-			region, region, strings.Join(names, ", "))))
+		note(stack, "the inbound service in %s is pending: once this stack is deployed, set inboundPrivateLink.regions.%s.serviceName in %s to its ServiceName output; make handoff needs it for %s",
+			region, region, config.VendorFile, strings.Join(names, ", "))
 	}
 	return stack
 }
@@ -231,6 +228,17 @@ func NewInboundStack(scope constructs.Construct, v *config.Vendor, c *config.Cus
 		props.PrivateZones = &pz
 	}
 	ep := consumer.NewInterfaceEndpoint(stack, jsii.String("PlatformEndpoint"), props)
+	// cdk-nag cannot read a parameter, so its no-0.0.0.0/0 rule cannot check
+	// the client networks' ingress rules and warns on every synth.
+	for _, child := range *ep.Node().Children() {
+		if strings.HasPrefix(*child.Node().Id(), "IngressFrom") {
+			cdknag.NagSuppressions_AddResourceSuppressions(child, &[]*cdknag.NagPackSuppression{{
+				Id:        jsii.String("CdkNagValidationFailure"),
+				AppliesTo: &[]any{"AwsSolutions-EC23"},
+				Reason:    jsii.String("The source is a ClientCidr parameter, which cdk-nag cannot read; its AllowedPattern admits prefixes /1 to /32 only, never 0.0.0.0/0"),
+			}}, jsii.Bool(false))
+		}
+	}
 
 	out := func(id, description string, value *string) {
 		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Description: jsii.String(description), Value: value})

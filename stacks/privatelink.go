@@ -24,11 +24,11 @@ func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config
 
 	var services []*consumer.ServiceProps
 	var ready []config.Service
-	for _, s := range pl.Services {
+	for i, s := range pl.Services {
 		if s.ServiceName == "" {
 			// Handed over, not deployed by the customer yet: no endpoint to make.
-			awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("privateconnect:pending-service"), jsii.String(fmt.Sprintf(
-				"service %s is pending: once the customer has deployed the handed-over template, add the ServiceName it outputs as privateLink.services[].serviceName in %s", s.Name, c.File)))
+			note(stack, "service %s is pending, so it has no endpoint yet: once the customer has deployed its template (make handoff CUSTOMER=%s), set privateLink.services[%d].serviceName in %s to the ServiceName the template outputs",
+				s.Name, c.Name, i, c.File)
 			continue
 		}
 		ready = append(ready, s)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
@@ -334,5 +335,8 @@ func TestPendingServiceWarns(t *testing.T) {
 	require.NotNil(t, c, "the example fleet needs acme with a pending service")
 	require.Less(t, len(deployed(c)), len(c.PrivateLink.Services), "the example fleet needs acme with a pending service")
 	stack := NewPrivateLinkStack(NewApp(""), example.fleet.Vendor, c)
-	cdktest.HasWarning(t, stack, "*", assertions.Match_StringLikeRegexp(jsii.String("service reports is pending.*serviceName in .*acme.yaml")), "pending warning")
+	assert.Contains(t, Notes([]awscdk.Stack{stack}),
+		"acme-PrivateLink: service reports is pending, so it has no endpoint yet: once the customer has deployed its template (make handoff CUSTOMER=acme), set privateLink.services[1].serviceName in "+c.File+" to the ServiceName the template outputs")
+	assert.Empty(t, assertions.Annotations_FromStack(stack).FindWarning(jsii.String("*"), assertions.Match_AnyValue()),
+		"a CDK warning would offer an acknowledgement in CDK code, which a YAML user cannot give")
 }

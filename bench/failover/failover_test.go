@@ -9,17 +9,17 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/handoff"
+	"github.com/privateconnect/privateconnect/internal/jsiiclose"
 )
 
 func TestSimulatorKeyTargets(t *testing.T) {
 	python, err := exec.LookPath("python3")
 	require.NoError(t, err, "python3 is needed to run the failover simulator: install Python 3.11+ with boto3, moto and pyyaml")
-	defer jsii.Close()
+	defer jsiiclose.Close() // jsii.Close, without its stray "exited abnormally" line
 	fleet, err := config.Load("fleet")
 	require.NoError(t, err)
 	bundles, err := handoff.Build(fleet.Vendor, fleet.Customers)

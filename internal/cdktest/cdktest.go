@@ -93,16 +93,6 @@ func (tm Template) ResourcePropertiesCountIs(t assert.TestingT, typ string, prop
 	})
 }
 
-// HasWarning checks that a construct under the path (a CDK path pattern,
-// "*" for any) carries a warning annotation matching the message (a string
-// or a Match_*).
-func HasWarning(t assert.TestingT, stack awscdk.Stack, path string, message any, msgAndArgs ...any) bool {
-	helper(t)
-	return Assert(t, describe(msgAndArgs), func() {
-		assertions.Annotations_FromStack(stack).HasWarning(jsii.String(path), message)
-	})
-}
-
 // describe renders testify's msgAndArgs for Assert's what.
 func describe(msgAndArgs []any) string {
 	switch {

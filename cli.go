@@ -1,0 +1,96 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+
+	"github.com/privateconnect/privateconnect/internal/cdkflags"
+)
+
+// commands lists the subcommands for the usage text, in the order shown.
+var commands = []struct{ name, summary string }{
+	{"validate", "check the fleet configuration and print every problem (make validate)"},
+	{"new-customer", "start customers/NAME.yaml with the next free vendor-VPC CIDR (make new-customer)"},
+	{"handoff", "write dist/<customer>/: the templates the customer deploys, and their README (make handoff)"},
+	{"cost", "monthly list-price cost per customer and stack (make cost)"},
+	{"schema", "regenerate config/schema/*.json from the Go types (make schema)"},
+}
+
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, `privateconnect connects each enterprise customer's private systems to the
+vendor's platform over AWS PrivateLink or site-to-site VPN, one YAML file per
+customer.
+
+Usage:
+  go run .                      the CDK app: what cdk synth and cdk deploy run (make synth)
+  go run . <command> [flags]    one of the commands below
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, `
+Each command takes -config DIR, the fleet directory (default: $%s, else %s);
+go run . <command> -h lists its flags. Run make for every target.
+`, "PRIVATECONNECT_CONFIG", "config")
+}
+
+// parsed parses a command's flags. When ok is false the command stops with
+// code: 0 after -h (the flag package printed the flags), 2 after a bad flag.
+func parsed(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		return 0, false
+	case err != nil:
+		return 2, false
+	}
+	return 0, true
+}
+
+// minNodeMajor is the oldest Node.js release line the jsii runtime
+// (jsii-runtime-go v1.140.0) supports: 22 and 24 are; 20 reached its end of
+// life on 2026-10-30.
+const minNodeMajor = 22
+
+// checkRuntime says, in one line, what is missing before the CDK runtime
+// starts: a Node.js older than 22 (the runtime would print a large banner and
+// run anyway) or the feature flags of cdk.json.
+func checkRuntime() error {
+	if err := checkNode(); err != nil {
+		return err
+	}
+	_, err := cdkflags.Flags()
+	return err
+}
+
+func checkNode() error {
+	if os.Getenv("JSII_RUNTIME") != "" {
+		return nil // a runtime command of the user's own
+	}
+	node := os.Getenv("JSII_NODE") // what the jsii runtime starts, as it does
+	if node == "" {
+		node = "node"
+	}
+	const fix = "install Node.js 22 or 24, or run make deps, which puts a pinned Node.js 22 in .tools/node/node_modules/.bin (the make targets use it; for cdk or go run, put that directory first on PATH)"
+	out, err := exec.Command(node, "--version").Output()
+	if err != nil {
+		return fmt.Errorf("the CDK runs on Node.js %d or later, and %s did not run (%v): %s", minNodeMajor, node, err, fix)
+	}
+	version := strings.TrimSpace(string(out))
+	major, err := strconv.Atoi(strings.SplitN(strings.TrimPrefix(version, "v"), ".", 2)[0])
+	if err != nil || major < minNodeMajor {
+		return fmt.Errorf("the CDK runs on Node.js %d or later, and %s on PATH is %s: %s", minNodeMajor, node, version, fix)
+	}
+	return nil
+}

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// runArgs runs the app with args and extra environment.
+func runArgs(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return o.String(), e.String(), ee.ExitCode()
+	}
+	require.NoError(t, err)
+	return o.String(), e.String(), 0
+}
+
+func TestHelpPrintsUsage(t *testing.T) {
+	for _, arg := range []string{"--help", "-h", "help"} {
+		t.Run(arg, func(t *testing.T) {
+			stdout, stderr, code := runArgs(t, nil, arg)
+			assert.Equal(t, 0, code)
+			assert.Empty(t, stderr)
+			assert.Contains(t, stdout, "Usage:")
+			for _, c := range commands {
+				assert.Contains(t, stdout, "\n  "+c.name+" ", "usage lists %s", c.name)
+			}
+		})
+	}
+}
+
+func TestCommandHelpExitsZero(t *testing.T) {
+	_, stderr, code := runArgs(t, nil, "validate", "-h")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, stderr, "-config")
+	_, _, code = runArgs(t, nil, "validate", "-nosuchflag")
+	assert.Equal(t, 2, code)
+}
+
+// On a Node.js older than 22 the app says in one line what to install,
+// before the CDK runtime would print its end-of-life banner.
+func TestOldNodeSaysWhatToInstall(t *testing.T) {
+	fake := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(fake, "node"), []byte("#!/bin/sh\necho v20.20.2\n"), 0o755))
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	require.NoError(t, os.Mkdir(out, 0o755))
+	env := []string{"PATH=" + fake + string(os.PathListSeparator) + os.Getenv("PATH"), "CDK_OUTDIR=" + out, "CDK_CONTEXT_JSON={}"}
+	for _, args := range [][]string{nil, {"cost"}} {
+		_, stderr, code := runArgs(t, env, args...)
+		assert.Equal(t, 1, code, "%v", args)
+		assert.Equal(t, "privateconnect: the CDK runs on Node.js 22 or later, and node on PATH is v20.20.2: install Node.js 22 or 24, or run make deps, which puts a pinned Node.js 22 in .tools/node/node_modules/.bin (the make targets use it; for cdk or go run, put that directory first on PATH)\n", stderr, "%v", args)
+	}
+	assert.NoDirExists(t, out, "a failed synth leaves no output directory")
+	_, _, code := runArgs(t, env, "validate")
+	assert.Equal(t, 0, code, "validate needs no Node.js")
+}
+
+// A successful synth prints the stacks' notes and nothing else: no banner,
+// no CDK acknowledgement, no "Runtime process exited abnormally".
+func TestSynthPrintsOnlyNotes(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "cdk.out")
+	require.NoError(t, os.Mkdir(out, 0o755))
+	stdout, stderr, code := run(t, out, `{"customer":"acme"}`)
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stdout)
+	assert.Equal(t, []string{
+		"acme-PrivateLink: service reports is pending, so it has no endpoint yet: once the customer has deployed its template (make handoff CUSTOMER=acme), set privateLink.services[1].serviceName in config/customers/acme.yaml to the ServiceName the template outputs",
+	}, strings.Split(strings.TrimSuffix(stderr, "\n"), "\n"))
+}
