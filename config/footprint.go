@@ -191,6 +191,7 @@ func privateLinkFootprint(v *Vendor, c *Customer) Footprint {
 		t.outputs(5)
 	}
 	t.res(1, mediumBytes+ports*ruleBytes, true) // connectors group, one egress rule per port
+	t.privateLinkProbe(v, c)
 	return *t.fp
 }
 
@@ -236,6 +237,7 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 		"CustomerGatewayId", "FlowLogGroup", "TunnelLogGroup", "NatPublicIps"} {
 		t.fixed(id, id+"Parameter")
 	}
+	t.vpnProbe(c)
 	return *t.fp
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/constructs/probe"
 	"github.com/privateconnect/privateconnect/constructs/vpn"
 )
 
@@ -74,6 +75,23 @@ func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 		Description: jsii.String("Fetches the configuration of the customer's VPN device, pre-shared keys included: send it over a secure channel only"),
 		Value:       deviceConfigurationCommand(c, site.VpnConnectionId()),
 	})
+
+	switch {
+	case !probed(stack, c):
+	case len(vp.ProbeTargets) == 0:
+		// Up tunnels do not prove that the customer's hosts answer through them.
+		note(stack, "customer %s's VPN has no probe targets: only the tunnels' state is watched, not whether the customer's hosts answer through them. List what the connectors use in vpn.probeTargets in %s",
+			c.Name, c.File)
+	default:
+		var hosts []*probe.Host
+		for _, t := range vp.ProbeTargets {
+			hosts = append(hosts, &probe.Host{Host: jsii.String(t.Host), Port: jsii.Number(float64(*t.Port)), Tls: jsii.Bool(t.TLS)})
+		}
+		props := probeProps(v, c, site.Vpc().SubnetIds(), site.ConnectorSecurityGroupId(), "privateconnect-"+c.Name+"-vpn")
+		props.Hosts = &hosts
+		pr := probe.NewProbe(stack, jsii.String("Probe"), props)
+		pub.value("ProbeLogGroup", "probe-log-group", "CloudWatch Logs group of the reachability probe: each run's result and error per probe target", pr.LogGroupName())
+	}
 	return stack
 }
 

@@ -299,7 +299,12 @@ func TestVpnTunnelStateAlarms(t *testing.T) {
 			// No tunnel up in 5 minutes: Maximum below 0.5; silence counts as down.
 			"ConnectivityLost": {"Statistic": "Maximum", "Threshold": 0.5, "EvaluationPeriods": 1, "TreatMissingData": "breaching"},
 		}
-		alarms := tmpl.Resources("AWS::CloudWatch::Alarm")
+		var alarms []cdktest.Resource
+		for _, a := range tmpl.Resources("AWS::CloudWatch::Alarm") {
+			if a.Properties["Namespace"] == "AWS/VPN" { // the probe's are in probe_test.go
+				alarms = append(alarms, a)
+			}
+		}
 		require.Len(t, cdktest.LogicalIDs(alarms), len(want), "alarms")
 		for _, a := range alarms {
 			var w map[string]any
@@ -329,6 +334,9 @@ func TestVpnOutputsAndParameters(t *testing.T) {
 			"customer-gateway-id", "flow-log-group", "tunnel-log-group"}
 		if c.Vpn.NatGatewayCount() > 0 {
 			want = append(want, "nat-public-ips")
+		}
+		if c.Probed() && len(c.Vpn.ProbeTargets) > 0 {
+			want = append(want, "probe-log-group")
 		}
 		var got []string
 		for _, r := range tmpl.Resources("AWS::SSM::Parameter") {

@@ -186,6 +186,8 @@ func NewProbe(scope constructs.Construct, id *string, props *ProbeProps) Probe {
 	this.logs = awslogs.NewCfnLogGroup(this.Construct, jsii.String("Logs"), &awslogs.CfnLogGroupProps{
 		RetentionInDays: or(props.LogRetentionDays, defaultRetentionDays),
 	})
+	// The record of when a path broke and why: keep it past the stack.
+	this.logs.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
 	role := awsiam.NewCfnRole(this.Construct, jsii.String("Role"), &awsiam.CfnRoleProps{
 		Description: jsii.String(label + ": network interfaces in the VPC and its own log group, nothing else"),
 		AssumeRolePolicyDocument: map[string]any{
@@ -234,8 +236,6 @@ func NewProbe(scope constructs.Construct, id *string, props *ProbeProps) Probe {
 		Environment:   &awslambda.CfnFunction_EnvironmentProperty{Variables: env},
 		Tags:          nameTag(props.Name, "-probe"),
 	})
-	// The role's policy must exist before Lambda creates the interfaces.
-	this.fn.AddDependency(role)
 
 	rule := awsevents.NewCfnRule(this.Construct, jsii.String("Schedule"), &awsevents.CfnRuleProps{
 		Description:        jsii.String(label + ": every minute"),
