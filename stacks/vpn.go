@@ -10,6 +10,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/vpn"
+	"github.com/privateconnect/privateconnect/internal/english"
 )
 
 // ModeVpn names the site-to-site VPN stack: <customer>-Vpn.
@@ -54,8 +55,8 @@ func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 	})
 	if vp.IkeV1Allowed() {
 		awscdk.Annotations_Of(stack).AddWarningV2(jsii.String("privateconnect:ikev1"), jsii.String(fmt.Sprintf(
-			"customer %s's VPN accepts IKEv1 (vpn.allowIkev1 in %s): IKEv1 is weaker than IKEv2 and AWS cannot start its tunnels, so the customer's device must bring them up and keep them up. Move to ikeVersions: [ikev2] once the device supports it",
-			c.Name, c.File)))
+			"customer %s VPN accepts IKEv1 (vpn.allowIkev1 in %s): IKEv1 is weaker than IKEv2 and AWS cannot start its tunnels, so the customer's device must bring them up and keep them up. Move to ikeVersions: [ikev2] once the device supports it",
+			english.Possessive(c.Name), c.File)))
 	}
 
 	pub := publisher{stack: stack, prefix: "/privateconnect/" + c.Name + "/vpn/"}
