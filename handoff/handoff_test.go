@@ -84,11 +84,11 @@ func producerBundles() []Bundle {
 
 func TestEveryProducerOrVpnCustomerHasABundle(t *testing.T) {
 	want := map[string][]string{
-		"acme":     {"README.md", "acme-Producer.yaml"},
-		"globex":   {"README.md", "globex-Producer.yaml"},
-		"hooli":    {VpnSheetFile}, // PrivateLink without producer, and a VPN
-		"initech":  {"README.md", VpnSheetFile, "initech-Producer.yaml"},
-		"umbrella": {InboundFile, "umbrella-Inbound.yaml"}, // inbound PrivateLink only
+		"acme":     {ProducerFile, IndexFile, "acme-Producer.yaml"},
+		"globex":   {ProducerFile, IndexFile, "globex-Producer.yaml"},
+		"hooli":    {IndexFile, VpnSheetFile}, // PrivateLink without producer, and a VPN
+		"initech":  {ProducerFile, IndexFile, VpnSheetFile, "initech-Producer.yaml"},
+		"umbrella": {InboundFile, IndexFile, "umbrella-Inbound.yaml"}, // inbound PrivateLink only
 	}
 	if len(example.bundles) != len(want) {
 		t.Fatalf("%d bundles, want one for each of acme, globex, hooli, initech and umbrella", len(example.bundles))
@@ -172,7 +172,7 @@ func TestReadmeSaysWhatTheCustomerNeeds(t *testing.T) {
 	for _, b := range producerBundles() {
 		c := b.Customer
 		t.Run(c.Name, func(t *testing.T) {
-			readme := string(b.Files["README.md"])
+			readme := string(b.Files[ProducerFile])
 			_, data := templateOf(t, b)
 			var tmpl struct {
 				Parameters map[string]any
@@ -228,7 +228,7 @@ func TestReadmeShowsTheTemplateCost(t *testing.T) {
 		if err != nil || !e.Priced {
 			t.Fatalf("%s: priced %v, err %v", c.Name, e.Priced, err)
 		}
-		readme := string(b.Files["README.md"])
+		readme := string(b.Files[ProducerFile])
 		if total := fmt.Sprintf("**$%.2f**", e.Total); !strings.Contains(readme, total) {
 			t.Errorf("%s: README does not show the total %s", c.Name, total)
 		}
@@ -292,7 +292,7 @@ func TestDeployCommandFitsTheTemplateSize(t *testing.T) {
 		if needs {
 			big++
 		}
-		if got := strings.Contains(string(b.Files["README.md"]), "--s3-bucket"); got != needs {
+		if got := strings.Contains(string(b.Files[ProducerFile]), "--s3-bucket"); got != needs {
 			t.Errorf("%s: template %d bytes, deploy command with --s3-bucket: %v", b.Customer.Name, len(data), got)
 		}
 	}

@@ -129,12 +129,12 @@ func TestProducerAndInboundSideBySide(t *testing.T) {
 	for name := range bundles[0].Files {
 		names = append(names, name)
 	}
-	for _, want := range []string{"README.md", "acme-Producer.yaml", InboundFile, "acme-Inbound.yaml"} {
+	for _, want := range []string{IndexFile, ProducerFile, "acme-Producer.yaml", InboundFile, "acme-Inbound.yaml"} {
 		if bundles[0].Files[want] == nil {
 			t.Errorf("bundle holds %v, want %s too", names, want)
 		}
 	}
-	if !strings.Contains(string(bundles[0].Files["README.md"]), "acme-Producer.yaml") || !strings.Contains(string(bundles[0].Files[InboundFile]), "acme-Inbound.yaml") {
+	if !strings.Contains(string(bundles[0].Files[ProducerFile]), "acme-Producer.yaml") || !strings.Contains(string(bundles[0].Files[InboundFile]), "acme-Inbound.yaml") {
 		t.Error("a guide names the other template")
 	}
 }

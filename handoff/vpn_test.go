@@ -167,7 +167,8 @@ func TestVpnOnlyCustomerGetsTheSheetAlone(t *testing.T) {
 	for name := range bundles[0].Files {
 		names = append(names, name)
 	}
-	if len(bundles) != 1 || strings.Join(names, ",") != VpnSheetFile {
-		t.Errorf("bundle files = %v, want only %s", names, VpnSheetFile)
+	slices.Sort(names)
+	if len(bundles) != 1 || strings.Join(names, ",") != IndexFile+","+VpnSheetFile {
+		t.Errorf("bundle files = %v, want only %s and %s", names, IndexFile, VpnSheetFile)
 	}
 }
