@@ -12,11 +12,9 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privateconnect/privateconnect/config"
@@ -166,25 +164,10 @@ func command(name string, args []string) int {
 		if err != nil {
 			return fail(err)
 		}
-		defer jsii.Close()
-		var vendorSide int
-		built, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack {
-			vendor := stacks.Build(app, fleet, customers)
-			vendorSide = len(vendor)
-			return append(vendor, stacks.BuildHandoff(app, fleet.Vendor, customers)...)
-		})
+		report, err := costReport(fleet, customers)
 		if err != nil {
 			return fail(err)
 		}
-		var report []cost.Stack
-		for i, s := range built {
-			paidBy := "vendor"
-			if i >= vendorSide {
-				paidBy = "customer"
-			}
-			report = append(report, cost.Stack{Customer: stacks.CustomerOf(s.Name), Name: s.Name, Region: s.Region, PaidBy: paidBy, Template: s.Template})
-		}
-		sort.SliceStable(report, func(i, j int) bool { return report[i].Customer < report[j].Customer })
 		if err := cost.Report(os.Stdout, report); err != nil {
 			return fail(err)
 		}
