@@ -92,9 +92,20 @@ new-customer: ## Start customers/NAME.yaml with the next free VPC CIDR (NAME=acm
 	@[ -n "$(NAME)" ] || { echo "usage: make new-customer NAME=acme [REGION=eu-west-1] [ACCOUNT=...] [AZS=use1-az1,use1-az2] [SERVICE_NAME=...] [PORTS=5432] [TARGET=rds|ip|instance]"; exit 2; }
 	go run . new-customer -name '$(NAME)' -region '$(REGION)' -account '$(ACCOUNT)' -azs '$(AZS)' -service-name '$(SERVICE_NAME)' -ports '$(PORTS)' -target '$(TARGET)'
 
+# The commit the bundles' footers name (dirty: the tree has changes).
+COMMIT = $(shell git describe --always --dirty --abbrev=12 2>/dev/null)
+
 .PHONY: handoff
-handoff: ## Write dist/<customer>/: the template the customer deploys and its README (CUSTOMER=name, default all)
-	go run . handoff -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+handoff: ## Write dist/<customer>/: the templates the customer deploys, their guides and README.md, the index (CUSTOMER=name, default all)
+	go run -ldflags '-X main.commit=$(COMMIT)' . handoff -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+
+.PHONY: publish
+publish: ## Upload CUSTOMER's templates to vendor.yaml's publish.buckets and write launch links into dist/<customer>/README.md (EXPIRES=168h)
+	go run -ldflags '-X main.commit=$(COMMIT)' . publish -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)') $(if $(EXPIRES),-expires '$(EXPIRES)')
+
+.PHONY: diagram
+diagram: ## Write dist/<customer>-diagram.md: the customer's connections as a Mermaid diagram (CUSTOMER=name, default all)
+	go run . diagram -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
 
 .PHONY: cost
 cost: ## Monthly list-price cost per customer and stack, with the per-GB rates (CUSTOMER=name to narrow)

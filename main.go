@@ -1,5 +1,6 @@
 // Command privateconnect is the CDK app (run with no arguments by the CDK CLI)
-// and the fleet's command-line helper (validate, new-customer, handoff, cost, schema).
+// and the fleet's command-line helper (validate, new-customer, handoff,
+// publish, diagram, cost, schema).
 //
 // The app loads the whole fleet, validates it, and only then builds stacks:
 // invalid config exits non-zero with every error and writes nothing.
@@ -143,7 +144,7 @@ func command(name string, args []string) int {
 			customers = slices.DeleteFunc(slices.Clone(customers), func(c *config.Customer) bool { return !handoff.HasHandoff(c) })
 		}
 		defer handoff.Close()
-		bundles, err := handoff.Build(fleet.Vendor, customers)
+		bundles, err := handoff.BuildWith(fleet.Vendor, customers, handoff.Options{Version: commit})
 		if err != nil {
 			return fail(err)
 		}
@@ -207,8 +208,12 @@ func command(name string, args []string) int {
 		}
 		fmt.Println("then run make validate and make synth")
 		return 0
+	case "publish":
+		return publishCommand(fs, dir, args)
+	case "diagram":
+		return diagramCommand(fs, dir, args)
 	}
-	fmt.Fprintf(os.Stderr, "unknown command %q: use validate, new-customer, handoff, cost or schema (no command runs the CDK app)\n", name)
+	fmt.Fprintf(os.Stderr, "unknown command %q: use validate, new-customer, handoff, publish, diagram, cost or schema (no command runs the CDK app)\n", name)
 	return 2
 }
 
