@@ -204,10 +204,10 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 			out("NlbSecurityGroupId", fmt.Sprintf("Security group of %s load balancer: admit it on your targets' security groups on TCP %s", english.Possessive(s.Name), strings.Join(portStrings(s.Ports), ", ")), sg)
 		}
 		for i, arn := range *p.TargetGroupArns() {
-			out(fmt.Sprint("TargetGroup", s.Ports[i]), fmt.Sprintf("Target group of %s on port %d: aws elbv2 describe-target-health --target-group-arn <this>", s.Name, s.Ports[i]), arn)
+			out(fmt.Sprint("TargetGroup", s.Ports[i]), fmt.Sprintf("Target group of %s on port %d, whose targets' health aws elbv2 describe-target-health --target-group-arn shows", s.Name, s.Ports[i]), arn)
 		}
 		if logs := p.RegistrarLogGroupName(); logs != nil {
-			out("RegistrarLogGroup", fmt.Sprintf("Log group of %s registrar: aws logs tail <this>", english.Possessive(s.Name)), logs)
+			out("RegistrarLogGroup", fmt.Sprintf("Log group of %s registrar, which aws logs tail follows", english.Possessive(s.Name)), logs)
 		}
 	}
 	params.last("Notifications")

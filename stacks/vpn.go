@@ -90,7 +90,8 @@ func deviceConfigurationCommand(c *config.Customer, vpnConnectionID *string) *st
 	return awscdk.Fn_Join(jsii.String(""), &[]*string{
 		jsii.String(fmt.Sprintf("aws ec2 get-vpn-connection-device-sample-configuration --region %s --vpn-connection-id ", c.Region)),
 		vpnConnectionID,
-		jsii.String(fmt.Sprintf(" --internet-key-exchange-version %s --output text --vpn-connection-device-type-id <the VpnConnectionDeviceTypeId of the customer's device from: aws ec2 get-vpn-connection-device-types --region %s>", ike, c.Region)),
+		// The device type is a shell variable, not a <placeholder>, which a pasted command would take for a redirection.
+		jsii.String(fmt.Sprintf(" --internet-key-exchange-version %s --output text --vpn-connection-device-type-id \"${DEVICE_TYPE_ID:?set DEVICE_TYPE_ID to the VpnConnectionDeviceTypeId of the customer's device, from aws ec2 get-vpn-connection-device-types --region %s}\"", ike, c.Region)),
 	})
 }
 
