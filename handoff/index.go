@@ -151,6 +151,13 @@ func (b *Bundle) renderIndex() error {
 	d := indexData{Vendor: v, Customer: c, Diagram: src, Templates: b.Templates,
 		Version: b.opts.Version, Date: b.opts.Date.UTC().Format("2006-01-02")}
 	var what []string
+	if c.PrivateLink != nil {
+		var all []string
+		for _, s := range c.PrivateLink.Services {
+			all = append(all, "`"+s.Name+"`")
+		}
+		what = append(what, fmt.Sprintf("reaches %s in your AWS account over AWS PrivateLink", joinAnd(all)))
+	}
 	for _, t := range b.Templates {
 		if t.Launch != nil {
 			d.Launches = append(d.Launches, t)
@@ -158,7 +165,6 @@ func (b *Bundle) renderIndex() error {
 		switch t.Guide {
 		case ProducerFile:
 			services := producerNames(c)
-			what = append(what, fmt.Sprintf("reaches %s in your AWS account over AWS PrivateLink", services))
 			d.Files = append(d.Files,
 				indexFile{t.File, fmt.Sprintf("CloudFormation template you deploy in account %s, region %s, as `%s` says: the endpoint services through which %s reaches %s", c.Account, t.Region, t.Guide, v.Name, services)},
 				indexFile{t.Guide, fmt.Sprintf("the guide to `%s`: what it creates, the parameters, how to deploy it and accept %s connection, checks, notifications, updates, cost, its security review and how to remove it", t.File, posName(v))})
@@ -204,11 +210,12 @@ func sendBackList(v *config.Vendor, c *config.Customer, b *Bundle) []sendBack {
 	}
 	if vp := c.Vpn; vp != nil {
 		out = append(out, sendBack{false, fmt.Sprintf("Your VPN device's vendor, model (platform) and software version: %s sends you the configuration AWS generates for it (`%s`).", v.Name, VpnSheetFile)})
-		device := "public IPv4 address " + vp.CustomerGateway.IPAddress
+		text := fmt.Sprintf("Your VPN device's public IPv4 address %s: we have it on file; tell us before it changes, as the VPN is tied to it.", vp.CustomerGateway.IPAddress)
 		if vp.Routing == "bgp" {
-			device += fmt.Sprintf(" and BGP ASN %d", *vp.CustomerGateway.BgpAsn)
+			text = fmt.Sprintf("Your VPN device's public IPv4 address %s and BGP ASN %d: we have them on file; tell us before they change, as the VPN is tied to them.",
+				vp.CustomerGateway.IPAddress, *vp.CustomerGateway.BgpAsn)
 		}
-		out = append(out, sendBack{true, fmt.Sprintf("Your VPN device's %s: we have them on file; tell us before they change, the VPN is tied to them.", device)})
+		out = append(out, sendBack{true, text})
 	}
 	alarm := "when an alarm fires"
 	if c.Vpn != nil {
