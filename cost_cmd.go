@@ -136,7 +136,7 @@ func costNotes(v *config.Vendor, c *config.Customer, stack string) map[cost.Item
 		notes[cost.LogGroups] = fmt.Sprintf("VPC flow logs %s, tunnel logs kept %d days (vpn.tunnelLogs.retentionDays)", retention(*v.LogRetentionDays), *vp.TunnelLogs.RetentionDays)
 	case stacks.StackName(c, stacks.ModeProducer):
 		notes[cost.LoadBalancers] = "one per service with a producer section"
-		notes[cost.Alarms] = "no healthy target, per port; registrar errors and unused targets, per registrar"
+		notes[cost.Alarms] = "no healthy target, per port"
 		var minutes []string
 		for _, s := range c.PrivateLink.Services {
 			if s.Producer != nil && s.Producer.Registrar != nil && s.Producer.Target == "rds" {
@@ -149,6 +149,7 @@ func costNotes(v *config.Vendor, c *config.Customer, stack string) map[cost.Item
 			}
 		}
 		if len(minutes) > 0 {
+			notes[cost.Alarms] += "; registrar errors and unused targets, per registrar"
 			notes[cost.LambdaRequests] = "registrars: " + strings.Join(minutes, "; ") + " (producer.registrar.scheduleMinutes)"
 		}
 		notes[cost.LogGroups] = "registrar logs, " + retention(*v.LogRetentionDays)

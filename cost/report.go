@@ -82,7 +82,11 @@ func Report(w io.Writer, stacks []Stack) error {
 	}
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CUSTOMER\tSTACK\tPAID BY\tREGION\tPER MONTH\tPENDING")
+	header := "CUSTOMER\tSTACK\tPAID BY\tREGION\tPER MONTH"
+	if len(pendingTotals) > 0 {
+		header += "\tPENDING"
+	}
+	fmt.Fprintln(tw, header)
 	for _, p := range all {
 		amount, pending := "not priced", ""
 		if p.e.Priced {
@@ -91,7 +95,7 @@ func Report(w io.Writer, stacks []Stack) error {
 		if p.pendingTotal > 0 {
 			pending = added(p.pendingTotal)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.Customer, p.Name, p.PaidBy, p.Region, amount, pending)
+		fmt.Fprintln(tw, strings.TrimRight(fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", p.Customer, p.Name, p.PaidBy, p.Region, amount, pending), "\t"))
 	}
 	for _, payer := range []string{"vendor", "customer"} {
 		if t, ok := totals[payer]; ok {
@@ -99,7 +103,7 @@ func Report(w io.Writer, stacks []Stack) error {
 			if pt := pendingTotals[payer]; pt > 0 {
 				pending = added(pt)
 			}
-			fmt.Fprintf(tw, "TOTAL\t\t%s\t\t%s\t%s\n", payer, money(t), pending)
+			fmt.Fprintln(tw, strings.TrimRight(fmt.Sprintf("TOTAL\t\t%s\t\t%s\t%s", payer, money(t), pending), "\t"))
 		}
 	}
 	if err := tw.Flush(); err != nil {
