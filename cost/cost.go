@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+
+	"github.com/privateconnect/privateconnect/constructs/probe"
 )
 
 //go:embed prices/*.json
@@ -45,6 +47,7 @@ type Rates struct {
 	LogsStoreGbMonth         float64 `json:"logsStoreGbMonth"`
 	LambdaRequestsPerMillion float64 `json:"lambdaRequestsPerMillion"`
 	LambdaArmGbSecond        float64 `json:"lambdaArmGbSecond"`
+	CustomMetricMonth        float64 `json:"customMetricMonth"`
 	InterRegionGb            float64 `json:"interRegionGb"`
 	InternetOutGb            float64 `json:"internetOutGb"`
 }
@@ -100,6 +103,7 @@ const (
 	LambdaRequests     Item = "Lambda requests"
 	LambdaCompute      Item = "Lambda compute"
 	LambdaLogs         Item = "Lambda logs"
+	CustomMetrics      Item = "custom metrics"
 	LogGroups          Item = "log groups"
 )
 
@@ -170,6 +174,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 	r := prices.Rates
 	var endpoints, endpointAzs, nats, ips, igws, vgws, nlbs, vpns, alarms, zones, logGroups int
 	var lambdaRuns float64
+	metrics := 0
 	crossRegion := false
 	for _, res := range tmpl.Resources {
 		p := res.Properties
@@ -201,6 +206,14 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 			zones++
 		case "AWS::Logs::LogGroup":
 			logGroups++
+		case "AWS::Lambda::Function":
+			// The probe publishes metrics through its logs (Embedded Metric
+			// Format), each billed as a custom metric.
+			env, _ := p["Environment"].(map[string]any)
+			vars, _ := env["Variables"].(map[string]any)
+			if n, ok := probe.PublishedMetrics(vars); ok {
+				metrics += n
+			}
 		case "AWS::Events::Rule":
 			expr, _ := p["ScheduleExpression"].(string)
 			if m := rateRe.FindStringSubmatch(expr); m != nil {
@@ -242,6 +255,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 		gb := lambdaRuns * LambdaLogKbPerRun / (1 << 20)
 		add(LambdaLogs, gb, "GB of Lambda logs", fmt.Sprintf("%.2f GB of Lambda logs (about %.0f KB per run)", gb, LambdaLogKbPerRun), gb*r.LogsIngestGb)
 	}
+	add(CustomMetrics, float64(metrics), "custom metric(s)", fmt.Sprintf("%d custom metric(s) × $%.2f (the first 10,000 of the account)", metrics, r.CustomMetricMonth), float64(metrics)*r.CustomMetricMonth)
 	add(LogGroups, float64(logGroups), "log group(s)", fmt.Sprintf("%d log group(s): $%.2f per GB ingested, $%.2f per GB-month stored", logGroups, r.LogsIngestGb, r.LogsStoreGbMonth), 0)
 
 	rate := func(cond bool, what string, price float64, unit string) {

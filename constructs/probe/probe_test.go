@@ -169,3 +169,15 @@ func TestNothingToProbePanics(t *testing.T) {
 		NewProbe(cdktest.NewStack("V"), jsii.String("Probe"), p)
 	})
 }
+
+// make cost counts the custom metrics from the template: 2 per target, 3
+// with TLS.
+func TestPublishedMetrics(t *testing.T) {
+	_, tmpl := synth(t, props())
+	env := tmpl.One(t, "AWS::Lambda::Function").Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+	n, ok := PublishedMetrics(env)
+	require.True(t, ok)
+	assert.Equal(t, 2+3+3+2, n, "db:5432, api:443 and api:8443 with TLS, a VPN host")
+	_, ok = PublishedMetrics(map[string]any{"NAMESPACE": "PrivateConnect/Registrar"})
+	assert.False(t, ok, "another function")
+}
