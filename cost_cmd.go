@@ -131,7 +131,7 @@ func costNotes(v *config.Vendor, c *config.Customer, stack string) map[cost.Item
 		notes[cost.PublicIPv4] = "one per NAT gateway"
 		notes[cost.InternetGateways] = "for the NAT gateways' public subnets"
 		notes[cost.VpnConnections] = "two tunnels"
-		notes[cost.Alarms] = "tunnel state: one tunnel down 15 minutes, both down"
+		notes[cost.Alarms] = "tunnel state: one tunnel down 15 minutes, both down, and the dashboard's (no action)"
 		notes[cost.LogGroups] = fmt.Sprintf("VPC flow logs %s, tunnel logs kept %d days (vpn.tunnelLogs.retentionDays)", retention(*v.LogRetentionDays), *vp.TunnelLogs.RetentionDays)
 		if len(vp.ProbeTargets) > 0 {
 			probeNotes(notes, c, "each of vpn.probeTargets", ", probe logs "+retention(*v.LogRetentionDays))

@@ -214,7 +214,7 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 		t.res(len(vp.RemoteNetworks), tinyBytes, false) // a VPN connection route each
 	}
 	t.res(1, mediumBytes+len(vp.RemoteNetworks)*len(vp.Ports)*ruleBytes, true) // connectors group
-	t.res(2, alarmBytes, true)                                                 // tunnel alarms
+	t.res(3, alarmBytes, true)                                                 // tunnel alarms, the dashboard's included
 	if nat > 0 {
 		t.res(1, tinyBytes, true)      // internet gateway
 		t.res(1, tinyBytes, false)     // its attachment
@@ -257,6 +257,11 @@ func (f *Fleet) Footprints() map[string]Footprint {
 	for region, cs := range f.inboundByRegion() {
 		fp := InboundServiceFootprint(f.Vendor, region, cs)
 		out[fp.Stack] = fp
+	}
+	for _, region := range DashboardRegions(f.Customers) {
+		for _, s := range f.DashboardStacks(region) {
+			out[s.Name] = dashboardFootprint(s)
+		}
 	}
 	return out
 }

@@ -48,6 +48,7 @@ type Rates struct {
 	LambdaRequestsPerMillion float64 `json:"lambdaRequestsPerMillion"`
 	LambdaArmGbSecond        float64 `json:"lambdaArmGbSecond"`
 	CustomMetricMonth        float64 `json:"customMetricMonth"`
+	DashboardMonth           float64 `json:"dashboardMonth"`
 	InterRegionGb            float64 `json:"interRegionGb"`
 	InternetOutGb            float64 `json:"internetOutGb"`
 }
@@ -99,6 +100,7 @@ const (
 	VpnConnections     Item = "VPN connection"
 	LoadBalancers      Item = "Network Load Balancers"
 	Alarms             Item = "CloudWatch alarms"
+	Dashboards         Item = "CloudWatch dashboards"
 	HostedZones        Item = "private hosted zones"
 	LambdaRequests     Item = "Lambda requests"
 	LambdaCompute      Item = "Lambda compute"
@@ -172,7 +174,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 		return e, err
 	}
 	r := prices.Rates
-	var endpoints, endpointAzs, nats, ips, igws, vgws, nlbs, vpns, alarms, zones, logGroups int
+	var endpoints, endpointAzs, nats, ips, igws, vgws, nlbs, vpns, alarms, zones, logGroups, dashboards int
 	var lambdaRuns float64
 	metrics := 0
 	crossRegion := false
@@ -202,6 +204,8 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 			vpns++
 		case "AWS::CloudWatch::Alarm":
 			alarms++
+		case "AWS::CloudWatch::Dashboard":
+			dashboards++
 		case "AWS::Route53::HostedZone":
 			zones++
 		case "AWS::Logs::LogGroup":
@@ -247,6 +251,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 	hours(VpnConnections, vpns, "VPN connection(s)", r.VpnConnectionHour)
 	hours(LoadBalancers, nlbs, "Network Load Balancer(s)", r.NlbHour)
 	add(Alarms, float64(alarms), "CloudWatch alarm(s)", fmt.Sprintf("%d CloudWatch alarm(s) × $%.2f", alarms, r.AlarmMonth), float64(alarms)*r.AlarmMonth)
+	add(Dashboards, float64(dashboards), "CloudWatch dashboard(s)", fmt.Sprintf("%d CloudWatch dashboard(s) × $%.2f (the account's first 3 are free)", dashboards, r.DashboardMonth), float64(dashboards)*r.DashboardMonth)
 	add(HostedZones, float64(zones), "private hosted zone(s)", fmt.Sprintf("%d private hosted zone(s) × $%.2f", zones, r.HostedZoneMonth), float64(zones)*r.HostedZoneMonth)
 	if lambdaRuns > 0 {
 		add(LambdaRequests, lambdaRuns, "Lambda runs", fmt.Sprintf("%.0f scheduled Lambda runs (requests)", lambdaRuns), lambdaRuns/1e6*r.LambdaRequestsPerMillion)

@@ -38,15 +38,18 @@ func TestExampleTemplatesMatchHandComputedCosts(t *testing.T) {
 		{"globex-Producer", "eu-west-1", 2*h*0.0252 + 4*0.10 + registrar(h*60, 0.57), nil},
 		// erp endpoint in 2 AZs, eu-west-1; its port probed with TLS.
 		{"hooli-PrivateLink", "eu-west-1", 2*h*0.011 + 0.50 + probe(0.57, 1, 3), nil},
-		// VPN connection, a NAT gateway and its public IPv4 in each of 3 AZs, 2 tunnel alarms;
-		// two probe targets, one with TLS.
-		{"hooli-Vpn", "eu-west-1", h*0.05 + 3*h*0.048 + 3*h*0.005 + 2*0.10 + probe(0.57, 2, 5), []string{"NAT gateway data processed: $0.0480 per GB", "data transfer out to the internet"}},
-		// VPN connection, one NAT gateway and its address, 2 tunnel alarms, one probe target.
-		{"initech-Vpn", "us-east-1", h*0.05 + h*0.045 + h*0.005 + 2*0.10 + probe(0.50, 1, 2), []string{"data transfer out to the internet (VPN tunnels, NAT egress): $0.0900 per GB"}},
+		// VPN connection, a NAT gateway and its public IPv4 in each of 3 AZs, 2 tunnel alarms and
+		// the dashboard's; two probe targets, one with TLS.
+		{"hooli-Vpn", "eu-west-1", h*0.05 + 3*h*0.048 + 3*h*0.005 + 3*0.10 + probe(0.57, 2, 5), []string{"NAT gateway data processed: $0.0480 per GB", "data transfer out to the internet"}},
+		// VPN connection, one NAT gateway and its address, 3 tunnel alarms, one probe target.
+		{"initech-Vpn", "us-east-1", h*0.05 + h*0.045 + h*0.005 + 3*0.10 + probe(0.50, 1, 2), []string{"data transfer out to the internet (VPN tunnels, NAT egress): $0.0900 per GB"}},
 		// The customer's endpoint in 2 AZs and one private zone for the platform's domain.
 		{"umbrella-Inbound", "us-east-1", 2*h*0.01 + 0.50, []string{"interface endpoint data processed: $0.0100 per GB"}},
 		// An endpoint service on the platform's existing NLB: nothing billed at rest.
 		{"Vendor-Inbound-us-east-1", "us-east-1", 0, nil},
+		// One dashboard per region for the example fleet.
+		{"Vendor-Dashboard-us-east-1", "us-east-1", 3.00, nil},
+		{"Vendor-Dashboard-eu-west-1", "eu-west-1", 3.00, nil},
 		// One NLB with two ports (two alarms), no registrar, consumers in another region.
 		{"initech-Producer", "us-west-2", h*0.0225 + 2*0.10, []string{"cross-region PrivateLink data transfer"}},
 	}

@@ -74,7 +74,7 @@ func TestVpnStackItemised(t *testing.T) {
 		InternetGateways: {1, 0},
 		VpnGateways:      {1, 0},
 		VpnConnections:   {1, h * 0.05},
-		Alarms:           {4, 4 * 0.10}, // both tunnels' and two probe targets'
+		Alarms:           {5, 5 * 0.10}, // the tunnels' three and two probe targets'
 		LambdaRequests:   {h * 60, h * 60 / 1e6 * 0.20},
 		LambdaCompute:    {h * 60, h * 60 * 1 * 0.125 * 0.0000133334},
 		LambdaLogs:       {h * 60.0 / (1 << 20), h * 60.0 / (1 << 20) * 0.57},

@@ -39,7 +39,7 @@ func TestFootprintAtTheEdges(t *testing.T) {
 	app := NewApp(outdir)
 	built := append(Build(app, fleet, fleet.Customers), BuildHandoff(app, fleet.Vendor, fleet.Customers)...)
 	app.Synth(nil)
-	require.Len(t, built, 5, "the stacks of the edge fleet")
+	require.Len(t, built, 6, "the stacks of the edge fleet, its region's dashboards included")
 	checkFootprints(t, fleet, built, func(name string) []byte {
 		raw, err := os.ReadFile(filepath.Join(outdir, name+".template.json"))
 		require.NoError(t, err)

@@ -302,8 +302,8 @@ func TestSelectAndBuildOneCustomer(t *testing.T) {
 	for _, child := range *app.Node().Children() {
 		names = append(names, *child.Node().Id())
 	}
-	assert.Len(t, built, 1, "building %s: only its own stack", first.Name)
-	assert.Equal(t, []string{StackName(first, ModePrivateLink)}, names, "building %s: only its own stack", first.Name)
+	assert.Len(t, built, 2, "building %s: only its own stack, and its region's dashboards", first.Name)
+	assert.Equal(t, []string{StackName(first, ModePrivateLink), DashboardStackName(first.Region)}, names, "building %s: only its own stack, and its region's dashboards", first.Name)
 	all, _ := Select(example.fleet, nil)
 	assert.Len(t, all, len(example.fleet.Customers), "an empty selection: all customers")
 	_, err = Select(example.fleet, []string{first.Name, "nobody"})

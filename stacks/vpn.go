@@ -53,6 +53,8 @@ func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 		AlarmTopicArn:          topic,
 		// Apart from the PrivateLink stack's names: a customer may have both.
 		Name: jsii.String("privateconnect-" + c.Name + "-vpn"),
+		// What the region's dashboard graphs (NewDashboardStack).
+		TunnelStateAlarmName: jsii.String(config.TunnelStateAlarmName(c.Name)),
 	})
 	if vp.IkeV1Allowed() {
 		note(stack, "warning: customer %s VPN accepts IKEv1 (vpn.allowIkev1 in %s): IKEv1 is weaker than IKEv2 and AWS cannot start its tunnels, so the customer's device must bring them up and keep them up. Move to ikeVersions: [ikev2] once the device supports it",
