@@ -120,6 +120,10 @@ func split(list string) []string {
 }
 
 func command(name string, args []string) int {
+	switch name {
+	case "status":
+		return statusCommand(args)
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dir := fs.String("config", configDir(""), "fleet directory")
 	switch name {
