@@ -131,11 +131,13 @@ func endpoint(e *Endpoint, r *regionRead, bad func(string, ...any)) {
 	}
 	slices.Sort(e.AvailabilityZones)
 	// States: https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html#concepts-endpoint-states
-	switch ep.State {
-	case ec2types.StateAvailable:
-	case ec2types.StatePendingAcceptance:
+	// The API answers them in camel case (pendingAcceptance); the SDK's
+	// constants are capitalised (PendingAcceptance): compare without case.
+	switch strings.ToLower(string(ep.State)) {
+	case "available":
+	case "pendingacceptance":
 		bad("endpoint to %s waits for the customer to accept it", e.Service)
-	case ec2types.StatePending:
+	case "pending":
 		bad("endpoint to %s is still being created", e.Service)
 	default:
 		msg := ""

@@ -105,7 +105,9 @@ func problem(region, action string, err error) Problem {
 }
 
 // isAuthProblem reports whether p says the region refused the credentials.
-func isAuthProblem(p Problem) bool { return strings.HasPrefix(p.Message, "the region refused the credentials") }
+func isAuthProblem(p Problem) bool {
+	return strings.HasPrefix(p.Message, "the region refused the credentials")
+}
 
 // notEnabled is what an auth failure means when the same credentials work
 // in another region of the fleet.

@@ -41,8 +41,9 @@ func WriteTable(w io.Writer, r *Report, color bool) {
 			summary = append(summary, fmt.Sprintf("%d %s", counts[s], s))
 		}
 	}
-	fmt.Fprintf(w, "%d customers in %s: %s (read %s in %.1f s)\n\n", len(r.Customers), strings.Join(r.Regions, ", "),
-		strings.Join(summary, ", "), r.ReadAt.Format("2006-01-02 15:04:05Z"), r.Seconds)
+	t.line(fmt.Sprintf("%d customers: %s", len(r.Customers), strings.Join(summary, ", ")))
+	t.line(fmt.Sprintf("read %s in %.1f s from %s", r.ReadAt.Format("2006-01-02 15:04:05Z"), r.Seconds, strings.Join(r.Regions, ", ")))
+	fmt.Fprintln(w)
 	t.row("CUSTOMER / WHAT", "STATE", "SINCE", "DETAIL")
 	for _, c := range r.Customers {
 		t.customer(c)
