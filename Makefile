@@ -112,9 +112,20 @@ new-customer: ## Start customers/NAME.yaml: the sections MODES= names (privateli
 	  -service-name '$(SERVICE_NAME)' -ports '$(PORTS)' -target '$(TARGET)' -rds-by '$(RDS_BY)' -rds-role '$(RDS_ROLE)' \
 	  -gateway-ip '$(GATEWAY_IP)' -routing '$(ROUTING)' -asn '$(ASN)' -remote-networks '$(REMOTE_NETWORKS)' -vpn-ports '$(VPN_PORTS)'
 
+# The commit the bundles' footers name (dirty: the tree has changes).
+COMMIT = $(shell git describe --always --dirty --abbrev=12 2>/dev/null)
+
 .PHONY: handoff
-handoff: deps ## Write dist/<customer>/: the template the customer deploys and its README (CUSTOMER=name, default all)
-	@go run . handoff -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+handoff: deps ## Write dist/<customer>/: the templates the customer deploys, their guides and README.md, the index (CUSTOMER=name, default all)
+	@go run -ldflags '-X main.commit=$(COMMIT)' . handoff -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+
+.PHONY: publish
+publish: deps ## Upload CUSTOMER's templates to vendor.yaml's publish.buckets and write launch links into dist/<customer>/README.md (EXPIRES=168h)
+	@go run -ldflags '-X main.commit=$(COMMIT)' . publish -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)') $(if $(EXPIRES),-expires '$(EXPIRES)')
+
+.PHONY: diagram
+diagram: deps ## Write dist/<customer>-diagram.md: the customer's connections as a Mermaid diagram (CUSTOMER=name, default all)
+	@go run . diagram -out dist $(if $(CUSTOMER),-customer '$(CUSTOMER)')
 
 .PHONY: cost
 cost: deps ## Monthly list-price cost per customer and stack, with the per-GB rates (CUSTOMER=name to narrow)

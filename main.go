@@ -1,5 +1,6 @@
 // Command privateconnect is the CDK app (run with no arguments by the CDK CLI)
-// and the fleet's command-line helper (validate, new-customer, handoff, cost, schema).
+// and the fleet's command-line helper (validate, new-customer, handoff,
+// publish, diagram, cost, schema).
 //
 // The app loads the whole fleet, validates it, and only then builds stacks:
 // invalid config exits non-zero with every error and writes nothing.
@@ -12,11 +13,8 @@ import (
 	"fmt"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
@@ -163,7 +161,7 @@ func command(name string, args []string) int {
 			return fail(err)
 		}
 		defer jsiiclose.Close()
-		bundles, err := handoff.Build(fleet.Vendor, customers)
+		bundles, err := handoff.BuildWith(fleet.Vendor, customers, handoff.Options{Version: commit})
 		if err != nil {
 			return fail(err)
 		}
@@ -188,24 +186,10 @@ func command(name string, args []string) int {
 			return fail(err)
 		}
 		defer jsiiclose.Close()
-		var vendorSide int
-		built, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack {
-			vendor := stacks.Build(app, fleet, customers)
-			vendorSide = len(vendor)
-			return append(vendor, stacks.BuildHandoff(app, fleet.Vendor, customers)...)
-		})
+		report, err := costReport(fleet, customers)
 		if err != nil {
 			return fail(err)
 		}
-		var report []cost.Stack
-		for i, s := range built {
-			paidBy := "vendor"
-			if i >= vendorSide {
-				paidBy = "customer"
-			}
-			report = append(report, cost.Stack{Customer: stacks.CustomerOf(s.Name), Name: s.Name, Region: s.Region, PaidBy: paidBy, Template: s.Template})
-		}
-		sort.SliceStable(report, func(i, j int) bool { return report[i].Customer < report[j].Customer })
 		if err := cost.Report(os.Stdout, report); err != nil {
 			return fail(err)
 		}
@@ -283,6 +267,10 @@ func command(name string, args []string) int {
 		}
 		fmt.Println("then run make validate and make synth")
 		return 0
+	case "publish":
+		return publishCommand(fs, dir, args)
+	case "diagram":
+		return diagramCommand(fs, dir, args)
 	}
 	fmt.Fprintf(os.Stderr, "unknown command %q: see go run . --help\n", name)
 	return 2

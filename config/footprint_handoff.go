@@ -81,7 +81,7 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 			if pr.Rds != nil && pr.Rds.By != "" {
 				by = pr.Rds.By
 			}
-			param, target := map[string]string{"hostname": "TargetHostname", "dbInstance": "DbInstanceIdentifier", "dbCluster": "DbClusterIdentifier"}[by], maxIdentifier
+			param, target := map[string]string{"hostname": "TargetHostname", "dbInstance": "RdsInstanceId", "dbCluster": "RdsClusterId"}[by], maxIdentifier
 			if by == "hostname" {
 				target = maxHostnameValue
 			}

@@ -121,8 +121,10 @@ func schemaOf(t reflect.Type, f reflect.StructField) map[string]any {
 		s["type"] = "array"
 		s["items"] = item
 	case reflect.Map:
+		value := schemaOf(t.Elem(), reflect.StructField{})
+		constrain(value, f.Tag) // on a map, the tags apply to its values
 		s["type"] = "object"
-		s["additionalProperties"] = schemaOf(t.Elem(), reflect.StructField{})
+		s["additionalProperties"] = value
 	case reflect.String:
 		s["type"] = "string"
 		constrain(s, f.Tag)

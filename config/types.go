@@ -45,6 +45,16 @@ type Vendor struct {
 	Tags             map[string]string `yaml:"tags" doc:"Tags put on every vendor-side resource: at most 45, as AWS allows 50 per resource and privateconnect sets its own." keys:"key"`
 
 	InboundPrivateLink *VendorInbound `yaml:"inboundPrivateLink" doc:"The vendor platform that customers with an inboundPrivateLink section reach over AWS PrivateLink: its load balancer per region, the names customers resolve and the ports."`
+
+	Publish *Publish `yaml:"publish" doc:"Where make publish uploads the customers' templates, for the one-click launch links of their README.md."`
+}
+
+// Publish is where make publish puts the handed-over templates: a bucket per
+// region, because CloudFormation reads a template from a bucket in the
+// stack's region.
+type Publish struct {
+	Buckets map[string]string `yaml:"buckets" pc:"required" doc:"S3 bucket per region (region -> bucket in the vendor account and that region) that make publish uploads the templates deployed in that region to. A name as S3 allows it, without dots (they break the HTTPS address of the template)." pattern:"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$"`
+	Public  bool              `yaml:"public" doc:"Set true to link to the templates as public objects, read by anyone with the address, with no expiry; the bucket's policy must allow it. Left false, the links are presigned addresses that expire (make publish EXPIRES=, at most 7 days)."`
 }
 
 // VendorInbound describes the vendor platform as a PrivateLink service

@@ -131,6 +131,9 @@ func validateVendor(r *report, v *Vendor) {
 	if v.InboundPrivateLink != nil {
 		validateVendorInbound(r, v, v.InboundPrivateLink)
 	}
+	if v.Publish != nil {
+		validatePublish(r, v.Publish)
+	}
 }
 
 // validateCustomer checks one customer file. v is nil when vendor.yaml could

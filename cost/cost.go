@@ -82,8 +82,34 @@ const (
 	LambdaLogKbPerRun   = 1.0
 )
 
-// Line is one item of an estimate.
+// Item names a kind of billed resource, so that a report can say why a stack
+// has it (the setting or default behind it) and compare two estimates.
+type Item string
+
+// The items of an estimate, in the order it lists them.
+const (
+	InterfaceEndpoints Item = "interface endpoints"
+	NatGateways        Item = "NAT gateways"
+	PublicIPv4         Item = "public IPv4 addresses"
+	InternetGateways   Item = "internet gateway"
+	VpnGateways        Item = "virtual private gateway"
+	VpnConnections     Item = "VPN connection"
+	LoadBalancers      Item = "Network Load Balancers"
+	Alarms             Item = "CloudWatch alarms"
+	HostedZones        Item = "private hosted zones"
+	LambdaRequests     Item = "Lambda requests"
+	LambdaCompute      Item = "Lambda compute"
+	LambdaLogs         Item = "Lambda logs"
+	LogGroups          Item = "log groups"
+)
+
+// Line is one item of an estimate: Count of Item, and what they cost a
+// month at rest (0 for what is billed per use only, or not at all).
 type Line struct {
+	Item  Item
+	Count float64
+	// Unit is what Count counts, e.g. "interface endpoint AZ(s)".
+	Unit    string
 	What    string
 	Monthly float64
 }
@@ -93,11 +119,34 @@ type Line struct {
 type Estimate struct {
 	Region string
 	Priced bool // false when the region has no price file
-	Lines  []Line
-	Total  float64
+	// Lines itemise the template, free items included (an internet gateway,
+	// log groups billed per GB), in the order of the Item constants.
+	Lines []Line
+	Total float64
 	// PerGB names each usage rate that applies, e.g. "interface endpoint data: $0.0100 per GB".
 	PerGB  []string
 	Prices Prices
+}
+
+// Charged are the lines that cost something at rest.
+func (e Estimate) Charged() []Line {
+	var out []Line
+	for _, l := range e.Lines {
+		if l.Monthly > 0 {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Line returns the estimate's line of an item, and whether it has one.
+func (e Estimate) Line(item Item) (Line, bool) {
+	for _, l := range e.Lines {
+		if l.Item == item {
+			return l, true
+		}
+	}
+	return Line{}, false
 }
 
 var rateRe = regexp.MustCompile(`^rate\((\d+) (minute|minutes|hour|hours)\)$`)
@@ -119,7 +168,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 		return e, err
 	}
 	r := prices.Rates
-	var endpointAzs, nats, ips, nlbs, vpns, alarms, zones, logGroups int
+	var endpoints, endpointAzs, nats, ips, igws, vgws, nlbs, vpns, alarms, zones, logGroups int
 	var lambdaRuns float64
 	crossRegion := false
 	for _, res := range tmpl.Resources {
@@ -128,6 +177,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 		case "AWS::EC2::VPCEndpoint":
 			if p["VpcEndpointType"] == "Interface" {
 				subnets, _ := p["SubnetIds"].([]any)
+				endpoints++
 				endpointAzs += len(subnets)
 			}
 			crossRegion = crossRegion || p["ServiceRegion"] != nil
@@ -137,6 +187,10 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 			nats++
 		case "AWS::EC2::EIP":
 			ips++
+		case "AWS::EC2::InternetGateway":
+			igws++
+		case "AWS::EC2::VPNGateway":
+			vgws++
 		case "AWS::ElasticLoadBalancingV2::LoadBalancer":
 			nlbs++
 		case "AWS::EC2::VPNConnection":
@@ -159,29 +213,36 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 			}
 		}
 	}
-	add := func(what string, monthly float64) {
-		if monthly > 0 {
-			e.Lines = append(e.Lines, Line{what, monthly})
+	add := func(item Item, count float64, unit, what string, monthly float64) {
+		if count > 0 {
+			e.Lines = append(e.Lines, Line{item, count, unit, what, monthly})
 			e.Total += monthly
 		}
 	}
-	hours := func(n int, what string, rate float64) {
-		add(fmt.Sprintf("%d %s × %d h × $%.4f", n, what, HoursPerMonth, rate), float64(n)*HoursPerMonth*rate)
+	hours := func(item Item, n int, unit string, rate float64) {
+		add(item, float64(n), unit, fmt.Sprintf("%d %s × %d h × $%.4f", n, unit, HoursPerMonth, rate), float64(n)*HoursPerMonth*rate)
 	}
-	hours(endpointAzs, "interface endpoint AZ(s)", r.InterfaceEndpointAzHour)
-	hours(nats, "NAT gateway(s)", r.NatGatewayHour)
-	hours(ips, "public IPv4 address(es)", r.PublicIpv4Hour)
-	hours(nlbs, "Network Load Balancer(s)", r.NlbHour)
-	hours(vpns, "VPN connection(s)", r.VpnConnectionHour)
-	add(fmt.Sprintf("%d CloudWatch alarm(s) × $%.2f", alarms, r.AlarmMonth), float64(alarms)*r.AlarmMonth)
-	add(fmt.Sprintf("%d private hosted zone(s) × $%.2f", zones, r.HostedZoneMonth), float64(zones)*r.HostedZoneMonth)
+	if endpoints > 0 {
+		add(InterfaceEndpoints, float64(endpointAzs), "interface endpoint AZ(s)",
+			fmt.Sprintf("%d interface endpoint(s) in %d AZ(s) in all × %d h × $%.4f per AZ", endpoints, endpointAzs, HoursPerMonth, r.InterfaceEndpointAzHour),
+			float64(endpointAzs)*HoursPerMonth*r.InterfaceEndpointAzHour)
+	}
+	hours(NatGateways, nats, "NAT gateway(s)", r.NatGatewayHour)
+	hours(PublicIPv4, ips, "public IPv4 address(es)", r.PublicIpv4Hour)
+	add(InternetGateways, float64(igws), "internet gateway(s)", fmt.Sprintf("%d internet gateway(s): no charge of its own", igws), 0)
+	add(VpnGateways, float64(vgws), "virtual private gateway(s)", fmt.Sprintf("%d virtual private gateway(s): no charge of its own", vgws), 0)
+	hours(VpnConnections, vpns, "VPN connection(s)", r.VpnConnectionHour)
+	hours(LoadBalancers, nlbs, "Network Load Balancer(s)", r.NlbHour)
+	add(Alarms, float64(alarms), "CloudWatch alarm(s)", fmt.Sprintf("%d CloudWatch alarm(s) × $%.2f", alarms, r.AlarmMonth), float64(alarms)*r.AlarmMonth)
+	add(HostedZones, float64(zones), "private hosted zone(s)", fmt.Sprintf("%d private hosted zone(s) × $%.2f", zones, r.HostedZoneMonth), float64(zones)*r.HostedZoneMonth)
 	if lambdaRuns > 0 {
-		add(fmt.Sprintf("%.0f scheduled Lambda runs (requests)", lambdaRuns), lambdaRuns/1e6*r.LambdaRequestsPerMillion)
-		add(fmt.Sprintf("Lambda compute, %.0f s at %.0f MB per run (Arm)", LambdaSecondsPerRun, LambdaMemoryGb*1024),
+		add(LambdaRequests, lambdaRuns, "Lambda runs", fmt.Sprintf("%.0f scheduled Lambda runs (requests)", lambdaRuns), lambdaRuns/1e6*r.LambdaRequestsPerMillion)
+		add(LambdaCompute, lambdaRuns, "Lambda runs", fmt.Sprintf("Lambda compute, %.0f s at %.0f MB per run (Arm)", LambdaSecondsPerRun, LambdaMemoryGb*1024),
 			lambdaRuns*LambdaSecondsPerRun*LambdaMemoryGb*r.LambdaArmGbSecond)
 		gb := lambdaRuns * LambdaLogKbPerRun / (1 << 20)
-		add(fmt.Sprintf("%.2f GB of Lambda logs (about %.0f KB per run)", gb, LambdaLogKbPerRun), gb*r.LogsIngestGb)
+		add(LambdaLogs, gb, "GB of Lambda logs", fmt.Sprintf("%.2f GB of Lambda logs (about %.0f KB per run)", gb, LambdaLogKbPerRun), gb*r.LogsIngestGb)
 	}
+	add(LogGroups, float64(logGroups), "log group(s)", fmt.Sprintf("%d log group(s): $%.2f per GB ingested, $%.2f per GB-month stored", logGroups, r.LogsIngestGb, r.LogsStoreGbMonth), 0)
 
 	rate := func(cond bool, what string, price float64, unit string) {
 		if cond {
@@ -196,4 +257,18 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 	rate(logGroups > 0, "log ingestion (flow, tunnel and function logs)", r.LogsIngestGb, "GB")
 	rate(logGroups > 0, "log storage for the retention period", r.LogsStoreGbMonth, "GB-month")
 	return e, nil
+}
+
+// Added is what with costs beyond base, item by item: the lines whose count
+// or monthly cost grew, with the difference.
+func Added(base, with Estimate) (lines []Line, monthly float64) {
+	for _, w := range with.Lines {
+		b, _ := base.Line(w.Item)
+		if d := w.Count - b.Count; d > 0 {
+			m := w.Monthly - b.Monthly
+			lines = append(lines, Line{Item: w.Item, Count: d, Unit: w.Unit, What: fmt.Sprintf("%s %s", strconv.FormatFloat(d, 'f', -1, 64), w.Unit), Monthly: m})
+			monthly += m
+		}
+	}
+	return lines, monthly
 }

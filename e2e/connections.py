@@ -3,8 +3,11 @@ after checking its owner; the customer removes a producer stack the way its READ
 says (reject the vendor's connections, then delete), which the emulator, like AWS,
 requires."""
 
+import os
 import re
 import shlex
+import textwrap
+from pathlib import Path
 
 from harness import Failure, run, tail
 
@@ -27,6 +30,41 @@ def section_commands(guide, heading):
     if not commands:
         raise Failure(f"{guide.name}: section {heading!r} has no command")
     return commands
+
+
+def section_blocks(guide, heading):
+    """The shell code blocks under a guide's heading, in order, unindented."""
+    text = guide.read_text()
+    start = text.find(f"\n## {heading}")
+    if start < 0:
+        raise Failure(f"{guide.name} has no section {heading!r}")
+    end = text.find("\n## ", start + 1)
+    return [textwrap.dedent(b) for b in re.findall(r"```(?:sh|bash)\n(.*?)```", text[start:end if end >= 0 else len(text)], re.S)]
+
+
+def run_block(block, values, *, env, aws_cli, what, log, cwd, ok=(0,)):
+    """Run a guide's shell block as a reader pastes it into bash, each VAR='' line it
+    asks the reader to fill set from values (all must be known); what it printed."""
+    def assign(m):
+        if m[2] not in values:
+            raise Failure(f"the e2e cannot fill {m[2]} of: {block}")
+        return f"{m[1]}{m[2]}={shlex.quote(values[m[2]])}"
+    filled = re.sub(r"(?m)^(\s*)([A-Z_0-9]+)=''", assign, block)
+    if "<" in filled or ">" in filled:
+        raise Failure(f"a guide's command has a <placeholder>, a redirection when pasted: {block}")
+    path = Path(log).parent / "aws-shim"
+    if Path(aws_cli[0]).name != "aws":  # the CLI as a module: give bash an `aws` command
+        path.mkdir(exist_ok=True)
+        (path / "aws").write_text("#!/bin/sh\nexec " + shlex.join(aws_cli) + ' "$@"\n')
+        (path / "aws").chmod(0o755)
+    else:
+        path = Path(aws_cli[0]).parent
+    env = dict(env, PATH=f"{path}{os.pathsep}{env.get('PATH', '')}")
+    cmd = ["bash", "-euo", "pipefail", "-c", filled]
+    start = Path(log).stat().st_size if Path(log).exists() else 0
+    run(cmd, env=env, what=what, log=log, timeout=120, cwd=cwd, ok=ok)
+    header = f"$ {shlex.join(cmd)}\n"
+    return Path(log).read_text()[start + len(header):]
 
 
 def fill(command, values):
@@ -80,20 +118,18 @@ def remove_producer(ck, aws, p, workdir, aws_cli, vendor_endpoints):
     reasons = [e.get("ResourceStatusReason") or "" for e in cfn.describe_stack_events(StackName=p.stack_name)["StackEvents"]]
     ck.true("...with AWS's reason", any(SERVICE_IN_USE in r for r in reasons), reasons[:3])
 
+    # The README rejects every connection of every service, reading the stack's outputs itself.
+    rejects = [b for b in section_blocks(p.guide, "Removing it") if "reject-vpc-endpoint-connections" in b]
+    if not ck.eq("README: one block rejects the connections", len(rejects), 1):
+        return
     for sid in sorted(k for k in p.outputs if k.endswith("ServiceId")):
-        values = {"<ServiceId output>": p.outputs[sid]}
-        find, reject = commands[0], commands[1]
-        if " describe-vpc-endpoint-connections " not in f" {find} " or " reject-vpc-endpoint-connections " not in f" {reject} ":
-            raise Failure(f"{p.guide.name}: Removing it does not start with describe- and reject-vpc-endpoint-connections")
-        before = log.stat().st_size if log.exists() else 0
-        run(aws_cli + fill(find, values)[1:], env=env, what=f"describe-vpc-endpoint-connections ({sid})", log=log,
-            timeout=60, cwd=p.bundle)
-        ids = log.read_text()[before:].split("\n", 1)[1].split()
-        if not ck.true(f"{sid}: connections to reject", ids, tail(log)):
-            continue
-        values["<vpce-... from above>"] = " ".join(ids)
-        run(aws_cli + fill(reject, values)[1:], env=env, what=f"reject-vpc-endpoint-connections ({sid})", log=log,
-            timeout=60, cwd=p.bundle)
+        ck.true(f"...of {sid}", f"OutputKey==`{sid}`" in rejects[0], rejects[0])
+    run_block(rejects[0], {}, env=env, aws_cli=aws_cli, what="reject the connections (README)", log=log, cwd=p.bundle)
+    ec2 = aws.client("ec2", p.account, p.region)
+    for sid in sorted(k for k in p.outputs if k.endswith("ServiceId")):
+        states = [c["VpcEndpointState"] for c in ec2.describe_vpc_endpoint_connections(
+            Filters=[{"Name": "service-id", "Values": [p.outputs[sid]]}])["VpcEndpointConnections"]]
+        ck.true(f"{sid}: every connection rejected", states and set(states) == {"rejected"}, states)
     run(aws_cli + fill(delete[0], {})[1:], env=env, what=f"delete-stack {p.stack_name}", log=log, timeout=120, cwd=p.bundle)
     run(aws_cli + fill(wait[0], {})[1:], env=env, what="wait stack-delete-complete", log=log, timeout=120, cwd=p.bundle)
     ck.true("the stack is gone", not [s for s in cfn.describe_stacks()["Stacks"] if s["StackName"] == p.stack_name])

@@ -45,7 +45,7 @@ def failover_story(ck, em, aws, fleet_dir, workdir, env, aws_cli):
     prepare_customer(aws, p, with_topics=False)
     deploy_producer(ck, aws, p, workdir, aws_cli, check_template=False)
     registrar = load_registrar(ck, p, workdir)
-    cluster = p.params[f"{output_id(service)}DbClusterIdentifier"]
+    cluster = p.params[f"{output_id(service)}RdsClusterId"]
     lam, rds = aws.client("lambda", p.account, p.region), aws.client("rds", p.account, p.region)
     elbv2, ssm = aws.client("elbv2", p.account, p.region), aws.client("ssm", p.account, p.region)
     (fn,) = [f for f in paginate(lam, "list_functions", "Functions")

@@ -7,7 +7,7 @@ the stack, the vendor connects again with the same service name, the customer ac
 
 import yaml
 
-from connections import accept, endpoint_state, fill, section_commands
+from connections import accept, endpoint_state, run_block, section_blocks
 from fleet import Fleet, output_id, producer_region, producer_services, stack_outputs
 from harness import Failure, cdk, run, say, tail
 from inbound import platform_fleet
@@ -156,12 +156,11 @@ def migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli):
         ck.eq(f"the old endpoint is deleted", endpoint_state(aws, fleet.account, c["region"], endpoints[service]), "deleted")
         others = {s: endpoint_state(aws, fleet.account, c["region"], e) for s, e in endpoints.items() if s != service}
         ck.eq("the other services' endpoints stay available", others, {s: "available" for s in others})
-        commands = [cmd for cmd in section_commands(p2.guide, UPDATING) if " describe-vpc-endpoint-connections " in f" {cmd} "]
-        if ck.eq("the README's Updating section says how to check no endpoint is attached", len(commands), 1):
-            before = log.stat().st_size
-            run(aws_cli + fill(commands[0], {"<ServiceId output>": svc_id})[1:], env=envc,
-                what="describe-vpc-endpoint-connections (README)", log=log, timeout=60, cwd=p2.bundle)
-            ck.eq("...it prints nothing", log.read_text()[before:].split("\n", 1)[1].strip(), "")
+        blocks = [b for b in section_blocks(p2.guide, UPDATING) if " describe-vpc-endpoint-connections " in f" {b} "]
+        if ck.eq("the guide's Updating section says how to check no endpoint is attached", len(blocks), 1):
+            printed = run_block(blocks[0], {"SERVICE_ID": svc_id}, env=envc, aws_cli=aws_cli,
+                                what="describe-vpc-endpoint-connections (guide)", log=log, cwd=p2.bundle)
+            ck.eq("...it prints nothing", printed.strip(), "")
 
     # (b) The customer updates the stack: a new load balancer with its group, the same service.
     with ck.section(f"migration {name}: (b) the customer updates the stack"):

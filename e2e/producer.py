@@ -25,7 +25,7 @@ class Producer:
         self.c, self.bundle = c, bundle
         self.account, self.region = str(c["account"]), producer_region(c)
         self.label = f"{c['name']}-Producer"
-        self.guide = bundle / "README.md"  # whose `aws cloudformation deploy` command the customer runs
+        self.guide = bundle / "PRODUCER.md"  # whose `aws cloudformation deploy` command the customer runs
         self.template_file = bundle / f"{self.label}.yaml"
         self.template = yaml.safe_load(self.template_file.read_text())
         self.params, self.hosts, self.outputs = {}, {}, {}
@@ -72,12 +72,12 @@ def prepare_customer(aws, p, with_topics):
                 for i in range(3):  # the first is the writer
                     rds.create_db_instance(DBInstanceIdentifier=f"{ident}-{i}", DBClusterIdentifier=ident,
                                            Engine="aurora-postgresql", DBInstanceClass="db.r6g.large")
-                p.params[f"{sid}DbClusterIdentifier"] = ident
+                p.params[f"{sid}RdsClusterId"] = ident
             else:
                 db = rds.create_db_instance(DBInstanceIdentifier=ident, Engine="postgres", DBInstanceClass="db.t3.micro",
                                             AllocatedStorage=20, MasterUsername="admin1", MasterUserPassword="e2e-password-1")
                 if by == "dbInstance":
-                    p.params[f"{sid}DbInstanceIdentifier"] = ident
+                    p.params[f"{sid}RdsInstanceId"] = ident
                 else:
                     p.params[f"{sid}TargetHostname"] = db["DBInstance"]["Endpoint"]["Address"]
     # The stub resolver's answers: every database's endpoint -> an address in the VPC.
@@ -86,8 +86,10 @@ def prepare_customer(aws, p, with_topics):
 
 
 def readme_deploy_command(p):
-    """The `aws cloudformation deploy` command of the customer's guide (README.md,
-    INBOUND.md), placeholders filled in."""
+    """The `aws cloudformation deploy` command of the customer's guide (PRODUCER.md,
+    INBOUND.md), its shell variables filled in. The guide has the reader set one
+    variable per parameter without a default (VPC_ID=''), which the command reads as
+    VpcId="${VPC_ID:?set VPC_ID first}": each must be a parameter the e2e knows."""
     readme = p.guide.read_text()
     for block in re.findall(r"```(?:sh|bash)?\n(.*?)```", readme, re.S):
         if "aws cloudformation deploy" in block:
@@ -99,19 +101,23 @@ def readme_deploy_command(p):
         raise Failure(f"{p.guide.name} deploy command does not start with aws cloudformation deploy: {argv[:3]}")
     asked = set()
     for i, arg in enumerate(argv):
-        m = re.fullmatch(r"(\w+)=<.*>", arg)
+        if "<" in arg or ">" in arg:
+            raise Failure(f"{p.guide.name}: the deploy command has a <placeholder>, a redirection when pasted: {arg}")
+        m = re.fullmatch(r"(\w+)=\$\{(\w+):\?[^}]*\}", arg)
         if m:
             if m[1] not in p.params:
                 raise Failure(f"{p.guide.name} asks for parameter {m[1]}, which the e2e does not know how to fill")
+            if f"{m[2]}=''" not in readme:
+                raise Failure(f"{p.guide.name} reads {m[2]} for {m[1]} but never has the reader set it")
             argv[i] = f"{m[1]}={p.params[m[1]]}"
             asked.add(m[1])
+        elif re.fullmatch(r"\$\{TEMPLATE_BUCKET:\?[^}]*\}", arg):
+            argv[i] = template_bucket(p)  # "a bucket of yours": the harness makes one
     optional = [f"{k}={v}" for k, v in p.params.items() if k not in asked]
     if optional:
         if "--parameter-overrides" not in argv:
             argv.append("--parameter-overrides")
         argv[argv.index("--parameter-overrides") + 1:argv.index("--parameter-overrides") + 1] = optional
-    if "--s3-bucket" in argv and argv[argv.index("--s3-bucket") + 1].startswith("<"):
-        argv[argv.index("--s3-bucket") + 1] = template_bucket(p)  # "<a bucket of yours>": the harness makes one
     p.stack_name = argv[argv.index("--stack-name") + 1]
     return argv
 
@@ -254,7 +260,7 @@ def check_producer(ck, aws, fleet, p):
         ck.eq(f"{s['name']}: registrar runtime", (fn["Runtime"], fn["Handler"]), ("python3.14", "index.handler"))
         ck.eq(f"{s['name']}: registrar target groups and ports",
               sorted((g["arn"], int(g["port"])) for g in json.loads(env["TARGET_GROUPS"])), sorted(arns.items()))
-        param = {"hostname": "TargetHostname", "dbInstance": "DbInstanceIdentifier", "dbCluster": "DbClusterIdentifier"}[by]
+        param = {"hostname": "TargetHostname", "dbInstance": "RdsInstanceId", "dbCluster": "RdsClusterId"}[by]
         ck.eq(f"{s['name']}: registrar target", (env.get("TARGET_KIND"), env.get("TARGET")), (by, p.params[f"{sid}{param}"]))
         ck.eq(f"{s['name']}: registrar role", env.get("ROLE"), rds.get("role", "writer"))
         registrar = pr.get("registrar") or {}

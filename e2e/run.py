@@ -39,7 +39,13 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     must fail while connected (ExistingVpcEndpointConnections) and roll back;
     then the documented migration: the vendor makes the service pending, the
     customer updates, the vendor connects again, the customer accepts.
- 8. prints every resource type moto still skipped, the failed checks and timings.
+ 8. publish (after a reset): `go run . publish` uploads every customer's templates to
+    the vendor's buckets (vendor.yaml publish.buckets) in the emulator's S3; each
+    README.md's launch link must open the console's quick-create page with the stack
+    name and the known parameter values, its templateURL must read the object under a
+    content-addressed key, byte for byte; publishing again uploads nothing; a customer
+    creates a stack from one link's templateURL and parameters.
+ 9. prints every resource type moto still skipped, the failed checks and timings.
 
 Usage: python3 e2e/run.py [--config DIR] [--keep]     exit 0 only if all passed
 Needs: Python 3.11+ with boto3, moto[server] 5.2, PyYAML and the AWS CLI; Go;
@@ -69,6 +75,7 @@ from inbound import add_private_dns_customer, inbound_story, platform_fleet
 from migration import migration_story
 from offline import handoff, synth_guard
 from producer import Producer, check_producer, deploy_producer, prepare_customer, run_registrars
+from publish import publish_story
 from vendor_stacks import bootstrap, check_vendor_stacks, create_psk_secrets
 
 
@@ -209,6 +216,8 @@ def main():
             failover_story(ck, em, aws, fleet_dir, workdir, env, aws_cli)
         with step("migration", timings):
             migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli)
+        with step("publish", timings):
+            publish_story(ck, em, aws, fleet_dir, workdir, env)
     except Failure as err:
         ck.failed.append(f"stopped: {err}")
         print(f"\nFAILED: {err}", flush=True)

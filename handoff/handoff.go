@@ -1,10 +1,13 @@
 // Package handoff writes what the vendor sends a customer, in
 // dist/<customer>/: for a customer with a producer section, the
-// CloudFormation template the customer deploys (YAML) and a README written
-// for the customer's cloud and security teams; for an inbound PrivateLink
-// customer, the endpoint template and its guide (INBOUND.md); for a customer
-// with a VPN, the sheet of what they configure on their VPN device. All are
-// generated from config; nothing is hand-edited.
+// CloudFormation template the customer deploys (YAML) and its guide
+// (PRODUCER.md), written for the customer's cloud and security teams; for an
+// inbound PrivateLink customer, the endpoint template and its guide
+// (INBOUND.md); for a customer with a VPN, the sheet of what they configure
+// on their VPN device (VPN.md); and for all, README.md, the index of the
+// folder with a diagram, the launch links once published, what to send back
+// and each template's SHA-256. All are generated from config; nothing is
+// hand-edited.
 package handoff
 
 import (
@@ -26,10 +29,27 @@ const DefaultDir = "dist"
 // Bundle is what one customer receives.
 type Bundle struct {
 	Customer *config.Customer
-	// Files by name: <customer>-Producer.yaml and README.md with a producer
-	// section, <customer>-Inbound.yaml and INBOUND.md with an
-	// inboundPrivateLink section, VPN.md with a vpn section.
+	// Files by name: <customer>-Producer.yaml and PRODUCER.md with a
+	// producer section, <customer>-Inbound.yaml and INBOUND.md with an
+	// inboundPrivateLink section, VPN.md with a vpn section, and README.md.
 	Files map[string][]byte
+	// Templates are the bundle's templates: producer, then inbound.
+	Templates []BundleTemplate
+
+	vendor *config.Vendor
+	opts   Options
+}
+
+// SetLaunch records how the customer launches the template in file (make
+// publish) and writes the index again with the link.
+func (b *Bundle) SetLaunch(file string, l Launch) error {
+	for i := range b.Templates {
+		if b.Templates[i].File == file {
+			b.Templates[i].Launch = &l
+			return b.renderIndex()
+		}
+	}
+	return fmt.Errorf("%s: no template %s in the bundle", b.Customer.Name, file)
 }
 
 // HasHandoff reports whether there is anything to hand the customer: a
@@ -38,16 +58,24 @@ func HasHandoff(c *config.Customer) bool {
 	return stacks.HasProducer(c) || c.Vpn != nil || stacks.HasInbound(c)
 }
 
-// InboundFile is the customer's inbound PrivateLink guide in a bundle; apart
-// from README.md, which guides the producer template.
-const InboundFile = "INBOUND.md"
+// The guides of a bundle's templates.
+const (
+	ProducerFile = "PRODUCER.md"
+	InboundFile  = "INBOUND.md"
+)
 
-// Build synthesizes the handed-over templates of the given customers and
-// renders their READMEs, inbound guides and VPN sheets. A customer with
-// nothing to hand over is an error, and so is an inbound customer whose
-// region's service has no name in vendor.yaml yet: its template would have
-// nothing to connect to.
+// Build is BuildWith with the default options: this build's version, today.
 func Build(v *config.Vendor, customers []*config.Customer) ([]Bundle, error) {
+	return BuildWith(v, customers, Options{})
+}
+
+// BuildWith synthesizes the handed-over templates of the given customers and
+// renders their guides, VPN sheets and index. A customer with nothing to
+// hand over is an error, and so is an inbound customer whose region's
+// service has no name in vendor.yaml yet: its template would have nothing to
+// connect to.
+func BuildWith(v *config.Vendor, customers []*config.Customer, opts Options) ([]Bundle, error) {
+	opts = opts.withDefaults()
 	var templated []*config.Customer
 	for _, c := range customers {
 		if !HasHandoff(c) {
@@ -62,6 +90,7 @@ func Build(v *config.Vendor, customers []*config.Customer) ([]Bundle, error) {
 		}
 	}
 	files := map[*config.Customer]map[string][]byte{}
+	templates := map[*config.Customer][]BundleTemplate{}
 	for _, c := range customers {
 		files[c] = map[string][]byte{}
 		if c.Vpn != nil {
@@ -72,19 +101,24 @@ func Build(v *config.Vendor, customers []*config.Customer) ([]Bundle, error) {
 			files[c][VpnSheetFile] = sheet
 		}
 	}
-	if err := buildTemplates(v, templated, files); err != nil {
+	if err := buildTemplates(v, templated, files, templates); err != nil {
 		return nil, err
 	}
 	var out []Bundle
 	for _, c := range customers {
-		out = append(out, Bundle{Customer: c, Files: files[c]})
+		b := Bundle{Customer: c, Files: files[c], Templates: templates[c], vendor: v, opts: opts}
+		if err := b.renderIndex(); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
 	}
 	return out, nil
 }
 
 // buildTemplates adds each customer's templates to files, each with its
-// guide: README.md for the producer template, INBOUND.md for the inbound one.
-func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*config.Customer]map[string][]byte) error {
+// guide: PRODUCER.md for the producer template, INBOUND.md for the inbound
+// one, and describes them in templates.
+func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*config.Customer]map[string][]byte, templates map[*config.Customer][]BundleTemplate) error {
 	if len(customers) == 0 {
 		return nil // nothing to synthesize: no need to start the CDK
 	}
@@ -122,17 +156,18 @@ func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*c
 				return err
 			}
 			var guide []byte
-			guideFile := "README.md"
+			guideFile, stackName := ProducerFile, ProducerStackName(v)
 			if mode == stacks.ModeInbound {
-				guideFile = InboundFile
+				guideFile, stackName = InboundFile, InboundStackName(v)
 				guide, err = InboundGuide(v, c, file, tmpl, estimate)
 			} else {
-				guide, err = Readme(v, c, file, tmpl, len(yml), estimate)
+				guide, err = ProducerGuide(v, c, file, tmpl, len(yml), estimate)
 			}
 			if err != nil {
 				return err
 			}
 			files[c][file], files[c][guideFile] = yml, guide
+			templates[c] = append(templates[c], newBundleTemplate(file, guideFile, stackName, s.Region, yml, tmpl))
 		}
 	}
 	return nil

@@ -85,11 +85,11 @@ func producerBundles() []Bundle {
 
 func TestEveryProducerOrVpnCustomerHasABundle(t *testing.T) {
 	want := map[string][]string{
-		"acme":     {"README.md", "acme-Producer.yaml"},
-		"globex":   {"README.md", "globex-Producer.yaml"},
-		"hooli":    {VpnSheetFile}, // PrivateLink without producer, and a VPN
-		"initech":  {"README.md", VpnSheetFile, "initech-Producer.yaml"},
-		"umbrella": {InboundFile, "umbrella-Inbound.yaml"}, // inbound PrivateLink only
+		"acme":     {ProducerFile, IndexFile, "acme-Producer.yaml"},
+		"globex":   {ProducerFile, IndexFile, "globex-Producer.yaml"},
+		"hooli":    {IndexFile, VpnSheetFile}, // PrivateLink without producer, and a VPN
+		"initech":  {ProducerFile, IndexFile, VpnSheetFile, "initech-Producer.yaml"},
+		"umbrella": {InboundFile, IndexFile, "umbrella-Inbound.yaml"}, // inbound PrivateLink only
 	}
 	require.Len(t, example.bundles, len(want), "bundles: one for each of acme, globex, hooli, initech and umbrella")
 	for _, b := range example.bundles {
@@ -149,7 +149,7 @@ func TestReadmeSaysWhatTheCustomerNeeds(t *testing.T) {
 	for _, b := range producerBundles() {
 		c := b.Customer
 		t.Run(c.Name, func(t *testing.T) {
-			readme := string(b.Files["README.md"])
+			readme := string(b.Files[ProducerFile])
 			_, data := templateOf(t, b)
 			var tmpl struct {
 				Parameters map[string]any
@@ -195,7 +195,7 @@ func TestReadmeShowsTheTemplateCost(t *testing.T) {
 		e, err := cost.Of(raw, stacks.ProducerRegion(c))
 		require.NoError(t, err, c.Name)
 		require.True(t, e.Priced, "%s: priced", c.Name)
-		readme := string(b.Files["README.md"])
+		readme := string(b.Files[ProducerFile])
 		assert.Contains(t, readme, fmt.Sprintf("**$%.2f**", e.Total), "%s: README shows the total", c.Name)
 		for _, rate := range e.PerGB {
 			assert.Contains(t, readme, rate, "%s: README lacks the rate %q", c.Name, rate)
@@ -250,7 +250,7 @@ func TestDeployCommandFitsTheTemplateSize(t *testing.T) {
 		if needs {
 			big++
 		}
-		got := strings.Contains(string(b.Files["README.md"]), "--s3-bucket")
+		got := strings.Contains(string(b.Files[ProducerFile]), "--s3-bucket")
 		assert.Equal(t, needs, got, "%s: template %d bytes, deploy command with --s3-bucket", b.Customer.Name, len(data))
 	}
 	assert.NotZero(t, big, "no example template is over the inline limit: this test no longer checks the S3 path")

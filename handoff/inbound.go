@@ -4,7 +4,6 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
-	"strings"
 	"text/template"
 
 	"github.com/privateconnect/privateconnect/config"
@@ -37,10 +36,10 @@ type inboundData struct {
 	CheckHost      string
 	CheckPort      int
 	Params         []paramData
-	Outputs        []outputData
-	Review         reviewData
-	OverrideArgs   string
-	Estimate       cost.Estimate
+	deployParams
+	Outputs  []outputData
+	Review   reviewData
+	Estimate cost.Estimate
 }
 
 // InboundGuide renders the customer's guide to the inbound template in file:
@@ -59,11 +58,11 @@ func InboundGuide(v *config.Vendor, c *config.Customer, file string, t Template,
 		PrivateDnsMode: in.DnsMode == config.DnsModePrivateDnsName, PrivateDnsName: platform.PrivateDnsName,
 		CheckHost: in.Hostnames[0], CheckPort: in.Ports[0], Estimate: estimate,
 	}
-	d.StackName = strings.Trim(slugRe.ReplaceAllString(strings.ToLower(v.Name), "-"), "-") + "-platform-privatelink"
+	d.StackName = InboundStackName(v)
 	for _, z := range d.Zones {
 		d.Domains = append(d.Domains, z.Domain)
 	}
-	d.Params, d.OverrideArgs = t.parameterTable()
+	d.Params, d.deployParams = t.parameterTable()
 	d.Outputs, d.Review = t.outputTable(), t.Review
 	var buf bytes.Buffer
 	if err := inboundTemplate.Execute(&buf, d); err != nil {
@@ -71,3 +70,6 @@ func InboundGuide(v *config.Vendor, c *config.Customer, file string, t Template,
 	}
 	return buf.Bytes(), nil
 }
+
+// Output is the shell expression, quoted, that reads one of the stack's outputs.
+func (d inboundData) Output(key string) string { return stackOutput(d.Region, d.StackName, key) }

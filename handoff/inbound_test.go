@@ -112,10 +112,10 @@ func TestProducerAndInboundSideBySide(t *testing.T) {
 	for name := range bundles[0].Files {
 		names = append(names, name)
 	}
-	for _, want := range []string{"README.md", "acme-Producer.yaml", InboundFile, "acme-Inbound.yaml"} {
+	for _, want := range []string{IndexFile, ProducerFile, "acme-Producer.yaml", InboundFile, "acme-Inbound.yaml"} {
 		assert.NotNil(t, bundles[0].Files[want], "bundle holds %v, want %s too", names, want)
 	}
-	assert.Contains(t, string(bundles[0].Files["README.md"]), "acme-Producer.yaml", "the README names its template")
+	assert.Contains(t, string(bundles[0].Files[ProducerFile]), "acme-Producer.yaml", "PRODUCER.md names its template")
 	assert.Contains(t, string(bundles[0].Files[InboundFile]), "acme-Inbound.yaml", "INBOUND.md names its template")
 }
 

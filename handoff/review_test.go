@@ -30,7 +30,7 @@ func guidedTemplates(t *testing.T) []guided {
 			if !strings.HasSuffix(file, ".yaml") {
 				continue
 			}
-			guide := "README.md"
+			guide := ProducerFile
 			if strings.HasSuffix(file, "-"+stacks.ModeInbound+".yaml") {
 				guide = InboundFile
 			}

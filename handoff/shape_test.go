@@ -45,7 +45,7 @@ func TestReadmeFollowsTheLoadBalancerShape(t *testing.T) {
 	variant, kept := keptFirst(t, acme)
 	bundles, err := Build(example.fleet.Vendor, []*config.Customer{variant})
 	require.NoError(t, err)
-	readme := string(bundles[0].Files["README.md"])
+	readme := string(bundles[0].Files[ProducerFile])
 	var secured []string
 	for _, s := range producerServicesOf(acme) {
 		if s.Name != kept {
@@ -58,8 +58,9 @@ func TestReadmeFollowsTheLoadBalancerShape(t *testing.T) {
 	for _, w := range []string{
 		"**No security group on the load balancer.**",
 		"`" + kept + "` keeps the load balancer of the stack you deployed from an earlier",
-		"--group-id <security group of " + kept + "> \\\n  --protocol tcp --port 5432 --cidr <CIDR of each load balancer subnet>",
-		"--group-id <security group of " + secured[0] + "> \\\n  --protocol tcp --port 5432 --source-group <ReportsNlbSecurityGroupId output>",
+		"--port 5432 \\\n    --group-id \"${DB_TARGETS_SG:?set DB_TARGETS_SG first}\" --cidr \"$cidr\"",
+		"OutputKey==`ReportsNlbSecurityGroupId`",
+		"--port 5432 \\\n  --group-id \"${REPORTS_TARGETS_SG:?set REPORTS_TARGETS_SG first}\" --source-group \"$nlb_sg\"",
 		"`" + kept + "`: this template keeps the load balancer as earlier versions created it",
 		"`" + secured[0] + "`: the load balancer has a security group of its own",
 		"### Moving a service to a load balancer with a security group",
@@ -68,7 +69,7 @@ func TestReadmeFollowsTheLoadBalancerShape(t *testing.T) {
 	} {
 		assert.Contains(t, readme, w, "the README with %s kept lacks %q", kept, w)
 	}
-	for _, w := range []string{keptID + "NlbSecurityGroupId", "--group-id <security group of " + kept + "> \\\n  --protocol tcp --port 5432 --source-group"} {
+	for _, w := range []string{keptID + "NlbSecurityGroupId", "--group-id \"${DB_TARGETS_SG:?set DB_TARGETS_SG first}\" --source-group"} {
 		assert.NotContains(t, readme, w, "the README with %s kept has %q", kept, w)
 	}
 	out := section(readme, "## Outputs")
@@ -77,7 +78,7 @@ func TestReadmeFollowsTheLoadBalancerShape(t *testing.T) {
 
 	// The example fleet's READMEs (every service secured) say nothing of a kept load balancer.
 	for _, b := range producerBundles() {
-		r := string(b.Files["README.md"])
+		r := string(b.Files[ProducerFile])
 		for _, w := range []string{"No security group on the load balancer", "<CIDR of each load balancer subnet>", "has no security group: an earlier version"} {
 			assert.NotContains(t, r, w, "%s: the README has %q with every load balancer secured", b.Customer.Name, w)
 		}

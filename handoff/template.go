@@ -2,11 +2,13 @@ package handoff
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 
@@ -22,6 +24,8 @@ type Template struct {
 	Outputs    map[string]TemplateOutput `json:"Outputs"`
 	// Review is read by ParseTemplate, from the whole template.
 	Review reviewData `json:"-"`
+	// hasIAM: the template creates an IAM role (a deploy acknowledges CAPABILITY_IAM).
+	hasIAM bool
 }
 
 // TemplateOutput is one output of the template.
@@ -41,6 +45,15 @@ func ParseTemplate(raw []byte, exceptions []templatecheck.Exception) (Template, 
 		return Template{}, err
 	}
 	t.Review = review
+	var resources struct {
+		Resources map[string]struct{ Type string } `json:"Resources"`
+	}
+	if err := json.Unmarshal(raw, &resources); err != nil {
+		return Template{}, err
+	}
+	for _, r := range resources.Resources {
+		t.hasIAM = t.hasIAM || strings.HasPrefix(r.Type, "AWS::IAM::")
+	}
 	return t, nil
 }
 
@@ -136,20 +149,98 @@ var yaml11Typed = regexp.MustCompile(`^(?:` +
 // paramData is one row of a guide's parameter table.
 type paramData struct{ Name, Type, Description, Constraint string }
 
-// parameterTable lists the parameters in console order for a guide, and the
-// --parameter-overrides arguments of the ones without a default.
-func (t Template) parameterTable() ([]paramData, string) {
+// deployParams is what a guide's deploy command needs of the parameters:
+// one shell assignment per parameter without a default, empty, for the
+// reader to fill in (VPC_ID, commented "VPC, e.g. vpc-0123456789abcdef0"), and the
+// --parameter-overrides arguments that read them. A placeholder such as
+// <vpc-id> would be a redirection when pasted into a shell; an empty variable
+// instead stops the command with a message (${VPC_ID:?...}).
+type deployParams struct {
+	Assignments  []string
+	OverrideArgs string
+}
+
+// parameterTable lists the parameters in console order for a guide, and
+// what its deploy command needs of those without a default.
+func (t Template) parameterTable() ([]paramData, deployParams) {
 	var rows []paramData
-	var overrides []string
+	var overrides, names, comments []string
+	labels := t.parameterLabels()
+	width := 0
 	for _, name := range t.ParameterOrder() {
 		p := t.Parameters[name]
 		rows = append(rows, paramData{Name: name, Type: p.Type, Description: p.Description,
 			Constraint: strings.TrimPrefix(p.ConstraintDescription, "must be ")})
-		if p.Default == nil {
-			overrides = append(overrides, fmt.Sprintf("%s=<%s>", name, p.Type))
+		if p.Default != nil {
+			continue
+		}
+		v := ShellVar(name)
+		overrides = append(overrides, fmt.Sprintf(`%s="${%s:?set %s first}"`, name, v, v))
+		comment := cmp.Or(labels[name], name)
+		if ex := typeExamples[p.Type]; ex != "" {
+			comment += ", e.g. " + ex
+		}
+		names, comments = append(names, v), append(comments, comment)
+		width = max(width, len(v))
+	}
+	var d deployParams
+	for i, v := range names {
+		d.Assignments = append(d.Assignments, fmt.Sprintf("%s=''%s   # %s", v, strings.Repeat(" ", width-len(v)), comments[i]))
+	}
+	d.OverrideArgs = strings.Join(overrides, " \\\n      ")
+	return rows, d
+}
+
+// typeExamples show the form of a value of a parameter type.
+var typeExamples = map[string]string{
+	"AWS::EC2::VPC::Id":          "vpc-0123456789abcdef0",
+	"AWS::EC2::Subnet::Id":       "subnet-0123456789abcdef0",
+	"List<AWS::EC2::Subnet::Id>": "subnet-aaa,subnet-bbb (comma-separated)",
+	"AWS::EC2::Instance::Id":     "i-0123456789abcdef0",
+}
+
+// parameterLabels are the console labels of the parameters, a service's
+// prefixed with its name: "db: DB instance identifier".
+func (t Template) parameterLabels() map[string]string {
+	out := map[string]string{}
+	iface, _ := t.Metadata["AWS::CloudFormation::Interface"].(map[string]any)
+	labels, _ := iface["ParameterLabels"].(map[string]any)
+	for name, l := range labels {
+		if m, ok := l.(map[string]any); ok {
+			out[name], _ = m["default"].(string)
 		}
 	}
-	return rows, strings.Join(overrides, " \\\n      ")
+	groups, _ := iface["ParameterGroups"].([]any)
+	for _, g := range groups {
+		gm, _ := g.(map[string]any)
+		label, _ := gm["Label"].(map[string]any)
+		title, _ := label["default"].(string)
+		service, ok := strings.CutPrefix(title, "Service ")
+		if !ok {
+			continue
+		}
+		service, _, _ = strings.Cut(service, " ")
+		params, _ := gm["Parameters"].([]any)
+		for _, p := range params {
+			if name, ok := p.(string); ok && out[name] != "" && !strings.HasPrefix(out[name], service+" ") {
+				out[name] = service + ": " + out[name]
+			}
+		}
+	}
+	return out
+}
+
+// ShellVar is the shell variable a guide's commands read a parameter from:
+// VpcId -> VPC_ID, SftpTargetInstance1 -> SFTP_TARGET_INSTANCE1.
+func ShellVar(param string) string {
+	var b strings.Builder
+	for i, r := range param {
+		if i > 0 && unicode.IsUpper(r) {
+			b.WriteByte('_')
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
 }
 
 // outputData is one row of a guide's output table.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cidr"
+	"github.com/privateconnect/privateconnect/internal/english"
 )
 
 // VpnSheetFile is the customer-facing VPN sheet in a bundle.
@@ -21,6 +22,7 @@ var vpnText string
 
 var vpnTemplate = template.Must(template.New(VpnSheetFile).Funcs(template.FuncMap{
 	"join":  strings.Join,
+	"pos":   english.Possessive,
 	"deref": func(p *int) int { return *p },
 	"ports": func(ps []int) string { return joinInts(ps, ", ") },
 }).Parse(vpnText))

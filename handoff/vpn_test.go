@@ -147,6 +147,7 @@ func TestVpnOnlyCustomerGetsTheSheetAlone(t *testing.T) {
 	for name := range bundles[0].Files {
 		names = append(names, name)
 	}
+	slices.Sort(names)
 	assert.Len(t, bundles, 1, "bundles")
-	assert.Equal(t, []string{VpnSheetFile}, names, "bundle files")
+	assert.Equal(t, []string{IndexFile, VpnSheetFile}, names, "bundle files")
 }

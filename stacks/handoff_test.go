@@ -269,7 +269,7 @@ func TestRdsIdentifierParameter(t *testing.T) {
 	n := 0
 	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		for name, p := range tmpl["Parameters"].(map[string]any) {
-			if strings.HasSuffix(name, "Identifier") {
+			if strings.HasSuffix(name, "RdsInstanceId") || strings.HasSuffix(name, "RdsClusterId") {
 				n++
 				m := p.(map[string]any)
 				assert.Equal(t, identifierPattern.re, m["AllowedPattern"], "%s: pattern", name)

@@ -13,6 +13,7 @@ import (
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/consumer"
 	"github.com/privateconnect/privateconnect/constructs/producer"
+	"github.com/privateconnect/privateconnect/internal/english"
 )
 
 // ModeInbound names the customer-side template of inbound PrivateLink:
@@ -68,7 +69,7 @@ func NewInboundServiceStack(scope constructs.Construct, v *config.Vendor, region
 	tags := stackTags(v.Tags, map[string]string{"privateconnect:mode": strings.ToLower(ModeInbound)})
 	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
 		StackName:   jsii.String(name),
-		Description: jsii.String(fmt.Sprintf("privateconnect: endpoint service through which inbound customers reach %s's platform in %s over AWS PrivateLink", v.Name, region)),
+		Description: jsii.String(fmt.Sprintf("privateconnect: endpoint service through which inbound customers reach %s platform in %s over AWS PrivateLink", english.Possessive(v.Name), region)),
 		Env:         &awscdk.Environment{Account: jsii.String(v.Account), Region: jsii.String(region)},
 		// Deleting it cuts every inbound customer of the region off.
 		TerminationProtection: jsii.Bool(true),
@@ -160,7 +161,7 @@ func NewInboundStack(scope constructs.Construct, v *config.Vendor, c *config.Cus
 	}
 	why := fmt.Sprintf("your subnets are in the Availability Zones with IDs %s of this region.", strings.Join(in.AvailabilityZones, ", "))
 	stack := newHandoffStack(scope, StackName(c, ModeInbound),
-		fmt.Sprintf("privateconnect: interface endpoint through which %s reaches %s's platform over AWS PrivateLink", c.DisplayName, v.Name),
+		fmt.Sprintf("privateconnect: interface endpoint through which %s reaches %s platform over AWS PrivateLink", c.DisplayName, english.Possessive(v.Name)),
 		in.Region, why)
 	tags := awscdk.Tags_Of(stack)
 	tags.Add(jsii.String("privateconnect:vendor"), jsii.String(v.Name), nil)

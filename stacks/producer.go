@@ -13,6 +13,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/producer"
+	"github.com/privateconnect/privateconnect/internal/english"
 )
 
 // ModeProducer names the customer-side template: <customer>-Producer.
@@ -85,13 +86,13 @@ func ProducerRegion(c *config.Customer) string {
 func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Customer) awscdk.Stack {
 	name := StackName(c, ModeProducer)
 	region := ProducerRegion(c)
-	why := fmt.Sprintf("%s's endpoints are in its Availability Zones with IDs %s, and PrivateLink connects only where both sides are.",
-		v.Name, strings.Join(c.PrivateLink.AvailabilityZones, ", "))
+	why := fmt.Sprintf("%s endpoints are in its Availability Zones with IDs %s, and PrivateLink connects only where both sides are.",
+		english.Possessive(v.Name), strings.Join(c.PrivateLink.AvailabilityZones, ", "))
 	if region != c.Region {
 		why = fmt.Sprintf("%s connects to this service from %s over cross-Region PrivateLink, to this region.", v.Name, c.Region)
 	}
 	stack := newHandoffStack(scope, name,
-		fmt.Sprintf("privateconnect: endpoint services through which %s reaches %s's systems over AWS PrivateLink", v.Name, c.DisplayName),
+		fmt.Sprintf("privateconnect: endpoint services through which %s reaches %s systems over AWS PrivateLink", v.Name, english.Possessive(c.DisplayName)),
 		region, why)
 	// Listener tags are recent in CloudFormation and not known to every
 	// validator the customer may run (cfn-lint 1.51 rejects them); a listener
@@ -169,8 +170,8 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 				pattern            pattern
 			}{
 				producer.RdsByHostname: {"TargetHostname", "Database hostname", "DNS name of the database: an RDS or RDS Proxy endpoint, or another name that resolves, outside the VPC too, to its private addresses in the VPC.", hostnamePattern},
-				producer.RdsByInstance: {"DbInstanceIdentifier", "DB instance identifier", "Identifier of the RDS DB instance.", identifierPattern},
-				producer.RdsByCluster:  {"DbClusterIdentifier", "DB cluster identifier", fmt.Sprintf("Identifier of the Aurora DB cluster; the %s is targeted.", map[string]string{"writer": "writer instance", "reader": "set of available reader instances"}[pr.Rds.Role]), identifierPattern},
+				producer.RdsByInstance: {"RdsInstanceId", "DB instance identifier", "Identifier of the RDS DB instance.", identifierPattern},
+				producer.RdsByCluster:  {"RdsClusterId", "DB cluster identifier", fmt.Sprintf("Identifier of the Aurora DB cluster; the %s is targeted.", map[string]string{"writer": "writer instance", "reader": "set of available reader instances"}[pr.Rds.Role]), identifierPattern},
 			}[pr.Rds.By]
 			target := params.add(id+what.param, group, what.label, "String", what.desc, what.pattern)
 			var role *string
@@ -200,13 +201,13 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 		out("ServiceName", fmt.Sprintf("Send this to %s: the endpoint service name of %s", v.Name, s.Name), p.ServiceName())
 		out("ServiceId", fmt.Sprintf("Endpoint service of %s: accept the vendor's connection request here", s.Name), p.EndpointServiceId())
 		if sg := p.SecurityGroupId(); sg != nil {
-			out("NlbSecurityGroupId", fmt.Sprintf("Security group of %s's load balancer: admit it on your targets' security groups on TCP %s", s.Name, strings.Join(portStrings(s.Ports), ", ")), sg)
+			out("NlbSecurityGroupId", fmt.Sprintf("Security group of %s load balancer: admit it on your targets' security groups on TCP %s", english.Possessive(s.Name), strings.Join(portStrings(s.Ports), ", ")), sg)
 		}
 		for i, arn := range *p.TargetGroupArns() {
-			out(fmt.Sprint("TargetGroup", s.Ports[i]), fmt.Sprintf("Target group of %s on port %d: aws elbv2 describe-target-health --target-group-arn <this>", s.Name, s.Ports[i]), arn)
+			out(fmt.Sprint("TargetGroup", s.Ports[i]), fmt.Sprintf("Target group of %s on port %d, whose targets' health aws elbv2 describe-target-health --target-group-arn shows", s.Name, s.Ports[i]), arn)
 		}
 		if logs := p.RegistrarLogGroupName(); logs != nil {
-			out("RegistrarLogGroup", fmt.Sprintf("Log group of %s's registrar: aws logs tail <this>", s.Name), logs)
+			out("RegistrarLogGroup", fmt.Sprintf("Log group of %s registrar, which aws logs tail follows", english.Possessive(s.Name)), logs)
 		}
 	}
 	params.last("Notifications")
@@ -236,7 +237,7 @@ func accountPolicies(stack awscdk.Stack, params *parameters, c *config.Customer)
 	boundary = optional("PermissionsBoundaryArn", "Permissions boundary", "HasPermissionsBoundary",
 		"Optional: ARN of an IAM policy your organization requires as the permissions boundary of every role; the template's role gets it. Leave empty for none.", boundaryPattern)
 	logsKey = optional("LogsKmsKeyArn", "Log encryption key", "HasLogsKmsKey",
-		"Optional: ARN of a KMS key in this region that encrypts the template's log groups; its key policy must let CloudWatch Logs use it (see the README). Leave empty for CloudWatch Logs' own encryption.", kmsKeyPattern)
+		"Optional: ARN of a KMS key in this region that encrypts the template's log groups; its key policy must let CloudWatch Logs use it (see the template's guide). Leave empty for CloudWatch Logs' own encryption.", kmsKeyPattern)
 	return boundary, logsKey
 }
 

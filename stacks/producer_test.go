@@ -101,7 +101,7 @@ func TestProducerTargetsFollowConfig(t *testing.T) {
 					want = append(want, id+"TargetInstance"+string(rune('0'+i)))
 				}
 			case "rds":
-				want = append(want, id+map[string]string{"hostname": "TargetHostname", "dbInstance": "DbInstanceIdentifier", "dbCluster": "DbClusterIdentifier"}[s.Producer.Rds.By])
+				want = append(want, id+map[string]string{"hostname": "TargetHostname", "dbInstance": "RdsInstanceId", "dbCluster": "RdsClusterId"}[s.Producer.Rds.By])
 			}
 			for _, w := range want {
 				assert.NotNil(t, params[w], "%s: no parameter %s", s.Name, w)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/vpn"
+	"github.com/privateconnect/privateconnect/internal/english"
 )
 
 // ModeVpn names the site-to-site VPN stack: <customer>-Vpn.
@@ -53,8 +54,8 @@ func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 		Name: jsii.String("privateconnect-" + c.Name + "-vpn"),
 	})
 	if vp.IkeV1Allowed() {
-		note(stack, "warning: customer %s's VPN accepts IKEv1 (vpn.allowIkev1 in %s): IKEv1 is weaker than IKEv2 and AWS cannot start its tunnels, so the customer's device must bring them up and keep them up. Move to ikeVersions: [ikev2] once the device supports it",
-			c.Name, c.File)
+		note(stack, "warning: customer %s VPN accepts IKEv1 (vpn.allowIkev1 in %s): IKEv1 is weaker than IKEv2 and AWS cannot start its tunnels, so the customer's device must bring them up and keep them up. Move to ikeVersions: [ikev2] once the device supports it",
+			english.Possessive(c.Name), c.File)
 	}
 
 	pub := publisher{stack: stack, prefix: "/privateconnect/" + c.Name + "/vpn/"}
@@ -89,7 +90,8 @@ func deviceConfigurationCommand(c *config.Customer, vpnConnectionID *string) *st
 	return awscdk.Fn_Join(jsii.String(""), &[]*string{
 		jsii.String(fmt.Sprintf("aws ec2 get-vpn-connection-device-sample-configuration --region %s --vpn-connection-id ", c.Region)),
 		vpnConnectionID,
-		jsii.String(fmt.Sprintf(" --internet-key-exchange-version %s --output text --vpn-connection-device-type-id <the VpnConnectionDeviceTypeId of the customer's device from: aws ec2 get-vpn-connection-device-types --region %s>", ike, c.Region)),
+		// The device type is a shell variable, not a <placeholder>, which a pasted command would take for a redirection.
+		jsii.String(fmt.Sprintf(" --internet-key-exchange-version %s --output text --vpn-connection-device-type-id \"${DEVICE_TYPE_ID:?set DEVICE_TYPE_ID to the VpnConnectionDeviceTypeId of the customer's device, from aws ec2 get-vpn-connection-device-types --region %s}\"", ike, c.Region)),
 	})
 }
 

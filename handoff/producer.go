@@ -10,11 +10,12 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
+	"github.com/privateconnect/privateconnect/internal/english"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
-//go:embed readme.md.tmpl
-var readmeText string
+//go:embed producer.md.tmpl
+var producerText string
 
 //go:embed review.md.tmpl
 var reviewText string
@@ -22,6 +23,8 @@ var reviewText string
 // guideFuncs are the functions of the README and INBOUND.md templates.
 var guideFuncs = template.FuncMap{
 	"join":  strings.Join,
+	"pos":   english.Possessive,
+	"shvar": ShellVar,
 	"money": func(f float64) string { return fmt.Sprintf("$%.2f", f) },
 	// names lists services as `a`, `b` and `c`.
 	"names": func(ss []serviceData) string {
@@ -47,10 +50,10 @@ var guideFuncs = template.FuncMap{
 	},
 }
 
-var readmeTemplate = template.Must(template.Must(template.New("README.md").Funcs(guideFuncs).Parse(readmeText)).Parse(reviewText))
+var producerTemplate = template.Must(template.Must(template.New(ProducerFile).Funcs(guideFuncs).Parse(producerText)).Parse(reviewText))
 
-// readmeData is what the README template reads.
-type readmeData struct {
+// producerData is what the producer guide's template reads.
+type producerData struct {
 	Vendor      *config.Vendor
 	Customer    *config.Customer
 	File        string
@@ -62,13 +65,28 @@ type readmeData struct {
 	// group; Kept those that keep the first release's, without one.
 	Secured, Kept []serviceData
 	Params        []paramData
-	Outputs       []outputData
-	Review        reviewData
-	NeedsIAM      bool
-	Estimate      cost.Estimate
-	NeedsBucket   bool
-	VendorSlug    string
-	OverrideArgs  string
+	deployParams
+	Outputs     []outputData
+	Review      reviewData
+	NeedsIAM    bool
+	Estimate    cost.Estimate
+	NeedsBucket bool
+	VendorSlug  string
+	// Renamed are the parameters this version renamed, whose update needs their value again.
+	Renamed []renamedParam
+}
+
+// renamedParam is a parameter of an earlier version under its new name.
+type renamedParam struct{ Old, New string }
+
+// Output is the shell expression, quoted, that reads one of the stack's
+// outputs: the guide's commands read what they need themselves, so the
+// reader pastes no placeholder.
+func (d producerData) Output(key string) string { return stackOutput(d.Region, d.StackName, key) }
+
+func stackOutput(region, stack, key string) string {
+	return fmt.Sprintf("\"$(aws cloudformation describe-stacks --region %s --stack-name %s --query 'Stacks[0].Outputs[?OutputKey==`%s`].OutputValue' --output text)\"",
+		region, stack, key)
 }
 
 type serviceData struct {
@@ -82,20 +100,33 @@ type serviceData struct {
 
 var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
 
+// vendorSlug is the vendor's name as the start of a stack name: lowercase
+// letters, digits and hyphens.
+func vendorSlug(v *config.Vendor) string {
+	return strings.Trim(slugRe.ReplaceAllString(strings.ToLower(v.Name), "-"), "-")
+}
+
+// ProducerStackName is the stack name the producer guide proposes.
+func ProducerStackName(v *config.Vendor) string { return vendorSlug(v) + "-privatelink" }
+
+// InboundStackName is the stack name the inbound guide proposes.
+func InboundStackName(v *config.Vendor) string { return vendorSlug(v) + "-platform-privatelink" }
+
 // MaxTemplateBody is the largest template CloudFormation accepts inline, in bytes.
 const MaxTemplateBody = 51200
 
-// Readme renders the customer's README for the template in file.
-func Readme(v *config.Vendor, c *config.Customer, file string, t Template, templateBytes int, estimate cost.Estimate) ([]byte, error) {
+// ProducerGuide renders the customer's guide (PRODUCER.md) to the producer
+// template in file.
+func ProducerGuide(v *config.Vendor, c *config.Customer, file string, t Template, templateBytes int, estimate cost.Estimate) ([]byte, error) {
 	region := stacks.ProducerRegion(c)
-	d := readmeData{
+	d := producerData{
 		Vendor: v, Customer: c, File: file, Region: region, CrossRegion: region != c.Region,
-		VendorSlug: strings.Trim(slugRe.ReplaceAllString(strings.ToLower(v.Name), "-"), "-"),
+		VendorSlug: vendorSlug(v),
 		Estimate:   estimate,
 		// The CLI sends a larger template through S3, into a bucket the customer names.
 		NeedsBucket: templateBytes > MaxTemplateBody,
 	}
-	d.StackName = d.VendorSlug + "-privatelink"
+	d.StackName = ProducerStackName(v)
 	for _, s := range c.PrivateLink.Services {
 		if s.Producer == nil {
 			continue
@@ -110,12 +141,19 @@ func Readme(v *config.Vendor, c *config.Customer, file string, t Template, templ
 		}
 		if s.Producer.Target == "rds" {
 			d.NeedsIAM = true
+			// Earlier versions named these <Service>DbInstanceIdentifier and <Service>DbClusterIdentifier.
+			if old, ok := map[string]string{"dbInstance": "DbInstanceIdentifier", "dbCluster": "DbClusterIdentifier"}[s.Producer.Rds.By]; ok {
+				d.Renamed = append(d.Renamed, renamedParam{sd.ID + old, sd.ID + map[string]string{"dbInstance": "RdsInstanceId", "dbCluster": "RdsClusterId"}[s.Producer.Rds.By]})
+			}
 		}
 	}
-	d.Params, d.OverrideArgs = t.parameterTable()
+	d.Params, d.deployParams = t.parameterTable()
+	if d.NeedsBucket {
+		d.Assignments = append(d.Assignments, fmt.Sprintf("TEMPLATE_BUCKET=''   # an S3 bucket of yours in %s, where the CLI uploads the template", region))
+	}
 	d.Outputs, d.Review = t.outputTable(), t.Review
 	var buf bytes.Buffer
-	if err := readmeTemplate.Execute(&buf, d); err != nil {
+	if err := producerTemplate.Execute(&buf, d); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
