@@ -121,6 +121,8 @@ func command(name string, args []string) int {
 	switch name {
 	case "status":
 		return statusCommand(args)
+	case "accept":
+		return acceptCommand(args)
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dir := fs.String("config", configDir(""), "fleet directory")

@@ -30,6 +30,7 @@ type fakeRegion struct {
 	probes    map[[2]string][]float64 // (customer, target) -> values, newest first
 	errs      map[string]error
 	block     bool
+	refuse    map[string]string // endpoint ID -> error code AcceptVpcEndpointConnections answers
 
 	mu       sync.Mutex
 	calls    []string
@@ -123,15 +124,23 @@ func (f *fakeRegion) AcceptVpcEndpointConnections(ctx context.Context, in *ec2.A
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.accepted = append(f.accepted, in.VpcEndpointIds...)
+	out := &ec2.AcceptVpcEndpointConnectionsOutput{}
+	for _, id := range in.VpcEndpointIds {
+		if code, ok := f.refuse[id]; ok {
+			out.Unsuccessful = append(out.Unsuccessful, ec2types.UnsuccessfulItem{ResourceId: aws.String(id),
+				Error: &ec2types.UnsuccessfulItemError{Code: aws.String(code), Message: aws.String("no")}})
+			continue
+		}
+		f.accepted = append(f.accepted, id)
+	}
 	for i, c := range f.conns {
-		for _, id := range in.VpcEndpointIds {
+		for _, id := range f.accepted {
 			if aws.ToString(c.VpcEndpointId) == id && aws.ToString(c.ServiceId) == aws.ToString(in.ServiceId) {
 				f.conns[i].VpcEndpointState = ec2types.StateAvailable
 			}
 		}
 	}
-	return &ec2.AcceptVpcEndpointConnectionsOutput{}, nil
+	return out, nil
 }
 
 func (f *fakeRegion) DescribeAlarms(ctx context.Context, in *cloudwatch.DescribeAlarmsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsOutput, error) {
