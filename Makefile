@@ -131,6 +131,16 @@ diagram: deps ## Write dist/<customer>-diagram.md: the customer's connections as
 cost: deps ## Monthly list-price cost per customer and stack, with the per-GB rates (CUSTOMER=name to narrow)
 	@go run . cost $(if $(CUSTOMER),-customer '$(CUSTOMER)')
 
+# Day two: they read (and accept writes) the vendor's AWS account with the
+# standard credential chain (AWS_PROFILE, SSO, environment, instance role).
+.PHONY: status
+status: ## What each customer's connections look like in AWS now (CUSTOMER=name; exit 0 healthy, 1 unhealthy, 2 unread)
+	@go run . status $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+
+.PHONY: accept
+accept: ## Accept the inbound customers' connection requests, and only theirs (REGION=r; asks first)
+	@go run . accept $(if $(REGION),-region '$(REGION)')
+
 .PHONY: schema
 schema: ## Regenerate config/schema/ (JSON Schemas and REFERENCE.md) from the Go types
 	go run . schema

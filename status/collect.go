@@ -196,17 +196,18 @@ func (r *regionRead) readEndpoints(ctx context.Context, api EC2, ids []string) {
 }
 
 func (r *regionRead) readVpns(ctx context.Context, api EC2, ids []string) {
+	// All of the region's VPN connections (one call, no pages; the default
+	// quota is 50 a region), matched by ID: an ID list would fail the whole
+	// call on one connection deleted outside CloudFormation.
+	out, err := api.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{})
+	if err != nil {
+		r.fail("ec2:DescribeVpnConnections", err)
+		return
+	}
 	vpns := map[string]ec2types.VpnConnection{}
-	for _, b := range batches(ids) {
-		out, err := api.DescribeVpnConnections(ctx, &ec2.DescribeVpnConnectionsInput{
-			Filters: []ec2types.Filter{{Name: aws.String("vpn-connection-id"), Values: b}},
-		})
-		if err != nil {
-			r.fail("ec2:DescribeVpnConnections", err)
-			return
-		}
-		for _, v := range out.VpnConnections {
-			vpns[aws.ToString(v.VpnConnectionId)] = v
+	for _, v := range out.VpnConnections {
+		if id := aws.ToString(v.VpnConnectionId); slices.Contains(ids, id) {
+			vpns[id] = v
 		}
 	}
 	r.mu.Lock()

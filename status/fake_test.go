@@ -90,19 +90,11 @@ func (f *fakeRegion) DescribeSubnets(ctx context.Context, in *ec2.DescribeSubnet
 	return &ec2.DescribeSubnetsOutput{Subnets: out}, nil
 }
 
-func (f *fakeRegion) DescribeVpnConnections(ctx context.Context, in *ec2.DescribeVpnConnectionsInput, _ ...func(*ec2.Options)) (*ec2.DescribeVpnConnectionsOutput, error) {
+func (f *fakeRegion) DescribeVpnConnections(ctx context.Context, _ *ec2.DescribeVpnConnectionsInput, _ ...func(*ec2.Options)) (*ec2.DescribeVpnConnectionsOutput, error) {
 	if err := f.call(ctx, "ec2:DescribeVpnConnections"); err != nil {
 		return nil, err
 	}
-	var out []ec2types.VpnConnection
-	for _, v := range f.vpns {
-		for _, want := range in.Filters[0].Values {
-			if aws.ToString(v.VpnConnectionId) == want {
-				out = append(out, v)
-			}
-		}
-	}
-	return &ec2.DescribeVpnConnectionsOutput{VpnConnections: out}, nil
+	return &ec2.DescribeVpnConnectionsOutput{VpnConnections: f.vpns}, nil
 }
 
 func (f *fakeRegion) DescribeVpcEndpointConnections(ctx context.Context, in *ec2.DescribeVpcEndpointConnectionsInput, _ ...func(*ec2.Options)) (*ec2.DescribeVpcEndpointConnectionsOutput, error) {

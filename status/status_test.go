@@ -88,13 +88,19 @@ func TestEachBreakageIsNamed(t *testing.T) {
 		"endpoint rejected": {func(a fakeAccount) { a["us-east-1"].endpoints[0].State = "rejected" }, "acme", "endpoint to db is rejected"},
 		"endpoint waits": {func(a fakeAccount) { a["us-east-1"].endpoints[0].State = "pendingAcceptance" }, "acme",
 			"endpoint to db waits for the customer to accept it"},
-		"endpoint gone":  {func(a fakeAccount) { a["us-east-1"].endpoints = a["us-east-1"].endpoints[1:] }, "acme", "endpoint vpce-0acme of service db is not found"},
-		"stack failed":   {func(a fakeAccount) { a["us-east-1"].stacks[0].StackStatus = "UPDATE_ROLLBACK_FAILED" }, "acme", "stack acme-PrivateLink is UPDATE_ROLLBACK_FAILED"},
-		"probe fails":    {func(a fakeAccount) { a["us-east-1"].probes[[2]string{"acme", "db:5432"}] = []float64{0, 1} }, "acme", "probe db:5432 failed at 02:59:00"},
-		"alarm":          {func(a fakeAccount) { a["us-east-1"].alarms = append(a["us-east-1"].alarms, alarm("acme-PrivateLink-ThingAlarm-XYZ")) }, "acme", "alarm acme-PrivateLink-ThingAlarm-XYZ is in ALARM"},
-		"probe alarm":    {func(a fakeAccount) { a["eu-west-1"].alarms = []cwtypes.MetricAlarm{alarm("acme-eu-probe-vpn-10.1.2.3-443")} }, "acme-eu", "alarm acme-eu-probe-vpn-10.1.2.3-443 is in ALARM"},
-		"one tunnel":     {func(a fakeAccount) { a["eu-west-1"].vpns[0] = vpnConn("vpn-0eu", "52.0.0.1", "UP", "52.0.0.2", "DOWN") }, "acme-eu", "tunnel 52.0.0.2 is DOWN since 2026-11-20 09:00Z"},
-		"both tunnels":   {func(a fakeAccount) { a["eu-west-1"].vpns[0] = vpnConn("vpn-0eu", "52.0.0.1", "DOWN", "52.0.0.2", "DOWN") }, "acme-eu", "every tunnel is down"},
+		"endpoint gone": {func(a fakeAccount) { a["us-east-1"].endpoints = a["us-east-1"].endpoints[1:] }, "acme", "endpoint vpce-0acme of service db is not found"},
+		"stack failed":  {func(a fakeAccount) { a["us-east-1"].stacks[0].StackStatus = "UPDATE_ROLLBACK_FAILED" }, "acme", "stack acme-PrivateLink is UPDATE_ROLLBACK_FAILED"},
+		"probe fails":   {func(a fakeAccount) { a["us-east-1"].probes[[2]string{"acme", "db:5432"}] = []float64{0, 1} }, "acme", "probe db:5432 failed at 02:59:00"},
+		"alarm": {func(a fakeAccount) {
+			a["us-east-1"].alarms = append(a["us-east-1"].alarms, alarm("acme-PrivateLink-ThingAlarm-XYZ"))
+		}, "acme", "alarm acme-PrivateLink-ThingAlarm-XYZ is in ALARM"},
+		"probe alarm": {func(a fakeAccount) {
+			a["eu-west-1"].alarms = []cwtypes.MetricAlarm{alarm("acme-eu-probe-vpn-10.1.2.3-443")}
+		}, "acme-eu", "alarm acme-eu-probe-vpn-10.1.2.3-443 is in ALARM"},
+		"one tunnel": {func(a fakeAccount) { a["eu-west-1"].vpns[0] = vpnConn("vpn-0eu", "52.0.0.1", "UP", "52.0.0.2", "DOWN") }, "acme-eu", "tunnel 52.0.0.2 is DOWN since 2026-11-20 09:00Z"},
+		"both tunnels": {func(a fakeAccount) {
+			a["eu-west-1"].vpns[0] = vpnConn("vpn-0eu", "52.0.0.1", "DOWN", "52.0.0.2", "DOWN")
+		}, "acme-eu", "every tunnel is down"},
 		"inbound waits": {func(a fakeAccount) { a["us-east-1"].conns[0].VpcEndpointState = "pendingAcceptance" }, "umbrella",
 			"inbound endpoint vpce-0umb from 333333333333 waits for the vendor to accept it (privateconnect accept -region us-east-1)"},
 		"inbound rejected": {func(a fakeAccount) { a["us-east-1"].conns[0].VpcEndpointState = "rejected" }, "umbrella", "inbound endpoint vpce-0umb from 333333333333 is rejected"},
