@@ -73,6 +73,12 @@ RUNS ?= 3
 bench: deps ## Measure synth time and memory for fleets of SIZES customers (medians of RUNS; writes bench/results.json)
 	go run ./bench -sizes $(SIZES) -runs $(RUNS)
 
+STATUS_SIZES ?= 100
+STATUS_RUNS ?= 5
+.PHONY: bench-status
+bench-status: deps ## Time privateconnect status against the emulator for the example fleet and for STATUS_SIZES customers (medians of STATUS_RUNS; writes bench/status.json)
+	go run ./bench -status $(PRIVATECONNECT_CONFIG) -sizes $(STATUS_SIZES) -runs $(STATUS_RUNS) -out bench/status.json
+
 .PHONY: failover
 failover: deps ## Simulate RDS and Aurora failovers through the registrar as the template ships it (a model; writes bench/failover.json)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \

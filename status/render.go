@@ -57,13 +57,13 @@ func WriteTable(w io.Writer, r *Report, color bool) {
 	if len(problems) > 0 {
 		fmt.Fprintf(w, "\n%s\n", t.paint("Unhealthy:", red))
 		for _, p := range problems {
-			t.line("  " + p)
+			t.wrap("  ", p)
 		}
 	}
 	if len(r.Errors) > 0 {
 		fmt.Fprintf(w, "\n%s\n", t.paint("Could not read (those parts show as unknown):", red))
 		for _, e := range r.Errors {
-			t.line("  " + e.String())
+			t.wrap("  ", e.String())
 		}
 	}
 }
@@ -93,6 +93,24 @@ func (t table) row(what, state, since, detail string) {
 	cells := []string{pad(what, whatWidth), pad(state, stateWidth), pad(since, sinceWidth), cut(detail, detailWidth)}
 	cells[1] = t.paint(cells[1], tone(state))
 	fmt.Fprintln(t.w, strings.TrimRight(strings.Join(cells, " "), " "))
+}
+
+// wrap writes s after indent, broken between words to fit Width; the
+// lines after the first are indented two more spaces. Problems are
+// wrapped, not cut: the end says what to do.
+func (t table) wrap(indent, s string) {
+	line := indent
+	for _, word := range strings.Fields(s) {
+		if utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > Width && strings.TrimSpace(line) != "" {
+			t.line(line)
+			line = indent + "  "
+		}
+		if strings.TrimSpace(line) != "" {
+			line += " "
+		}
+		line += word
+	}
+	t.line(line)
 }
 
 // line writes a free line, cut to Width.

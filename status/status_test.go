@@ -228,6 +228,7 @@ func TestRegionsReadConcurrentlyButBounded(t *testing.T) {
 func TestTableFits100ColumnsAndColoursOnlyWhenAsked(t *testing.T) {
 	a := healthyAccount()
 	a["eu-west-1"].vpns[0] = vpnConn("vpn-0eu", "52.0.0.1", "UP", "52.0.0.2", "DOWN")
+	a["us-east-1"].conns[0].VpcEndpointState = "pendingAcceptance"
 	a["us-east-1"].alarms = append(a["us-east-1"].alarms, alarm("acme-PrivateLink-AVeryLongAlarmNameThatGoesOnAndOnForeverAndEverUntilTheColumnsRunOut-0123456789"))
 	r := read(t, a, Options{})
 	var plain, color bytes.Buffer
@@ -237,6 +238,7 @@ func TestTableFits100ColumnsAndColoursOnlyWhenAsked(t *testing.T) {
 		assert.LessOrEqual(t, utf8.RuneCountInString(line), Width, line)
 	}
 	assert.NotContains(t, plain.String(), "\x1b[")
+	assert.Contains(t, plain.String(), "\n    (privateconnect accept -region us-east-1)\n", "a long problem wraps; its end says what to do")
 	assert.Contains(t, color.String(), "\x1b[31munhealthy")
 	assert.Contains(t, plain.String(), "wayne (eu-west-1)          not deployed")
 	assert.Contains(t, plain.String(), "  probe db:5432            reachable           1m ago")
