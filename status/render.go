@@ -14,9 +14,9 @@ const Width = 100
 
 // Column widths of the table; DETAIL takes the rest of Width.
 const (
-	whatWidth  = 26
-	stateWidth = 19
-	sinceWidth = 16
+	whatWidth  = 24
+	stateWidth = 18
+	sinceWidth = 18
 )
 
 // WriteJSON writes the report as indented JSON.
@@ -117,18 +117,26 @@ func (t table) wrap(indent, s string) {
 func (t table) line(s string) { fmt.Fprintln(t.w, cut(s, Width)) }
 
 func (t table) customer(c *Customer) {
-	t.row(c.Name+" ("+c.Region+")", c.State, "", "")
+	t.row(c.Name, c.State, "", c.Region)
 	if c.State == NotDeployed && len(c.Endpoints) == 0 && c.Vpn == nil && c.Inbound == nil {
 		return
 	}
+	for _, s := range c.Stacks {
+		if s.Status != "" && !strings.HasSuffix(s.Status, "CREATE_COMPLETE") && s.Status != "UPDATE_COMPLETE" {
+			t.row("  stack", s.Status, "", s.Name)
+		}
+	}
 	for _, e := range c.Endpoints {
-		t.row("  endpoint "+e.Service, e.State, t.created(e.Created), strings.TrimSpace(e.EndpointID+" "+strings.Join(e.AvailabilityZones, ",")))
+		t.row("  endpoint "+e.Service, e.State, t.created(e.Created), strings.Join(e.AvailabilityZones, ","))
+		// The regional DNS name starts with the endpoint's ID.
 		if e.DNSName != "" {
 			t.line("    dns " + e.DNSName)
+		} else if e.EndpointID != "" {
+			t.line("    id " + e.EndpointID)
 		}
 	}
 	if v := c.Vpn; v != nil {
-		t.row("  vpn "+v.ConnectionID, v.State, "", "")
+		t.row("  vpn", v.State, "", v.ConnectionID)
 		for _, tu := range v.Tunnels {
 			detail := fmt.Sprintf("%d routes", tu.AcceptedRoutes)
 			if tu.Message != "" {
@@ -143,10 +151,10 @@ func (t table) customer(c *Customer) {
 			if in.ServiceID == "" {
 				state = NotDeployed
 			}
-			t.row("  inbound", state, "", "accounts "+strings.Join(in.Accounts, ","))
+			t.row("  inbound", state, "", "from "+strings.Join(in.Accounts, ","))
 		}
 		for _, conn := range in.Connections {
-			t.row("  inbound "+conn.EndpointID, conn.State, t.created(conn.Created), "account "+conn.Account)
+			t.row("  inbound "+conn.Account, conn.State, t.created(conn.Created), conn.EndpointID)
 		}
 	}
 	for _, a := range c.Alarms {
@@ -161,7 +169,7 @@ func (t table) customer(c *Customer) {
 		if p.Reachable != nil {
 			state = map[bool]string{true: "reachable", false: "UNREACHABLE"}[*p.Reachable]
 		}
-		t.row("  probe "+p.Target, state, t.ago(p.At), "")
+		t.row("  probe", state, t.ago(p.At), p.Target)
 	}
 }
 
@@ -171,7 +179,7 @@ func tone(state string) string {
 	switch strings.ToLower(state) {
 	case "", "state":
 		return ""
-	case Healthy, "available", "up", "reachable":
+	case Healthy, "available", "up", "reachable", "create_complete", "update_complete":
 		return green
 	case NotDeployed, ServicePending, "no data", "pending", "no endpoint yet", Unknown, "deleted":
 		return yellow

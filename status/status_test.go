@@ -240,9 +240,11 @@ func TestTableFits100ColumnsAndColoursOnlyWhenAsked(t *testing.T) {
 	assert.NotContains(t, plain.String(), "\x1b[")
 	assert.Contains(t, plain.String(), "\n    (privateconnect accept -region us-east-1)\n", "a long problem wraps; its end says what to do")
 	assert.Contains(t, color.String(), "\x1b[31munhealthy")
-	assert.Contains(t, plain.String(), "wayne (eu-west-1)          not deployed")
-	assert.Contains(t, plain.String(), "  probe db:5432            reachable           1m ago")
-	assert.Contains(t, plain.String(), "    tunnel 52.0.0.2        DOWN                6d ago           2 routes; IPSEC IS DOWN")
+	assert.Contains(t, plain.String(), "\nwayne                    not deployed                          eu-west-1\n")
+	assert.Contains(t, plain.String(), "\n  probe                  reachable          1m ago             db:5432\n")
+	assert.Contains(t, plain.String(), "\n    tunnel 52.0.0.2      DOWN               6d ago             2 routes; IPSEC IS DOWN\n")
+	assert.Contains(t, plain.String(), "\n  endpoint db            available          created 6d ago     use1-az1,use1-az2\n")
+	assert.Contains(t, plain.String(), "\n  inbound 333333333333   pendingAcceptance  created 6d ago     vpce-0umb\n")
 }
 
 func TestJSONIsTheReport(t *testing.T) {
