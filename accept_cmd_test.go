@@ -54,7 +54,7 @@ func TestAcceptAsksAndAcceptsOnlyTheFleet(t *testing.T) {
 	}{
 		{"-yes", acceptIO{yes: true}, 0, []string{"vpce-0umb"}, "us-east-1: accepted vpce-0umb from 333333333333 (umbrella)"},
 		{"no terminal", acceptIO{}, 1, nil, "accepted nothing: no terminal to ask on; run with -yes"},
-		{"answered y", acceptIO{terminal: true, in: strings.NewReader("y\n")}, 0, []string{"vpce-0umb"}, "Accept these 1 requests? [y/N]"},
+		{"answered y", acceptIO{terminal: true, in: strings.NewReader("y\n")}, 0, []string{"vpce-0umb"}, "Accept 1 request? [y/N]"},
 		{"answered no", acceptIO{terminal: true, in: strings.NewReader("\n")}, 1, nil, "accepted nothing\n"},
 	}
 	for _, tc := range cases {
