@@ -48,6 +48,12 @@ func assess(f *config.Fleet, c *config.Customer, r *regionRead) *Customer {
 			default:
 				e.EndpointID = s.outputs[stacks.OutputID(svc.Name)+"EndpointId"]
 				e.DNSName = s.outputs[stacks.OutputID(svc.Name)+"EndpointDnsName"]
+				if e.EndpointID == "" {
+					// Added to the YAML, not deployed yet (or the stack is
+					// still being created): the stack has no such output.
+					e.State = NotDeployed
+					break
+				}
 				endpoint(&e, r, bad)
 			}
 			out.Endpoints = append(out.Endpoints, e)
@@ -56,8 +62,7 @@ func assess(f *config.Fleet, c *config.Customer, r *regionRead) *Customer {
 	if c.Vpn != nil {
 		s, ok := stack(stacks.StackName(c, stacks.ModeVpn), true)
 		v := &Vpn{State: NotDeployed, Tunnels: []Tunnel{}}
-		if ok {
-			v.ConnectionID = s.outputs["VpnConnectionId"]
+		if v.ConnectionID = s.outputs["VpnConnectionId"]; ok && v.ConnectionID != "" {
 			vpn(v, r, bad)
 		}
 		out.Vpn = v

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/privateconnect/privateconnect/config"
 )
 
 var now = time.Date(2026, 11, 27, 3, 0, 0, 0, time.UTC)
@@ -256,4 +258,25 @@ func TestJSONIsTheReport(t *testing.T) {
 	assert.Equal(t, len(r.Customers), len(back.Customers))
 	assert.Equal(t, r.Customers[0].Endpoints, back.Customers[0].Endpoints)
 	assert.Contains(t, out.String(), `"state": "not deployed"`)
+}
+
+func TestAServiceNotDeployedYet(t *testing.T) {
+	a := healthyAccount()
+	f := testFleet()
+	// A service added to the YAML since the last deploy: the stack has no output for it.
+	f.Customers[0].PrivateLink.Services = append(f.Customers[0].PrivateLink.Services,
+		config.Service{Name: "new-api", ServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef9"})
+	// A VPN stack still being created: no outputs yet.
+	a["eu-west-1"].stacks[0] = stack("acme-eu-Vpn", "CREATE_IN_PROGRESS")
+	r := Read(context.Background(), f, f.Customers, a.clients, Options{Now: func() time.Time { return now }})
+	acme := customer(t, r, "acme")
+	assert.Equal(t, Healthy, acme.State, acme.Problems)
+	assert.Equal(t, NotDeployed, acme.Endpoints[2].State)
+	eu := customer(t, r, "acme-eu")
+	assert.Equal(t, Healthy, eu.State, eu.Problems)
+	assert.Equal(t, NotDeployed, eu.Vpn.State)
+	assert.Equal(t, []Stack{{Name: "acme-eu-Vpn", Status: "CREATE_IN_PROGRESS"}}, eu.Stacks)
+	var out bytes.Buffer
+	WriteTable(&out, r, false)
+	assert.Contains(t, out.String(), "\n  stack                  CREATE_IN_PROGRESS                    acme-eu-Vpn\n")
 }
