@@ -111,7 +111,7 @@ func assess(f *config.Fleet, c *config.Customer, r *regionRead) *Customer {
 // broken: stack states in which the stack's resources are not what the
 // template says. UPDATE_ROLLBACK_COMPLETE is not among them: the stack runs
 // as before the failed update.
-// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/view-stack-events.html#cfn-console-view-stack-data-resources-status-codes
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_Stack.html (StackStatus)
 func broken(status string) bool {
 	return strings.HasSuffix(status, "_FAILED") || status == "ROLLBACK_COMPLETE" || status == "ROLLBACK_IN_PROGRESS"
 }
@@ -135,7 +135,7 @@ func endpoint(e *Endpoint, r *regionRead, bad func(string, ...any)) {
 		}
 	}
 	slices.Sort(e.AvailabilityZones)
-	// States: https://docs.aws.amazon.com/vpc/latest/privatelink/concepts.html#concepts-endpoint-states
+	// States: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html
 	// The API answers them in camel case (pendingAcceptance); the SDK's
 	// constants are capitalised (PendingAcceptance): compare without case.
 	switch strings.ToLower(string(ep.State)) {
