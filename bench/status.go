@@ -13,8 +13,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/privateconnect/privateconnect/internal/awsconf"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
@@ -179,7 +180,7 @@ func ref(id string) obj { return obj{"Ref": id} }
 // deployShapes creates, for every customer, stacks with the names and the
 // outputs status reads, and a probe datapoint per service; the number of stacks.
 func deployShapes(ctx context.Context, fleet *config.Fleet) (int, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	cfg, err := awsconf.Load(ctx)
 	if err != nil {
 		return 0, err
 	}

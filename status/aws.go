@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/privateconnect/privateconnect/internal/awsconf"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awsconfig "github.com/aws/aws-sdk-go-v2/config"
@@ -53,7 +55,7 @@ type ClientsFor func(region string) Clients
 // at the emulator. Missing credentials are an error here, in one line,
 // rather than once per region and call.
 func NewAWS(ctx context.Context) (ClientsFor, error) {
-	cfg, err := awsconfig.LoadDefaultConfig(ctx,
+	cfg, err := awsconf.Load(ctx,
 		// Throttled calls are retried with backoff a few more times than the
 		// SDK's default 3 before status reports the region as throttled.
 		awsconfig.WithRetryer(func() aws.Retryer {
