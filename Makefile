@@ -73,6 +73,12 @@ RUNS ?= 3
 bench: deps ## Measure synth time and memory for fleets of SIZES customers (medians of RUNS; writes bench/results.json)
 	go run ./bench -sizes $(SIZES) -runs $(RUNS)
 
+STATUS_SIZES ?= 100
+STATUS_RUNS ?= 5
+.PHONY: bench-status
+bench-status: deps ## Time privateconnect status against the emulator for the example fleet and for STATUS_SIZES customers (medians of STATUS_RUNS; writes bench/status.json)
+	go run ./bench -status $(PRIVATECONNECT_CONFIG) -sizes $(STATUS_SIZES) -runs $(STATUS_RUNS) -out bench/status.json
+
 .PHONY: failover
 failover: deps ## Simulate RDS and Aurora failovers through the registrar as the template ships it (a model; writes bench/failover.json)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
@@ -130,6 +136,16 @@ diagram: deps ## Write dist/<customer>-diagram.md: the customer's connections as
 .PHONY: cost
 cost: deps ## Monthly list-price cost per customer and stack, with the per-GB rates (CUSTOMER=name to narrow)
 	@go run . cost $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+
+# Day two: they read (and accept writes) the vendor's AWS account with the
+# standard credential chain (AWS_PROFILE, SSO, environment, instance role).
+.PHONY: status
+status: ## What each customer's connections look like in AWS now (CUSTOMER=name; exit 0 healthy, 1 unhealthy, 2 unread)
+	@go run . status $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+
+.PHONY: accept
+accept: ## Accept the inbound customers' connection requests, and only theirs (REGION=r; asks first)
+	@go run . accept $(if $(REGION),-region '$(REGION)')
 
 .PHONY: schema
 schema: ## Regenerate config/schema/ (JSON Schemas and REFERENCE.md) from the Go types

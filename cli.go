@@ -19,6 +19,8 @@ var commands = []struct{ name, summary string }{
 	{"new-customer", "start customers/NAME.yaml with the next free vendor-VPC CIDR (make new-customer)"},
 	{"handoff", "write dist/<customer>/: the templates the customer deploys, and their README (make handoff)"},
 	{"cost", "monthly list-price cost per customer and stack (make cost)"},
+	{"status", "what each customer's connections look like in AWS now; exit 0 healthy, 1 unhealthy, 2 unread (make status)"},
+	{"accept", "accept the inbound customers' connection requests, and only theirs (make accept)"},
 	{"schema", "regenerate config/schema/*.json from the Go types (make schema)"},
 }
 

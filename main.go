@@ -1,6 +1,6 @@
 // Command privateconnect is the CDK app (run with no arguments by the CDK CLI)
 // and the fleet's command-line helper (validate, new-customer, handoff,
-// publish, diagram, cost, schema).
+// publish, diagram, cost, schema, and on day two status and accept).
 //
 // The app loads the whole fleet, validates it, and only then builds stacks:
 // invalid config exits non-zero with every error and writes nothing.
@@ -118,6 +118,12 @@ func split(list string) []string {
 }
 
 func command(name string, args []string) int {
+	switch name {
+	case "status":
+		return statusCommand(args)
+	case "accept":
+		return acceptCommand(args)
+	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dir := fs.String("config", configDir(""), "fleet directory")
 	switch name {

@@ -8,7 +8,8 @@ import (
 	"slices"
 	"time"
 
-	awsconfig "github.com/aws/aws-sdk-go-v2/config"
+	"github.com/privateconnect/privateconnect/internal/awsconf"
+
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/privateconnect/privateconnect/config"
@@ -39,7 +40,7 @@ func publishCommand(fs *flag.FlagSet, dir *string, args []string) int {
 	ctx := context.Background()
 	// The AWS SDK's own chain: environment, profile, SSO, instance role; and
 	// AWS_ENDPOINT_URL (an emulator), where S3 is then addressed by path.
-	cfg, err := awsconfig.LoadDefaultConfig(ctx)
+	cfg, err := awsconf.Load(ctx)
 	if err != nil {
 		return fail(fmt.Errorf("AWS credentials: %v", err))
 	}

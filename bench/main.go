@@ -2,7 +2,8 @@
 // fleets of several sizes, the wall time and peak memory of a full-fleet
 // synth and of a one-customer synth, and the time of a warm go test ./...,
 // each the median of several runs. It prints a table and writes JSON so runs
-// can be compared.
+// can be compared. With -status it times privateconnect status instead,
+// against the emulator (make bench-status).
 package main
 
 import (
@@ -45,8 +46,15 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
 	out := flag.String("out", "bench/results.json", "where to write the JSON report")
 	goTest := flag.Bool("gotest", true, "also time a warm go test ./...")
+	statusOf := flag.String("status", "", "instead: time privateconnect status against the emulator for the fleet in this directory and for generated fleets of -sizes (writes -out)")
 	flag.Parse()
-	if err := bench(*sizes, *runs, *out, *goTest); err != nil {
+	var err error
+	if *statusOf != "" {
+		err = benchStatus(*statusOf, *sizes, *runs, *out)
+	} else {
+		err = bench(*sizes, *runs, *out, *goTest)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}

@@ -17,7 +17,8 @@ through the public APIs, exactly as it would in AWS.
     SupportedRegions, PrivateDnsName and Tags), AWS::EC2::VPCEndpointServicePermissions,
     AWS::EC2::CustomerGateway, AWS::EC2::VPNConnection (tunnel options as
     DescribeVpnConnections reports them; pre-shared keys read from Secrets
-    Manager like CloudFormation's dynamic references), AWS::EC2::VPNConnectionRoute,
+    Manager like CloudFormation's dynamic references; both tunnels UP in its
+    VgwTelemetry, see moto_vpn.py), AWS::EC2::VPNConnectionRoute,
     AWS::EC2::VPNGatewayRoutePropagation, AWS::EC2::SecurityGroupEgress,
     AWS::CloudWatch::Alarm,
     AWS::EC2::VPCEndpointConnectionNotification (moto has no API for these: the

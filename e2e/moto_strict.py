@@ -8,8 +8,11 @@ that would fail on AWS fails here, and e2e proves we never send the request.
   connection API):
     An interface endpoint to an endpoint service of the emulator (any account)
     starts `pendingAcceptance` when the service requires acceptance, else
-    `available`. DescribeVpcEndpointConnections, AcceptVpcEndpointConnections and
-    RejectVpcEndpointConnections work for the service's owner.
+    `available`. DescribeVpcEndpointConnections (filters service-id,
+    vpc-endpoint-id, vpc-endpoint-owner, vpc-endpoint-state),
+    AcceptVpcEndpointConnections and RejectVpcEndpointConnections work for the
+    service's owner; anyone else gets InvalidVpcEndpointServiceId.NotFound, and
+    an endpoint not in a state to accept (or reject) is an Unsuccessful item.
     Refused as AWS refuses it:
       - PrivateDnsEnabled=true on an endpoint whose connection waits for
         acceptance (CreateVpcEndpoint, ModifyVpcEndpoint, and CloudFormation
@@ -133,7 +136,10 @@ def modify_vpc_endpoint(modify):
 
 
 def owned_connections(response):
-    """(service id, endpoint) of the caller's services, from the request's filters."""
+    """(service id, endpoint) of the caller's services, from the request's filters
+    (service-id, vpc-endpoint-id, vpc-endpoint-owner, vpc-endpoint-state, as
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpointConnections.html
+    lists them)."""
     filters = {f["Name"]: f.get("Value") or f.get("Values") or [] for f in response._get_param("Filters", [])}
     out = []
     for config in response.ec2_backend.configurations.values():
@@ -143,6 +149,8 @@ def owned_connections(response):
             if "vpc-endpoint-state" in filters and ep.state not in filters["vpc-endpoint-state"]:
                 continue
             if "vpc-endpoint-id" in filters and ep.id not in filters["vpc-endpoint-id"]:
+                continue
+            if "vpc-endpoint-owner" in filters and ep.owner_id not in filters["vpc-endpoint-owner"]:
                 continue
             out.append((config, ep))
     return out

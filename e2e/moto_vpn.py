@@ -1,5 +1,15 @@
-"""CloudFormation handlers of the site-to-site VPN types moto skips or models with gaps (moto_launcher installs them)."""
+"""CloudFormation handlers of the site-to-site VPN types moto skips or models with gaps (moto_launcher installs them).
 
+Tunnels: moto reports no VgwTelemetry. A connection made here reports both
+tunnels UP, as if the customer's device had brought them up when the stack
+was created: outside addresses from 203.0.113.0/24 (TEST-NET-3), status
+message "", AcceptedRouteCount 0 (the emulator runs no BGP). The emulator
+has no tunnel to go down; e2e breaks other things (an endpoint connection
+rejected, an alarm set to ALARM) through the real APIs.
+"""
+
+import datetime
+import itertools
 import json
 
 from moto_handlers import add_tags, handles, tags, true
@@ -66,7 +76,18 @@ def vpn_connection(props, ec2, account, region, name):
         "TunnelOptions": tunnels,
     }
     conn.routes = []
+    conn.vgw_telemetry = telemetry()
     return conn.id, {"VpnConnectionId": conn.id}
+
+
+OUTSIDE_IPS = (f"203.0.113.{n}" for n in itertools.cycle(range(1, 255)))
+
+
+def telemetry():
+    """VgwTelemetry of a connection's two tunnels, both UP since now (module docstring)."""
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    return [{"OutsideIpAddress": next(OUTSIDE_IPS), "Status": "UP", "LastStatusChange": now,
+             "StatusMessage": "", "AcceptedRouteCount": 0} for _ in range(2)]
 
 
 @handles("AWS::EC2::VPNConnectionRoute")

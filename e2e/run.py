@@ -23,6 +23,10 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     `go run . handoff` writes the inbound customers' folders again, and each
     deploys <customer>-Inbound.yaml with INBOUND.md's command; the endpoint,
     its security group and private zones are checked against the YAML.
+    Day two: `privateconnect status -json` must list the fleet as the APIs
+    report it; `accept` accepts an inbound customer's request and leaves a
+    stranger's; after a connection is rejected and an alarm set to ALARM on
+    purpose, status exits 1 and names both.
  5. story (after a reset): a customer deploys its template and sends back the
     ServiceName outputs; the vendor deploys that customer's stacks with them;
     each endpoint must point at its service; the registrar's inline code (read
@@ -70,6 +74,7 @@ except ImportError as err:  # pragma: no cover
 from fleet import Fleet, output_id, producer_region, producer_services
 from harness import Aws, CDK, Checks, Emulator, Failure, Interrupted, REPO, T0, base_environment, cdk, report_skips, say, step
 from connections import accept, endpoint_state, remove_producer
+from day_two import day_two
 from failover import failover_story
 from inbound import add_private_dns_customer, inbound_story, platform_fleet
 from migration import migration_story
@@ -108,6 +113,7 @@ def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
         if any(s["producer"]["target"] == "rds" for s in producer_services(p.c)):
             with ck.section(f"{name}-Producer registrar"):
                 run_registrars(ck, aws, p, workdir)
+    day_two(ck, aws, fleet, fleet_dir, workdir)
 
 
 def story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):

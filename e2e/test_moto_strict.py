@@ -34,7 +34,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-class StrictEmulator(unittest.TestCase):
+class Emulator(unittest.TestCase):
+    """The launcher on a free port for the test class, and clients per account."""
+
     @classmethod
     def setUpClass(cls):
         cls.port = free_port()
@@ -116,6 +118,8 @@ class StrictEmulator(unittest.TestCase):
             "Outputs": {"EndpointId": {"Value": {"Ref": "Endpoint"}}},
         }
 
+
+class StrictEmulator(Emulator):
     def test_private_dns_waits_for_acceptance(self):
         svc_id, svc_name = self.service()
         vpc, subnet = self.vpc(CONSUMER, "10.2.0.0/16")
