@@ -21,8 +21,10 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/internal/benchfleet"
 	"github.com/privateconnect/privateconnect/stacks"
 	"github.com/privateconnect/privateconnect/status"
+
 )
 
 // StatusResult is how long privateconnect status takes for one fleet
@@ -82,7 +84,7 @@ func benchStatus(exampleDir, sizeList string, runs int, out string) error {
 			return fmt.Errorf("-sizes: %q is not a fleet size", s)
 		}
 		dir := filepath.Join(tmp, fmt.Sprintf("fleet-%d", n))
-		if err := writeFleet(dir, n); err != nil {
+		if err := benchfleet.Write(dir, n); err != nil {
 			return err
 		}
 		fleets = append(fleets, [2]string{fmt.Sprintf("generated, %d customers", n), dir})
