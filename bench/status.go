@@ -24,7 +24,6 @@ import (
 	"github.com/privateconnect/privateconnect/internal/benchfleet"
 	"github.com/privateconnect/privateconnect/stacks"
 	"github.com/privateconnect/privateconnect/status"
-
 )
 
 // StatusResult is how long privateconnect status takes for one fleet
