@@ -54,7 +54,7 @@ validate: ## Check the fleet configuration and print every problem
 	@go run . validate
 
 .PHONY: test
-test: deps ## Run every test (with cdk-nag, cfn-lint, cfn-guard and the registrar's Python tests)
+test: deps ## Run every test (with cdk-nag, cfn-lint, cfn-guard and the registrar's and the probe's Python tests)
 	go test ./...
 
 # FuzzFleet synthesizes, and each of its workers runs a CDK (Node) runtime of

@@ -119,6 +119,7 @@ func costNotes(v *config.Vendor, c *config.Customer, stack string) map[cost.Item
 		notes[cost.InterfaceEndpoints] = fmt.Sprintf("one per service with a serviceName, in each of privateLink.availabilityZones: %s", strings.Join(pl.AvailabilityZones, ", "))
 		notes[cost.HostedZones] = c.Name + "." + v.InternalDomain + ", the connectors' names"
 		notes[cost.LogGroups] = "VPC flow logs, " + retention(*v.LogRetentionDays) + " (vendor.yaml logRetentionDays)"
+		probeNotes(notes, c, "each port of each service with a serviceName", "; probe logs, "+retention(*v.LogRetentionDays))
 	case stacks.StackName(c, stacks.ModeVpn):
 		vp := c.Vpn
 		switch vp.NatGateways {
@@ -130,8 +131,11 @@ func costNotes(v *config.Vendor, c *config.Customer, stack string) map[cost.Item
 		notes[cost.PublicIPv4] = "one per NAT gateway"
 		notes[cost.InternetGateways] = "for the NAT gateways' public subnets"
 		notes[cost.VpnConnections] = "two tunnels"
-		notes[cost.Alarms] = "tunnel state: one tunnel down 15 minutes, both down"
+		notes[cost.Alarms] = "tunnel state: one tunnel down 15 minutes, both down, and the dashboard's (no action)"
 		notes[cost.LogGroups] = fmt.Sprintf("VPC flow logs %s, tunnel logs kept %d days (vpn.tunnelLogs.retentionDays)", retention(*v.LogRetentionDays), *vp.TunnelLogs.RetentionDays)
+		if len(vp.ProbeTargets) > 0 {
+			probeNotes(notes, c, "each of vpn.probeTargets", ", probe logs "+retention(*v.LogRetentionDays))
+		}
 	case stacks.StackName(c, stacks.ModeProducer):
 		notes[cost.LoadBalancers] = "one per service with a producer section"
 		notes[cost.Alarms] = "no healthy target, per port"
@@ -156,4 +160,19 @@ func costNotes(v *config.Vendor, c *config.Customer, stack string) map[cost.Item
 		notes[cost.HostedZones] = "one per vendor domain (dnsMode: privateHostedZone)"
 	}
 	return notes
+}
+
+// probeNotes say why a probed stack has the probe's items.
+func probeNotes(notes map[cost.Item]string, c *config.Customer, targets, logs string) {
+	if !c.Probed() {
+		return
+	}
+	alarms := fmt.Sprintf("probe: one per target (%s), after %d failed minutes (probe.failMinutes)", targets, *c.Probe.FailMinutes)
+	if notes[cost.Alarms] != "" {
+		alarms = notes[cost.Alarms] + "; " + alarms
+	}
+	notes[cost.Alarms] = alarms
+	notes[cost.LambdaRequests] = "the reachability probe, every minute (probe.enabled: false turns it off)"
+	notes[cost.CustomMetrics] = "probe: Reachable and ConnectMillis per target, TlsDaysLeft where tls: true"
+	notes[cost.LogGroups] += logs
 }

@@ -69,7 +69,7 @@ func TestNewCustomerVpnEndToEnd(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cdk.out")
 	_, stderr, code = run(t, out, `{"config":"`+fleet+`","customer":"wayne"}`)
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, []string{"wayne-Vpn"}, templates(t, out))
+	assert.Equal(t, []string{"Vendor-Dashboard-eu-west-1", "wayne-Vpn"}, templates(t, out), "its stack, and its region's dashboards")
 	tmpl, err := os.ReadFile(filepath.Join(out, "wayne-Vpn.template.json"))
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(tmpl), `"Value": "10.40.0.0/16"`), "the remote networks are published")

@@ -64,7 +64,8 @@ func TestSynthSelectedCustomerOnly(t *testing.T) {
 	require.NoError(t, os.Mkdir(out, 0o755))
 	_, stderr, code := run(t, out, `{"customer":"globex"}`)
 	require.Zero(t, code, "exit code, with stderr:\n%s", stderr)
-	assert.Equal(t, []string{"globex-PrivateLink"}, templates(t, out), "synthesized only globex's stack")
+	// And its region's dashboards, built from the whole fleet like the inbound stack.
+	assert.Equal(t, []string{"Vendor-Dashboard-eu-west-1", "globex-PrivateLink"}, templates(t, out), "synthesized only globex's stack and its region's dashboards")
 }
 
 func TestInvalidFleetFailsAndWritesNothing(t *testing.T) {

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/privateconnect/privateconnect/internal/benchfleet"
 )
 
 // Result is one fleet size's measurements.
@@ -77,14 +79,14 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 			return fmt.Errorf("-sizes: %q is not a fleet size", s)
 		}
 		fleet := filepath.Join(tmp, fmt.Sprintf("fleet-%d", n))
-		if err := writeFleet(fleet, n); err != nil {
+		if err := benchfleet.Write(fleet, n); err != nil {
 			return err
 		}
 		full, stacks, err := synth(bin, fleet, filepath.Join(tmp, "out"), "", runs)
 		if err != nil {
 			return err
 		}
-		one, _, err := synth(bin, fleet, filepath.Join(tmp, "out"), customerName(0), runs)
+		one, _, err := synth(bin, fleet, filepath.Join(tmp, "out"), benchfleet.Name(0), runs)
 		if err != nil {
 			return err
 		}

@@ -21,6 +21,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/internal/benchfleet"
 	"github.com/privateconnect/privateconnect/stacks"
 	"github.com/privateconnect/privateconnect/status"
 )
@@ -82,7 +83,7 @@ func benchStatus(exampleDir, sizeList string, runs int, out string) error {
 			return fmt.Errorf("-sizes: %q is not a fleet size", s)
 		}
 		dir := filepath.Join(tmp, fmt.Sprintf("fleet-%d", n))
-		if err := writeFleet(dir, n); err != nil {
+		if err := benchfleet.Write(dir, n); err != nil {
 			return err
 		}
 		fleets = append(fleets, [2]string{fmt.Sprintf("generated, %d customers", n), dir})

@@ -41,6 +41,10 @@ const (
 	// TunnelCount is how many tunnels every VPN connection has.
 	TunnelCount = 2
 
+	// Probe: a target alarms after failing this many minutes in a row.
+	DefaultProbeFailMinutes = 3
+	DefaultProbeEnabled     = true
+
 	// Inbound PrivateLink: HTTPS to the platform, names from private hosted zones.
 	DefaultInboundPort = 443
 	DefaultDnsMode     = DnsModePrivateHostedZone
@@ -76,6 +80,15 @@ func setVendorDefaults(v *Vendor) {
 func setCustomerDefaults(c *Customer, v *Vendor) {
 	if c.DisplayName == "" {
 		c.DisplayName = c.Name
+	}
+	if c.Probe == nil {
+		c.Probe = &Probe{}
+	}
+	if c.Probe.Enabled == nil {
+		c.Probe.Enabled = ptr(DefaultProbeEnabled)
+	}
+	if c.Probe.FailMinutes == nil {
+		c.Probe.FailMinutes = ptr(DefaultProbeFailMinutes)
 	}
 	if c.PrivateLink != nil {
 		for i := range c.PrivateLink.Services {

@@ -191,6 +191,7 @@ func privateLinkFootprint(v *Vendor, c *Customer) Footprint {
 		t.outputs(5)
 	}
 	t.res(1, mediumBytes+ports*ruleBytes, true) // connectors group, one egress rule per port
+	t.privateLinkProbe(v, c)
 	return *t.fp
 }
 
@@ -213,7 +214,7 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 		t.res(len(vp.RemoteNetworks), tinyBytes, false) // a VPN connection route each
 	}
 	t.res(1, mediumBytes+len(vp.RemoteNetworks)*len(vp.Ports)*ruleBytes, true) // connectors group
-	t.res(2, alarmBytes, true)                                                 // tunnel alarms
+	t.res(3, alarmBytes, true)                                                 // tunnel alarms, the dashboard's included
 	if nat > 0 {
 		t.res(1, tinyBytes, true)      // internet gateway
 		t.res(1, tinyBytes, false)     // its attachment
@@ -236,6 +237,7 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 		"CustomerGatewayId", "FlowLogGroup", "TunnelLogGroup", "NatPublicIps"} {
 		t.fixed(id, id+"Parameter")
 	}
+	t.vpnProbe(c)
 	return *t.fp
 }
 
@@ -255,6 +257,11 @@ func (f *Fleet) Footprints() map[string]Footprint {
 	for region, cs := range f.inboundByRegion() {
 		fp := InboundServiceFootprint(f.Vendor, region, cs)
 		out[fp.Stack] = fp
+	}
+	for _, region := range DashboardRegions(f.Customers) {
+		for _, s := range f.DashboardStacks(region) {
+			out[s.Name] = dashboardFootprint(s)
+		}
 	}
 	return out
 }

@@ -314,6 +314,9 @@ func renderVpn(f *starterFile, region, block string, opts StarterOptions, sub *s
 	f.line("  # natGateways: single")
 	f.line("  # amazonSideAsn: %d  (the default; it cannot change once deployed)", DefaultAmazonSideAsn)
 	f.line("  # Tunnel options (IKEv2, AES-256, SHA-2, DH 14-21 by default): tunnels[].")
+	f.line("  # What the probe connects to every minute through the tunnels (without")
+	f.line("  # any, only the tunnels' state is watched): hosts in remoteNetworks, on ports.")
+	f.line("  # probeTargets: [{host: <IPv4 address or DNS name>, port: <one of ports>}]")
 }
 
 func renderInbound(f *starterFile, v *Vendor, region string, opts StarterOptions, sub *standIns) {

@@ -91,6 +91,8 @@ type Customer struct {
 	PrivateLink *PrivateLink `yaml:"privateLink" doc:"Vendor reaches the customer's VPC endpoint services over AWS PrivateLink (vendor is the consumer)."`
 	Vpn         *Vpn         `yaml:"vpn" doc:"Vendor reaches the customer's network over a site-to-site VPN: a dedicated vendor VPC becomes a site of it, through two IPsec tunnels."`
 
+	Probe *Probe `yaml:"probe" doc:"The reachability probe of the customer's vendor-side stacks: every minute a function in the vendor VPC, in the connectors' security group, opens a TCP connection to each PrivateLink service's ports and to each of vpn.probeTargets, publishes the results as CloudWatch metrics (namespace PrivateConnect/Probe) and alarms to the vendor's topic on a target that keeps failing."`
+
 	InboundPrivateLink *InboundPrivateLink `yaml:"inboundPrivateLink" doc:"The customer reaches the vendor platform over AWS PrivateLink (customer is the consumer): an interface endpoint in the customer's VPC, from a template we hand over, to the vendor's endpoint service in region."`
 
 	// File is the path the customer was read from, for error messages.
@@ -112,6 +114,10 @@ type Service struct {
 	ServiceName   string `yaml:"serviceName" doc:"The endpoint service name the customer sends: com.amazonaws.vpce.<region>.vpce-svc-<hex>. Required, except for a service with a producer section before the customer has deployed the handed-over template (the service is then pending: no endpoint yet)." pattern:"^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-([0-9a-f]{8}|[0-9a-f]{17})$"`
 	ServiceRegion string `yaml:"serviceRegion" doc:"Set to the service's region to use cross-region PrivateLink when it differs from the customer's region." enum:"$regions"`
 	Ports         []int  `yaml:"ports" pc:"required" doc:"TCP ports the service listens on, each once." minimum:"1" maximum:"65535"`
+	// The endpoint is reached by a name of the vendor's private zone, which no
+	// customer certificate holds, often under a private CA: verifying would
+	// fail on every healthy service, so the probe reads the certificate only.
+	TLS bool `yaml:"tls" doc:"Set true when every port of the service speaks TLS: the probe then completes a TLS handshake on each and reports the days the service's certificate has left (metric TlsDaysLeft); a failed handshake counts as unreachable. The certificate is read, not verified: the probe reaches the endpoint by the vendor's private name (<service>.<customer>.<internalDomain>), which the certificate does not hold, and a customer's private CA is not in the probe's trust store."`
 
 	Producer *Producer `yaml:"producer" doc:"Hand the customer a template that builds this service's producer side (NLB, targets, endpoint service): make handoff CUSTOMER=<name>."`
 }
@@ -178,7 +184,24 @@ type Vpn struct {
 	NatGateways string      `yaml:"natGateways" doc:"Public egress for the connectors: single (one NAT gateway in the first AZ), perAz (one per AZ, so an AZ outage does not cut the others off; a /25 holds 2, a /24 or larger 3) or none (no internet gateway, no NAT). A NAT gateway and its public IPv4 address are charged by the hour." default:"single" enum:"single,perAz,none"`
 	Tunnels     []Tunnel    `yaml:"tunnels" doc:"Options of the connection's two tunnels, at most 2 entries: the first is tunnel 1, the second tunnel 2; a tunnel not listed gets every default." defaultDoc:"two tunnels with every default"`
 	TunnelLogs  *TunnelLogs `yaml:"tunnelLogs" doc:"Tunnel (IKE, and BGP with routing: bgp) logs in CloudWatch Logs."`
-	AllowIkev1  bool        `yaml:"allowIkev1" doc:"Set true to let a tunnel list ikev1 in ikeVersions. IKEv1 is weaker than IKEv2 (older key exchange, AWS cannot start its tunnels), so synth warns while it is allowed, and the customer's sheet says so."`
+	// Targets rather than every remote network: the probe cannot guess which
+	// host of a customer's network answers.
+	ProbeTargets []ProbeTarget `yaml:"probeTargets" doc:"Hosts and ports in the customer's network the probe connects to every minute through the tunnels, at most 10, each host and port once: what the connectors use (e.g. the database). Without any, the VPN is not probed (the tunnel state alarms still watch the tunnels)."`
+	AllowIkev1   bool          `yaml:"allowIkev1" doc:"Set true to let a tunnel list ikev1 in ikeVersions. IKEv1 is weaker than IKEv2 (older key exchange, AWS cannot start its tunnels), so synth warns while it is allowed, and the customer's sheet says so."`
+}
+
+// ProbeTarget is one host and port of the customer's network the probe
+// connects to over the VPN.
+type ProbeTarget struct {
+	Host string `yaml:"host" pc:"required" doc:"An IPv4 address inside one of remoteNetworks, or a DNS name the vendor VPC's resolver answers (e.g. through a Route 53 Resolver rule forwarding to the customer's DNS) with such an address: the connectors' security group reaches remoteNetworks only."`
+	Port *int   `yaml:"port" pc:"required" doc:"TCP port, one of ports (the connectors' security group opens those only)." minimum:"1" maximum:"65535"`
+	TLS  bool   `yaml:"tls" doc:"Set true when the port speaks TLS: the probe completes a handshake and reports the days the certificate has left (metric TlsDaysLeft). The certificate is read, not verified (a customer's private CA is not in the probe's trust store)."`
+}
+
+// Probe tunes the reachability probe of a customer's vendor-side stacks.
+type Probe struct {
+	Enabled     *bool `yaml:"enabled" doc:"Set false to build no probe for this customer: no function, no metrics, no alarms (e.g. while the customer has not accepted the endpoints yet, which would keep the alarms on)." default:"true"`
+	FailMinutes *int  `yaml:"failMinutes" doc:"Consecutive minutes a target must fail (or report nothing, e.g. when the probe itself fails) before its alarm goes to the vendor's topic; at least 2, so that one late run never pages." default:"3" minimum:"2" maximum:"60"`
 }
 
 // CustomerGateway is the customer's side of the VPN.
@@ -266,6 +289,9 @@ func (c *Customer) InboundClientCidrs() []string {
 func (c *Customer) InboundCrossRegion() bool {
 	return c.InboundPrivateLink != nil && c.InboundPrivateLink.Region != c.Region
 }
+
+// Probed reports whether the customer's stacks get a probe.
+func (c *Customer) Probed() bool { return c.Probe == nil || c.Probe.Enabled == nil || *c.Probe.Enabled }
 
 // IkeV1Allowed reports whether any tunnel accepts IKEv1.
 func (v *Vpn) IkeV1Allowed() bool {

@@ -187,6 +187,7 @@ func validateCustomer(r *report, v *Vendor, c *Customer) {
 			"add a privateLink: section (see config/customers/acme.yaml), a vpn: section (see config/customers/hooli.yaml), an inboundPrivateLink: section (see config/customers/umbrella.yaml), or several")
 		return
 	}
+	checkProbe(r, c)
 	if c.PrivateLink != nil {
 		validatePrivateLink(r, v, c, c.PrivateLink)
 	}

@@ -63,8 +63,14 @@ func measures(fp Footprint) []measure {
 		{size, fp.TemplateBytes, fp.Path, sizeFix, true},
 	}
 	for _, e := range fp.LambdaEnvironments {
-		out = append(out, measure{LimitLambdaEnvironment, e.Bytes, e.Path,
-			"list fewer ports: each adds a target group ARN to the registrar's environment (a second service with the other ports has a registrar of its own)", false})
+		fix := "list fewer ports: each adds a target group ARN to the registrar's environment (a second service with the other ports has a registrar of its own)"
+		switch e.Path {
+		case "privateLink.services":
+			fix = "use shorter service names or fewer ports: the probe's environment lists each"
+		case "vpn.probeTargets":
+			fix = "list fewer or shorter probe targets: the probe's environment lists each"
+		}
+		out = append(out, measure{LimitLambdaEnvironment, e.Bytes, e.Path, fix, false})
 	}
 	for _, d := range fp.SecurityGroupDescriptions {
 		out = append(out, measure{LimitSecurityGroupDescription, d.Bytes, d.Path, "list fewer ports: the description lists them", false})

@@ -335,6 +335,18 @@ func TestValidationErrors(t *testing.T) {
 		{"inbound client network admits everyone", []edit{{"acme", "privateLink:\n", acmeInbound + "  clientCidrs: [10.0.0.0/16, 0.0.0.0/0]\nprivateLink:\n"}}, acmeFile, "inboundPrivateLink.clientCidrs[1]", "admits every address"},
 		{"inbound no client network", []edit{{"acme", "networks: [10.0.0.0/16]\n", ""}, {"acme", "privateLink:\n", acmeInbound + "privateLink:\n"}}, acmeFile, "inboundPrivateLink.clientCidrs", "the endpoint would admit nobody"},
 		{"inbound customer region without a platform", []edit{{"vendor", "    eu-west-1:\n      nlbArn: arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/platform/1b2c3d4e5f607182\n      availabilityZones: [euw1-az1, euw1-az2]\n", ""}, {"beta", "vpn:\n", "inboundPrivateLink:\n  availabilityZones: [euw1-az1, euw1-az2]\nvpn:\n"}}, betaFile, "inboundPrivateLink", "no platform load balancer in the customer's region eu-west-1"},
+		{"probe fail minutes too few", []edit{{"acme", "privateLink:\n", "probe: {failMinutes: 1}\nprivateLink:\n"}}, acmeFile, "probe.failMinutes", "alarms after 2 to 60 failed minutes"},
+		{"probe fail minutes too many", []edit{{"acme", "privateLink:\n", "probe: {failMinutes: 61}\nprivateLink:\n"}}, acmeFile, "probe.failMinutes", "alarms after 2 to 60 failed minutes"},
+		{"probe tls not a boolean", []edit{{"acme", "      ports: [5432]\n", "      ports: [5432]\n      tls: \"yes\"\n"}}, acmeFile, "privateLink.services[0].tls", "expected true or false"},
+		{"probe target outside remote networks", []edit{{"beta", "  routing: static", "  probeTargets: [{host: 10.1.2.3, port: 443}]\n  routing: static"}}, betaFile, "vpn.probeTargets[0].host", "not inside any of vpn.remoteNetworks"},
+		{"probe target IPv6", []edit{{"beta", "  routing: static", "  probeTargets: [{host: \"fd00::1\", port: 443}]\n  routing: static"}}, betaFile, "vpn.probeTargets[0].host", "not an IPv4 address"},
+		{"probe target a network", []edit{{"beta", "  routing: static", "  probeTargets: [{host: 172.16.0.0/24, port: 443}]\n  routing: static"}}, betaFile, "vpn.probeTargets[0].host", "a network, not a host"},
+		{"probe target bad name", []edit{{"beta", "  routing: static", "  probeTargets: [{host: db_1.corp, port: 443}]\n  routing: static"}}, betaFile, "vpn.probeTargets[0].host", "neither an IPv4 address nor a valid DNS name"},
+		{"probe target name too long", []edit{{"beta", "  routing: static", "  probeTargets: [{host: " + strings.Repeat("a", 60) + "." + strings.Repeat("b", 60) + "." + strings.Repeat("c", 60) + "." + strings.Repeat("d", 60) + ".corp, port: 443}]\n  routing: static"}}, betaFile, "vpn.probeTargets[0].host", "too long for the target's alarm name"},
+		{"probe target port not open", []edit{{"beta", "  routing: static", "  probeTargets: [{host: 172.16.1.10, port: 5432}]\n  routing: static"}}, betaFile, "vpn.probeTargets[0].port", "not one of vpn.ports"},
+		{"probe target port missing", []edit{{"beta", "  routing: static", "  probeTargets: [{host: 172.16.1.10}]\n  routing: static"}}, betaFile, "vpn.probeTargets[0].port", "required key is missing"},
+		{"probe target twice", []edit{{"beta", "  routing: static", "  probeTargets: [{host: db.corp.example.com, port: 443}, {host: db.corp.example.com, port: 443, tls: true}]\n  routing: static"}}, betaFile, "vpn.probeTargets[1]", "the same host and port as vpn.probeTargets[0]"},
+		{"probe targets too many", []edit{{"beta", "  routing: static", "  probeTargets: [" + probeTargets(11) + "]\n  routing: static"}}, betaFile, "vpn.probeTargets", "at most 10 probe targets"},
 		{"tunnel log retention not accepted", []edit{{"beta", "  routing: static", "  tunnelLogs: {retentionDays: 100}\n  routing: static"}}, betaFile, "vpn.tunnelLogs.retentionDays", "does not accept this retention"},
 	})
 }
@@ -380,6 +392,14 @@ func runValidationCases(t *testing.T, cases []validationCase) {
 			assert.True(t, strings.HasPrefix(found.Error(), want), "Error() = %q, want prefix %q", found.Error(), want)
 		})
 	}
+}
+
+func probeTargets(n int) string {
+	s := make([]string, n)
+	for i := range s {
+		s[i] = fmt.Sprintf("{host: 172.16.1.%d, port: 443}", i+1)
+	}
+	return strings.Join(s, ", ")
 }
 
 func portRange(from, n int) string {

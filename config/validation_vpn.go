@@ -152,6 +152,7 @@ func validateVpn(r *report, v *Vendor, c *Customer, vpn *Vpn) {
 	for i, t := range vpn.Tunnels {
 		checkTunnel(r, index(tp, i), c, v, vpn, t, i, insides)
 	}
+	checkProbeTargets(r, c, vpn)
 	if vpn.AllowIkev1 && !vpn.IkeV1Allowed() {
 		r.add(join(p, "allowIkev1"), "allowIkev1 is set but no tunnel lists ikev1", true, "remove allowIkev1")
 	}

@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+
+	"github.com/privateconnect/privateconnect/constructs/probe"
 )
 
 //go:embed prices/*.json
@@ -45,6 +47,8 @@ type Rates struct {
 	LogsStoreGbMonth         float64 `json:"logsStoreGbMonth"`
 	LambdaRequestsPerMillion float64 `json:"lambdaRequestsPerMillion"`
 	LambdaArmGbSecond        float64 `json:"lambdaArmGbSecond"`
+	CustomMetricMonth        float64 `json:"customMetricMonth"`
+	DashboardMonth           float64 `json:"dashboardMonth"`
 	InterRegionGb            float64 `json:"interRegionGb"`
 	InternetOutGb            float64 `json:"internetOutGb"`
 }
@@ -96,10 +100,12 @@ const (
 	VpnConnections     Item = "VPN connection"
 	LoadBalancers      Item = "Network Load Balancers"
 	Alarms             Item = "CloudWatch alarms"
+	Dashboards         Item = "CloudWatch dashboards"
 	HostedZones        Item = "private hosted zones"
 	LambdaRequests     Item = "Lambda requests"
 	LambdaCompute      Item = "Lambda compute"
 	LambdaLogs         Item = "Lambda logs"
+	CustomMetrics      Item = "custom metrics"
 	LogGroups          Item = "log groups"
 )
 
@@ -168,8 +174,9 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 		return e, err
 	}
 	r := prices.Rates
-	var endpoints, endpointAzs, nats, ips, igws, vgws, nlbs, vpns, alarms, zones, logGroups int
+	var endpoints, endpointAzs, nats, ips, igws, vgws, nlbs, vpns, alarms, zones, logGroups, dashboards int
 	var lambdaRuns float64
+	metrics := 0
 	crossRegion := false
 	for _, res := range tmpl.Resources {
 		p := res.Properties
@@ -197,10 +204,20 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 			vpns++
 		case "AWS::CloudWatch::Alarm":
 			alarms++
+		case "AWS::CloudWatch::Dashboard":
+			dashboards++
 		case "AWS::Route53::HostedZone":
 			zones++
 		case "AWS::Logs::LogGroup":
 			logGroups++
+		case "AWS::Lambda::Function":
+			// The probe publishes metrics through its logs (Embedded Metric
+			// Format), each billed as a custom metric.
+			env, _ := p["Environment"].(map[string]any)
+			vars, _ := env["Variables"].(map[string]any)
+			if n, ok := probe.PublishedMetrics(vars); ok {
+				metrics += n
+			}
 		case "AWS::Events::Rule":
 			expr, _ := p["ScheduleExpression"].(string)
 			if m := rateRe.FindStringSubmatch(expr); m != nil {
@@ -234,6 +251,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 	hours(VpnConnections, vpns, "VPN connection(s)", r.VpnConnectionHour)
 	hours(LoadBalancers, nlbs, "Network Load Balancer(s)", r.NlbHour)
 	add(Alarms, float64(alarms), "CloudWatch alarm(s)", fmt.Sprintf("%d CloudWatch alarm(s) × $%.2f", alarms, r.AlarmMonth), float64(alarms)*r.AlarmMonth)
+	add(Dashboards, float64(dashboards), "CloudWatch dashboard(s)", fmt.Sprintf("%d CloudWatch dashboard(s) × $%.2f (the account's first 3 are free)", dashboards, r.DashboardMonth), float64(dashboards)*r.DashboardMonth)
 	add(HostedZones, float64(zones), "private hosted zone(s)", fmt.Sprintf("%d private hosted zone(s) × $%.2f", zones, r.HostedZoneMonth), float64(zones)*r.HostedZoneMonth)
 	if lambdaRuns > 0 {
 		add(LambdaRequests, lambdaRuns, "Lambda runs", fmt.Sprintf("%.0f scheduled Lambda runs (requests)", lambdaRuns), lambdaRuns/1e6*r.LambdaRequestsPerMillion)
@@ -242,6 +260,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 		gb := lambdaRuns * LambdaLogKbPerRun / (1 << 20)
 		add(LambdaLogs, gb, "GB of Lambda logs", fmt.Sprintf("%.2f GB of Lambda logs (about %.0f KB per run)", gb, LambdaLogKbPerRun), gb*r.LogsIngestGb)
 	}
+	add(CustomMetrics, float64(metrics), "custom metric(s)", fmt.Sprintf("%d custom metric(s) × $%.2f (the first 10,000 of the account)", metrics, r.CustomMetricMonth), float64(metrics)*r.CustomMetricMonth)
 	add(LogGroups, float64(logGroups), "log group(s)", fmt.Sprintf("%d log group(s): $%.2f per GB ingested, $%.2f per GB-month stored", logGroups, r.LogsIngestGb, r.LogsStoreGbMonth), 0)
 
 	rate := func(cond bool, what string, price float64, unit string) {

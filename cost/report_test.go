@@ -74,8 +74,12 @@ func TestVpnStackItemised(t *testing.T) {
 		InternetGateways: {1, 0},
 		VpnGateways:      {1, 0},
 		VpnConnections:   {1, h * 0.05},
-		Alarms:           {2, 2 * 0.10},
-		LogGroups:        {2, 0}, // flow logs and tunnel logs: per GB only
+		Alarms:           {5, 5 * 0.10}, // the tunnels' three and two probe targets'
+		LambdaRequests:   {h * 60, h * 60 / 1e6 * 0.20},
+		LambdaCompute:    {h * 60, h * 60 * 1 * 0.125 * 0.0000133334},
+		LambdaLogs:       {h * 60.0 / (1 << 20), h * 60.0 / (1 << 20) * 0.57},
+		CustomMetrics:    {5, 5 * 0.30}, // Reachable and ConnectMillis of each target, TlsDaysLeft of one
+		LogGroups:        {3, 0},        // flow, tunnel and probe logs: per GB only
 	}
 	var items []Item
 	for _, l := range e.Lines {
@@ -85,8 +89,8 @@ func TestVpnStackItemised(t *testing.T) {
 			assert.InDelta(t, w[1], l.Monthly, 1e-9, l.Item)
 		}
 	}
-	assert.Equal(t, []Item{NatGateways, PublicIPv4, InternetGateways, VpnGateways, VpnConnections, Alarms, LogGroups}, items)
-	assert.Len(t, e.Charged(), 4)
+	assert.Equal(t, []Item{NatGateways, PublicIPv4, InternetGateways, VpnGateways, VpnConnections, Alarms, LambdaRequests, LambdaCompute, LambdaLogs, CustomMetrics, LogGroups}, items)
+	assert.Len(t, e.Charged(), 8)
 }
 
 func TestAddedComparesItemByItem(t *testing.T) {

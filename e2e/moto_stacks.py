@@ -33,6 +33,10 @@ so that e2e sees what a customer would.
     DescribeChangeSet of a change set that does not exist: ChangeSetNotFound,
         as AWS answers (moto: "Stack with id ... does not exist"); `cdk deploy`
         of an existing stack deletes its previous change set and waits for that
+    Describe-, Delete- and ExecuteChangeSet by name: a change set's name
+        belongs to its stack, as in AWS; moto takes the first change set of
+        that name in any stack, so that `cdk deploy` of two stacks (each with
+        its `cdk-deploy-change-set`) waited forever for one to be gone
 Written against moto 5.2.1 internals.
 """
 from moto.cloudformation import parsing
@@ -319,6 +323,23 @@ def change_set_not_found(describe_change_set):
     return describe
 
 
+def stack_scoped(handler):
+    """Resolves the request's ChangeSetName, when it is a name, within its StackName:
+    the ID of that stack's change set of that name, or ChangeSetNotFound."""
+    def scoped(self):
+        name, stack = self._get_param("ChangeSetName"), self._get_param("StackName")
+        backend = self.cloudformation_backend
+        if stack and name not in backend.change_sets:
+            found = [cs_id for cs_id, cs in backend.change_sets.items()
+                     if cs.change_set_name == name and stack in (cs.stack_name, cs.stack_id)]
+            if not found:
+                raise ChangeSetNotFound(f"ChangeSet [{name}] does not exist")
+            get_param = self._get_param
+            self._get_param = lambda key, *a, **kw: found[-1] if key == "ChangeSetName" else get_param(key, *a, **kw)
+        return handler(self)
+    return scoped
+
+
 def with_outputs(execute_change_set):
     """moto keeps the outputs of the empty template a change set's new stack
     starts with: rebuild them from the template the change set applied (unless
@@ -348,5 +369,7 @@ def install():
     CloudFormationBackend.delete_stack = delete_stack(CloudFormationBackend.delete_stack)
     CloudFormationResponse.update_termination_protection = update_termination_protection
     CloudFormationBackend.describe_change_set = change_set_not_found(CloudFormationBackend.describe_change_set)
+    for action in ("describe_change_set", "delete_change_set", "execute_change_set"):
+        setattr(CloudFormationResponse, action, stack_scoped(getattr(CloudFormationResponse, action)))
     CloudFormationBackend.create_change_set = ssm_previous_values(CloudFormationBackend.create_change_set)
     CloudFormationBackend.execute_change_set = with_outputs(with_failures(CloudFormationBackend.execute_change_set))

@@ -281,6 +281,23 @@ class StrictEmulator(Emulator):
         self.assertEqual((err.exception.response["Error"]["Code"], err.exception.response["ResponseMetadata"]["HTTPStatusCode"]),
                          ("ChangeSetNotFound", 404))
 
+    def test_change_set_names_belong_to_their_stack(self):
+        """Two stacks each with a change set named cdk-deploy-change-set, as `cdk deploy` of
+        two stacks leaves them: deleting one stack's leaves the other's, and the deleted one
+        is not found, as in AWS (moto matched the name in any stack)."""
+        cfn = self.client("cloudformation", PROVIDER)
+        template = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
+        for stack in ("scoped-a", "scoped-b"):
+            cfn.create_change_set(StackName=stack, ChangeSetName="cdk-deploy-change-set", TemplateBody=template, ChangeSetType="CREATE")
+        cfn.delete_change_set(StackName="scoped-a", ChangeSetName="cdk-deploy-change-set")
+        with self.assertRaises(ClientError) as err:
+            cfn.describe_change_set(StackName="scoped-a", ChangeSetName="cdk-deploy-change-set")
+        self.assertEqual(err.exception.response["Error"]["Code"], "ChangeSetNotFound")
+        other = cfn.describe_change_set(StackName="scoped-b", ChangeSetName="cdk-deploy-change-set")
+        self.assertEqual(other["StackName"], "scoped-b")
+        cfn.execute_change_set(StackName="scoped-b", ChangeSetName="cdk-deploy-change-set")
+        self.assertEqual(cfn.describe_stacks(StackName="scoped-b")["Stacks"][0]["StackStatus"], "CREATE_COMPLETE")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -8,6 +8,7 @@ from pathlib import Path
 from fleet import INBOUND_PREFIX, egress, inbound_customers, inbound_regions, ingress, slots, ssm_parameters, stack_outputs, vpn_remote_networks
 from harness import cdk, paginate, report_skips
 from inbound import check_inbound_service
+from probe import DASHBOARD_PREFIX, check_dashboards, check_probe, probe_targets
 
 
 PSK = "E2eTunnelKey{}x"  # pre-shared keys the harness stores in Secrets Manager
@@ -60,6 +61,8 @@ def check_privatelink(ck, aws, fleet, c):
     want = {"vpc-id", "subnet-ids", "connector-security-group-id", "flow-log-group"}
     for s in ready:
         want |= {f"services/{s['name']}/{p}" for p in ("endpoint-id", "endpoint-dns-name", "dns-name", "ports")}
+    if probe_targets(c, "PrivateLink"):
+        want.add("probe-log-group")
     ck.eq(f"SSM parameters under {prefix}", sorted(params), sorted(want))
     val = {k: p["Value"] for k, p in params.items()}
     for key, output in (("vpc-id", "VpcId"), ("subnet-ids", "SubnetIds"),
@@ -127,6 +130,7 @@ def check_privatelink(ck, aws, fleet, c):
     else:
         ck.true("connectors egress opens nothing", all(r[3] == "255.255.255.255/32" for r in egress(sg)), egress(sg))
     ck.eq("connectors ingress", ingress(sg), set())
+    check_probe(ck, aws, fleet, c, "PrivateLink", subnet_ids, connectors, val.get("probe-log-group"))
     return {s["name"]: endpoints.get(val.get(f"services/{s['name']}/endpoint-id")) for s in ready}
 
 
@@ -142,6 +146,8 @@ def check_vpn(ck, aws, fleet, c, psks):
     val = {k: p["Value"] for k, p in ssm_parameters(ssm, prefix).items()}
     want = {"vpc-id", "subnet-ids", "connector-security-group-id", "remote-networks", "vpn-connection-id", "vpn-gateway-id",
             "customer-gateway-id", "flow-log-group", "tunnel-log-group"} | ({"nat-public-ips"} if nat_mode != "none" else set())
+    if probe_targets(c, "Vpn"):
+        want.add("probe-log-group")
     ck.eq(f"SSM parameters under {prefix}", sorted(val), sorted(want))
     remote = vpn_remote_networks(c)
     ck.eq("SSM remote-networks = vpn.remoteNetworks", val.get("remote-networks", "").split(","), remote)
@@ -228,10 +234,14 @@ def check_vpn(ck, aws, fleet, c, psks):
     ck.eq("connectors ingress", ingress(sg), set())
     alarms = [a for a in cw.describe_alarms()["MetricAlarms"]
               if {"Name": "VpnId", "Value": conn["VpnConnectionId"]} in a.get("Dimensions", [])]
-    ck.eq("tunnel state alarms", sorted((a["Namespace"], a["MetricName"]) for a in alarms), [("AWS/VPN", "TunnelState")] * 2)
+    # Two that notify, and the dashboard's, named before deploy, that does not.
+    ck.eq("tunnel state alarms", sorted((a["Namespace"], a["MetricName"]) for a in alarms), [("AWS/VPN", "TunnelState")] * 3)
     topic = (fleet.vendor.get("alarmTopicArns") or {}).get(region)
+    shown = f"{name}-vpn-tunnel-state"
+    ck.true(f"the dashboard's alarm {shown}", any(a["AlarmName"] == shown for a in alarms), [a["AlarmName"] for a in alarms])
     for a in alarms:
-        ck.eq(f"alarm {a['AlarmName']} actions", a.get("AlarmActions"), [topic] if topic else [])
+        ck.eq(f"alarm {a['AlarmName']} actions", a.get("AlarmActions"), [] if a["AlarmName"] == shown else ([topic] if topic else []))
+    check_probe(ck, aws, fleet, c, "Vpn", subnet_ids, val["connector-security-group-id"], val.get("probe-log-group"))
 
 
 def create_psk_secrets(aws, fleet, names):
@@ -277,7 +287,14 @@ def check_vendor_stacks(ck, aws, fleet, assembly, psks, only=None):
                   if not only or any(c["name"] in only for c in inbound_customers(fleet, r))]
         ck.eq(f"one {INBOUND_PREFIX}<region> per region with inbound customers",
               sorted(s for s, _, _ in deployed if s.startswith(INBOUND_PREFIX)), [INBOUND_PREFIX + r for r in served])
+    deployed_customers = {s.rpartition("-")[0] for s, _, _ in deployed}
     for stack, account, region in deployed:
+        if stack.startswith(DASHBOARD_PREFIX):
+            with ck.section(stack):
+                status = aws.client("cloudformation", account, region).describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+                ck.eq("stack status", status, "CREATE_COMPLETE")
+                check_dashboards(ck, aws, fleet, stack, region, deployed_customers)
+            continue
         if stack.startswith(INBOUND_PREFIX):
             with ck.section(stack):
                 ck.eq("vendor account", account, fleet.account)

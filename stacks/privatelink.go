@@ -10,6 +10,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/consumer"
+	"github.com/privateconnect/privateconnect/constructs/probe"
 )
 
 // ModePrivateLink names the outbound PrivateLink stack: <customer>-PrivateLink.
@@ -69,7 +70,45 @@ func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config
 		pub.value(id+"DnsName", path+"dns-name", "Stable name connectors use for this service", ep.FriendlyDnsName)
 		pub.list(id+"Ports", path+"ports", "TCP ports open to this service", jsii.Strings(portStrings(s.Ports)...))
 	}
+
+	// The endpoints of ready services only: a pending one has none to reach.
+	if len(ready) > 0 && probed(stack, c) {
+		var targets []*probe.Service
+		for _, s := range ready {
+			targets = append(targets, &probe.Service{Name: jsii.String(s.Name), Ports: numbers(s.Ports), Tls: jsii.Bool(s.TLS)})
+		}
+		props := probeProps(v, c, net.Vpc().SubnetIds(), net.ConnectorSecurityGroupId(), "privateconnect-"+c.Name)
+		props.Services, props.Zone = &targets, jsii.String(c.Name+"."+v.InternalDomain)
+		pr := probe.NewProbe(stack, jsii.String("Probe"), props)
+		pub.value("ProbeLogGroup", "probe-log-group", "CloudWatch Logs group of the reachability probe: each run's result and error per service and port", pr.LogGroupName())
+	}
 	return stack
+}
+
+// probed reports whether the customer's stacks get a probe, and notes it on
+// stack when its file turned the probe off.
+func probed(stack awscdk.Stack, c *config.Customer) bool {
+	if !c.Probed() {
+		note(stack, "the reachability probe is off (probe.enabled: false in %s): no alarm says when the connectors cannot reach the customer", c.File)
+	}
+	return c.Probed()
+}
+
+// probeProps are the settings every probe of customer c shares.
+func probeProps(v *config.Vendor, c *config.Customer, subnets *[]*string, group *string, name string) *probe.ProbeProps {
+	var topic *string
+	if arn, ok := v.AlarmTopicArns[c.Region]; ok {
+		topic = jsii.String(arn)
+	}
+	return &probe.ProbeProps{
+		Customer:         jsii.String(c.Name),
+		SubnetIds:        subnets,
+		SecurityGroupId:  group,
+		FailMinutes:      jsii.Number(float64(*c.Probe.FailMinutes)),
+		AlarmTopicArn:    topic,
+		LogRetentionDays: jsii.Number(float64(*v.LogRetentionDays)),
+		Name:             jsii.String(name),
+	}
 }
 
 // publisher writes each value as a stack output and as an SSM parameter, so

@@ -190,11 +190,18 @@ func TestFlowLogsWithRetention(t *testing.T) {
 		require.Len(t, cdktest.LogicalIDs(logs), 1, "flow logs")
 		require.JSONEq(t, cdktest.Show(cdktest.Ref(vpc)), cdktest.Show(logs[0].Properties["ResourceId"]), "the flow log of the VPC")
 		require.Equal(t, "ALL", logs[0].Properties["TrafficType"], "the flow log of all traffic")
+		// The flow log group, and the probe's beside it: both kept, with the vendor's retention.
 		groups := tmpl.Resources("AWS::Logs::LogGroup")
-		if assert.Len(t, cdktest.LogicalIDs(groups), 1, "log groups") {
-			assert.Equal(t, float64(*example.fleet.Vendor.LogRetentionDays), groups[0].Properties["RetentionInDays"], "log group retention")
+		want := 1
+		if c.Probed() && len(deployed(c)) > 0 {
+			want = 2
 		}
-		assert.Equal(t, "Retain", tmpl.Resource(groups[0].LogicalID)["DeletionPolicy"], "the flow log group would be deleted with the stack")
+		require.Len(t, cdktest.LogicalIDs(groups), want, "log groups: the flow log's and the probe's")
+		require.JSONEq(t, cdktest.Show(cdktest.Ref(groups[0].LogicalID)), cdktest.Show(logs[0].Properties["LogGroupName"]), "the flow log's group comes first")
+		for _, g := range groups {
+			assert.Equal(t, float64(*example.fleet.Vendor.LogRetentionDays), g.Properties["RetentionInDays"], "%s retention", g.LogicalID)
+			assert.Equal(t, "Retain", tmpl.Resource(g.LogicalID)["DeletionPolicy"], "%s would be deleted with the stack", g.LogicalID)
+		}
 	})
 }
 
@@ -227,6 +234,9 @@ func TestOutputsAndParameters(t *testing.T) {
 	privateLinkCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		prefix := "/privateconnect/" + c.Name + "/privatelink/"
 		want := []string{"vpc-id", "subnet-ids", "connector-security-group-id", "flow-log-group"}
+		if c.Probed() && len(deployed(c)) > 0 {
+			want = append(want, "probe-log-group")
+		}
 		for _, s := range deployed(c) {
 			for _, p := range []string{"endpoint-id", "endpoint-dns-name", "dns-name", "ports"} {
 				want = append(want, "services/"+s.Name+"/"+p)
@@ -292,8 +302,8 @@ func TestSelectAndBuildOneCustomer(t *testing.T) {
 	for _, child := range *app.Node().Children() {
 		names = append(names, *child.Node().Id())
 	}
-	assert.Len(t, built, 1, "building %s: only its own stack", first.Name)
-	assert.Equal(t, []string{StackName(first, ModePrivateLink)}, names, "building %s: only its own stack", first.Name)
+	assert.Len(t, built, 2, "building %s: only its own stack, and its region's dashboards", first.Name)
+	assert.Equal(t, []string{StackName(first, ModePrivateLink), DashboardStackName(first.Region)}, names, "building %s: only its own stack, and its region's dashboards", first.Name)
 	all, _ := Select(example.fleet, nil)
 	assert.Len(t, all, len(example.fleet.Customers), "an empty selection: all customers")
 	_, err = Select(example.fleet, []string{first.Name, "nobody"})

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/constructs/probe"
 	"github.com/privateconnect/privateconnect/constructs/vpn"
 	"github.com/privateconnect/privateconnect/internal/english"
 )
@@ -52,6 +53,8 @@ func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 		AlarmTopicArn:          topic,
 		// Apart from the PrivateLink stack's names: a customer may have both.
 		Name: jsii.String("privateconnect-" + c.Name + "-vpn"),
+		// What the region's dashboard graphs (NewDashboardStack).
+		TunnelStateAlarmName: jsii.String(config.TunnelStateAlarmName(c.Name)),
 	})
 	if vp.IkeV1Allowed() {
 		note(stack, "warning: customer %s VPN accepts IKEv1 (vpn.allowIkev1 in %s): IKEv1 is weaker than IKEv2 and AWS cannot start its tunnels, so the customer's device must bring them up and keep them up. Move to ikeVersions: [ikev2] once the device supports it",
@@ -75,6 +78,23 @@ func NewVpnStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 		Description: jsii.String("Fetches the configuration of the customer's VPN device, pre-shared keys included: send it over a secure channel only"),
 		Value:       deviceConfigurationCommand(c, site.VpnConnectionId()),
 	})
+
+	switch {
+	case !probed(stack, c):
+	case len(vp.ProbeTargets) == 0:
+		// Up tunnels do not prove that the customer's hosts answer through them.
+		note(stack, "customer %s's VPN has no probe targets: only the tunnels' state is watched, not whether the customer's hosts answer through them. List what the connectors use in vpn.probeTargets in %s",
+			c.Name, c.File)
+	default:
+		var hosts []*probe.Host
+		for _, t := range vp.ProbeTargets {
+			hosts = append(hosts, &probe.Host{Host: jsii.String(t.Host), Port: jsii.Number(float64(*t.Port)), Tls: jsii.Bool(t.TLS)})
+		}
+		props := probeProps(v, c, site.Vpc().SubnetIds(), site.ConnectorSecurityGroupId(), "privateconnect-"+c.Name+"-vpn")
+		props.Hosts = &hosts
+		pr := probe.NewProbe(stack, jsii.String("Probe"), props)
+		pub.value("ProbeLogGroup", "probe-log-group", "CloudWatch Logs group of the reachability probe: each run's result and error per probe target", pr.LogGroupName())
+	}
 	return stack
 }
 

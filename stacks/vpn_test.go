@@ -298,8 +298,16 @@ func TestVpnTunnelStateAlarms(t *testing.T) {
 			"RedundancyLost": {"Statistic": "Minimum", "Threshold": 1, "EvaluationPeriods": 3, "DatapointsToAlarm": 3, "TreatMissingData": "notBreaching"},
 			// No tunnel up in 5 minutes: Maximum below 0.5; silence counts as down.
 			"ConnectivityLost": {"Statistic": "Maximum", "Threshold": 0.5, "EvaluationPeriods": 1, "TreatMissingData": "breaching"},
+			// For the dashboard: a tunnel down now, by a name known before deploy; tells no one.
+			"TunnelState": {"Statistic": "Minimum", "Threshold": 1, "EvaluationPeriods": 1, "TreatMissingData": "missing",
+				"AlarmName": config.TunnelStateAlarmName(c.Name)},
 		}
-		alarms := tmpl.Resources("AWS::CloudWatch::Alarm")
+		var alarms []cdktest.Resource
+		for _, a := range tmpl.Resources("AWS::CloudWatch::Alarm") {
+			if a.Properties["Namespace"] == "AWS/VPN" { // the probe's are in probe_test.go
+				alarms = append(alarms, a)
+			}
+		}
 		require.Len(t, cdktest.LogicalIDs(alarms), len(want), "alarms")
 		for _, a := range alarms {
 			var w map[string]any
@@ -314,7 +322,11 @@ func TestVpnTunnelStateAlarms(t *testing.T) {
 			w["Namespace"], w["MetricName"], w["Period"] = "AWS/VPN", "TunnelState", 300
 			w["Dimensions"] = []any{map[string]any{"Name": "VpnId", "Value": cdktest.Ref(conn)}}
 			w["ComparisonOperator"] = "LessThanThreshold"
-			w["AlarmActions"], w["OKActions"] = topic, topic
+			if !strings.Contains(a.LogicalID, "TunnelState") {
+				w["AlarmActions"], w["OKActions"] = topic, topic
+			} else {
+				assert.NotContains(t, a.Properties, "AlarmActions", "the dashboard's alarm tells no one")
+			}
 			for k, v := range w {
 				cdktest.JSONEq(t, v, a.Properties[k], "%s %s", a.LogicalID, k)
 			}
@@ -329,6 +341,9 @@ func TestVpnOutputsAndParameters(t *testing.T) {
 			"customer-gateway-id", "flow-log-group", "tunnel-log-group"}
 		if c.Vpn.NatGatewayCount() > 0 {
 			want = append(want, "nat-public-ips")
+		}
+		if c.Probed() && len(c.Vpn.ProbeTargets) > 0 {
+			want = append(want, "probe-log-group")
 		}
 		var got []string
 		for _, r := range tmpl.Resources("AWS::SSM::Parameter") {
@@ -437,5 +452,5 @@ func TestVpnOnlyCustomer(t *testing.T) {
 	for _, s := range built {
 		names = append(names, *s.StackName())
 	}
-	assert.Equal(t, []string{StackName(c, ModeVpn)}, names, "built only the VPN stack")
+	assert.Equal(t, []string{StackName(c, ModeVpn), DashboardStackName(c.Region)}, names, "built the VPN stack, and the region's dashboards")
 }

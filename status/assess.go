@@ -209,13 +209,18 @@ func inbound(in *Inbound, c *config.Customer, r *regionRead, bad func(string, ..
 }
 
 // alarmOf reports whether an alarm is one of the customer's. CloudFormation
-// names an alarm without an AlarmName <stack>-<logical ID>-<suffix>, and the
-// probe alarms are named <customer>-probe-<target>; the shared inbound
+// names an alarm without an AlarmName <stack>-<logical ID>-<suffix>, the
+// probe alarms are named <customer>-probe-<target> and the VPN's tunnel
+// state alarm <customer>-vpn-tunnel-state; the shared inbound
 // stack's alarms concern every inbound customer of its region. One
 // customer's prefix may start another's (acme-PrivateLink- and
 // acme-probe-... of customers acme and acme-probe): the longest match wins.
 func alarmOf(f *config.Fleet, c *config.Customer, name string) bool {
 	if stacks.HasInbound(c) && strings.HasPrefix(name, stacks.InboundServiceStackName(c.Region)+"-") {
+		return true
+	}
+	// The VPN stack's alarm the dashboard graphs, named in full.
+	if c.Vpn != nil && name == config.TunnelStateAlarmName(c.Name) {
 		return true
 	}
 	owner, longest := "", 0

@@ -135,6 +135,9 @@ func TestAlarmsByCustomer(t *testing.T) {
 	assert.False(t, alarmOf(f, acme, "acme-eu-Vpn-SiteRedundancyLostAlarm-1"), "acme-eu's, though it starts with acme-")
 	assert.True(t, alarmOf(f, eu, "acme-eu-Vpn-SiteRedundancyLostAlarm-1"))
 	assert.False(t, alarmOf(f, acme, "acme-billing"), "not one of the stacks' or probes' names")
+	require.NotNil(t, eu.Vpn)
+	assert.True(t, alarmOf(f, eu, "acme-eu-vpn-tunnel-state"), "the VPN stack's alarm for the dashboard")
+	assert.False(t, alarmOf(f, acme, "acme-eu-vpn-tunnel-state"))
 	assert.True(t, alarmOf(f, umb, "Vendor-Inbound-us-east-1-Something-1"), "the shared inbound stack's alarm concerns its customers")
 	assert.False(t, alarmOf(f, acme, "Vendor-Inbound-us-east-1-Something-1"))
 }

@@ -143,6 +143,11 @@ type SiteProps struct {
 	// Prefix of Name tags, the customer gateway's device name and the alarm
 	// descriptions. Default: no Name tags.
 	Name *string
+	// Name of a third alarm, on the tunnels' state as it is (Minimum below 1
+	// while a tunnel is down), with no action: a name known before deploy,
+	// so that a dashboard can graph the tunnels without the connection's ID.
+	// Default: no such alarm.
+	TunnelStateAlarmName *string
 }
 
 // Site is the vendor-side end of a site-to-site VPN.
@@ -422,6 +427,22 @@ func (s *site) addAlarms(props *SiteProps) {
 		AlarmActions:     actions,
 		OkActions:        actions,
 	})
+	if props.TunnelStateAlarmName != nil {
+		awscloudwatch.NewCfnAlarm(s.Construct, jsii.String("TunnelStateAlarm"), &awscloudwatch.CfnAlarmProps{
+			AlarmName: props.TunnelStateAlarmName,
+			AlarmDescription: jsii.String(fmt.Sprintf("%s: a VPN tunnel is down now. For dashboards only, no action: the redundancy-lost and connectivity-lost alarms notify.",
+				label)),
+			Namespace:          jsii.String(tunnelStateNamespace),
+			MetricName:         jsii.String(tunnelStateMetric),
+			Dimensions:         dims,
+			Statistic:          jsii.String("Minimum"),
+			Period:             jsii.Number(tunnelStateAlarmPeriod),
+			EvaluationPeriods:  jsii.Number(1),
+			Threshold:          jsii.Number(1),
+			ComparisonOperator: jsii.String("LessThanThreshold"),
+			TreatMissingData:   jsii.String("missing"),
+		})
+	}
 }
 
 func (s *site) Vpc() network.IsolatedVpc           { return s.vpc }

@@ -220,11 +220,13 @@ func addSection(c map[string]any, s *source, k int) {
 	case 0:
 		if _, ok := c["vpn"]; !ok {
 			remote := pick(s, [][]any{{"172.31.0.0/16"}, {"172.31.0.0/16", "192.168.50.0/24"}})
+			ports := pick(s, portLists)
 			c["vpn"] = map[string]any{
 				"vpcCidr": fmt.Sprintf("10.67.%d.0/24", k), "availabilityZones": azs,
 				"customerGateway": map[string]any{"ipAddress": fmt.Sprintf("198.51.100.%d", 100+k)},
 				"routing":         "static", "remoteNetworks": remote,
-				"ports": pick(s, portLists), "natGateways": pick(s, []string{"single", "perAz", "none"}),
+				"ports": ports, "natGateways": pick(s, []string{"single", "perAz", "none"}),
+				"probeTargets": []any{map[string]any{"host": "172.31.0.10", "port": ports[0], "tls": s.intn(2) == 0}},
 			}
 			// Remote networks lie inside the customer's networks.
 			networks, _ := c["networks"].([]any)
@@ -338,6 +340,14 @@ func valueFor(key, parentKey string, vendor bool, s *source, old any) any {
 		return pick(s, []string{"*.platform.example.com", "api.platform.example.com", ""})
 	case "accounts":
 		return pick(s, [][]any{{"135792468024"}, {"135792468024", "135792468025"}, {"444455556666"}})
+	case "host":
+		return pick(s, []string{"10.48.1.25", "172.24.10.20", "172.31.0.10", "db.corp.example.com", "10.1.2.3", "fd00::1", strings.Repeat("h", 63) + "." + strings.Repeat("o", 63) + "." + strings.Repeat("s", 63) + ".example"})
+	case "port":
+		return pick(s, []int{443, 5432, 1521, 8443, 0})
+	case "failMinutes":
+		return pick(s, []int{2, 3, 60, 1, 61})
+	case "probeTargets":
+		return pick(s, [][]any{{}, {map[string]any{"host": "10.48.1.25", "port": 5432, "tls": true}}, probeTargets(10), probeTargets(11)})
 	case "serviceName":
 		return pick(s, []string{"com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718", "com.amazonaws.vpce.eu-west-1.vpce-svc-01234567", ""})
 	}
@@ -367,6 +377,15 @@ var (
 	tagSets       = []any{map[string]any{}, map[string]any{"Owner": "team"}, map[string]any{"Ünïcode Kéy": "välue 値"}, map[string]any{"Bad,Key": "x"}, map[string]any{"aws:x": "y"}, manyTags(45), manyTags(46)}
 	trickyStrings = []string{"", "x", "3M", "Ab & Cd, Inc", "\u202e", "株式会社", strings.Repeat("z", 300), "a\nb", "${AWS::Region}", "{{resolve:ssm:x}}"}
 )
+
+// probeTargets are n VPN probe targets in 172.31.0.0/16 on port 443.
+func probeTargets(n int) []any {
+	out := make([]any, n)
+	for i := range out {
+		out[i] = map[string]any{"host": fmt.Sprintf("172.31.0.%d", i+1), "port": 443}
+	}
+	return out
+}
 
 func ints(from, n int) []any {
 	out := make([]any, n)

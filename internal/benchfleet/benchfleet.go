@@ -1,4 +1,6 @@
-package main
+// Package benchfleet writes synthetic fleets of any size, for the synth
+// benchmark (make bench) and for tests that need a fleet at scale.
+package benchfleet
 
 import (
 	"fmt"
@@ -7,11 +9,11 @@ import (
 	"strings"
 )
 
-// writeFleet writes a valid synthetic fleet of n customers into dir, mixing
+// Write writes a valid synthetic fleet of n customers into dir, mixing
 // what the example fleet shows: same- and cross-region services, one to three
 // AZs, several ports, handed-over producers of every target kind,
 // site-to-site VPNs and inbound PrivateLink.
-func writeFleet(dir string, n int) error {
+func Write(dir string, n int) error {
 	if err := os.MkdirAll(filepath.Join(dir, "customers"), 0o755); err != nil {
 		return err
 	}
@@ -45,14 +47,15 @@ inboundPrivateLink:
 		return err
 	}
 	for i := 0; i < n; i++ {
-		if err := os.WriteFile(filepath.Join(dir, "customers", customerName(i)+".yaml"), []byte(customer(i)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "customers", Name(i)+".yaml"), []byte(customer(i)), 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func customerName(i int) string { return fmt.Sprintf("c%04d", i) }
+// Name is the name of the i-th customer of a fleet Write wrote.
+func Name(i int) string { return fmt.Sprintf("c%04d", i) }
 
 func customer(i int) string {
 	region, prefix := "us-east-1", "use1"
@@ -71,7 +74,7 @@ privateLink:
   vpcCidr: 10.%d.%d.0/24
   availabilityZones: [%s]
   services:
-`, customerName(i), 200000000000+i, region, 64+i/256, i%256, strings.Join(azs, ", "))
+`, Name(i), 200000000000+i, region, 64+i/256, i%256, strings.Join(azs, ", "))
 	services := 1 + i%3
 	for s := 0; s < services; s++ {
 		svcRegion := region
@@ -95,6 +98,7 @@ privateLink:
   routing: static
   remoteNetworks: [172.20.0.0/16]
   ports: [443]
+  probeTargets: [{host: 172.20.0.10, port: 443, tls: true}]
 `, 72+i/256, i%256, strings.Join(azs[:2], ", "), 1+i%250)
 	}
 	if i%5 == 4 { // one in five also reaches the platform over inbound PrivateLink
