@@ -76,7 +76,7 @@ func runAccept(ctx context.Context, fleet *config.Fleet, regions []string, clien
 			fmt.Fprintf(o.out, "%s: %s is not deployed: no endpoint service to accept on\n", r, p.Stack)
 			continue
 		}
-		fmt.Fprintf(o.out, "%s: endpoint service %s: %s to accept, %d left alone\n", r, p.ServiceID, requests(len(p.Accept)), len(p.Leave))
+		fmt.Fprintf(o.out, "%s: endpoint service %s: %s to accept, %d left alone\n", r, p.ServiceID, requestCount(len(p.Accept)), len(p.Leave))
 		for _, q := range p.Accept {
 			fmt.Fprintf(o.out, "  accept  %s from %s (%s)%s\n", q.EndpointID, q.Account, strings.Join(q.Customers, ", "), createdAt(q))
 		}
@@ -97,10 +97,10 @@ func runAccept(ctx context.Context, fleet *config.Fleet, regions []string, clien
 	switch {
 	case o.yes:
 	case !o.terminal:
-		fmt.Fprintf(o.out, "accepted nothing: no terminal to ask on; run with -yes to accept the %s above\n", requests(total))
+		fmt.Fprintf(o.out, "accepted nothing: no terminal to ask on; run with -yes to accept the %s above\n", requestCount(total))
 		return max(code, 1)
 	default:
-		fmt.Fprintf(o.out, "Accept %s? [y/N] ", requests(total))
+		fmt.Fprintf(o.out, "Accept %s? [y/N] ", requestCount(total))
 		answer, _ := bufio.NewReader(o.in).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 			fmt.Fprintln(o.out, "accepted nothing")
@@ -127,7 +127,7 @@ func createdAt(q status.Request) string {
 	return ", created " + q.Created.UTC().Format("2006-01-02 15:04Z")
 }
 
-func requests(n int) string {
+func requestCount(n int) string {
 	if n == 1 {
 		return "1 request"
 	}

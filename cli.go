@@ -10,18 +10,22 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdkflags"
+	"github.com/privateconnect/privateconnect/stacks"
 )
 
 // commands lists the subcommands for the usage text, in the order shown.
 var commands = []struct{ name, summary string }{
 	{"validate", "check the fleet configuration and print every problem (make validate)"},
 	{"new-customer", "start customers/NAME.yaml with the next free vendor-VPC CIDR (make new-customer)"},
-	{"handoff", "write dist/<customer>/: the templates the customer deploys, and their README (make handoff)"},
+	{"handoff", "write dist/<customer>/: the templates the customer deploys, their guides and the README.md index (make handoff)"},
+	{"publish", "upload a customer's templates to vendor.yaml's publish.buckets and write launch links into its README.md (make publish)"},
+	{"diagram", "write dist/<customer>-diagram.md: the customer's connections as a Mermaid diagram (make diagram)"},
 	{"cost", "monthly list-price cost per customer and stack (make cost)"},
 	{"status", "what each customer's connections look like in AWS now; exit 0 healthy, 1 unhealthy, 2 unread (make status)"},
 	{"accept", "accept the inbound customers' connection requests, and only theirs (make accept)"},
-	{"schema", "regenerate config/schema/*.json from the Go types (make schema)"},
+	{"schema", "regenerate config/schema/: the JSON Schemas and REFERENCE.md, from the Go types (make schema)"},
 }
 
 func isHelp(arg string) bool {
@@ -96,3 +100,54 @@ func checkNode() error {
 	}
 	return nil
 }
+
+// configDir picks the fleet directory: -c config=DIR, then $PRIVATECONNECT_CONFIG, then config/.
+func configDir(fromContext string) string {
+	if fromContext != "" {
+		return fromContext
+	}
+	if env := os.Getenv(config.EnvDir); env != "" {
+		return env
+	}
+	return config.DefaultDir
+}
+
+func split(list string) []string {
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// loadSelected loads and validates the whole fleet in dir, and returns the
+// customers named in the comma-separated list only (all when empty).
+func loadSelected(dir, only string) (*config.Fleet, []*config.Customer, error) {
+	fleet, err := config.Load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	customers, err := stacks.Select(fleet, split(only))
+	return fleet, customers, err
+}
+
+func fail(err error) int {
+	var errs config.Errors
+	if errors.As(err, &errs) {
+		noun := "problems"
+		if len(errs) == 1 {
+			noun = "problem"
+		}
+		fmt.Fprintf(os.Stderr, "privateconnect: %d %s in the fleet configuration:\n%s\n", len(errs), noun, err)
+	} else {
+		fmt.Fprintf(os.Stderr, "privateconnect: %v\n", err)
+	}
+	return 1
+}
+
+// commit is the commit this build came from, which the bundles' footers
+// name: set by the Makefile (-ldflags "-X main.commit=..."); when empty,
+// handoff falls back to what the Go toolchain recorded.
+var commit string

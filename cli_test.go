@@ -2,9 +2,13 @@ package main
 
 import (
 	"bytes"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -78,4 +82,34 @@ func TestSynthPrintsOnlyNotes(t *testing.T) {
 	assert.Equal(t, []string{
 		"acme-PrivateLink: service reports is pending, so it has no endpoint yet: once the customer has deployed its template (make handoff CUSTOMER=acme), set privateLink.services[1].serviceName in config/customers/acme.yaml to the ServiceName the template outputs",
 	}, strings.Split(strings.TrimSuffix(stderr, "\n"), "\n"))
+}
+
+// The usage lists exactly the commands command() dispatches: a command added
+// to the switch without a line in the usage (publish and diagram once were)
+// fails here.
+func TestUsageListsEveryCommand(t *testing.T) {
+	file, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, 0)
+	require.NoError(t, err)
+	var dispatched []string
+	ast.Inspect(file, func(n ast.Node) bool {
+		if fn, ok := n.(*ast.FuncDecl); ok && fn.Name.Name != "command" {
+			return false
+		}
+		if cc, ok := n.(*ast.CaseClause); ok {
+			for _, e := range cc.List {
+				if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					name, err := strconv.Unquote(lit.Value)
+					require.NoError(t, err)
+					dispatched = append(dispatched, name)
+				}
+			}
+		}
+		return true
+	})
+	require.NotEmpty(t, dispatched, "no case of command() found in main.go")
+	var listed []string
+	for _, c := range commands {
+		listed = append(listed, c.name)
+	}
+	assert.ElementsMatch(t, dispatched, listed)
 }

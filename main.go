@@ -8,7 +8,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -87,17 +86,6 @@ func cliContext() (map[string]string, error) {
 	return out, nil
 }
 
-// configDir picks the fleet directory: -c config=DIR, then $PRIVATECONNECT_CONFIG, then config/.
-func configDir(fromContext string) string {
-	if fromContext != "" {
-		return fromContext
-	}
-	if env := os.Getenv(config.EnvDir); env != "" {
-		return env
-	}
-	return config.DefaultDir
-}
-
 // failSynth reports err and removes the output directory the CLI created for
 // this run if nothing was written to it, so a failed synth leaves nothing behind.
 func failSynth(err error) int {
@@ -105,16 +93,6 @@ func failSynth(err error) int {
 		os.Remove(dir) // removes only an empty directory
 	}
 	return fail(err)
-}
-
-func split(list string) []string {
-	var out []string
-	for _, s := range strings.Split(list, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func command(name string, args []string) int {
@@ -276,29 +254,4 @@ func command(name string, args []string) int {
 	}
 	fmt.Fprintf(os.Stderr, "unknown command %q: see go run . --help\n", name)
 	return 2
-}
-
-// loadSelected loads and validates the whole fleet in dir, and returns the
-// customers named in the comma-separated list only (all when empty).
-func loadSelected(dir, only string) (*config.Fleet, []*config.Customer, error) {
-	fleet, err := config.Load(dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	customers, err := stacks.Select(fleet, split(only))
-	return fleet, customers, err
-}
-
-func fail(err error) int {
-	var errs config.Errors
-	if errors.As(err, &errs) {
-		noun := "problems"
-		if len(errs) == 1 {
-			noun = "problem"
-		}
-		fmt.Fprintf(os.Stderr, "privateconnect: %d %s in the fleet configuration:\n%s\n", len(errs), noun, err)
-	} else {
-		fmt.Fprintf(os.Stderr, "privateconnect: %v\n", err)
-	}
-	return 1
 }

@@ -98,8 +98,3 @@ func publishCommand(fs *flag.FlagSet, dir *string, args []string) int {
 	}
 	return 0
 }
-
-// commit is the commit this build came from, which the bundles' footers
-// name: set by the Makefile (-ldflags "-X main.commit=..."); when empty,
-// handoff falls back to what the Go toolchain recorded.
-var commit string
