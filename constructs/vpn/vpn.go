@@ -38,16 +38,6 @@ const (
 	NatNone NatMode = "none"
 )
 
-// Safe tunnel defaults, used for any option TunnelOptions leaves nil. AWS's
-// own defaults also accept IKEv1, SHA-1, DH group 2 and leave the tunnel
-// down until the customer's device sends traffic; these do not.
-var (
-	defaultIkeVersions          = []string{"ikev2"}
-	defaultEncryptionAlgorithms = []string{"AES256-GCM-16", "AES256"}
-	defaultIntegrityAlgorithms  = []string{"SHA2-256", "SHA2-384", "SHA2-512"}
-	defaultDhGroupNumbers       = []float64{14, 19, 20, 21}
-)
-
 const (
 	defaultPhase1Lifetime   = 28800
 	defaultPhase2Lifetime   = 3600
@@ -65,44 +55,6 @@ const (
 	redundancyLostPeriods   = 3
 	connectivityLostPeriods = 1
 )
-
-// TunnelOptions are one tunnel's options. Every nil option takes the safe
-// default named on it.
-type TunnelOptions struct {
-	// A /30 in 169.254.0.0/16. Default: AWS picks one.
-	InsideCidr *string
-	// Name or ARN of a Secrets Manager secret holding the pre-shared key; the
-	// template holds only a dynamic reference, resolved at deploy time.
-	// Default: AWS generates the key.
-	PreSharedKeySecret *string
-	// The key within the secret's JSON holding this tunnel's key.
-	// Default: the whole secret string is the key.
-	PreSharedKeyJsonField *string
-	// Default: [ikev2].
-	IkeVersions *[]*string
-	// Default: [AES256-GCM-16, AES256].
-	Phase1EncryptionAlgorithms *[]*string
-	// Default: [AES256-GCM-16, AES256].
-	Phase2EncryptionAlgorithms *[]*string
-	// Default: [SHA2-256, SHA2-384, SHA2-512].
-	Phase1IntegrityAlgorithms *[]*string
-	// Default: [SHA2-256, SHA2-384, SHA2-512].
-	Phase2IntegrityAlgorithms *[]*string
-	// Default: [14, 19, 20, 21].
-	Phase1DhGroupNumbers *[]*float64
-	// Default: [14, 19, 20, 21].
-	Phase2DhGroupNumbers *[]*float64
-	// Default: 28800.
-	Phase1LifetimeSeconds *float64
-	// Default: 3600.
-	Phase2LifetimeSeconds *float64
-	// Default: 30.
-	DpdTimeoutSeconds *float64
-	// Default: restart (renegotiate at once rather than wait for the customer).
-	DpdTimeoutAction *string
-	// Default: start (the AWS end brings the tunnel up; needs IKEv2).
-	StartupAction *string
-}
 
 // SiteProps configures a Site.
 type SiteProps struct {
@@ -322,129 +274,6 @@ func checkProps(props *SiteProps) {
 	}
 }
 
-// tunnelSpec is one tunnel's options, with the safe default for each unset one.
-func (s *site) tunnelSpec(t *TunnelOptions, bgp bool) *awsec2.CfnVPNConnection_VpnTunnelOptionsSpecificationProperty {
-	if t == nil {
-		t = &TunnelOptions{}
-	}
-	logs := &awsec2.CfnVPNConnection_CloudwatchLogOptionsSpecificationProperty{
-		LogEnabled:      jsii.Bool(true),
-		LogGroupArn:     s.logs.AttrArn(),
-		LogOutputFormat: jsii.String("json"),
-	}
-	if bgp {
-		// BGP session events explain a tunnel that is up but routes nothing.
-		logs.BgpLogEnabled = jsii.Bool(true)
-		logs.BgpLogGroupArn = s.logs.AttrArn()
-		logs.BgpLogOutputFormat = jsii.String("json")
-	}
-	spec := &awsec2.CfnVPNConnection_VpnTunnelOptionsSpecificationProperty{
-		TunnelInsideCidr:      t.InsideCidr,
-		Phase1LifetimeSeconds: or(t.Phase1LifetimeSeconds, defaultPhase1Lifetime),
-		Phase2LifetimeSeconds: or(t.Phase2LifetimeSeconds, defaultPhase2Lifetime),
-		DpdTimeoutSeconds:     or(t.DpdTimeoutSeconds, defaultDpdTimeout),
-		DpdTimeoutAction:      or(t.DpdTimeoutAction, defaultDpdAction),
-		StartupAction:         or(t.StartupAction, defaultStartupAction),
-		LogOptions:            &awsec2.CfnVPNConnection_VpnTunnelLogOptionsSpecificationProperty{CloudwatchLogOptions: logs},
-	}
-	for _, v := range strs(t.IkeVersions, defaultIkeVersions) {
-		spec.IkeVersions = appendAny(spec.IkeVersions, &awsec2.CfnVPNConnection_IKEVersionsRequestListValueProperty{Value: v})
-	}
-	for _, v := range strs(t.Phase1EncryptionAlgorithms, defaultEncryptionAlgorithms) {
-		spec.Phase1EncryptionAlgorithms = appendAny(spec.Phase1EncryptionAlgorithms, &awsec2.CfnVPNConnection_Phase1EncryptionAlgorithmsRequestListValueProperty{Value: v})
-	}
-	for _, v := range strs(t.Phase2EncryptionAlgorithms, defaultEncryptionAlgorithms) {
-		spec.Phase2EncryptionAlgorithms = appendAny(spec.Phase2EncryptionAlgorithms, &awsec2.CfnVPNConnection_Phase2EncryptionAlgorithmsRequestListValueProperty{Value: v})
-	}
-	for _, v := range strs(t.Phase1IntegrityAlgorithms, defaultIntegrityAlgorithms) {
-		spec.Phase1IntegrityAlgorithms = appendAny(spec.Phase1IntegrityAlgorithms, &awsec2.CfnVPNConnection_Phase1IntegrityAlgorithmsRequestListValueProperty{Value: v})
-	}
-	for _, v := range strs(t.Phase2IntegrityAlgorithms, defaultIntegrityAlgorithms) {
-		spec.Phase2IntegrityAlgorithms = appendAny(spec.Phase2IntegrityAlgorithms, &awsec2.CfnVPNConnection_Phase2IntegrityAlgorithmsRequestListValueProperty{Value: v})
-	}
-	for _, v := range nums(t.Phase1DhGroupNumbers, defaultDhGroupNumbers) {
-		spec.Phase1DhGroupNumbers = appendAny(spec.Phase1DhGroupNumbers, &awsec2.CfnVPNConnection_Phase1DHGroupNumbersRequestListValueProperty{Value: v})
-	}
-	for _, v := range nums(t.Phase2DhGroupNumbers, defaultDhGroupNumbers) {
-		spec.Phase2DhGroupNumbers = appendAny(spec.Phase2DhGroupNumbers, &awsec2.CfnVPNConnection_Phase2DHGroupNumbersRequestListValueProperty{Value: v})
-	}
-	if t.PreSharedKeySecret != nil {
-		var opts *awscdk.SecretsManagerSecretOptions
-		if t.PreSharedKeyJsonField != nil {
-			opts = &awscdk.SecretsManagerSecretOptions{JsonField: t.PreSharedKeyJsonField}
-		}
-		// A {{resolve:secretsmanager:...}} reference: CloudFormation reads the
-		// key at deploy time, and the template never holds it.
-		spec.PreSharedKey = awscdk.SecretValue_SecretsManager(t.PreSharedKeySecret, opts).UnsafeUnwrap()
-	}
-	return spec
-}
-
-// addAlarms watches TunnelState by VpnId, which aggregates both tunnels: 1
-// while both are up, 0 once both are down, and in between (or a 0 and a 1
-// from the two tunnels) while one is down. The Minimum falls below 1 as soon
-// as one tunnel is down; the Maximum stays at 0.5 or 1 while one is up.
-func (s *site) addAlarms(props *SiteProps) {
-	label := "privateconnect"
-	if props.Name != nil {
-		label = *props.Name
-	}
-	dims := []any{&awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String("VpnId"), Value: s.conn.Ref()}}
-	var actions *[]any
-	if props.AlarmTopicArn != nil {
-		actions = &[]any{props.AlarmTopicArn}
-	}
-	s.redundancy = awscloudwatch.NewCfnAlarm(s.Construct, jsii.String("RedundancyLostAlarm"), &awscloudwatch.CfnAlarmProps{
-		AlarmDescription: jsii.String(fmt.Sprintf("%s: one of the two VPN tunnels has been down for %d minutes; one more failure cuts the customer off. Check the tunnel logs, and that the customer's device has both tunnels configured.",
-			label, redundancyLostPeriods*tunnelStateAlarmPeriod/60)),
-		Namespace:          jsii.String(tunnelStateNamespace),
-		MetricName:         jsii.String(tunnelStateMetric),
-		Dimensions:         dims,
-		Statistic:          jsii.String("Minimum"),
-		Period:             jsii.Number(tunnelStateAlarmPeriod),
-		EvaluationPeriods:  jsii.Number(redundancyLostPeriods),
-		DatapointsToAlarm:  jsii.Number(redundancyLostPeriods),
-		Threshold:          jsii.Number(1),
-		ComparisonOperator: jsii.String("LessThanThreshold"),
-		// Silence is the other alarm's to report, so one outage pages once.
-		TreatMissingData: jsii.String("notBreaching"),
-		AlarmActions:     actions,
-		OkActions:        actions,
-	})
-	s.connectivity = awscloudwatch.NewCfnAlarm(s.Construct, jsii.String("ConnectivityLostAlarm"), &awscloudwatch.CfnAlarmProps{
-		AlarmDescription: jsii.String(fmt.Sprintf("%s: both VPN tunnels are down; the connectors cannot reach the customer. Check the tunnel logs and the customer's device.", label)),
-		Namespace:        jsii.String(tunnelStateNamespace),
-		MetricName:       jsii.String(tunnelStateMetric),
-		Dimensions:       dims,
-		Statistic:        jsii.String("Maximum"),
-		Period:           jsii.Number(tunnelStateAlarmPeriod),
-		// Both down for one period is an outage already.
-		EvaluationPeriods:  jsii.Number(connectivityLostPeriods),
-		Threshold:          jsii.Number(0.5),
-		ComparisonOperator: jsii.String("LessThanThreshold"),
-		// A connection that reports nothing cannot be shown to be up.
-		TreatMissingData: jsii.String("breaching"),
-		AlarmActions:     actions,
-		OkActions:        actions,
-	})
-	if props.TunnelStateAlarmName != nil {
-		awscloudwatch.NewCfnAlarm(s.Construct, jsii.String("TunnelStateAlarm"), &awscloudwatch.CfnAlarmProps{
-			AlarmName: props.TunnelStateAlarmName,
-			AlarmDescription: jsii.String(fmt.Sprintf("%s: a VPN tunnel is down now. For dashboards only, no action: the redundancy-lost and connectivity-lost alarms notify.",
-				label)),
-			Namespace:          jsii.String(tunnelStateNamespace),
-			MetricName:         jsii.String(tunnelStateMetric),
-			Dimensions:         dims,
-			Statistic:          jsii.String("Minimum"),
-			Period:             jsii.Number(tunnelStateAlarmPeriod),
-			EvaluationPeriods:  jsii.Number(1),
-			Threshold:          jsii.Number(1),
-			ComparisonOperator: jsii.String("LessThanThreshold"),
-			TreatMissingData:   jsii.String("missing"),
-		})
-	}
-}
-
 func (s *site) Vpc() network.IsolatedVpc           { return s.vpc }
 func (s *site) Nat() network.NatEgress             { return s.nat }
 func (s *site) VpnGatewayId() *string              { return s.vgw.Ref() }
@@ -485,35 +314,4 @@ func orNat(m NatMode) NatMode {
 		return NatSingle
 	}
 	return m
-}
-
-// or returns v, or def when v is nil.
-func or[T any](v *T, def T) *T {
-	if v == nil {
-		return &def
-	}
-	return v
-}
-
-func strs(v *[]*string, def []string) []*string {
-	if v != nil {
-		return *v
-	}
-	return *jsii.Strings(def...)
-}
-
-func nums(v *[]*float64, def []float64) []*float64 {
-	if v != nil {
-		return *v
-	}
-	out := make([]*float64, len(def))
-	for i, d := range def {
-		out[i] = jsii.Number(d)
-	}
-	return out
-}
-
-func appendAny(list any, v any) []any {
-	l, _ := list.([]any)
-	return append(l, v)
 }
