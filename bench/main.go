@@ -66,9 +66,9 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	bin := filepath.Join(tmp, "privateconnect")
-	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, b)
+	bin, err := buildApp(tmp)
+	if err != nil {
+		return err
 	}
 
 	report := Report{Date: time.Now().UTC().Format(time.RFC3339), Runs: runs, MachineDescription: machine()}

@@ -104,3 +104,13 @@ func lastLines(s string, n int) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// buildApp builds the app into dir, so that runs time the program, not go
+// run's compile, and returns the binary's path.
+func buildApp(dir string) (string, error) {
+	bin := filepath.Join(dir, "privateconnect")
+	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build: %v\n%s", err, b)
+	}
+	return bin, nil
+}

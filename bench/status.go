@@ -60,9 +60,9 @@ func benchStatus(exampleDir, sizeList string, runs int, out string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	bin := filepath.Join(tmp, "privateconnect")
-	if b, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		return fmt.Errorf("go build: %v\n%s", err, b)
+	bin, err := buildApp(tmp)
+	if err != nil {
+		return err
 	}
 	url, stop, err := startEmulator(tmp)
 	if err != nil {
