@@ -19,6 +19,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/privateconnect/privateconnect/constructs/internal/l1"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
@@ -165,14 +167,8 @@ func NewProbe(scope constructs.Construct, id *string, props *ProbeProps) Probe {
 	// The record of when a path broke and why: keep it past the stack.
 	this.logs.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
 	role := awsiam.NewCfnRole(this.Construct, jsii.String("Role"), &awsiam.CfnRoleProps{
-		Description: jsii.String(label + ": network interfaces in the VPC and its own log group, nothing else"),
-		AssumeRolePolicyDocument: map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{map[string]any{
-				"Effect": "Allow", "Action": "sts:AssumeRole",
-				"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
-			}},
-		},
+		Description:              jsii.String(label + ": network interfaces in the VPC and its own log group, nothing else"),
+		AssumeRolePolicyDocument: l1.AssumedBy("lambda.amazonaws.com"),
 		Policies: []any{&awsiam.CfnRole_PolicyProperty{
 			PolicyName: jsii.String("probe"),
 			PolicyDocument: map[string]any{"Version": "2012-10-17", "Statement": []any{
@@ -181,10 +177,10 @@ func NewProbe(scope constructs.Construct, id *string, props *ProbeProps) Probe {
 				// logs:* on every group; DescribeNetworkInterfaces works on
 				// "*" only:
 				// https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
-				statement("NetworkInterfaces", []string{"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
+				l1.Statement("NetworkInterfaces", []string{"ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
 					"ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"}, jsii.String("*")),
 				// The metrics travel in these log lines (Embedded Metric Format).
-				statement("WriteLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, this.logs.AttrArn()),
+				l1.Statement("WriteLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, this.logs.AttrArn()),
 			}},
 		}},
 	})
@@ -210,7 +206,7 @@ func NewProbe(scope constructs.Construct, id *string, props *ProbeProps) Probe {
 		// Text: each metric line reaches the log as printed, as EMF wants it.
 		LoggingConfig: &awslambda.CfnFunction_LoggingConfigProperty{LogGroup: this.logs.Ref(), LogFormat: jsii.String("Text")},
 		Environment:   &awslambda.CfnFunction_EnvironmentProperty{Variables: env},
-		Tags:          nameTag(props.Name, "-probe"),
+		Tags:          l1.NameTag(props.Name, "-probe"),
 	})
 
 	rule := awsevents.NewCfnRule(this.Construct, jsii.String("Schedule"), &awsevents.CfnRuleProps{
@@ -327,19 +323,8 @@ func compact(v any) string {
 	return string(raw)
 }
 
-func statement(sid string, actions []string, resources ...*string) map[string]any {
-	return map[string]any{"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
-}
-
 func dimension(name, value string) *awscloudwatch.CfnAlarm_DimensionProperty {
 	return &awscloudwatch.CfnAlarm_DimensionProperty{Name: jsii.String(name), Value: jsii.String(value)}
-}
-
-func nameTag(name *string, suffix string) *[]*awscdk.CfnTag {
-	if name == nil {
-		return nil
-	}
-	return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*name + suffix)}}
 }
 
 func deref(b *bool) bool { return b != nil && *b }

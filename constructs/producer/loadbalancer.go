@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awselasticloadbalancingv2"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/privateconnect/privateconnect/constructs/internal/l1"
 )
 
 // Logical IDs of the load balancer's resources, by shape. A change of
@@ -46,7 +47,7 @@ func (p *producer) addLoadBalancer(props *ProducerProps) {
 			// Consumers' endpoints sit in some AZs only: every AZ must reach every target.
 			&awselasticloadbalancingv2.CfnLoadBalancer_LoadBalancerAttributeProperty{Key: jsii.String("load_balancing.cross_zone.enabled"), Value: jsii.String("true")},
 		},
-		Tags: nameTag(props.Name, "-nlb"),
+		Tags: l1.NameTag(props.Name, "-nlb"),
 	}
 	if secured {
 		ids = securedIDs
@@ -105,7 +106,7 @@ func (p *producer) addLoadBalancer(props *ProducerProps) {
 				attribute("deregistration_delay.timeout_seconds", fmt.Sprint(*tuning.DeregistrationDelaySeconds)),
 				attribute("deregistration_delay.connection_termination.enabled", fmt.Sprint(*tuning.ConnectionTermination)),
 			},
-			Tags: nameTag(props.Name, "-"+portID),
+			Tags: l1.NameTag(props.Name, "-"+portID),
 		})
 		awselasticloadbalancingv2.NewCfnListener(p.Construct, jsii.String(ids.listener+portID), &awselasticloadbalancingv2.CfnListenerProps{
 			LoadBalancerArn: p.lb.Ref(),

@@ -262,17 +262,6 @@ func acknowledgeConditional(c constructs.IConstruct, rule string, value *string)
 	}
 }
 
-func statement(sid string, actions []string, resources ...*string) map[string]any {
-	return map[string]any{"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
-}
-
-func nameTag(name *string, suffix string) *[]*awscdk.CfnTag {
-	if name == nil {
-		return nil
-	}
-	return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*name + suffix)}}
-}
-
 // anys converts for the L1 properties that take references as any; a list
 // token (a parameter's value list) stays one.
 func anys(p *[]*string) *[]any {

@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"fmt"
 
+	"github.com/privateconnect/privateconnect/constructs/internal/l1"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsevents"
@@ -68,32 +70,26 @@ func newRegistrar(p *producer, props *ProducerProps) (awslambda.CfnFunction, *st
 	// parameters, never literally: the same template works in any account.
 	rdsArn := func(kind, name string) *string { return arn("rds", kind+":"+name) }
 	statements := []any{
-		statement("RegisterOwnTargetGroups", []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"}, groupArns...),
+		l1.Statement("RegisterOwnTargetGroups", []string{"elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"}, groupArns...),
 		// DescribeTargetHealth supports no resource-level permissions.
-		statement("ReadTargetHealth", []string{"elasticloadbalancing:DescribeTargetHealth"}, jsii.String("*")),
+		l1.Statement("ReadTargetHealth", []string{"elasticloadbalancing:DescribeTargetHealth"}, jsii.String("*")),
 		// Names the AZ of a target the NLB leaves unused; no resource-level permissions either.
-		statement("FindTargetZone", []string{"ec2:DescribeNetworkInterfaces"}, jsii.String("*")),
-		statement("KeepState", []string{"ssm:GetParameter", "ssm:PutParameter"}, arn("ssm", "parameter/"+*state.Ref())),
-		statement("WriteLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, logs.AttrArn()),
+		l1.Statement("FindTargetZone", []string{"ec2:DescribeNetworkInterfaces"}, jsii.String("*")),
+		l1.Statement("KeepState", []string{"ssm:GetParameter", "ssm:PutParameter"}, arn("ssm", "parameter/"+*state.Ref())),
+		l1.Statement("WriteLogs", []string{"logs:CreateLogStream", "logs:PutLogEvents"}, logs.AttrArn()),
 	}
 	switch *rds.By {
 	case RdsByInstance:
-		statements = append(statements, statement("FindInstance", []string{"rds:DescribeDBInstances"}, rdsArn("db", *rds.Target)))
+		statements = append(statements, l1.Statement("FindInstance", []string{"rds:DescribeDBInstances"}, rdsArn("db", *rds.Target)))
 	case RdsByCluster:
 		// The cluster's member instances are only known at run time.
 		statements = append(statements,
-			statement("FindCluster", []string{"rds:DescribeDBClusters"}, rdsArn("cluster", *rds.Target)),
-			statement("FindMembers", []string{"rds:DescribeDBInstances"}, rdsArn("db", "*")))
+			l1.Statement("FindCluster", []string{"rds:DescribeDBClusters"}, rdsArn("cluster", *rds.Target)),
+			l1.Statement("FindMembers", []string{"rds:DescribeDBInstances"}, rdsArn("db", "*")))
 	}
 	fnRole := awsiam.NewCfnRole(scope, jsii.String("RegistrarRole"), &awsiam.CfnRoleProps{
-		Description: jsii.String("privateconnect registrar: keeps its own target groups pointing at the database"),
-		AssumeRolePolicyDocument: map[string]any{
-			"Version": "2012-10-17",
-			"Statement": []any{map[string]any{
-				"Effect": "Allow", "Action": "sts:AssumeRole",
-				"Principal": map[string]any{"Service": "lambda.amazonaws.com"},
-			}},
-		},
+		Description:              jsii.String("privateconnect registrar: keeps its own target groups pointing at the database"),
+		AssumeRolePolicyDocument: l1.AssumedBy("lambda.amazonaws.com"),
 		Policies: []any{&awsiam.CfnRole_PolicyProperty{
 			PolicyName:     jsii.String("registrar"),
 			PolicyDocument: map[string]any{"Version": "2012-10-17", "Statement": statements},
@@ -140,7 +136,7 @@ func newRegistrar(p *producer, props *ProducerProps) (awslambda.CfnFunction, *st
 			"METRIC_NAMESPACE":        MetricNamespace,
 			"SERVICE":                 service,
 		}},
-		Tags: nameTag(props.Name, "-registrar"),
+		Tags: l1.NameTag(props.Name, "-registrar"),
 	})
 
 	unit := "minutes"

@@ -6,6 +6,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/privateconnect/privateconnect/constructs/internal/l1"
 )
 
 // TargetRanges are the blocks the load balancer may send to: the ranges an
@@ -43,6 +44,6 @@ func loadBalancerSecurityGroup(scope constructs.Construct, props *ProducerProps)
 		VpcId:            props.VpcId,
 		// The listed rules replace AWS's default allow-all egress.
 		SecurityGroupEgress: egress,
-		Tags:                nameTag(props.Name, "-nlb"),
+		Tags:                l1.NameTag(props.Name, "-nlb"),
 	})
 }

@@ -1,0 +1,35 @@
+// Package l1 holds the pieces of CloudFormation-level (L1) properties that
+// several constructs write the same way: IAM policy statements, a role's
+// trust in an AWS service, and Name tags. One copy, so that the registrar's
+// and the probe's roles cannot drift apart in shape.
+package l1
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Statement is an Allow statement of an IAM policy document.
+func Statement(sid string, actions []string, resources ...*string) map[string]any {
+	return map[string]any{"Sid": sid, "Effect": "Allow", "Action": actions, "Resource": resources}
+}
+
+// AssumedBy is the trust policy of a role that only the AWS service
+// (e.g. lambda.amazonaws.com) may assume.
+func AssumedBy(service string) map[string]any {
+	return map[string]any{
+		"Version": "2012-10-17",
+		"Statement": []any{map[string]any{
+			"Effect": "Allow", "Action": "sts:AssumeRole",
+			"Principal": map[string]any{"Service": service},
+		}},
+	}
+}
+
+// NameTag is a Name tag of name plus suffix, or none when name is nil.
+func NameTag(name *string, suffix string) *[]*awscdk.CfnTag {
+	if name == nil {
+		return nil
+	}
+	return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*name + suffix)}}
+}
