@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,20 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// runCommand runs a subcommand of the app.
-func runCommand(t *testing.T, args ...string) (stdout, stderr string, code int) {
-	t.Helper()
-	cmd := exec.Command(bin, args...)
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err := cmd.Run()
-	if ee, ok := err.(*exec.ExitError); ok {
-		return o.String(), e.String(), ee.ExitCode()
-	}
-	require.NoError(t, err)
-	return o.String(), e.String(), 0
-}
 
 // make new-customer for a VPN customer: the command says what is left to
 // fill in, and the finished file synthesizes the customer's VPN stack.
@@ -45,19 +30,19 @@ func TestNewCustomerVpnEndToEnd(t *testing.T) {
 		{"-remote-networks", "0.0.0.0/0", "vpn.remoteNetworks[0]: a default route through the VPN cannot work", 1},
 	} {
 		withBad := append(append([]string(nil), args...), bad.flag, bad.value)
-		_, stderr, code := runCommand(t, withBad...)
+		_, stderr, code := runArgs(t, nil, withBad...)
 		assert.Equal(t, bad.code, code, "%s %s", bad.flag, bad.value)
 		assert.Contains(t, stderr, bad.want)
 		assert.NoFileExists(t, file)
 	}
 
-	stdout, stderr, code := runCommand(t, args...)
+	stdout, stderr, code := runArgs(t, nil, args...)
 	require.Equal(t, 0, code, stderr)
 	assert.Contains(t, stdout, "wrote "+file+" (vendor VPC blocks from the pool: vpn.vpcCidr ")
 	assert.Contains(t, stdout, file+":15: networks[0]\n")
 	assert.Contains(t, stdout, "vpn.remoteNetworks[0]\n")
 
-	_, stderr, code = runCommand(t, "validate", "-config", fleet)
+	_, stderr, code = runArgs(t, nil, "validate", "-config", fleet)
 	assert.Equal(t, 1, code)
 	assert.Contains(t, stderr, file+`: networks[0]: still the placeholder make new-customer wrote (got "TODO-customer-network-cidr"; write the customer's network`)
 

@@ -35,9 +35,14 @@ func TestMain(m *testing.M) {
 // run starts the app with the environment the CDK CLI gives it.
 func run(t *testing.T, outdir, contextJSON string, env ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+outdir, "CDK_CONTEXT_JSON="+contextJSON)
-	cmd.Env = append(cmd.Env, env...)
+	return runArgs(t, append([]string{"CDK_OUTDIR=" + outdir, "CDK_CONTEXT_JSON=" + contextJSON}, env...))
+}
+
+// runArgs runs the app with args and extra environment.
+func runArgs(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
 	var o, e bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &o, &e
 	err := cmd.Run()
