@@ -38,16 +38,17 @@ $(CDK): .tools/package.json .tools/package-lock.json
 	@.tools/python-deps.sh
 
 .PHONY: synth
-synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name for one customer)
+synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name for one customer; PIPELINE=true for the pipeline's layout)
 	@rm -rf cdk.out.next
 	@# Synthesize aside and swap in only on success: a broken fleet leaves the
 	@# previous cdk.out as it was. The CLI's lines about that scratch directory
 	@# ("Successfully synthesized to", "Supply a stack id") are dropped; they go
 	@# to stdout in CI mode, to stderr otherwise.
-	@$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) 2>&1 | \
+	@$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) $(if $(PIPELINE),-c pipeline=$(PIPELINE)) 2>&1 | \
 	  sed -e '/Successfully synthesized to /d' -e '/Supply a stack id /d' >&2 || { rm -rf cdk.out.next; exit 1; }
 	@rm -rf cdk.out && mv cdk.out.next cdk.out
-	@echo "synthesized $$(ls cdk.out/*.template.json | wc -l) stacks into cdk.out"
+	@# The pipeline's stages are nested assemblies (cdk.out/assembly-<stage>/).
+	@echo "synthesized $$(find cdk.out -name '*.template.json' | wc -l) stacks into cdk.out"
 
 .PHONY: validate
 validate: ## Check the fleet configuration and print every problem

@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/handoff"
@@ -47,9 +49,18 @@ func synth() int {
 	if err := checkRuntime(); err != nil {
 		return failSynth(err)
 	}
+	pipeline, tools, err := pipelineLayout(ctx, fleet)
+	if err != nil {
+		return failSynth(err)
+	}
 	defer jsiiclose.Close()
 	app := stacks.NewApp("")
-	built := stacks.Build(app, fleet, customers)
+	var built []awscdk.Stack
+	if pipeline {
+		built = stacks.BuildPipeline(app, fleet, tools).All()
+	} else {
+		built = stacks.Build(app, fleet, customers)
+	}
 	app.Synth(nil)
 	// Said here, in the fleet's terms, rather than as CDK warnings (stacks.Notes).
 	for _, n := range stacks.Notes(built) {

@@ -73,6 +73,7 @@ func setVendorDefaults(v *Vendor) {
 	if in := v.InboundPrivateLink; in != nil && in.Ports == nil {
 		in.Ports = []int{DefaultInboundPort}
 	}
+	setPipelineDefaults(v.Pipeline) // pipeline.go
 }
 
 // setCustomerDefaults fills in c's defaults. v is nil when vendor.yaml could

@@ -125,6 +125,7 @@ func build(dir string, vendor source, customers []source) (*Fleet, error) {
 			}
 		}
 		checkSharedStacks(vr, f)
+		checkPipeline(vr, f)
 	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()

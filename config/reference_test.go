@@ -80,6 +80,11 @@ inboundPrivateLink:
       nlbArn: arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/platform/0a1b2c3d4e5f6071
       availabilityZones: [use1-az1, use1-az2]
       serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0f1e2d3c4b5a69788
+pipeline:
+  region: us-east-1
+  connectionArn: arn:aws:codeconnections:us-east-1:111122223333:connection/8b0f7c52-6d1e-4a3b-9c2f-1e5d7a9b3c40
+  repository: example/fleet
+  canaries: [acme]
 `
 
 const defaultsCustomer = `apiVersion: privateconnect/v1

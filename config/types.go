@@ -47,6 +47,8 @@ type Vendor struct {
 	InboundPrivateLink *VendorInbound `yaml:"inboundPrivateLink" doc:"The vendor platform that customers with an inboundPrivateLink section reach over AWS PrivateLink: its load balancer per region, the names customers resolve and the ports."`
 
 	Publish *Publish `yaml:"publish" doc:"Where make publish uploads the customers' templates, for the one-click launch links of their README.md."`
+
+	Pipeline *Pipeline `yaml:"pipeline" doc:"Roll the fleet out with a CDK Pipelines pipeline (stack Vendor-Pipeline, built with -c pipeline=true): from a repository through a CodeConnections connection, synth and tests, the canary customers, a manual approval, then the rest in waves by cell and region."`
 }
 
 // Publish is where make publish puts the handed-over templates: a bucket per

@@ -134,6 +134,9 @@ func validateVendor(r *report, v *Vendor) {
 	if v.Publish != nil {
 		validatePublish(r, v.Publish)
 	}
+	if v.Pipeline != nil {
+		validatePipeline(r, v, v.Pipeline)
+	}
 }
 
 // validateCustomer checks one customer file. v is nil when vendor.yaml could

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
@@ -40,8 +41,15 @@ func NewApp(outdir string) awscdk.App {
 	// Every stack, the vendor's and the handed-over ones, is checked against
 	// the AWS Solutions rules; each accepted finding is suppressed, with its
 	// reason, beside the construct it covers.
-	awscdk.Aspects_Of(app).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
+	checkAwsSolutions(app)
 	return app
+}
+
+// checkAwsSolutions runs cdk-nag's AWS Solutions rules on every stack under
+// scope. A stage (the pipeline's) needs its own: the app's aspects stop at
+// stage boundaries.
+func checkAwsSolutions(scope constructs.IConstruct) {
+	awscdk.Aspects_Of(scope).Add(cdknag.NewAwsSolutionsChecks(&cdknag.NagPackProps{Verbose: jsii.Bool(true)}), nil)
 }
 
 // NagFindings lists the unsuppressed cdk-nag findings an app synthesized into
@@ -51,6 +59,11 @@ func NagFindings(outdir string, stacks []awscdk.Stack) ([]string, error) {
 	var out []string
 	for _, s := range stacks {
 		path := filepath.Join(outdir, "AwsSolutions-"+*s.ArtifactId()+"-NagReport.csv")
+		if _, err := os.Stat(path); err != nil {
+			// A stack in a stage (the pipeline's) has a longer artifact ID;
+			// its report bears its construct ID.
+			path = filepath.Join(outdir, "AwsSolutions-"+*s.Node().Id()+"-NagReport.csv")
+		}
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("no cdk-nag report for %s: %v", *s.StackName(), err)
