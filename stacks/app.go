@@ -60,9 +60,10 @@ func NagFindings(outdir string, stacks []awscdk.Stack) ([]string, error) {
 	for _, s := range stacks {
 		path := filepath.Join(outdir, "AwsSolutions-"+*s.ArtifactId()+"-NagReport.csv")
 		if _, err := os.Stat(path); err != nil {
-			// A stack in a stage (the pipeline's) has a longer artifact ID;
-			// its report bears its construct ID.
-			path = filepath.Join(outdir, "AwsSolutions-"+*s.Node().Id()+"-NagReport.csv")
+			// A stack in a stage (the pipeline's), or a support stack CDK
+			// Pipelines adds, has another artifact ID: its report bears its
+			// stack name.
+			path = filepath.Join(outdir, "AwsSolutions-"+*s.StackName()+"-NagReport.csv")
 		}
 		f, err := os.Open(path)
 		if err != nil {

@@ -69,6 +69,11 @@ func TestMain(m *testing.M) {
 			example.stacks = append(example.stacks, name)
 			example.templates[name] = tmpl
 		}
+		defer func() {
+			if examplePipeline.outdir != "" {
+				os.RemoveAll(examplePipeline.outdir)
+			}
+		}()
 		return m.Run()
 	}()
 	os.Exit(code)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscodebuild"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/aws-cdk-go/awscdk/v2/pipelines"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -66,6 +67,9 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 	})
 	tagResources(stack, tags)
 
+	buildLogs := awslogs.NewLogGroup(stack, jsii.String("BuildLogs"), &awslogs.LogGroupProps{RemovalPolicy: awscdk.RemovalPolicy_RETAIN})
+	buildLogs.Node().DefaultChild().(awslogs.CfnLogGroup).SetRetentionInDays(jsii.Number(float64(*v.LogRetentionDays)))
+
 	source := pipelines.CodePipelineSource_Connection(jsii.String(p.Repository), jsii.String(p.Branch), &pipelines.ConnectionSourceOptions{
 		ConnectionArn: jsii.String(p.ConnectionArn),
 		ActionName:    jsii.String("Source"),
@@ -90,10 +94,16 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 		CliVersion:    jsii.String(tools.CdkCli),
 		UseChangeSets: jsii.Bool(*p.ChangeSets),
 		CodeBuildDefaults: &pipelines.CodeBuildOptions{
+			// Ubuntu 22.04 with Go 1.21 or later and Node.js with npm, which
+			// the install commands need to fetch the pinned versions, and
+			// Python 3.11 or later for make deps.
 			BuildEnvironment: &awscodebuild.BuildEnvironment{
 				BuildImage:  awscodebuild.LinuxBuildImage_STANDARD_7_0(),
 				ComputeType: awscodebuild.ComputeType_MEDIUM,
 			},
+			// Every build's log, kept as long as the fleet's other logs
+			// (CodeBuild's default group would keep them forever).
+			Logging: &awscodebuild.LoggingOptions{CloudWatch: &awscodebuild.CloudWatchLoggingOptions{LogGroup: buildLogs}},
 		},
 	})
 
@@ -131,6 +141,7 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 	// Built now rather than at synthesis, so that cdk-nag visits the
 	// pipeline's generated roles, projects and buckets.
 	pipe.BuildPipeline()
+	hardenArtifactBuckets(pipe)
 	suppressPipelineFindings(stack, pipe)
 	support := *pipe.Pipeline().CrossRegionSupport()
 	for _, region := range slices.Sorted(maps.Keys(support)) {

@@ -30,3 +30,14 @@ func TestExceptionsFileIsWellFormed(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, exceptions, "no exceptions read")
 }
+
+// An exception limited to some templates covers those only.
+func TestExceptionCoversItsTemplates(t *testing.T) {
+	global := Exception{Rule: "r", ResourceType: "AWS::S3::Bucket", Reason: "why"}
+	scoped := Exception{Rule: "r", ResourceType: "AWS::S3::Bucket", Reason: "why", Templates: []string{"Vendor-Pipeline.template.json", "cross-region-stack-*.template.json"}}
+	assert.True(t, global.Covers("/tmp/x/acme-PrivateLink.template.json"))
+	assert.True(t, scoped.Covers("/tmp/x/Vendor-Pipeline.template.json"))
+	assert.True(t, scoped.Covers("/tmp/x/cross-region-stack-111122223333_eu-west-1.template.json"))
+	assert.False(t, scoped.Covers("/tmp/x/acme-PrivateLink.template.json"))
+	assert.False(t, scoped.Covers("/tmp/Vendor-Pipeline.template.json/acme.json"), "the file's name, not a directory's")
+}
