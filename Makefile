@@ -38,13 +38,13 @@ $(CDK): .tools/package.json .tools/package-lock.json
 	@.tools/python-deps.sh
 
 .PHONY: synth
-synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name for one customer)
+synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name for one customer, CELL=name for one cell)
 	@rm -rf cdk.out.next
 	@# Synthesize aside and swap in only on success: a broken fleet leaves the
 	@# previous cdk.out as it was. The CLI's lines about that scratch directory
 	@# ("Successfully synthesized to", "Supply a stack id") are dropped; they go
 	@# to stdout in CI mode, to stderr otherwise.
-	@$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) 2>&1 | \
+	@$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) $(if $(CELL),-c cell=$(CELL)) 2>&1 | \
 	  sed -e '/Successfully synthesized to /d' -e '/Supply a stack id /d' >&2 || { rm -rf cdk.out.next; exit 1; }
 	@rm -rf cdk.out && mv cdk.out.next cdk.out
 	@echo "synthesized $$(ls cdk.out/*.template.json | wc -l) stacks into cdk.out"
@@ -140,12 +140,12 @@ cost: deps ## Monthly list-price cost per customer and stack, with the per-GB ra
 # Day two: they read (and accept writes) the vendor's AWS account with the
 # standard credential chain (AWS_PROFILE, SSO, environment, instance role).
 .PHONY: status
-status: ## What each customer's connections look like in AWS now (CUSTOMER=name; exit 0 healthy, 1 unhealthy, 2 unread)
-	@go run . status $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+status: ## What each customer's connections look like in AWS now (CUSTOMER=name, CELL=name; exit 0 healthy, 1 unhealthy, 2 unread)
+	@go run . status $(if $(CUSTOMER),-customer '$(CUSTOMER)') $(if $(CELL),-cell '$(CELL)')
 
 .PHONY: accept
-accept: ## Accept the inbound customers' connection requests, and only theirs (REGION=r; asks first)
-	@go run . accept $(if $(REGION),-region '$(REGION)')
+accept: ## Accept the inbound customers' connection requests, and only theirs (REGION=r, CELL=name; asks first)
+	@go run . accept $(if $(REGION),-region '$(REGION)') $(if $(CELL),-cell '$(CELL)')
 
 .PHONY: schema
 schema: ## Regenerate config/schema/ (JSON Schemas and REFERENCE.md) from the Go types

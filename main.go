@@ -41,6 +41,9 @@ func synth() int {
 		return failSynth(err)
 	}
 	fleet, customers, err := loadSelected(configDir(ctx["config"]), ctx["customer"])
+	if err == nil {
+		customers, err = stacks.SelectCell(fleet, customers, ctx["cell"])
+	}
 	if err != nil {
 		return failSynth(err)
 	}
