@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -112,4 +114,41 @@ func TestCellsValidationErrors(t *testing.T) {
 		{"cell without cells", []edit{{"acme", "region: us-east-1\n", "region: us-east-1\ncell: cell-1\n"}}, acmeFile, "cell", "declares no cells"},
 		{"principal missing without cells", []edit{{"vendor", "principalArn: arn:aws:iam::111122223333:root\n", ""}}, vendorFile, "principalArn", "required key is missing"},
 	})
+}
+
+// make new-customer in a fleet with cells writes the cell once, takes the
+// VPC block from the cell's pool, and chooses a cell of the region.
+func TestNewCustomerInACell(t *testing.T) {
+	f := cellsFleet(t)
+	dir := writeFleet(t, map[string]string{"vendor.yaml": f.vendor, "customers/acme.yaml": f.acme, "customers/beta.yaml": f.beta})
+	st, err := NewCustomer(dir, "hooli", "eu-west-1", StarterOptions{Cell: "cell-2"})
+	require.NoError(t, err)
+	assert.Equal(t, "cell-2", st.Cell)
+	assert.Empty(t, st.CellWhy, "given, not chosen")
+	assert.Equal(t, "10.64.2.0/24", st.VpcCidrs[ModePrivateLink], "the first free block of cell-2's pool, 10.64.0.0/20")
+	data, err := os.ReadFile(st.Path)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "\ncell: cell-2\n")
+	require.NoError(t, os.Remove(st.Path))
+
+	// Chosen: us-east-1 is cell-1's only.
+	st, err = NewCustomer(dir, "hooli", "us-east-1", StarterOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "cell-1", st.Cell)
+	assert.NotEmpty(t, st.CellWhy)
+	require.NoError(t, os.Remove(st.Path))
+
+	for _, tc := range []struct{ region, cell, want string }{
+		{"us-east-1", "cell-2", "the cell does not operate in us-east-1"},
+		{"eu-west-1", "cell-9", "not one of vendor.yaml's cells"},
+	} {
+		_, err := NewCustomer(dir, "hooli", tc.region, StarterOptions{Cell: tc.cell})
+		assert.ErrorContains(t, err, tc.want)
+	}
+	_, err = os.Stat(filepath.Join(dir, "customers", "hooli.yaml"))
+	assert.True(t, os.IsNotExist(err), "nothing written on an error")
+
+	plain := writeFleet(t, map[string]string{"vendor.yaml": baseVendor, "customers/acme.yaml": baseAcme})
+	_, err = NewCustomer(plain, "hooli", "", StarterOptions{Cell: "cell-1"})
+	assert.ErrorContains(t, err, "vendor.yaml declares no cells")
 }
