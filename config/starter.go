@@ -18,7 +18,7 @@ import (
 type StarterOptions struct {
 	// Modes are the sections to write: privateLink, vpn, inboundPrivateLink
 	// (or privatelink, inbound). Default: privateLink.
-	Modes    []string
+	Modes []string
 	// Cell is the vendor cell to host the customer, in a fleet with cells;
 	// empty: the cell of the region with the most quota headroom.
 	Cell     string
