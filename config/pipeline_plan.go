@@ -200,7 +200,7 @@ func (f *Fleet) sharedStages(cell string, c *Customer) []PipelineStage {
 	}
 	if HasDashboardRow(c) {
 		var names []string
-		for _, s := range f.DashboardStacks(c.Region) {
+		for _, s := range f.CellOf(c).DashboardStacks(c.Region) {
 			names = append(names, s.Name)
 		}
 		out = append(out, PipelineStage{Name: "Dashboards-" + suffix, Kind: StageDashboards, Cell: cell, Region: c.Region, Stacks: names})
@@ -213,23 +213,29 @@ type pipelineGroup struct {
 	customers []*Customer
 }
 
-// pipelineGroups are the fleet's customers by cell and region, cells in
-// file order, regions in the order the vendor lists them.
+// pipelineGroups are the fleet's customers by cell and region: cells in
+// vendor.yaml's order, and within a cell its regions in the order it lists
+// them. One cell's account is done before the next is touched.
 func (f *Fleet) pipelineGroups() []pipelineGroup {
 	var out []pipelineGroup
-	for _, region := range f.Vendor.Regions {
-		g := pipelineGroup{name: region}
-		for _, c := range f.Customers {
-			if c.Region == region {
-				g.customers = append(g.customers, c)
+	for _, cell := range f.Cells() {
+		for _, region := range cell.Vendor.Regions {
+			g := pipelineGroup{name: region}
+			if cell.Vendor.CellName != "" {
+				g.name = cell.Vendor.CellName + "-" + region
 			}
-		}
-		if len(g.customers) > 0 {
-			out = append(out, g)
+			for _, c := range cell.Customers {
+				if c.Region == region {
+					g.customers = append(g.customers, c)
+				}
+			}
+			if len(g.customers) > 0 {
+				out = append(out, g)
+			}
 		}
 	}
 	return out
 }
 
 // pipelineCell is the cell c deploys to, "" in a fleet without cells.
-func pipelineCell(v *Vendor, c *Customer) string { return "" }
+func pipelineCell(v *Vendor, c *Customer) string { return v.ForCustomer(c).CellName }

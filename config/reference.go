@@ -100,7 +100,7 @@ func refRows(f reflect.StructField, path string, rows []refRow) []refRow {
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
 		rows = refChildren(t.Elem(), path+"[]", rows)
 	case t.Kind() == reflect.Map && t.Elem().Kind() == reflect.Struct:
-		rows = refChildren(t.Elem(), path+".<"+mapKeyName(f)+">", rows)
+		rows = refChildren(t.Elem(), path+".<"+strings.Split(mapKeyName(f), ",")[0]+">", rows)
 	}
 	return rows
 }
@@ -134,6 +134,7 @@ func mapKeyName(f reflect.StructField) string {
 }
 
 func refType(f reflect.StructField) string {
+	depth := 0
 	var name func(t reflect.Type) string
 	name = func(t reflect.Type) string {
 		if t.Kind() == reflect.Ptr {
@@ -145,7 +146,10 @@ func refType(f reflect.StructField) string {
 		case reflect.Slice:
 			return "list of " + plural(name(t.Elem()))
 		case reflect.Map:
-			return fmt.Sprintf("mapping of %s to %s", mapKeyName(f), name(t.Elem()))
+			// keys:"region,quota code" names the keys of nested mappings in turn.
+			keys := strings.Split(mapKeyName(f), ",")
+			depth++
+			return fmt.Sprintf("mapping of %s to %s", keys[min(depth-1, len(keys)-1)], name(t.Elem()))
 		case reflect.Int:
 			return "integer"
 		case reflect.Bool:

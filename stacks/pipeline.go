@@ -131,7 +131,7 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 		wave := pipe.AddWave(jsii.String(w.Name), &pipelines.WaveOptions{Pre: &pre})
 		for _, s := range w.Stages {
 			stage := awscdk.NewStage(scope, jsii.String(s.Name), &awscdk.StageProps{
-				Env: &awscdk.Environment{Account: jsii.String(v.Account), Region: jsii.String(s.Region)},
+				Env: &awscdk.Environment{Account: jsii.String(cellOf(f, s.Cell).Vendor.Account), Region: jsii.String(s.Region)},
 			})
 			checkAwsSolutions(stage)
 			out.Stages[s.Name], out.Stacks[s.Name] = stage, stageStacks(stage, f, s)
@@ -150,11 +150,13 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 	return out
 }
 
-// stageStacks builds the stacks of one stage with the laptop route's own functions.
+// stageStacks builds the stacks of one stage with the laptop route's own
+// functions, in the stage's cell.
 func stageStacks(stage awscdk.Stage, f *config.Fleet, s config.PipelineStage) []awscdk.Stack {
-	v := f.Vendor
+	cell := cellOf(f, s.Cell)
 	switch s.Kind {
 	case config.StageCustomer:
+		v := f.Vendor.ForCustomer(s.Customer)
 		var out []awscdk.Stack
 		if s.Customer.PrivateLink != nil {
 			out = append(out, NewPrivateLinkStack(stage, v, s.Customer))
@@ -164,11 +166,21 @@ func stageStacks(stage awscdk.Stage, f *config.Fleet, s config.PipelineStage) []
 		}
 		return out
 	case config.StageInbound:
-		return []awscdk.Stack{NewInboundServiceStack(stage, v, s.Region, inboundCustomers(f, s.Region))}
+		return []awscdk.Stack{NewInboundServiceStack(stage, cell.Vendor, s.Region, inboundCustomers(cell, s.Region))}
 	case config.StageDashboards:
-		return dashboardStacks(stage, f, s.Region)
+		return dashboardStacks(stage, cell, s.Region)
 	}
 	panic("unknown pipeline stage kind " + s.Kind)
+}
+
+// cellOf is the fleet of the named cell ("" without cells).
+func cellOf(f *config.Fleet, name string) *config.Fleet {
+	for _, cell := range f.Cells() {
+		if cell.Vendor.CellName == name {
+			return cell
+		}
+	}
+	panic("no cell " + name)
 }
 
 // InstallCommands install the pinned Go and Node.js on the CodeBuild image
