@@ -203,3 +203,24 @@ privateLink:
 	}
 	return build("fleet", source{vendorFile, []byte(vendor)}, customers)
 }
+
+// With cells, the waves go cell by cell (vendor.yaml's order), region by
+// region within a cell; shared stages are the cell's own.
+func TestPipelinePlanCells(t *testing.T) {
+	f, err := Load("../examples/cells")
+	require.NoError(t, err)
+	f.Vendor.Pipeline = &Pipeline{Canaries: []string{"acme"}}
+	setPipelineDefaults(f.Vendor.Pipeline)
+	assert.Equal(t, []string{
+		"Canary[Test]: Inbound-cell-1-us-east-1(Vendor-Inbound-us-east-1) Dashboards-cell-1-us-east-1(Vendor-Dashboard-us-east-1) acme(acme-PrivateLink)",
+		"cell-1-eu-west-1[Approve]: Dashboards-cell-1-eu-west-1(Vendor-Dashboard-eu-west-1) hooli(hooli-Vpn)",
+		"cell-2-us-east-1: Inbound-cell-2-us-east-1(Vendor-Inbound-us-east-1) Dashboards-cell-2-us-east-1(Vendor-Dashboard-us-east-1) umbrella(umbrella-PrivateLink)",
+	}, plan(f.PipelinePlan()))
+	for _, w := range f.PipelinePlan().Waves {
+		for _, s := range w.Stages {
+			if s.Customer != nil {
+				assert.Equal(t, s.Customer.Cell, s.Cell, s.Name)
+			}
+		}
+	}
+}

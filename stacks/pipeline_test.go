@@ -11,9 +11,11 @@ import (
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/internal/toolchain"
@@ -354,4 +356,50 @@ func TestPipelineTemplatesPassCfnLint(t *testing.T) {
 // something in the set as a whole.
 func TestPipelineTemplatesPassControlTowerRules(t *testing.T) {
 	templatecheck.CfnGuard(t, append(exampleTemplateFiles(), pipelineTemplateFiles(t)...)...)
+}
+
+// In a fleet of cells, each stage deploys to its cell's account through
+// that account's bootstrap roles, which the artifact key lets decrypt, and
+// the cells' shared stacks keep their stack names.
+func TestPipelineCellsDeployToTheirAccounts(t *testing.T) {
+	f, err := config.Load("../examples/cells")
+	require.NoError(t, err)
+	maxParallel := 10
+	f.Vendor.Pipeline = &config.Pipeline{Region: "us-east-1", Repository: "example/fleet", Branch: "main", Name: "privateconnect",
+		ConnectionArn: "arn:aws:codeconnections:us-east-1:111122223333:connection/8b0f7c52-6d1e-4a3b-9c2f-1e5d7a9b3c40",
+		Canaries:      []string{"acme"}, MaxParallel: &maxParallel, ChangeSets: jsii.Bool(true)}
+	outdir := t.TempDir()
+	app := NewApp(outdir)
+	p := BuildPipeline(app, f, toolchain.Versions{Go: "1.26.8", Node: "22.23.3", CdkCli: "2.1148.1"})
+	app.Synth(nil)
+	findings, err := NagFindings(outdir, p.All())
+	require.NoError(t, err)
+	assert.Empty(t, findings)
+
+	accounts := map[string]string{}
+	for _, s := range p.All()[1+len(p.Support):] {
+		accounts[*s.StackName()+"@"+*s.Account()] = *s.Region()
+	}
+	assert.Equal(t, map[string]string{
+		"acme-PrivateLink@111122223333": "us-east-1", "Vendor-Inbound-us-east-1@111122223333": "us-east-1", "Vendor-Dashboard-us-east-1@111122223333": "us-east-1",
+		"hooli-Vpn@111122223333": "eu-west-1", "Vendor-Dashboard-eu-west-1@111122223333": "eu-west-1",
+		"umbrella-PrivateLink@222233334444": "us-east-1", "Vendor-Inbound-us-east-1@222233334444": "us-east-1", "Vendor-Dashboard-us-east-1@222233334444": "us-east-1",
+	}, accounts)
+
+	raw, err := os.ReadFile(filepath.Join(outdir, *p.Stack.TemplateFile()))
+	require.NoError(t, err)
+	var tmpl map[string]any
+	require.NoError(t, json.Unmarshal(raw, &tmpl))
+	for id, r := range tmpl["Resources"].(map[string]any) {
+		res := r.(map[string]any)
+		switch res["Type"] {
+		case "AWS::CodePipeline::Pipeline":
+			stages, _ := json.Marshal(res["Properties"].(map[string]any)["Stages"])
+			assert.Contains(t, string(stages), `":iam::222233334444:role/cdk-hnb659fds-deploy-role-222233334444-us-east-1"`, "cell-2's deploys assume cell-2's deploy role")
+			assert.Contains(t, string(stages), `"Name":"cell-2-us-east-1"`)
+		case "AWS::KMS::Key":
+			policy, _ := json.Marshal(res["Properties"])
+			assert.Contains(t, string(policy), "cdk-hnb659fds-deploy-role-222233334444-us-east-1", "%s: cell-2's deploy role may decrypt the artifacts", id)
+		}
+	}
 }
