@@ -49,11 +49,11 @@ func synth() int {
 	if err != nil {
 		return failSynth(err)
 	}
-	if err := checkRuntime(); err != nil {
-		return failSynth(err)
-	}
 	pipeline, tools, err := pipelineLayout(ctx, fleet)
 	if err != nil {
+		return failSynth(err)
+	}
+	if err := checkRuntime(); err != nil {
 		return failSynth(err)
 	}
 	defer jsiiclose.Close()

@@ -23,8 +23,10 @@ func pipelineLayout(ctx map[string]string, fleet *config.Fleet) (bool, toolchain
 	if fleet.Vendor.Pipeline == nil {
 		return false, tools, fmt.Errorf("-c pipeline=true: %s/%s has no pipeline section (README: Rolling out with the pipeline)", fleet.Dir, config.VendorFile)
 	}
-	if ctx["customer"] != "" {
-		return false, tools, fmt.Errorf("-c pipeline=true deploys the whole fleet in waves: leave out -c customer=%s (make deploy CUSTOMER=... is the laptop route)", ctx["customer"])
+	for _, key := range []string{"customer", "cell"} {
+		if ctx[key] != "" {
+			return false, tools, fmt.Errorf("-c pipeline=true deploys the whole fleet in waves: leave out -c %s=%s (make deploy CUSTOMER=... is the laptop route)", key, ctx[key])
+		}
 	}
 	// The app runs in the project's root (cdk.json's app is go run .).
 	tools, err := toolchain.Read(".")
