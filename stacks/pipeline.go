@@ -119,9 +119,7 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 					Commands:        jsii.Strings("make test"),
 				}))
 			case config.PreApproval:
-				props := &pipelines.ManualApprovalStepProps{
-					Comment: jsii.String("The canaries (" + strings.Join(p.Canaries, ", ") + ") are deployed: check their connections (make status CUSTOMER=...) before the rest of the fleet follows."),
-				}
+				props := &pipelines.ManualApprovalStepProps{Comment: jsii.String(approvalComment(p.Canaries))}
 				if p.ApprovalTopicArn != "" {
 					props.NotificationTopic = awssns.Topic_FromTopicArn(stack, jsii.String("ApprovalTopic"), jsii.String(p.ApprovalTopicArn))
 				}
@@ -148,6 +146,19 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 		out.Support = append(out.Support, support[region].Stack)
 	}
 	return out
+}
+
+// approvalComment is what the approval shows (its CustomData), kept within
+// 500 characters: CodePipeline caps an action's configuration values at
+// 1000 (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_ActionDeclaration.html),
+// and a longer list of names is unread anyway.
+func approvalComment(canaries []string) string {
+	const after = " deployed: check their connections (make status CUSTOMER=<name>) before the rest of the fleet follows."
+	s := "The canaries (" + strings.Join(canaries, ", ") + ") are" + after
+	if len(s) > 500 {
+		s = fmt.Sprintf("The %d canaries of vendor.yaml's pipeline.canaries are", len(canaries)) + after
+	}
+	return s
 }
 
 // stageStacks builds the stacks of one stage with the laptop route's own

@@ -3,6 +3,7 @@ package stacks
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -402,4 +403,15 @@ func TestPipelineCellsDeployToTheirAccounts(t *testing.T) {
 			assert.Contains(t, string(policy), "cdk-hnb659fds-deploy-role-222233334444-us-east-1", "%s: cell-2's deploy role may decrypt the artifacts", id)
 		}
 	}
+}
+
+func TestApprovalCommentFitsCodePipeline(t *testing.T) {
+	assert.Contains(t, approvalComment([]string{"acme", "globex"}), "The canaries (acme, globex) are deployed")
+	var many []string
+	for i := range 50 {
+		many = append(many, strings.Repeat("c", 30)+fmt.Sprint(i))
+	}
+	long := approvalComment(many)
+	assert.LessOrEqual(t, len(long), 500)
+	assert.Contains(t, long, "The 50 canaries")
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/handoff"
+	"github.com/privateconnect/privateconnect/internal/toolchain"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
@@ -138,6 +139,16 @@ func synthesize(t *testing.T, fleet *config.Fleet) {
 	require.NoError(t, err, "a fleet that validated does not synthesize")
 	for _, s := range built {
 		check(t, estimates, s.ID, ids[s.ID], s.Template)
+	}
+	// The pipeline's layout (-c pipeline=true) of a fleet with a pipeline
+	// section: its waves, stages and the pipeline stack itself.
+	if fleet.Vendor.Pipeline != nil {
+		tools, err := toolchain.Read("../..")
+		require.NoError(t, err)
+		_, err = stacks.Synthesize(func(app awscdk.App) []awscdk.Stack {
+			return []awscdk.Stack{stacks.BuildPipeline(app, fleet, tools).Stack}
+		})
+		require.NoError(t, err, "a fleet that validated does not synthesize its pipeline")
 	}
 
 	// The handed-over side: templates, guides and VPN sheets. A customer
