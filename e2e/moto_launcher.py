@@ -55,7 +55,8 @@ models); the VPN types' handlers are in moto_vpn.py.
 
 Where AWS refuses what moto accepts (PrivateLink connection states, private DNS
 before acceptance, deleting a service or changing its load balancers while
-endpoints are connected), moto_strict.py makes the emulator refuse it too, with
+endpoints are connected, AssumeRole of a CDK bootstrap role from an account it
+does not trust), moto_strict.py makes the emulator refuse it too, with
 AWS's error text; its docstring lists each. moto_stacks.py runs stacks as
 CloudFormation does: failures and rollbacks, the order of an update, change sets.
 
