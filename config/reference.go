@@ -125,15 +125,19 @@ func yamlFields(t reflect.Type) []reflect.StructField {
 
 func yamlKey(f reflect.StructField) string { return strings.Split(f.Tag.Get("yaml"), ",")[0] }
 
-// mapKeyName names a mapping's keys: the keys tag, or "name".
-func mapKeyName(f reflect.StructField) string {
+// mapKeyName names a mapping's keys: the keys tag, or "name". A mapping of
+// mappings names both levels, separated by a comma (keys:"region,quota code").
+func mapKeyName(f reflect.StructField) string { return mapKeyNames(f)[0] }
+
+func mapKeyNames(f reflect.StructField) []string {
 	if k := f.Tag.Get("keys"); k != "" {
-		return k
+		return append(strings.Split(k, ","), "name")
 	}
-	return "name"
+	return []string{"name", "name"}
 }
 
 func refType(f reflect.StructField) string {
+	keys := mapKeyNames(f)
 	var name func(t reflect.Type) string
 	name = func(t reflect.Type) string {
 		if t.Kind() == reflect.Ptr {
@@ -145,7 +149,9 @@ func refType(f reflect.StructField) string {
 		case reflect.Slice:
 			return "list of " + plural(name(t.Elem()))
 		case reflect.Map:
-			return fmt.Sprintf("mapping of %s to %s", mapKeyName(f), name(t.Elem()))
+			key := keys[0]
+			keys = keys[1:]
+			return fmt.Sprintf("mapping of %s to %s", key, name(t.Elem()))
 		case reflect.Int:
 			return "integer"
 		case reflect.Bool:

@@ -47,6 +47,8 @@ type Vendor struct {
 	InboundPrivateLink *VendorInbound `yaml:"inboundPrivateLink" doc:"The vendor platform that customers with an inboundPrivateLink section reach over AWS PrivateLink: its load balancer per region, the names customers resolve and the ports."`
 
 	Publish *Publish `yaml:"publish" doc:"Where make publish uploads the customers' templates, for the one-click launch links of their README.md."`
+
+	Quotas map[string]map[string]int `yaml:"quotas" doc:"AWS quota values the vendor account has obtained (Service Quotas), per region: region (or global, for the account-wide quotas of Route 53 and IAM) -> quota code (e.g. L-F678F1CE for VPCs per Region) -> value. Validation holds what the fleet needs to these, or to AWS's default for a quota not listed; make quotas prints the plan and what to request (README: Quotas)." keys:"region,quota code"`
 }
 
 // Publish is where make publish puts the handed-over templates: a bucket per
