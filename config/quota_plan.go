@@ -186,3 +186,34 @@ func (f *Fleet) CellRooms(region string) []CellRoom {
 	slices.SortStableFunc(out, func(a, b CellRoom) int { return cmp.Compare(b.Free, a.Free) })
 	return out
 }
+
+// PlanCustomers is the plan of the given customers deployed to the account
+// of vendor view v: what a cell of them would need (the README's figures
+// split the bench fleets this way).
+func PlanCustomers(v *Vendor, customers []*Customer) []QuotaNeed { return planCell(v, customers) }
+
+// RequiredQuotas loads the fleet in dir without holding it to its quotas and
+// returns, per cell ("" without cells), the values quotas: must record for
+// it to validate: region (or global) -> code -> need, for every adjustable
+// quota the fleet needs more of than AWS's default. internal/benchfleet
+// records them in the fleets it writes, as a vendor would after its requests.
+func RequiredQuotas(dir string) (map[string]map[string]map[string]int, error) {
+	f, err := LoadForPlan(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]map[string]map[string]int{}
+	for _, n := range f.QuotaPlan() {
+		if n.Need <= n.Quota.Default || !n.Quota.Adjustable || n.Quota.CheckedPerFile {
+			continue
+		}
+		if out[n.Cell] == nil {
+			out[n.Cell] = map[string]map[string]int{}
+		}
+		if out[n.Cell][n.Region] == nil {
+			out[n.Cell][n.Region] = map[string]int{}
+		}
+		out[n.Cell][n.Region][n.Quota.Code] = max(out[n.Cell][n.Region][n.Quota.Code], n.Need)
+	}
+	return out, nil
+}

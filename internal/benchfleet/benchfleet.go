@@ -4,9 +4,13 @@ package benchfleet
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"github.com/privateconnect/privateconnect/config"
 )
 
 // Write writes a valid synthetic fleet of n customers into dir, mixing
@@ -51,7 +55,30 @@ inboundPrivateLink:
 			return err
 		}
 	}
-	return nil
+	return recordQuotas(dir, vendor)
+}
+
+// recordQuotas appends to vendor.yaml the quota values the fleet needs above
+// AWS's defaults, as a vendor records them once its increase requests are
+// granted: without them a fleet of more than a few customers does not
+// validate (make quotas prints the same values).
+func recordQuotas(dir, vendor string) error {
+	need, err := config.RequiredQuotas(dir)
+	if err != nil {
+		return err
+	}
+	if len(need[""]) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(vendor + "quotas:\n")
+	for _, region := range slices.Sorted(maps.Keys(need[""])) {
+		fmt.Fprintf(&b, "  %s:\n", region)
+		for _, code := range slices.Sorted(maps.Keys(need[""][region])) {
+			fmt.Fprintf(&b, "    %s: %d\n", code, need[""][region][code])
+		}
+	}
+	return os.WriteFile(filepath.Join(dir, "vendor.yaml"), []byte(b.String()), 0o644)
 }
 
 // Name is the name of the i-th customer of a fleet Write wrote.
