@@ -38,13 +38,13 @@ $(CDK): .tools/package.json .tools/package-lock.json
 	@.tools/python-deps.sh
 
 .PHONY: synth
-synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name for one customer)
+synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name for one customer, CELL=name for one cell)
 	@rm -rf cdk.out.next
 	@# Synthesize aside and swap in only on success: a broken fleet leaves the
 	@# previous cdk.out as it was. The CLI's lines about that scratch directory
 	@# ("Successfully synthesized to", "Supply a stack id") are dropped; they go
 	@# to stdout in CI mode, to stderr otherwise.
-	@$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) 2>&1 | \
+	@$(CDK) synth $(CDK_FLAGS) --quiet --output cdk.out.next $(if $(CUSTOMER),-c customer=$(CUSTOMER)) $(if $(CELL),-c cell=$(CELL)) 2>&1 | \
 	  sed -e '/Successfully synthesized to /d' -e '/Supply a stack id /d' >&2 || { rm -rf cdk.out.next; exit 1; }
 	@rm -rf cdk.out && mv cdk.out.next cdk.out
 	@echo "synthesized $$(ls cdk.out/*.template.json | wc -l) stacks into cdk.out"
@@ -115,10 +115,10 @@ deploy: deps require-customer ## Deploy the stacks of CUSTOMER=name (only that c
 
 .PHONY: new-customer
 new-customer: ## Start customers/NAME.yaml: the sections MODES= names (privatelink, vpn, inbound), next free VPC blocks, TODOs for the rest
-	@[ -n "$(NAME)" ] || { echo "usage: make new-customer NAME=acme [REGION=eu-west-1] [MODES=privatelink,vpn,inbound] [ACCOUNT=...] [NETWORKS=10.0.0.0/16,...] [AZS=use1-az1,use1-az2]"; \
+	@[ -n "$(NAME)" ] || { echo "usage: make new-customer NAME=acme [REGION=eu-west-1] [MODES=privatelink,vpn,inbound] [CELL=...] [ACCOUNT=...] [NETWORKS=10.0.0.0/16,...] [AZS=use1-az1,use1-az2]"; \
 	  echo "  privatelink: [SERVICE_NAME=...] [PORTS=5432] [TARGET=rds|ip|instance] [RDS_BY=hostname|dbInstance|dbCluster] [RDS_ROLE=writer|reader]"; \
 	  echo "  vpn:         [GATEWAY_IP=...] [ROUTING=bgp|static] [ASN=65010] [REMOTE_NETWORKS=10.40.0.0/16,...] [VPN_PORTS=443,5432]"; exit 2; }
-	@go run . new-customer -name '$(NAME)' -region '$(REGION)' -modes '$(MODES)' -account '$(ACCOUNT)' -networks '$(NETWORKS)' -azs '$(AZS)' \
+	@go run . new-customer -name '$(NAME)' -region '$(REGION)' -modes '$(MODES)' -cell '$(CELL)' -account '$(ACCOUNT)' -networks '$(NETWORKS)' -azs '$(AZS)' \
 	  -service-name '$(SERVICE_NAME)' -ports '$(PORTS)' -target '$(TARGET)' -rds-by '$(RDS_BY)' -rds-role '$(RDS_ROLE)' \
 	  -gateway-ip '$(GATEWAY_IP)' -routing '$(ROUTING)' -asn '$(ASN)' -remote-networks '$(REMOTE_NETWORKS)' -vpn-ports '$(VPN_PORTS)'
 
@@ -144,12 +144,12 @@ cost: deps ## Monthly list-price cost per customer and stack, with the per-GB ra
 # Day two: they read (and accept writes) the vendor's AWS account with the
 # standard credential chain (AWS_PROFILE, SSO, environment, instance role).
 .PHONY: status
-status: ## What each customer's connections look like in AWS now (CUSTOMER=name; exit 0 healthy, 1 unhealthy, 2 unread)
-	@go run . status $(if $(CUSTOMER),-customer '$(CUSTOMER)')
+status: ## What each customer's connections look like in AWS now (CUSTOMER=name, CELL=name; exit 0 healthy, 1 unhealthy, 2 unread)
+	@go run . status $(if $(CUSTOMER),-customer '$(CUSTOMER)') $(if $(CELL),-cell '$(CELL)')
 
 .PHONY: accept
-accept: ## Accept the inbound customers' connection requests, and only theirs (REGION=r; asks first)
-	@go run . accept $(if $(REGION),-region '$(REGION)')
+accept: ## Accept the inbound customers' connection requests, and only theirs (REGION=r, CELL=name; asks first)
+	@go run . accept $(if $(REGION),-region '$(REGION)') $(if $(CELL),-cell '$(CELL)')
 
 .PHONY: schema
 schema: ## Regenerate config/schema/ (JSON Schemas and REFERENCE.md) from the Go types

@@ -24,11 +24,15 @@ func acceptCommand(args []string) int {
 	fs := flag.NewFlagSet("accept", flag.ContinueOnError)
 	dir := fs.String("config", configDir(""), "fleet directory")
 	region := fs.String("region", "", "only this region (default: every region with an inbound customer)")
+	cell := fs.String("cell", "", "the cell whose account the credentials are for (required when vendor.yaml declares cells)")
 	yes := fs.Bool("yes", false, "accept without asking (for scripts); without it accept asks on a terminal, and accepts nothing elsewhere")
 	if code, ok := parsed(fs, args); !ok {
 		return code
 	}
 	fleet, err := config.Load(*dir)
+	if err == nil {
+		fleet, err = cellFleet(fleet, *cell)
+	}
 	if err != nil {
 		fail(err)
 		return 2

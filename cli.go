@@ -134,6 +134,30 @@ func loadSelected(dir, only string) (*config.Fleet, []*config.Customer, error) {
 	return fleet, customers, err
 }
 
+// cellFleet is the part of the fleet that one set of credentials reaches:
+// the named cell's, or the whole fleet when it has no cells. With cells, AWS
+// credentials are for one account at a time, so the cell must be named.
+func cellFleet(fleet *config.Fleet, cell string) (*config.Fleet, error) {
+	v := fleet.Vendor
+	if !v.HasCells() {
+		if cell != "" {
+			return nil, fmt.Errorf("-cell %s: %s declares no cells", cell, fleet.Dir)
+		}
+		return fleet, nil
+	}
+	var names []string
+	for _, sub := range fleet.Cells() {
+		if sub.Vendor.CellName == cell {
+			return sub, nil
+		}
+		names = append(names, sub.Vendor.CellName)
+	}
+	if cell == "" {
+		return nil, fmt.Errorf("the fleet is split across cells (%s), each its own account: give -cell NAME, with credentials for that cell's account (e.g. AWS_PROFILE)", strings.Join(names, ", "))
+	}
+	return nil, fmt.Errorf("-cell %s: not one of the fleet's cells (%s)", cell, strings.Join(names, ", "))
+}
+
 func fail(err error) int {
 	var errs config.Errors
 	if errors.As(err, &errs) {

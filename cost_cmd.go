@@ -42,7 +42,7 @@ func costReport(fleet *config.Fleet, customers []*config.Customer) ([]cost.Stack
 		}
 		customer := stacks.CustomerOf(s.Name)
 		report = append(report, cost.Stack{Customer: customer, Name: s.Name, Region: s.Region, PaidBy: paidBy, Template: s.Template,
-			Notes: costNotes(fleet.Vendor, byName[customer], s.Name), Pending: pending[s.Name]})
+			Notes: costNotes(fleet.Vendor.ForCustomer(byName[customer]), byName[customer], s.Name), Pending: pending[s.Name]})
 	}
 	sort.SliceStable(report, func(i, j int) bool { return report[i].Customer < report[j].Customer })
 	return report, nil
@@ -86,7 +86,7 @@ func pendingTemplates(v *config.Vendor, customers []*config.Customer) (map[strin
 	built, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack {
 		var all []awscdk.Stack
 		for _, vr := range variants {
-			all = append(all, stacks.NewPrivateLinkStack(app, v, vr.c))
+			all = append(all, stacks.NewPrivateLinkStack(app, v.ForCustomer(vr.c), vr.c))
 		}
 		return all
 	})

@@ -31,7 +31,7 @@ func diagramCommand(fs *flag.FlagSet, dir *string, args []string) int {
 		return fail(err)
 	}
 	for _, c := range customers {
-		page, err := vendorView(fleet.Vendor, c)
+		page, err := vendorView(fleet.Vendor.ForCustomer(c), c)
 		if err != nil {
 			return fail(err)
 		}

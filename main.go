@@ -41,6 +41,9 @@ func synth() int {
 		return failSynth(err)
 	}
 	fleet, customers, err := loadSelected(configDir(ctx["config"]), ctx["customer"])
+	if err == nil {
+		customers, err = stacks.SelectCell(fleet, customers, ctx["cell"])
+	}
 	if err != nil {
 		return failSynth(err)
 	}
@@ -182,6 +185,7 @@ func command(name string, args []string) int {
 		region := fs.String("region", "", "region for the customer's vendor-side stacks (default: the vendor's first region)")
 		modes := fs.String("modes", "", "comma-separated sections to write: privatelink, vpn, inbound (default: privatelink)")
 		fs.StringVar(&opts.Account, "account", "", "customer's AWS account ID")
+		fs.StringVar(&opts.Cell, "cell", "", "with cells: the vendor cell to host the customer (default: the region's cell with the most headroom)")
 		networks := fs.String("networks", "", "comma-separated CIDRs of all the customer's networks")
 		azs := fs.String("azs", "", "comma-separated AZ IDs of the customer's endpoint service (privatelink) or endpoint subnets (inbound)")
 		fs.StringVar(&opts.ServiceName, "service-name", "", "privatelink: customer's endpoint service name")
@@ -241,6 +245,9 @@ func command(name string, args []string) int {
 			}
 		}
 		fmt.Printf("wrote %s (vendor VPC blocks from the pool: %s)\n", st.Path, strings.Join(blocks, ", "))
+		if st.CellWhy != "" {
+			fmt.Printf("cell %s: %s (CELL= to choose another; it is never changed once deployed)\n", st.Cell, st.CellWhy)
+		}
 		if len(st.Todo) > 0 {
 			fmt.Println("the fleet stays invalid until these TODOs hold what the customer sends:")
 			for _, t := range st.Todo {

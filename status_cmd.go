@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/status"
 )
 
@@ -21,6 +23,7 @@ func statusCommand(args []string) int {
 	fs := flag.NewFlagSet("status", flag.ContinueOnError)
 	dir := fs.String("config", configDir(""), "fleet directory")
 	only := fs.String("customer", "", "comma-separated customers (default: all)")
+	cell := fs.String("cell", "", "the cell whose account the credentials are for (required when vendor.yaml declares cells)")
 	asJSON := fs.Bool("json", false, "write JSON instead of the table")
 	timeout := fs.Duration("timeout", 20*time.Second, "give up on a region after this long; the other regions still report")
 	parallel := fs.Int("parallel", 4, "regions read at once")
@@ -28,6 +31,12 @@ func statusCommand(args []string) int {
 		return code // 0 after -h, 2 after a bad flag
 	}
 	fleet, customers, err := loadSelected(*dir, *only)
+	if err == nil {
+		fleet, err = cellFleet(fleet, *cell)
+	}
+	if err == nil {
+		customers = slices.DeleteFunc(customers, func(c *config.Customer) bool { return !slices.Contains(fleet.Customers, c) })
+	}
 	if err != nil {
 		fail(err)
 		return status.ExitUnread

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/privateconnect/privateconnect/config"
 )
 
 func TestStatusExitsTwoOnUsageAndWithoutCredentials(t *testing.T) {
@@ -36,4 +39,30 @@ func TestNoProgressNorColourOffATerminal(t *testing.T) {
 	assert.False(t, colorful(f))
 	info, _ := f.Stat()
 	assert.Zero(t, info.Size())
+}
+
+// Credentials reach one account: with cells, status and accept read one
+// cell, named, and nothing else.
+func TestStatusAndAcceptReadOneCell(t *testing.T) {
+	fleet, err := config.Load("examples/cells")
+	require.NoError(t, err)
+	_, err = cellFleet(fleet, "")
+	assert.ErrorContains(t, err, "split across cells (cell-1, cell-2)")
+	_, err = cellFleet(fleet, "cell-9")
+	assert.ErrorContains(t, err, "not one of the fleet's cells")
+	sub, err := cellFleet(fleet, "cell-2")
+	require.NoError(t, err)
+	assert.Equal(t, "222233334444", sub.Vendor.Account)
+	assert.Len(t, sub.Customers, 1)
+
+	single, err := config.Load("config")
+	require.NoError(t, err)
+	whole, err := cellFleet(single, "")
+	require.NoError(t, err)
+	assert.Same(t, single, whole)
+	_, err = cellFleet(single, "cell-1")
+	assert.ErrorContains(t, err, "declares no cells")
+
+	assert.Equal(t, 2, statusCommand([]string{"-config", "examples/cells"}), "no -cell: a usage error")
+	assert.Equal(t, 2, acceptCommand([]string{"-config", "examples/cells", "-yes"}))
 }

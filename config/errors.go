@@ -58,6 +58,23 @@ type report struct {
 	file  string
 	lines map[string]int
 	errs  *Errors
+	// prefix is put before every path: a cell's checks run on its view of
+	// the vendor, and report at cells[i].
+	prefix string
+}
+
+// under is r reporting the paths it is given below p.
+func (r *report) under(p string) *report {
+	out := *r
+	out.prefix = join(r.prefix, p)
+	return &out
+}
+
+func (r *report) at(path string) string {
+	if r.prefix == "" {
+		return path
+	}
+	return join(r.prefix, path)
 }
 
 // add records "<what> (got <value>; <fix>)" at path. got is quoted as written.
@@ -66,11 +83,13 @@ func (r *report) add(path, what string, got any, fix string) {
 		// A starter's placeholder: why it is not a valid value is no news.
 		what = "still the placeholder make new-customer wrote"
 	}
+	path = r.at(path)
 	r.errs.append(r.file, path, r.line(path), fmt.Sprintf("%s (got %s; %s)", what, show(got), fix))
 }
 
 // addf records a message that has no single offending value.
 func (r *report) addf(path, format string, args ...any) {
+	path = r.at(path)
 	r.errs.append(r.file, path, r.line(path), fmt.Sprintf(format, args...))
 }
 

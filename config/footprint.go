@@ -244,23 +244,26 @@ func vpnFootprint(v *Vendor, c *Customer) Footprint {
 // tcpPorts is how descriptions list ports: TCP 443, 8443.
 func tcpPorts(ports []int) string { return "TCP " + joinInts(ports) }
 
-// Footprints estimates every stack of a validated fleet, by stack name: each
-// customer's stacks and the handed-over templates, and the vendor's shared
-// inbound stack of each region.
+// Footprints estimates every stack of a validated fleet, by stack ID (the
+// stack name, but for the shared stacks of a cell: config.SharedStackID):
+// each customer's stacks and the handed-over templates, and the vendor's
+// shared inbound and dashboard stacks of each cell and region.
 func (f *Fleet) Footprints() map[string]Footprint {
 	out := map[string]Footprint{}
 	for _, c := range f.Customers {
-		for _, fp := range Footprints(f.Vendor, c) {
+		for _, fp := range Footprints(f.Vendor.ForCustomer(c), c) {
 			out[fp.Stack] = fp
 		}
 	}
-	for region, cs := range f.inboundByRegion() {
-		fp := InboundServiceFootprint(f.Vendor, region, cs)
-		out[fp.Stack] = fp
-	}
-	for _, region := range DashboardRegions(f.Customers) {
-		for _, s := range f.DashboardStacks(region) {
-			out[s.Name] = dashboardFootprint(s)
+	for _, cell := range f.Cells() {
+		for region, cs := range cell.inboundByRegion() {
+			fp := InboundServiceFootprint(cell.Vendor, region, cs)
+			out[fp.Stack] = fp
+		}
+		for _, region := range DashboardRegions(cell.Customers) {
+			for _, s := range cell.DashboardStacks(region) {
+				out[cell.Vendor.SharedStackID(s.Name)] = dashboardFootprint(s)
+			}
 		}
 	}
 	return out
@@ -281,7 +284,7 @@ func (f *Fleet) inboundByRegion() map[string][]*Customer {
 // InboundServiceFootprint estimates the vendor's shared inbound stack of a
 // region, which serves the given customers.
 func InboundServiceFootprint(v *Vendor, region string, customers []*Customer) Footprint {
-	t := newTally("Vendor-Inbound-"+region, "inboundPrivateLink.regions."+region, false,
+	t := newTally(v.SharedStackID("Vendor-Inbound-"+region), v.InboundRegionPath(region), false,
 		map[string]string{"privateconnect:mode": "inbound"})
 	for k, val := range v.Tags {
 		t.tagBytes += tagBytes + len(k) + len(val)

@@ -137,16 +137,16 @@ func buildFleet(dir string, vendor source, customers []source, quotas bool) (*Fl
 	// The stacks' limits and IDs rest on valid values: they are checked for
 	// the files with no other problem.
 	if f.Vendor != nil && !hasErrors(errs, vendor.file) {
-		vr := &report{vendor.file, lines[vendor.file], &errs}
+		vr := &report{file: vendor.file, lines: lines[vendor.file], errs: &errs}
 		for _, c := range f.Customers {
 			if !hasErrors(errs, c.File) {
-				checkStacks(&report{c.File, lines[c.File], &errs}, vr, f.Vendor, c)
+				checkStacks(&report{file: c.File, lines: lines[c.File], errs: &errs}, vr, f.Vendor.ForCustomer(c), c)
 			}
 		}
-		checkSharedStacks(vr, f)
-		for _, view := range f.cellViews() {
-			checkQuotaValues(vr, view)
+		for _, cell := range f.Cells() {
+			checkSharedStacks(vr, cell)
 		}
+		checkAllQuotaValues(vr, f.Vendor)
 		// The quota plan counts the customers whose files are valid.
 		if quotas && !hasErrors(errs, vendor.file) {
 			clean := &Fleet{Dir: f.Dir, Vendor: f.Vendor}
@@ -155,7 +155,7 @@ func buildFleet(dir string, vendor source, customers []source, quotas bool) (*Fl
 					clean.Customers = append(clean.Customers, c)
 				}
 			}
-			checkQuotas(vr, func(c *Customer) *report { return &report{c.File, lines[c.File], &errs} }, clean)
+			checkQuotas(vr, func(c *Customer) *report { return &report{file: c.File, lines: lines[c.File], errs: &errs} }, clean)
 		}
 	}
 	if len(errs) > 0 {
@@ -171,7 +171,7 @@ func check(src source, out any, lines map[string]map[string]int, errs *Errors, v
 	l, parsed := decode(src.file, src.data, out, &decodeErrs)
 	lines[src.file] = l
 	if parsed {
-		validate(&report{src.file, l, &checkErrs})
+		validate(&report{file: src.file, lines: l, errs: &checkErrs})
 	}
 	*errs = append(*errs, decodeErrs...)
 	*errs = append(*errs, withoutCascades(decodeErrs, checkErrs)...)

@@ -6,6 +6,14 @@ import (
 	"strings"
 )
 
+// checkAllQuotaValues checks the quotas: of vendor.yaml, or of each cell
+// (validation.go refuses top-level quotas: beside cells).
+func checkAllQuotaValues(r *report, v *Vendor) {
+	for _, view := range v.CellViews() {
+		checkQuotaValues(r, view)
+	}
+}
+
 // checkQuotaValues checks the quotas: section of a vendor view (vendor.yaml,
 // or a cell): regions of the view or global, codes of QuotaTable recorded
 // under the right key, positive values, and nothing recorded for a limit
@@ -88,13 +96,9 @@ func checkQuotas(vr *report, customerReport func(*Customer) *report, f *Fleet) {
 	}
 }
 
-// vendorPath is where the line's limit is recorded in vendor.yaml.
-func (n QuotaNeed) vendorPath() string {
-	if n.Cell == "" {
-		return "quotas"
-	}
-	return "cells." + n.Cell + ".quotas"
-}
+// vendorPath is where the line's limit is recorded in vendor.yaml: quotas,
+// or cells[i].quotas.
+func (n QuotaNeed) vendorPath() string { return n.quotasPath }
 
 // QuotaRequest says what to do about a quota the fleet needs more of: the
 // increase to request and where to record it, or, for a limit AWS does not

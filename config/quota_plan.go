@@ -22,6 +22,8 @@ type QuotaNeed struct {
 	// Over are the customers whose stacks take the need past Limit, in the
 	// fleet's order; none while the need fits.
 	Over []*Customer
+
+	quotasPath string // where vendor.yaml records the limit
 }
 
 // Headroom is what is left of the quota once the fleet is deployed;
@@ -116,7 +118,7 @@ func planCell(v *Vendor, customers []*Customer) []QuotaNeed {
 		q, _ := QuotaByCode(k.code)
 		limit, recorded := QuotaLimit(v, k.region, q)
 		return QuotaNeed{Quota: q, Cell: v.cellName(), Account: v.Account, Region: k.region, Where: k.where,
-			Need: need, Limit: limit, Recorded: recorded}
+			Need: need, Limit: limit, Recorded: recorded, quotasPath: v.quotasPath()}
 	}
 	for k, cs := range sums {
 		n := line(k, 0)

@@ -2,6 +2,9 @@ package config
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -200,4 +203,83 @@ func TestCellRooms(t *testing.T) {
 	assert.Equal(t, QuotaVPCs, rooms[0].Tight.Quota.Code)
 	assert.InDelta(t, 0.6, rooms[0].Free, 1e-9)
 	assert.Empty(t, f.CellRooms("ap-south-1"), "no cell operates there")
+}
+
+// copyCells copies examples/cells, with old replaced by new in vendor.yaml.
+func copyCells(t *testing.T, old, new string) string {
+	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.CopyFS(dir, os.DirFS("../examples/cells")))
+	p := filepath.Join(dir, VendorFile)
+	raw, err := os.ReadFile(p)
+	require.NoError(t, err)
+	require.Contains(t, string(raw), old)
+	require.NoError(t, os.WriteFile(p, []byte(strings.Replace(string(raw), old, new, 1)), 0o644))
+	return dir
+}
+
+// With cells, each cell's account has its own plan, recorded in its cell.
+func TestQuotasPerCell(t *testing.T) {
+	dir := copyCells(t, "        L-F678F1CE: 20\n", "        L-F678F1CE: 20\n        L-E79EC296: 2\n")
+	_, err := Load(dir)
+	require.Error(t, err)
+	errs := err.(Errors)
+	require.Len(t, errs, 1, "%v", err)
+	assert.Equal(t, "cells[1].quotas.us-east-1.L-E79EC296", errs[0].Path)
+	assert.Contains(t, errs[0].Msg, "needs 3 of VPC security groups per Region (vpc L-E79EC296) in cell cell-2 (account 222233334444 us-east-1), more than the 2 recorded")
+	assert.Contains(t, errs[0].Msg, "umbrella.yaml take it past 2")
+	assert.Contains(t, errs[0].Msg, "record it under cells[1].quotas: us-east-1: L-E79EC296: 3")
+	assert.Greater(t, errs[0].Line, 0)
+
+	f, err := LoadForPlan(dir)
+	require.NoError(t, err)
+	var cells []string
+	for _, n := range f.QuotaPlan() {
+		if !slices.Contains(cells, n.Cell) {
+			cells = append(cells, n.Cell)
+		}
+	}
+	assert.Equal(t, []string{"cell-1", "cell-2"}, cells, "a plan per cell, in vendor.yaml's order")
+	rooms := f.CellRooms("us-east-1")
+	require.Len(t, rooms, 2)
+	assert.Equal(t, "cell-1", rooms[0].Cell, "cell-2 is short of security groups: cell-1 has the most room")
+	assert.Negative(t, rooms[1].Free)
+	assert.Equal(t, []string{"cell-1"}, roomCells(f.CellRooms("eu-west-1")), "cell-2 does not operate in eu-west-1")
+}
+
+func roomCells(rooms []CellRoom) []string {
+	var out []string
+	for _, r := range rooms {
+		out = append(out, r.Cell)
+	}
+	return out
+}
+
+func TestTopLevelQuotasWithCells(t *testing.T) {
+	dir := copyCells(t, "\ncells:\n", "\nquotas:\n  us-east-1:\n    L-F678F1CE: 20\n\ncells:\n")
+	_, err := Load(dir)
+	require.Error(t, err)
+	errs := err.(Errors)
+	require.Len(t, errs, 1, "%v", err)
+	assert.Equal(t, "quotas", errs[0].Path)
+	assert.Contains(t, errs[0].Msg, "with cells, each cell has its own", "validation.go's error, not repeated by the quota checks")
+}
+
+// make new-customer puts a new customer in the cell of its region whose
+// quotas leave the most room: in examples/cells, cell-2 has 20 VPCs in
+// us-east-1 (19 free), cell-1 AWS's default of 5 (4 free).
+func TestNewCustomerGoesToTheCellWithMostRoom(t *testing.T) {
+	dir := copyCells(t, "name: cell-2", "name: cell-2")
+	st, err := NewCustomer(dir, "initech", "us-east-1", StarterOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "cell-2", st.Cell)
+	assert.Equal(t, "the most quota headroom in us-east-1: its tightest quota, VPCs per Region (vpc L-F678F1CE), has 19 of 20 left", st.CellWhy)
+	require.NoError(t, os.Remove(st.Path))
+
+	// Without the recorded increase cell-2 has as little room as cell-1
+	// (4 of 5 VPCs each); the tie goes to vendor.yaml's order.
+	dir = copyCells(t, "        L-F678F1CE: 20\n", "        L-F678F1CE: 5\n")
+	st, err = NewCustomer(dir, "initech", "us-east-1", StarterOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, "cell-1", st.Cell)
 }

@@ -100,7 +100,7 @@ func refRows(f reflect.StructField, path string, rows []refRow) []refRow {
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
 		rows = refChildren(t.Elem(), path+"[]", rows)
 	case t.Kind() == reflect.Map && t.Elem().Kind() == reflect.Struct:
-		rows = refChildren(t.Elem(), path+".<"+mapKeyName(f)+">", rows)
+		rows = refChildren(t.Elem(), path+".<"+strings.Split(mapKeyName(f), ",")[0]+">", rows)
 	}
 	return rows
 }
@@ -125,19 +125,16 @@ func yamlFields(t reflect.Type) []reflect.StructField {
 
 func yamlKey(f reflect.StructField) string { return strings.Split(f.Tag.Get("yaml"), ",")[0] }
 
-// mapKeyName names a mapping's keys: the keys tag, or "name". A mapping of
-// mappings names both levels, separated by a comma (keys:"region,quota code").
-func mapKeyName(f reflect.StructField) string { return mapKeyNames(f)[0] }
-
-func mapKeyNames(f reflect.StructField) []string {
+// mapKeyName names a mapping's keys: the keys tag, or "name".
+func mapKeyName(f reflect.StructField) string {
 	if k := f.Tag.Get("keys"); k != "" {
-		return append(strings.Split(k, ","), "name")
+		return k
 	}
-	return []string{"name", "name"}
+	return "name"
 }
 
 func refType(f reflect.StructField) string {
-	keys := mapKeyNames(f)
+	depth := 0
 	var name func(t reflect.Type) string
 	name = func(t reflect.Type) string {
 		if t.Kind() == reflect.Ptr {
@@ -149,9 +146,10 @@ func refType(f reflect.StructField) string {
 		case reflect.Slice:
 			return "list of " + plural(name(t.Elem()))
 		case reflect.Map:
-			key := keys[0]
-			keys = keys[1:]
-			return fmt.Sprintf("mapping of %s to %s", key, name(t.Elem()))
+			// keys:"region,quota code" names the keys of nested mappings in turn.
+			keys := strings.Split(mapKeyName(f), ",")
+			depth++
+			return fmt.Sprintf("mapping of %s to %s", keys[min(depth-1, len(keys)-1)], name(t.Elem()))
 		case reflect.Int:
 			return "integer"
 		case reflect.Bool:

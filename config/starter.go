@@ -18,7 +18,10 @@ import (
 type StarterOptions struct {
 	// Modes are the sections to write: privateLink, vpn, inboundPrivateLink
 	// (or privatelink, inbound). Default: privateLink.
-	Modes    []string
+	Modes []string
+	// Cell is the vendor cell to host the customer, in a fleet with cells;
+	// empty: the cell of the region with the most quota headroom.
+	Cell     string
 	Account  string
 	Networks []string
 	// AvailabilityZones are the customer's AZ IDs: where their endpoint
@@ -63,6 +66,8 @@ var modeFlag = map[string]string{ModePrivateLink: "privatelink", ModeVpn: "vpn",
 // Starter is a starter file written by NewCustomer.
 type Starter struct {
 	Path     string            // the file written
+	Cell     string            // the cell chosen, in a fleet with cells
+	CellWhy  string            // why that cell, when it was chosen rather than given
 	VpcCidrs map[string]string // section -> the vendor VPC CIDR proposed for it
 	Todo     []Placeholder     // what the customer must still send, in file order
 }
@@ -106,6 +111,15 @@ func NewCustomer(dir, name, region string, opts StarterOptions) (*Starter, error
 	if err != nil {
 		return nil, err
 	}
+	// In a fleet with cells, the customer's cell decides the pools, the
+	// platform's AZs and the account; it is written once, here.
+	var why string
+	opts.Cell, why, err = starterCell(fleet, region, opts.Cell)
+	if err != nil {
+		return nil, err
+	}
+	vendor := fleet.Vendor.ForCustomer(&Customer{Cell: opts.Cell})
+	cellFleet := &Fleet{Dir: fleet.Dir, Vendor: vendor, Customers: fleet.Customers}
 
 	// One block per section with a VPC, each free of the fleet's and of the other's.
 	cidrs := map[string]string{}
@@ -114,21 +128,21 @@ func NewCustomer(dir, name, region string, opts StarterOptions) (*Starter, error
 		if !modes[m] {
 			continue
 		}
-		prefix, ok := fleet.proposeCidr(*fleet.Vendor.VpcPrefixLength, taken...)
+		prefix, ok := cellFleet.proposeCidr(*vendor.VpcPrefixLength, taken...)
 		if !ok {
-			return nil, argError("vpcCidrPools", fmt.Sprintf("no free /%d block is left in the vendor pools", *fleet.Vendor.VpcPrefixLength),
-				fleet.Vendor.VpcCidrPools, "add a pool to vpcCidrPools in vendor.yaml, or lower vpcPrefixLength")
+			return nil, argError("vpcCidrPools", fmt.Sprintf("no free /%d block is left in the vendor pools", *vendor.VpcPrefixLength),
+				vendor.VpcCidrPools, "add a pool to vpcCidrPools in vendor.yaml (or the cell's), or lower vpcPrefixLength")
 		}
 		cidrs[m] = prefix.String()
 		taken = append(taken, prefix)
 	}
 
-	data, placeholders := renderStarter(fleet.Vendor, name, region, cidrs, modes, opts, nil)
+	data, placeholders := renderStarter(vendor, name, region, cidrs, modes, opts, nil)
 	// Check the new file as part of the fleet: only the placeholders may fail.
 	// A file with errors is not checked against the others, so the version
 	// with stand-ins for the placeholders is checked too: a value given must
 	// clash with no other customer's either.
-	filled, _ := renderStarter(fleet.Vendor, name, region, cidrs, modes, opts, newStandIns(fleet, region))
+	filled, _ := renderStarter(vendor, name, region, cidrs, modes, opts, newStandIns(cellFleet, region))
 	for _, version := range [][]byte{data, filled} {
 		customers := append(slices.Clone(files.customers), source{path, version})
 		if _, err := build(dir, files.vendor, customers); err != nil {
@@ -153,7 +167,7 @@ func NewCustomer(dir, name, region string, opts StarterOptions) (*Starter, error
 		}
 		return nil, err
 	}
-	st := &Starter{Path: path, VpcCidrs: cidrs}
+	st := &Starter{Path: path, VpcCidrs: cidrs, Cell: opts.Cell, CellWhy: why}
 	for _, l := range lines(data) {
 		if placeholders[l.Path] {
 			st.Todo = append(st.Todo, l)

@@ -46,6 +46,9 @@ type standIns struct {
 // newStandIns picks stand-ins no customer of f holds.
 func newStandIns(f *Fleet, region string) *standIns {
 	taken := map[string]bool{f.Vendor.Account: true}
+	for _, c := range f.Vendor.Cells {
+		taken[c.Account] = true
+	}
 	var pools []netip.Prefix
 	for _, s := range f.Vendor.VpcCidrPools {
 		if p, err := cidr.Parse(s); err == nil {
@@ -180,6 +183,10 @@ func renderStarter(v *Vendor, name, region string, cidrs map[string]string, mode
 	f.line("# displayName: how the handed-over guides name the customer (default: %s)", name)
 	f.line("account: %s", f.value(opts.Account, "account", todoAccount, sub.account))
 	f.line("region: %s", region)
+	if opts.Cell != "" {
+		f.line("# The vendor account hosting this customer: written once, never changed.")
+		f.line("cell: %s", opts.Cell)
+	}
 	f.line("# Every IPv4 network of the customer's: AWS VPCs, data centres, offices. No")
 	f.line("# vendor VPC of theirs may overlap them.")
 	networks := opts.Networks

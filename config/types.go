@@ -33,14 +33,14 @@ type Vendor struct {
 	Kind       string `yaml:"kind" pc:"required" doc:"Always Vendor." enum:"Vendor"`
 
 	Name         string `yaml:"name" pc:"required" doc:"Vendor name, used in tags, descriptions, handed-over documents and the stack name their guides propose: an ASCII letter, then ASCII letters, digits, single spaces and _ . : / = + - @ (at most 64)." pattern:"^[A-Za-z][A-Za-z0-9 _.:/=+@-]{0,63}$"`
-	Account      string `yaml:"account" pc:"required" doc:"12-digit AWS account ID where the vendor-side stacks are deployed. Quote it (\"111122223333\"): the schema expects a string." pattern:"^[0-9]{12}$"`
-	PrincipalArn string `yaml:"principalArn" pc:"required" doc:"IAM principal customers allow-list on their endpoint services: arn:aws:iam::<account>:root, or a role of the vendor account (name 1-64 of A-Za-z0-9_+=,.@-, path / or /<segments>/)."`
+	Account      string `yaml:"account" pc:"required" doc:"12-digit AWS account ID where the vendor-side stacks are deployed; with cells, the vendor's main account, where the pipeline runs and from which make publish uploads. Quote it (\"111122223333\"): the schema expects a string." pattern:"^[0-9]{12}$"`
+	PrincipalArn string `yaml:"principalArn" doc:"IAM principal customers allow-list on their endpoint services: arn:aws:iam::<account>:root, or a role of the vendor account (name 1-64 of A-Za-z0-9_+=,.@-, path / or /<segments>/). Required without cells; with cells, each cell has its own."`
 
 	Regions          []string          `yaml:"regions" pc:"required" doc:"AWS regions the vendor operates in; every customer's region must be one of them. The first is proposed for new customers." enum:"$regions"`
 	VpcCidrPools     []string          `yaml:"vpcCidrPools" pc:"required" doc:"Private IPv4 blocks (in 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10) from which vendor VPC CIDRs are taken; make new-customer proposes the next free block."`
 	VpcPrefixLength  *int              `yaml:"vpcPrefixLength" doc:"Size of the VPC block make new-customer proposes for a new customer." default:"24" minimum:"16" maximum:"28"`
 	InternalDomain   string            `yaml:"internalDomain" pc:"required" doc:"DNS domain under which each customer gets a private zone, e.g. connect.internal.example.com gives db.acme.connect.internal.example.com."`
-	AlarmTopicArns   map[string]string `yaml:"alarmTopicArns" pc:"required" doc:"SNS topic for alarms, per region: the ARN of a topic in that region and the vendor account." keys:"region"`
+	AlarmTopicArns   map[string]string `yaml:"alarmTopicArns" doc:"SNS topic for alarms, per region: the ARN of a topic in that region and the vendor account. Required without cells; with cells, each cell has its own." keys:"region"`
 	LogRetentionDays *int              `yaml:"logRetentionDays" doc:"Retention of the flow logs and the other log groups, in days; one of the values CloudWatch Logs accepts." default:"365" enum:"$logRetentionDays"`
 	Tags             map[string]string `yaml:"tags" doc:"Tags put on every vendor-side resource: at most 45, as AWS allows 50 per resource and privateconnect sets its own." keys:"key"`
 
@@ -48,7 +48,15 @@ type Vendor struct {
 
 	Publish *Publish `yaml:"publish" doc:"Where make publish uploads the customers' templates, for the one-click launch links of their README.md."`
 
-	Quotas map[string]map[string]int `yaml:"quotas" doc:"AWS quota values the vendor account has obtained (Service Quotas), per region: region (or global, for the account-wide quotas of Route 53 and IAM) -> quota code (e.g. L-F678F1CE for VPCs per Region) -> value. Validation holds what the fleet needs to these, or to AWS's default for a quota not listed; make quotas prints the plan and what to request (README: Quotas)." keys:"region,quota code"`
+	Quotas map[string]map[string]int `yaml:"quotas" doc:"AWS quota values the vendor account has obtained (Service Quotas), per region: region (or global, for the account-wide quotas of Route 53 and IAM) -> quota code (e.g. L-F678F1CE for VPCs per Region) -> value. Validation holds what the fleet needs to these, or to AWS's default for a quota not listed; make quotas prints the plan and what to request (README: Quotas). With cells, each cell records its own under cells[].quotas." keys:"region,quota code"`
+
+	Cells []Cell `yaml:"cells" doc:"Vendor accounts the fleet is split across (cells), each hosting the vendor-side stacks of the customers assigned to it (cell: in their files). Leave out for a single account: account, principalArn, alarmTopicArns, inboundPrivateLink.regions and quotas above then describe it."`
+
+	// CellName names the cell this vendor is the view of (ForCustomer,
+	// CellViews); "" for a fleet without cells.
+	CellName string `yaml:"-"`
+	// cellPath is where the cell is in vendor.yaml (cells[i]); "" without cells.
+	cellPath string
 }
 
 // Publish is where make publish puts the handed-over templates: a bucket per
@@ -67,7 +75,7 @@ type VendorInbound struct {
 	Hostnames []string `yaml:"hostnames" pc:"required" doc:"The platform's standard hostnames, each in one of domains (e.g. api.platform.example.com): what customers' systems connect to. A customer's file may narrow the list."`
 	Ports     []int    `yaml:"ports" doc:"TCP ports the platform's load balancer listens on." default:"[443]" minimum:"1" maximum:"65535"`
 
-	Regions map[string]InboundRegion `yaml:"regions" pc:"required" doc:"Per vendor region: the platform's load balancer there. Inbound customers of a region share its endpoint service." keys:"region"`
+	Regions map[string]InboundRegion `yaml:"regions" doc:"Per vendor region: the platform's load balancer there. Inbound customers of a region share its endpoint service. Required without cells; with cells, under cells[].inboundPrivateLink." keys:"region"`
 }
 
 // InboundRegion is the platform in one region.
@@ -86,7 +94,8 @@ type Customer struct {
 	Name        string            `yaml:"name" pc:"required" doc:"Customer name: a DNS label equal to the file name (acme for customers/acme.yaml), not inbound (the shared stacks' SSM path). Names stacks, DNS records and SSM parameters." pattern:"^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$"`
 	DisplayName string            `yaml:"displayName" doc:"Human-readable name for descriptions and the titles of the handed-over guides. Any script, accents, & and commas; at most 100 characters; no control, invisible or bidi characters, no line breaks, none of < > \\ | * [ ] and the backquote." defaultDoc:"name"`
 	Account     string            `yaml:"account" pc:"required" doc:"The customer's 12-digit AWS account ID, not the vendor's. Quote it: the schema expects a string." pattern:"^[0-9]{12}$"`
-	Region      string            `yaml:"region" pc:"required" doc:"Region the vendor-side stacks for this customer are deployed in; one of the vendor's regions." enum:"$regions"`
+	Region      string            `yaml:"region" pc:"required" doc:"Region the vendor-side stacks for this customer are deployed in; one of the vendor's regions (of its cell's, with cells)." enum:"$regions"`
+	Cell        string            `yaml:"cell" doc:"The vendor account (cell, one of vendor.yaml's cells) that hosts this customer's vendor-side stacks; required when vendor.yaml declares cells, absent otherwise. Written once (make new-customer picks the cell with the most quota headroom) and never changed: moving a customer to another cell is a migration (README: Moving a customer to another cell), not an edit." pattern:"^[a-z]([a-z0-9-]{0,18}[a-z0-9])?$"`
 	Networks    []string          `yaml:"networks" doc:"The customer's own IPv4 networks, all of them (AWS VPCs, data centres, offices), each once, not 0.0.0.0/0: no vendor VPC of the customer may overlap them, and vpn.remoteNetworks must lie inside them. inboundPrivateLink.clientCidrs defaults to them."`
 	Tags        map[string]string `yaml:"tags" doc:"Tags put on this customer's vendor-side resources, on top of the vendor's (together at most 45 keys; the customer's value wins)." keys:"key"`
 

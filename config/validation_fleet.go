@@ -40,7 +40,9 @@ func validateFleet(errs *Errors, f *Fleet, lines map[string]map[string]int) {
 			blocks = append(blocks, owned{c, vb.path, block})
 		}
 	}
-	validateInboundFleet(errs, f, lines)
+	for _, cell := range f.Cells() {
+		validateInboundFleet(errs, cell, lines)
+	}
 	validateTenants(errs, f, lines)
 }
 

@@ -60,12 +60,25 @@ func validateVendorInbound(r *report, v *Vendor, in *VendorInbound) {
 	checkPorts(r, join(p, "ports"), in.Ports)
 
 	rp := join(p, "regions")
-	if len(in.Regions) == 0 {
+	switch {
+	case v.HasCells() && len(in.Regions) > 0:
+		r.add(rp, "with cells, each cell's platform load balancers are given in the cell", raw(fmt.Sprint(len(in.Regions))+" regions"),
+			"move each region's entry to cells[i].inboundPrivateLink of the cell whose account holds the load balancer")
+	case !v.HasCells() && len(in.Regions) == 0:
 		r.add(rp, "no region is listed", raw("an empty mapping"), "add the platform's load balancer for a region, e.g. us-east-1: {nlbArn: ..., availabilityZones: [...]}")
+	case !v.HasCells():
+		checkInboundRegions(r, v, rp, in.Regions)
 	}
-	for _, reg := range sortedKeys(in.Regions) {
+}
+
+// checkInboundRegions checks the platform's load balancer per region, at p:
+// the vendor's inboundPrivateLink.regions, or a cell's inboundPrivateLink.
+// v is the vendor, or the cell's view of it.
+func checkInboundRegions(r *report, v *Vendor, rp string, regions map[string]InboundRegion) {
+	in := v.InboundPrivateLink
+	for _, reg := range sortedKeys(regions) {
 		p := mapKey(rp, reg)
-		ir := in.Regions[reg]
+		ir := regions[reg]
 		if !checkRegion(r, p, reg) {
 			continue
 		}
@@ -131,10 +144,10 @@ func validateInbound(r *report, v *Vendor, c *Customer, in *InboundPrivateLink) 
 		platform = v.InboundPrivateLink
 		if platform == nil {
 			r.add(p, "vendor.yaml has no inboundPrivateLink section: there is no platform service to connect to", raw("an inboundPrivateLink section"),
-				"describe the platform's load balancers in vendor.yaml (inboundPrivateLink.regions), or remove this section")
+				"describe the platform's load balancers in vendor.yaml (inboundPrivateLink), or remove this section")
 		} else if service, hasService = platform.Regions[c.Region]; !hasService && c.Region != "" {
 			r.add(p, fmt.Sprintf("vendor.yaml has no platform load balancer in the customer's region %s", c.Region), raw("an inboundPrivateLink section"),
-				fmt.Sprintf("add inboundPrivateLink.regions.%s to vendor.yaml, or set region: to one of %s", c.Region, orX(strings.Join(sortedKeys(platform.Regions), ", "))))
+				fmt.Sprintf("add %s to vendor.yaml, or set region: to one of %s", v.InboundRegionPath(c.Region), orX(strings.Join(sortedKeys(platform.Regions), ", "))))
 		}
 	}
 
@@ -178,7 +191,7 @@ func validateInbound(r *report, v *Vendor, c *Customer, in *InboundPrivateLink) 
 		}
 		if len(missing) > 0 {
 			r.add(join(p, "availabilityZones"), fmt.Sprintf("the vendor's service in %s is not offered in %s (it is in %s)", c.Region, strings.Join(missing, ", "), strings.Join(service.AvailabilityZones, ", ")), in.AvailabilityZones,
-				"use subnets in the service's AZs, or add the AZ to the platform's load balancer and to inboundPrivateLink.regions."+c.Region+".availabilityZones in vendor.yaml")
+				"use subnets in the service's AZs, or add the AZ to the platform's load balancer and to "+v.InboundRegionPath(c.Region)+".availabilityZones in vendor.yaml")
 		}
 	}
 
@@ -237,7 +250,7 @@ func validateInbound(r *report, v *Vendor, c *Customer, in *InboundPrivateLink) 
 		r.add(mp, "unknown DNS mode", in.DnsMode, "use privateHostedZone or privateDnsName")
 	case in.DnsMode == DnsModePrivateDnsName && hasService && service.PrivateDnsName == "":
 		r.add(mp, fmt.Sprintf("the vendor's service in %s has no private DNS name", c.Region), in.DnsMode,
-			"use dnsMode: privateHostedZone, or verify a private DNS name for the service and set it in vendor.yaml (inboundPrivateLink.regions."+c.Region+".privateDnsName)")
+			"use dnsMode: privateHostedZone, or verify a private DNS name for the service and set it in vendor.yaml ("+v.InboundRegionPath(c.Region)+".privateDnsName)")
 	case in.DnsMode == DnsModePrivateDnsName && hasService:
 		for _, h := range in.Hostnames {
 			if !coveredBy(h, service.PrivateDnsName) {

@@ -119,7 +119,7 @@ func checkSharedStacks(vr *report, f *Fleet) {
 			continue // reported against each customer of the region
 		}
 		fp := InboundServiceFootprint(f.Vendor, region, byRegion[region])
-		fp.Path = mapKey("inboundPrivateLink.regions", region)
+		fp.Path = f.Vendor.InboundRegionPath(region)
 		for _, m := range measures(fp) {
 			if m.value > m.limit.Max {
 				vr.add(fp.Path, fmt.Sprintf("the stack %s, shared by the region's %d inbound customers, would exceed the %s", fp.Stack, len(byRegion[region]), m.limit),

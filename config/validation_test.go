@@ -355,6 +355,12 @@ func TestValidationErrors(t *testing.T) {
 // wants is among those reported, well formed.
 func runValidationCases(t *testing.T, cases []validationCase) {
 	t.Helper()
+	runValidationCasesOn(t, baseFleet(), cases)
+}
+
+// runValidationCasesOn is runValidationCases from another valid fleet.
+func runValidationCasesOn(t *testing.T, base testFleet, cases []validationCase) {
+	t.Helper()
 	files := func(f *testFleet, name string) *string {
 		switch name {
 		case "vendor":
@@ -369,7 +375,7 @@ func runValidationCases(t *testing.T, cases []validationCase) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			f := baseFleet()
+			f := base
 			for _, e := range tc.edits {
 				p := files(&f, e.file)
 				*p = replace(t, *p, e.old, e.new)

@@ -78,12 +78,13 @@ func BuildWith(v *config.Vendor, customers []*config.Customer, opts Options) ([]
 	opts = opts.withDefaults()
 	var templated []*config.Customer
 	for _, c := range customers {
+		v := v.ForCustomer(c)
 		if !HasHandoff(c) {
 			return nil, fmt.Errorf("customer %s has no service with a producer section, no vpn and no inboundPrivateLink section: nothing to hand over (see %s)", c.Name, c.File)
 		}
 		if stacks.HasInbound(c) && stacks.InboundServiceName(v, c) == "" {
-			return nil, fmt.Errorf("customer %s: the inbound service in %s is pending: deploy %s, write its ServiceName output into vendor.yaml as inboundPrivateLink.regions.%s.serviceName, then run make handoff again",
-				c.Name, c.Region, stacks.InboundServiceStackName(c.Region), c.Region)
+			return nil, fmt.Errorf("customer %s: the inbound service in %s is pending: deploy %s, write its ServiceName output into vendor.yaml as %s.serviceName, then run make handoff again",
+				c.Name, c.Region, v.SharedStackID(stacks.InboundServiceStackName(c.Region)), v.InboundRegionPath(c.Region))
 		}
 		if stacks.HasProducer(c) || stacks.HasInbound(c) {
 			templated = append(templated, c)
@@ -94,7 +95,7 @@ func BuildWith(v *config.Vendor, customers []*config.Customer, opts Options) ([]
 	for _, c := range customers {
 		files[c] = map[string][]byte{}
 		if c.Vpn != nil {
-			sheet, err := VpnSheet(v, c)
+			sheet, err := VpnSheet(v.ForCustomer(c), c)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %v", c.Name, err)
 			}
@@ -106,7 +107,7 @@ func BuildWith(v *config.Vendor, customers []*config.Customer, opts Options) ([]
 	}
 	var out []Bundle
 	for _, c := range customers {
-		b := Bundle{Customer: c, Files: files[c], Templates: templates[c], vendor: v, opts: opts}
+		b := Bundle{Customer: c, Files: files[c], Templates: templates[c], vendor: v.ForCustomer(c), opts: opts}
 		if err := b.renderIndex(); err != nil {
 			return nil, err
 		}
@@ -136,7 +137,9 @@ func buildTemplates(v *config.Vendor, customers []*config.Customer, files map[*c
 	for _, b := range built {
 		byName[b.Name] = b
 	}
+	vendor := v
 	for _, c := range customers {
+		v := vendor.ForCustomer(c)
 		for _, mode := range []string{stacks.ModeProducer, stacks.ModeInbound} {
 			s, ok := byName[stacks.StackName(c, mode)]
 			if !ok {

@@ -75,17 +75,11 @@ func ReadLive(ctx context.Context, lines []Line, account string, api func(region
 		if l.Live != nil && *l.Live < l.Need {
 			l.IncreaseNeeded = true
 			if l.Request == "" {
-				n := config.QuotaNeed{Quota: mustQuota(l.Code), Cell: l.Cell, Account: l.Account, Region: l.Region, Need: l.Need}
-				l.Request = config.QuotaRequest(n) + fmt.Sprintf(" (recorded %d, but the account has %d now)", l.Limit, *l.Live)
+				l.Request = config.QuotaRequest(l.plan) + fmt.Sprintf(" (recorded %d, but the account has %d now)", l.Limit, *l.Live)
 			}
 		}
 	}
 	return failed
-}
-
-func mustQuota(code string) config.Quota {
-	q, _ := config.QuotaByCode(code)
-	return q
 }
 
 // readOne reads the applied value of a quota, or its default where Service

@@ -38,6 +38,8 @@ type Line struct {
 	// IncreaseNeeded: the account has less than the fleet needs now, so an
 	// increase must be requested (and granted) before deploying.
 	IncreaseNeeded bool `json:"increaseNeeded"`
+
+	plan config.QuotaNeed
 }
 
 // Lines turns the plan into lines.
@@ -46,7 +48,7 @@ func Lines(plan []config.QuotaNeed) []Line {
 	for _, n := range plan {
 		l := Line{Cell: n.Cell, Account: n.Account, Region: n.Region, Where: n.Where, Service: n.Quota.Service,
 			Code: n.Quota.Code, Name: n.Quota.Name, Adjustable: n.Quota.Adjustable, Need: n.Need, Limit: n.Limit,
-			Recorded: n.Recorded, Headroom: n.Headroom(), IncreaseNeeded: n.Exceeded()}
+			Recorded: n.Recorded, Headroom: n.Headroom(), IncreaseNeeded: n.Exceeded(), plan: n}
 		for _, c := range n.Over {
 			l.Over = append(l.Over, c.File)
 		}

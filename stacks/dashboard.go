@@ -40,7 +40,7 @@ func dashboardStacks(scope constructs.Construct, f *config.Fleet, region string)
 // address. first is the number of the region's pages in earlier stacks.
 func newDashboardStack(scope constructs.Construct, v *config.Vendor, s config.DashboardStack, first, pages int) awscdk.Stack {
 	tags := stackTags(v.Tags, map[string]string{"privateconnect:mode": "dashboard"})
-	stack := awscdk.NewStack(scope, jsii.String(s.Name), &awscdk.StackProps{
+	stack := awscdk.NewStack(scope, jsii.String(v.SharedStackID(s.Name)), &awscdk.StackProps{
 		StackName:   jsii.String(s.Name),
 		Description: jsii.String(fmt.Sprintf("privateconnect: dashboards of %s's customer connections in %s, one row per customer", v.Name, s.Region)),
 		Env:         &awscdk.Environment{Account: jsii.String(v.Account), Region: jsii.String(s.Region)},

@@ -41,6 +41,31 @@ func Select(f *config.Fleet, only []string) ([]*config.Customer, error) {
 	return out, nil
 }
 
+// SelectCell narrows customers to those of the named cell; "" keeps them
+// all. An unknown cell is an error that lists the fleet's cells.
+func SelectCell(f *config.Fleet, customers []*config.Customer, cell string) ([]*config.Customer, error) {
+	if cell == "" {
+		return customers, nil
+	}
+	var names []string
+	for _, c := range f.Vendor.Cells {
+		names = append(names, c.Name)
+	}
+	if f.Vendor.Cell(cell) == nil {
+		if len(names) == 0 {
+			return nil, fmt.Errorf("unknown cell %q: %s declares no cells", cell, f.Dir)
+		}
+		return nil, fmt.Errorf("unknown cell %q (the fleet in %s has: %s)", cell, f.Dir, strings.Join(names, ", "))
+	}
+	var out []*config.Customer
+	for _, c := range customers {
+		if c.Cell == cell {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // Build adds the stacks of the given customers, a selection of the fleet f.
 // Other customers' constructs are never created, so deploying one customer
 // costs about the same in a fleet of 1 or of 500. The exception is the
@@ -49,27 +74,39 @@ func Select(f *config.Fleet, only []string) ([]*config.Customer, error) {
 // deploying one customer never drops another's access. So are the dashboard
 // stacks of a selected customer's region: one row per customer of the
 // region, so that deploying a new customer adds its row and drops no other.
+// In a fleet of cells, "the region" is the region in the customer's cell:
+// each cell's account has its own shared stacks, built from its customers.
 func Build(scope constructs.Construct, f *config.Fleet, customers []*config.Customer) []awscdk.Stack {
-	v := f.Vendor
 	var out []awscdk.Stack
-	var inboundRegions []string
 	for _, c := range customers {
+		v := f.Vendor.ForCustomer(c)
 		if c.PrivateLink != nil {
 			out = append(out, NewPrivateLinkStack(scope, v, c))
 		}
 		if c.Vpn != nil {
 			out = append(out, NewVpnStack(scope, v, c))
 		}
-		if HasInbound(c) && !slices.Contains(inboundRegions, c.Region) {
-			inboundRegions = append(inboundRegions, c.Region)
+	}
+	// A cell's shared stacks serve its customers only: they deploy to its account.
+	for _, cell := range f.Cells() {
+		var selected []*config.Customer
+		var inboundRegions []string
+		for _, c := range customers {
+			if c.Cell != cell.Vendor.CellName {
+				continue
+			}
+			selected = append(selected, c)
+			if HasInbound(c) && !slices.Contains(inboundRegions, c.Region) {
+				inboundRegions = append(inboundRegions, c.Region)
+			}
 		}
-	}
-	slices.Sort(inboundRegions)
-	for _, region := range inboundRegions {
-		out = append(out, NewInboundServiceStack(scope, v, region, inboundCustomers(f, region)))
-	}
-	for _, region := range config.DashboardRegions(customers) {
-		out = append(out, dashboardStacks(scope, f, region)...)
+		slices.Sort(inboundRegions)
+		for _, region := range inboundRegions {
+			out = append(out, NewInboundServiceStack(scope, cell.Vendor, region, inboundCustomers(cell, region)))
+		}
+		for _, region := range config.DashboardRegions(selected) {
+			out = append(out, dashboardStacks(scope, cell, region)...)
+		}
 	}
 	return out
 }

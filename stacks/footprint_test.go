@@ -72,7 +72,7 @@ func checkFootprints(t *testing.T, fleet *config.Fleet, built []awscdk.Stack, te
 	t.Helper()
 	estimates := fleet.Footprints()
 	for _, s := range built {
-		name := *s.StackName()
+		name := *s.Node().Id() // the stack name, or a cell's shared stack's ID
 		fp, ok := estimates[name]
 		if !assert.True(t, ok, "%s: config has no footprint for this stack", name) {
 			continue

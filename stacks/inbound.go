@@ -41,7 +41,8 @@ func InboundServiceName(v *config.Vendor, c *config.Customer) string {
 	return v.InboundPrivateLink.Regions[c.Region].ServiceName
 }
 
-// inboundCustomers are the fleet's inbound customers served in region.
+// inboundCustomers are the inbound customers served in region: of a cell's
+// fleet, those of the cell.
 func inboundCustomers(f *config.Fleet, region string) []*config.Customer {
 	var out []*config.Customer
 	for _, c := range f.Customers {
@@ -67,7 +68,7 @@ func NewInboundServiceStack(scope constructs.Construct, v *config.Vendor, region
 		names = append(names, c.Name)
 	}
 	tags := stackTags(v.Tags, map[string]string{"privateconnect:mode": strings.ToLower(ModeInbound)})
-	stack := awscdk.NewStack(scope, jsii.String(name), &awscdk.StackProps{
+	stack := awscdk.NewStack(scope, jsii.String(v.SharedStackID(name)), &awscdk.StackProps{
 		StackName:   jsii.String(name),
 		Description: jsii.String(fmt.Sprintf("privateconnect: endpoint service through which inbound customers reach %s platform in %s over AWS PrivateLink", english.Possessive(v.Name), region)),
 		Env:         &awscdk.Environment{Account: jsii.String(v.Account), Region: jsii.String(region)},

@@ -22,13 +22,14 @@ func note(stack awscdk.Stack, format string, args ...any) {
 	stack.Node().AddMetadata(jsii.String(noteType), jsii.String(fmt.Sprintf(format, args...)), nil)
 }
 
-// Notes returns the notes of stacks, in order, each "<stack name>: <note>".
+// Notes returns the notes of stacks, in order, each "<stack ID>: <note>" (the
+// stack name, or for a shared stack of a cell the ID that names the cell).
 func Notes(stacks []awscdk.Stack) []string {
 	var out []string
 	for _, s := range stacks {
 		for _, m := range *s.Node().Metadata() {
 			if *m.Type == noteType {
-				out = append(out, fmt.Sprintf("%s: %v", *s.StackName(), m.Data))
+				out = append(out, fmt.Sprintf("%s: %v", *s.Node().Id(), m.Data))
 			}
 		}
 	}

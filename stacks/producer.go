@@ -59,7 +59,10 @@ func producerServices(c *config.Customer) []config.Service {
 // apart from Build.
 func BuildHandoff(scope constructs.Construct, v *config.Vendor, customers []*config.Customer) []awscdk.Stack {
 	var out []awscdk.Stack
+	vendor := v
 	for _, c := range customers {
+		// The customer allow-lists its cell's principal.
+		v := vendor.ForCustomer(c)
 		if HasProducer(c) {
 			out = append(out, NewProducerStack(scope, v, c))
 		}
