@@ -113,7 +113,7 @@ var QuotaTable = []Quota{
 	{"cloudformation", QuotaStacks, "Stack count", PerRegion, 2000, true, cfnQuotas,
 		"each customer stack, the shared Vendor-Inbound and Vendor-Dashboard stacks, CDKToolkit", false},
 	{"lambda", QuotaLambdaConcurrency, "Concurrent executions", PerRegion, 1000, true, lambdaConcDoc,
-		"the probes: every one starts at the top of the minute", false},
+		"the probes, one each: each runs once a minute for up to its 30 s timeout, so at worst all at once", false},
 	{"events", QuotaEventRules, "Number of rules", PerRegion, 300, true, eventsQuotasDoc,
 		"one schedule rule per probe, on the default event bus", false},
 	{"logs", QuotaLogGroups, "Log groups", PerRegion, 1_000_000, true, logsQuotasDoc,
