@@ -94,7 +94,7 @@ func WriteTable(w io.Writer, lines []Line, live bool) {
 				fmt.Fprintln(w)
 			}
 			fmt.Fprintln(w, g)
-			header := "quota\tcode\tneed\tlimit\t\theadroom\t"
+			header := "quota\tcode\tneed\tlimit\tfrom\theadroom\t"
 			if live {
 				header += "live\t"
 			}
