@@ -52,6 +52,7 @@ const (
 	eventsQuotasDoc = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html"
 	logsQuotasDoc   = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html"
 	ssmQuotasDoc    = "https://docs.aws.amazon.com/general/latest/gr/ssm.html"
+	plQuotasDoc     = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-limits-endpoints.html"
 	// QuotasRead is when the defaults below were read from AWS's documentation.
 	QuotasRead = "2026-11-27"
 )
@@ -100,7 +101,7 @@ var QuotaTable = []Quota{
 		"one per vpn section", false},
 	{"ec2", QuotaVpnPerGateway, "VPN connections per VGW", PerGateway, 10, true, vpnQuotasDoc,
 		"one per VPN gateway", false},
-	{"vpc", QuotaEndpointsPerVPC, "Interface VPC endpoints per VPC", PerVPC, 50, true, vpcQuotasDoc,
+	{"vpc", QuotaEndpointsPerVPC, "Interface VPC endpoints per VPC", PerVPC, 50, true, plQuotasDoc,
 		"one per privateLink service with a serviceName", false},
 	{"vpc", QuotaSecurityGroups, "VPC security groups per Region", PerRegion, 2500, true, vpcQuotasDoc,
 		"each VPC's default group, the connectors group, one per interface endpoint", false},
