@@ -41,7 +41,8 @@ func costReport(fleet *config.Fleet, customers []*config.Customer) ([]cost.Stack
 			paidBy = "customer"
 		}
 		customer := stacks.CustomerOf(s.Name)
-		report = append(report, cost.Stack{Customer: customer, Name: s.Name, Region: s.Region, PaidBy: paidBy, Template: s.Template,
+		// A cell's shared stack goes by its ID, which names the cell.
+		report = append(report, cost.Stack{Customer: customer, Name: s.ID, Region: s.Region, PaidBy: paidBy, Template: s.Template,
 			Notes: costNotes(fleet.Vendor.ForCustomer(byName[customer]), byName[customer], s.Name), Pending: pending[s.Name]})
 	}
 	sort.SliceStable(report, func(i, j int) bool { return report[i].Customer < report[j].Customer })

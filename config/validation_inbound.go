@@ -140,7 +140,9 @@ func validateInbound(r *report, v *Vendor, c *Customer, in *InboundPrivateLink) 
 	var platform *VendorInbound
 	var service InboundRegion
 	hasService := false
-	if v != nil {
+	// A vendor with cells here is one the customer's cell could not be
+	// resolved in (reported at cell): the platform is the cell's, unknown.
+	if v != nil && !v.HasCells() {
 		platform = v.InboundPrivateLink
 		if platform == nil {
 			r.add(p, "vendor.yaml has no inboundPrivateLink section: there is no platform service to connect to", raw("an inboundPrivateLink section"),

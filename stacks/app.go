@@ -49,8 +49,16 @@ func NewApp(outdir string) awscdk.App {
 // an error when a stack has no report: the checks did not run.
 func NagFindings(outdir string, stacks []awscdk.Stack) ([]string, error) {
 	var out []string
+	read := map[string]bool{}
 	for _, s := range stacks {
-		path := filepath.Join(outdir, "AwsSolutions-"+*s.ArtifactId()+"-NagReport.csv")
+		// cdk-nag names a report after the stack's name, and stacks of one
+		// name (a shared stack in each cell's account) add to one report,
+		// each row naming its resource's path: read it once.
+		path := filepath.Join(outdir, "AwsSolutions-"+*s.StackName()+"-NagReport.csv")
+		if read[path] {
+			continue
+		}
+		read[path] = true
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, fmt.Errorf("no cdk-nag report for %s: %v", *s.StackName(), err)
@@ -72,6 +80,9 @@ func NagFindings(outdir string, stacks []awscdk.Stack) ([]string, error) {
 // Synthesized is one stack's template, synthesized by Synthesize. Account
 // is "" for a handed-over template, which deploys in any account.
 type Synthesized struct {
+	// ID is the stack's ID in the app: its name, but for a cell's shared
+	// stack (config.Vendor.SharedStackID), whose name other cells share.
+	ID                    string
 	Name, Account, Region string
 	Template              []byte // JSON
 }
@@ -107,7 +118,7 @@ func Synthesize(build func(app awscdk.App) []awscdk.Stack) ([]Synthesized, error
 			// says where it deploys.
 			account, region = "", TemplateRegion(raw)
 		}
-		out = append(out, Synthesized{Name: *s.StackName(), Account: account, Region: region, Template: raw})
+		out = append(out, Synthesized{ID: *s.Node().Id(), Name: *s.StackName(), Account: account, Region: region, Template: raw})
 	}
 	return out, nil
 }

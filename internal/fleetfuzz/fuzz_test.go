@@ -40,6 +40,7 @@ func FuzzFleet(f *testing.F) {
 	f.Add([]byte{0x0c, 5, 0, 0, 5, 1}) // hooli and initech, with more sections
 	f.Add([]byte{0x10, 1, 2, 3, 1, 0}) // umbrella alone, one value changed
 	f.Add([]byte{0x02, 0, 1, 4, 0, 3}) // globex and a copy of it
+	f.Add([]byte{0x00, 8, 0, 0, 2, 3}) // the fleet split into two cells
 	if fuzzWorker() {
 		// A fuzzing process gives each input 10 seconds, and starting the
 		// jsii runtime may take longer: start it before the first input.
@@ -129,21 +130,21 @@ func synthesize(t *testing.T, fleet *config.Fleet) {
 		out := stacks.Build(app, fleet, fleet.Customers)
 		for _, s := range out {
 			for _, c := range *s.Node().Children() {
-				ids[*s.StackName()] = append(ids[*s.StackName()], *c.Node().Id())
+				ids[*s.Node().Id()] = append(ids[*s.Node().Id()], *c.Node().Id())
 			}
 		}
 		return out
 	})
 	require.NoError(t, err, "a fleet that validated does not synthesize")
 	for _, s := range built {
-		check(t, estimates, s.Name, ids[s.Name], s.Template)
+		check(t, estimates, s.ID, ids[s.ID], s.Template)
 	}
 
 	// The handed-over side: templates, guides and VPN sheets. A customer
 	// whose region's inbound service is pending is refused by design.
 	var customers []*config.Customer
 	for _, c := range fleet.Customers {
-		if handoff.HasHandoff(c) && !(stacks.HasInbound(c) && stacks.InboundServiceName(fleet.Vendor, c) == "") {
+		if handoff.HasHandoff(c) && !(stacks.HasInbound(c) && stacks.InboundServiceName(fleet.Vendor.ForCustomer(c), c) == "") {
 			customers = append(customers, c)
 		}
 	}

@@ -2,6 +2,7 @@ package fleetfuzz
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -108,7 +109,7 @@ func generate(base fleet, data []byte) fleet {
 		}
 	}
 	for n := 0; n < 16 && !s.done(); n++ {
-		switch s.intn(8) {
+		switch s.intn(9) {
 		case 0:
 			f.addCustomer(s)
 		case 1, 2, 3:
@@ -136,9 +137,68 @@ func generate(base fleet, data []byte) fleet {
 				i := s.intn(len(f.customers))
 				f.customers = append(f.customers[:i], f.customers[i+1:]...)
 			}
+		case 8:
+			f.splitIntoCells(s)
 		}
 	}
 	return f
+}
+
+// splitIntoCells moves the vendor's single account into cell-1 and adds a
+// cell-2 in another account, for every region or the first only, with the
+// platform's load balancers copied into its account; each customer goes to
+// a cell by a choice, sometimes to none or to an unknown one. Done twice,
+// the second time it only reassigns customers.
+func (f *fleet) splitIntoCells(s *source) {
+	v := f.vendor
+	if _, done := v["cells"]; !done {
+		regions, _ := v["regions"].([]any)
+		cell1 := map[string]any{"name": "cell-1", "account": v["account"], "principalArn": v["principalArn"],
+			"regions": regions, "alarmTopicArns": v["alarmTopicArns"]}
+		cell2Regions := regions
+		if len(regions) > 1 && s.intn(2) == 0 {
+			cell2Regions = regions[:1]
+		}
+		other := "999900001111"
+		topics := map[string]any{}
+		for _, r := range cell2Regions {
+			topics[fmt.Sprint(r)] = fmt.Sprintf("arn:aws:sns:%v:%s:alarms", r, other)
+		}
+		cell2 := map[string]any{"name": pick(s, []string{"cell-2", "c2", "Cell_2", strings.Repeat("c", 21)}), "account": other,
+			"principalArn": "arn:aws:iam::" + other + ":root", "regions": cell2Regions, "alarmTopicArns": topics}
+		if in, ok := v["inboundPrivateLink"].(map[string]any); ok {
+			if byRegion, ok := in["regions"].(map[string]any); ok {
+				cell1["inboundPrivateLink"] = byRegion
+				mine := map[string]any{}
+				for _, r := range cell2Regions {
+					if conf, ok := byRegion[fmt.Sprint(r)].(map[string]any); ok {
+						c := maps.Clone(conf)
+						c["nlbArn"] = strings.Replace(fmt.Sprint(conf["nlbArn"]), fmt.Sprint(v["account"]), other, 1)
+						delete(c, "serviceName") // pending in the new account
+						mine[fmt.Sprint(r)] = c
+					}
+				}
+				cell2["inboundPrivateLink"] = mine
+				delete(in, "regions")
+			}
+		}
+		delete(v, "principalArn")
+		delete(v, "alarmTopicArns")
+		v["cells"] = []any{cell1, cell2}
+	}
+	cells, _ := v["cells"].([]any)
+	for _, c := range f.customers {
+		switch s.intn(8) {
+		case 6:
+			delete(c, "cell")
+		case 7:
+			c["cell"] = "cell-9"
+		default:
+			if cell, ok := cells[s.intn(len(cells))].(map[string]any); ok {
+				c["cell"] = cell["name"]
+			}
+		}
+	}
 }
 
 // addCustomer copies a customer under a new name, with its own blocks,
