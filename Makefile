@@ -54,6 +54,10 @@ synth: deps ## Synthesize every stack of the fleet into cdk.out (CUSTOMER=name f
 validate: ## Check the fleet configuration and print every problem
 	@go run . validate
 
+.PHONY: quotas
+quotas: ## The quota plan: what the fleet needs of each AWS quota per account, region and AZ, and what to request (LIVE=1 compares with Service Quotas; JSON=1; exit 1 when something must be raised)
+	@go run . quotas $(if $(LIVE),-live) $(if $(JSON),-json)
+
 .PHONY: test
 test: deps ## Run every test (with cdk-nag, cfn-lint, cfn-guard and the registrar's and the probe's Python tests)
 	go test ./...

@@ -24,6 +24,7 @@ var commands = []struct{ name, summary string }{
 	{"diagram", "write dist/<customer>-diagram.md: the customer's connections as a Mermaid diagram (make diagram)"},
 	{"cost", "monthly list-price cost per customer and stack (make cost)"},
 	{"status", "what each customer's connections look like in AWS now; exit 0 healthy, 1 unhealthy, 2 unread (make status)"},
+	{"quotas", "the quota plan: what the fleet needs of each AWS quota per account, region and AZ, and what to request; -live compares with Service Quotas (make quotas)"},
 	{"accept", "accept the inbound customers' connection requests, and only theirs (make accept)"},
 	{"schema", "regenerate config/schema/: the JSON Schemas and REFERENCE.md, from the Go types (make schema)"},
 }

@@ -115,6 +115,8 @@ func command(name string, args []string) int {
 		return statusCommand(args)
 	case "accept":
 		return acceptCommand(args)
+	case "quotas":
+		return quotasCommand(args)
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	dir := fs.String("config", configDir(""), "fleet directory")

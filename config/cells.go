@@ -15,7 +15,7 @@ type Cell struct {
 
 	AlarmTopicArns     map[string]string         `yaml:"alarmTopicArns" pc:"required" doc:"SNS topic for the cell's alarms, per region of the cell: a topic in that region and the cell's account." keys:"region"`
 	InboundPrivateLink map[string]InboundRegion  `yaml:"inboundPrivateLink" doc:"Per region of the cell: the platform's load balancer in the cell's account, which the cell's endpoint service for inbound customers fronts (vendor.yaml's inboundPrivateLink gives the domains, hostnames and ports)." keys:"region"`
-	Quotas             map[string]map[string]int `yaml:"quotas" doc:"AWS quotas obtained in the cell's account, per region: Service Quotas code -> value (see quotas)." keys:"region,quota code"`
+	Quotas             map[string]map[string]int `yaml:"quotas" doc:"AWS quota values the cell's account has obtained, as in quotas: region of the cell (or global, for Route 53 and IAM) -> quota code -> value. Validation holds the cell's customers to these, or to AWS's defaults; make quotas prints each cell's plan." keys:"region,quota code"`
 }
 
 // HasCells reports whether vendor.yaml declares cells.

@@ -87,6 +87,25 @@ func read(dir string) (fleetFiles, Errors) {
 // (unknown keys, wrong types), without the errors those would cascade into;
 // only files that decode cleanly take part in the checks across files.
 func build(dir string, vendor source, customers []source) (*Fleet, error) {
+	return buildFleet(dir, vendor, customers, true)
+}
+
+// LoadForPlan is Load without holding the fleet to its quotas: what make
+// quotas reads, so that it can print the plan of a fleet that needs more than
+// its account has. Every other check still applies.
+func LoadForPlan(dir string) (*Fleet, error) {
+	files, errs := read(dir)
+	f, err := buildFleet(dir, files.vendor, files.customers, false)
+	if err != nil {
+		errs = append(errs, err.(Errors)...)
+	}
+	if len(errs) > 0 {
+		return nil, errs.sorted()
+	}
+	return f, nil
+}
+
+func buildFleet(dir string, vendor source, customers []source, quotas bool) (*Fleet, error) {
 	var errs Errors
 	f := &Fleet{Dir: dir}
 	lines := map[string]map[string]int{}
@@ -128,6 +147,17 @@ func build(dir string, vendor source, customers []source) (*Fleet, error) {
 			checkSharedStacks(vr, cell)
 		}
 		checkPipeline(vr, f)
+		checkAllQuotaValues(vr, f.Vendor)
+		// The quota plan counts the customers whose files are valid.
+		if quotas && !hasErrors(errs, vendor.file) {
+			clean := &Fleet{Dir: f.Dir, Vendor: f.Vendor}
+			for _, c := range f.Customers {
+				if !hasErrors(errs, c.File) {
+					clean.Customers = append(clean.Customers, c)
+				}
+			}
+			checkQuotas(vr, func(c *Customer) *report { return &report{file: c.File, lines: lines[c.File], errs: &errs} }, clean)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()

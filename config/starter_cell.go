@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,14 +37,28 @@ func starterCell(f *Fleet, region, given string) (cell, why string, err error) {
 	if len(serving) == 0 {
 		return "", "", argError("region", "no cell operates in this region", region, "add the region to a cell's regions in vendor.yaml")
 	}
-	best, bestRoom, bestWhy := "", 0, ""
-	for _, name := range serving {
-		room, what := cellHeadroom(f, name, region)
-		if best == "" || room > bestRoom {
-			best, bestRoom, bestWhy = name, room, what
+	// The region's cells ranked by the room their quota plans leave there
+	// (quota_plan.go); on a tie, the one with the fewest customers in the region.
+	rooms := f.CellRooms(region)
+	count := func(cell string) int {
+		n := 0
+		for _, c := range f.Customers {
+			if c.Cell == cell && c.Region == region {
+				n++
+			}
 		}
+		return n
 	}
-	return best, bestWhy, nil
+	slices.SortStableFunc(rooms, func(a, b CellRoom) int {
+		return cmp.Or(cmp.Compare(b.Free, a.Free), cmp.Compare(count(a.Cell), count(b.Cell)))
+	})
+	best := rooms[0]
+	if best.Tight.Quota.Code == "" {
+		return best.Cell, fmt.Sprintf("the most quota headroom in %s: nothing deployed there yet (%d customers)", region, count(best.Cell)), nil
+	}
+	t := best.Tight
+	return best.Cell, fmt.Sprintf("the most quota headroom in %s: its tightest quota, %s (%s %s), has %d of %d left",
+		region, t.Quota.Name, t.Quota.Service, t.Quota.Code, t.Headroom(), t.Limit), nil
 }
 
 func cellNames(v *Vendor) []string {
@@ -52,16 +67,4 @@ func cellNames(v *Vendor) []string {
 		out = append(out, c.Name)
 	}
 	return out
-}
-
-// cellHeadroom ranks a cell for a new customer of region (higher is
-// better) and says why: the fewer customers it has there, the better.
-func cellHeadroom(f *Fleet, cell, region string) (int, string) {
-	n := 0
-	for _, c := range f.Customers {
-		if c.Cell == cell && c.Region == region {
-			n++
-		}
-	}
-	return -n, fmt.Sprintf("the fewest customers in %s (%d)", region, n)
 }

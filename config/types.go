@@ -50,7 +50,7 @@ type Vendor struct {
 
 	Pipeline *Pipeline `yaml:"pipeline" doc:"Roll the fleet out with a CDK Pipelines pipeline (stack Vendor-Pipeline, built with -c pipeline=true): from a repository through a CodeConnections connection, synth and tests, the canary customers, a manual approval, then the rest in waves by cell and region."`
 
-	Quotas map[string]map[string]int `yaml:"quotas" doc:"AWS quotas the vendor has obtained in the vendor account, per region: Service Quotas code (e.g. L-0263D0A3) -> value. make quotas lists what the fleet needs; validation fails when a need exceeds the recorded value, or AWS's default where none is recorded. With cells, record each cell's under cells[].quotas." keys:"region"`
+	Quotas map[string]map[string]int `yaml:"quotas" doc:"AWS quota values the vendor account has obtained (Service Quotas), per region: region (or global, for the account-wide quotas of Route 53 and IAM) -> quota code (e.g. L-F678F1CE for VPCs per Region) -> value. Validation holds what the fleet needs to these, or to AWS's default for a quota not listed; make quotas prints the plan and what to request (README: Quotas). With cells, each cell records its own under cells[].quotas." keys:"region,quota code"`
 
 	Cells []Cell `yaml:"cells" doc:"Vendor accounts the fleet is split across (cells), each hosting the vendor-side stacks of the customers assigned to it (cell: in their files). Leave out for a single account: account, principalArn, alarmTopicArns, inboundPrivateLink.regions and quotas above then describe it."`
 

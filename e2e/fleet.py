@@ -1,5 +1,6 @@
 """The fleet's YAML as the checks read it, and what the stacks derive from it (IDs, subnet slots, inbound defaults)."""
 
+import copy
 import ipaddress
 import re
 from pathlib import Path
@@ -21,6 +22,31 @@ class Fleet:
     @property
     def account(self):
         return str(self.vendor["account"])
+
+    @property
+    def cell(self):
+        """The cell's name in a view of cells(); None for a whole fleet."""
+        return self.vendor.get("cell")
+
+    def cells(self):
+        """One view per cell of vendor.yaml, in its order (config.Vendor.ForCustomer): the vendor
+        as the cell sees it (account, principal, regions, alarm topics, platform load balancers)
+        and the cell's customers. A fleet without cells is its own one view."""
+        if not self.vendor.get("cells"):
+            return [self]
+        views = []
+        for i, cell in enumerate(self.vendor["cells"]):
+            view = copy.copy(self)
+            v = {k: val for k, val in self.vendor.items() if k != "cells"}
+            v.update(cell=cell["name"], cellPath=f"cells[{i}].inboundPrivateLink", account=str(cell["account"]),
+                     principalArn=cell["principalArn"], regions=cell["regions"],
+                     alarmTopicArns=cell.get("alarmTopicArns") or {}, vpcCidrPools=cell.get("vpcCidrPools") or v.get("vpcCidrPools"))
+            if v.get("inboundPrivateLink") is not None:
+                v["inboundPrivateLink"] = dict(v["inboundPrivateLink"], regions=cell.get("inboundPrivateLink") or {})
+            view.vendor = v
+            view.customers = {n: c for n, c in self.customers.items() if c.get("cell") == cell["name"]}
+            views.append(view)
+        return views
 
     def retention(self):
         return self.vendor.get("logRetentionDays", 365)

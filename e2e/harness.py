@@ -117,6 +117,34 @@ def run(cmd, *, env, what, log, timeout, cwd=REPO, ok=(0,)):
     return rc
 
 
+class Background:
+    """A command started now and waited for later (wait), as run() runs one; stop() ends it
+    (and what it started) when the run stops before waiting."""
+
+    def __init__(self, cmd, *, env, what, log, timeout, cwd=REPO):
+        self.what, self.log, self.timeout, self.start = what, log, timeout, time.monotonic()
+        with open(log, "ab") as out:
+            out.write(f"$ {shlex.join(str(c) for c in cmd)}\n".encode())
+            out.flush()
+            self.proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                         stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def wait(self):
+        left = self.timeout - (time.monotonic() - self.start)
+        try:
+            rc = self.proc.wait(timeout=remaining(max(left, 0.1)))
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise Failure(f"{self.what} did not finish within {self.timeout}s; output in {self.log}:\n{tail(self.log)}")
+        if rc != 0:
+            raise Failure(f"{self.what} failed (exit {rc}); output in {self.log}:\n{tail(self.log)}")
+        say(f"  {self.what}: {time.monotonic() - self.start:.1f}s (in the background)")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            stop_child(self.proc)
+
+
 def stop_child(proc):
     """Stop a child we started, and the processes it started (its process group)."""
     for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 5)):
@@ -262,8 +290,8 @@ def paginate(client, op, key, **kwargs):
     return [x for page in client.get_paginator(op).paginate(**kwargs) for x in page[key]]
 
 
-def cdk(args, env, what, log, timeout=420):
-    run([CDK] + args + CDK_FLAGS, env=env, what=what, log=log, timeout=timeout)
+def cdk(args, env, what, log, timeout=420, cwd=REPO, ok=(0,)):
+    return run([CDK] + args + CDK_FLAGS, env=env, what=what, log=log, timeout=timeout, cwd=cwd, ok=ok)
 
 
 def report_skips(ck, counts, phase, ours):

@@ -14,9 +14,17 @@ from producer import deploy_producer
 
 def create_platform_nlbs(aws, fleet):
     """The vendor platform's existing Network Load Balancer, one per region with an
-    nlbArn in vendor.yaml: a VPC, a subnet in each of the region's AZ IDs, an
-    internal NLB named as in the ARN, a TCP listener per platform port. moto picks
-    the ARN; returns {the ARN in vendor.yaml: the one moto gave}."""
+    nlbArn in vendor.yaml (with cells: per cell and region, in the cell's account):
+    a VPC, a subnet in each of the region's AZ IDs, an internal NLB named as in the
+    ARN, a TCP listener per platform port. moto picks the ARN; returns {the ARN in
+    vendor.yaml: the one moto gave}."""
+    out = {}
+    for view in fleet.cells():  # with cells, each in its cell's account
+        out.update(create_cell_nlbs(aws, view))
+    return out
+
+
+def create_cell_nlbs(aws, fleet):
     out = {}
     platform = inbound_platform(fleet)
     for region, conf in sorted((platform.get("regions") or {}).items()):
@@ -24,8 +32,9 @@ def create_platform_nlbs(aws, fleet):
         if not arn:
             continue
         m = NLB_ARN_RE.match(arn)
+        where = fleet.vendor.get("cellPath") or "inboundPrivateLink.regions"
         if not m:
-            raise Failure(f"vendor.yaml inboundPrivateLink.regions.{region}.nlbArn is not an NLB ARN: {arn}")
+            raise Failure(f"vendor.yaml {where}.{region}.nlbArn is not an NLB ARN: {arn}")
         account = fleet.account
         ec2, elbv2 = aws.client("ec2", account, region), aws.client("elbv2", account, region)
         block = ipaddress.ip_network("10.250.0.0/16")
@@ -41,7 +50,7 @@ def create_platform_nlbs(aws, fleet):
                                   DefaultActions=[{"Type": "forward", "TargetGroupArn": tg["TargetGroupArn"]}])
         if not NLB_ARN_RE.match(lb["LoadBalancerArn"]) or lb["Type"] != "network":
             raise Failure(f"the emulator made {lb['Type']} load balancer {lb['LoadBalancerArn']}, not a network one with a net/ ARN")
-        say(f"  the platform's NLB in {region}: {lb['LoadBalancerArn']} (vendor.yaml has {arn})")
+        say(f"  the platform's NLB in {account}/{region}: {lb['LoadBalancerArn']} (vendor.yaml has {arn})")
         out[arn] = lb["LoadBalancerArn"]
     return out
 

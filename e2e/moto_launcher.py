@@ -51,11 +51,13 @@ through the public APIs, exactly as it would in AWS.
         other backends than the ones CloudFormation writes to
 
 The handlers register through moto_handlers.py (which also patches moto's own
-models); the VPN types' handlers are in moto_vpn.py.
+models); the VPN types' handlers are in moto_vpn.py. moto_quotas.py serves the
+Service Quotas that privateconnect quotas -live reads (moto knows vpc's only).
 
 Where AWS refuses what moto accepts (PrivateLink connection states, private DNS
 before acceptance, deleting a service or changing its load balancers while
-endpoints are connected), moto_strict.py makes the emulator refuse it too, with
+endpoints are connected, AssumeRole of a CDK bootstrap role from an account it
+does not trust), moto_strict.py makes the emulator refuse it too, with
 AWS's error text; its docstring lists each. moto_stacks.py runs stacks as
 CloudFormation does: failures and rollbacks, the order of an update, change sets.
 
@@ -78,6 +80,7 @@ Usage: python3 e2e/moto_launcher.py PORT      (listens on 127.0.0.1 only)
 import functools
 import sys
 
+import moto_quotas as quotas
 import moto_stacks as stacks
 import moto_strict as strict
 from moto_handlers import HANDLERS, add_tags, after_create, handles, tags, true, with_getatt
@@ -371,6 +374,7 @@ def install():
     lambda_models.lambda_backends = LambdaBackendsOfTheApi(lambda_models.lambda_backends)
     stacks.install()
     strict.install()
+    quotas.install()
     moto_map = parsing.get_model_map
     parsing.get_model_map = functools.lru_cache(lambda: {**moto_map(), **HANDLERS})
 

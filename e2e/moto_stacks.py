@@ -36,7 +36,9 @@ so that e2e sees what a customer would.
     Describe-, Delete- and ExecuteChangeSet by name: a change set's name
         belongs to its stack, as in AWS; moto takes the first change set of
         that name in any stack, so that `cdk deploy` of two stacks (each with
-        its `cdk-deploy-change-set`) waited forever for one to be gone
+        its `cdk-deploy-change-set`) waited forever for one to be gone;
+        DeleteChangeSet of a name the stack has none of succeeds, deleting
+        nothing, as `cdk bootstrap` of a bootstrapped account expects
 Written against moto 5.2.1 internals.
 """
 from moto.cloudformation import parsing
@@ -44,7 +46,7 @@ from moto.cloudformation.exceptions import CloudFormationError, ValidationError
 from moto.cloudformation.models import ChangeSet, CloudFormationBackend, Event
 from moto.cloudformation.parsing import ResourceMap
 from moto.cloudformation.responses import CloudFormationResponse
-from moto.core.responses import ActionResult
+from moto.core.responses import ActionResult, EmptyResult
 
 
 # --- CloudFormation stack failures ------------------------------------------------------
@@ -332,6 +334,10 @@ def stack_scoped(handler):
         if stack and name not in backend.change_sets:
             found = [cs_id for cs_id, cs in backend.change_sets.items()
                      if cs.change_set_name == name and stack in (cs.stack_name, cs.stack_id)]
+            if not found and handler.__name__ == "delete_change_set":
+                # AWS deletes nothing and succeeds: `cdk bootstrap` of an
+                # existing stack "removes" a change set name it never made.
+                return EmptyResult()
             if not found:
                 raise ChangeSetNotFound(f"ChangeSet [{name}] does not exist")
             get_param = self._get_param

@@ -36,17 +36,37 @@ that would fail on AWS fails here, and e2e proves we never send the request.
         https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
     AWS::EC2::VPCEndpoint is updated in place (PrivateDnsEnabled), as the
     resource schema allows; moto has no update for it.
+
+  Cross-account roles of the CDK bootstrap (moto lets anyone assume any role,
+  even one that does not exist):
+    - sts:AssumeRole of a bootstrap role (cdk-<qualifier>-<kind>-role-<account>-
+      <region>) from another account is refused unless the role exists and its
+      trust policy lets the caller's account (or the caller) assume it: what
+      `cdk bootstrap --trust <account>` writes into it. AccessDenied, "User:
+      <caller ARN> is not authorized to perform: sts:AssumeRole on resource:
+      <role ARN>", the same whether the role is missing or does not trust the
+      caller. Only these roles: the harness still assumes roles of any account
+      for its own credentials, and an account's own principals are not checked.
+      https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html
+      https://repost.aws/knowledge-center/iam-assume-role-error
+      https://docs.aws.amazon.com/cdk/v2/guide/bootstrapping-env.html#bootstrapping-howto-trust
+    AWS::IAM::Role is updated with its trust policy (AssumeRolePolicyDocument),
+    as `cdk bootstrap --trust` updates the bootstrap stack; moto keeps the old one.
 How a stack fails, rolls back and updates is moto_stacks.py's.
 Written against moto 5.2.1 internals.
 """
+import json
 import re
 
+from moto.core.exceptions import AccessDeniedError
 from moto.core.responses import ActionResult
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
 from moto.ec2.responses import EC2Response
 from moto.ec2.responses.vpc_service_configuration import VPCEndpointServiceConfiguration
+from moto.iam.models import Role, iam_backends
+from moto.sts.responses import TokenResponse
 
 # The states in which a connection keeps its endpoint service from being deleted.
 BLOCKING = ("pendingAcceptance", "available")
@@ -240,7 +260,69 @@ def delete_endpoint_service(physical_id, ec2):
     ec2.delete_vpc_endpoint_service_configurations([physical_id])
 
 
+# --- Cross-account roles of the CDK bootstrap ------------------------------------------
+
+# cdk-<qualifier>-{deploy,file-publishing,image-publishing,lookup,cfn-exec}-role-<account>-<region>
+CDK_ROLE_RE = re.compile(r"^arn:aws[a-z-]*:iam::([0-9]{12}):role/(cdk-[a-z0-9]+-[a-z-]+-role-[0-9]{12}-[a-z0-9-]+)$")
+
+
+def listed(value):
+    return value if isinstance(value, list) else [value]
+
+
+def trusts(policy, caller_account, caller_arn, external_id):
+    """Whether a trust policy lets the caller assume the role: an Allow statement for
+    sts:AssumeRole naming the caller's account (its ID or :root ARN) or the caller
+    itself, with no Deny that matches. Conditions: Null on sts:ExternalId (what the
+    bootstrap template writes); a statement with any other condition never matches."""
+    who = {caller_account, f"arn:aws:iam::{caller_account}:root", caller_arn}
+
+    def matches(st):
+        if not isinstance(st, dict) or not ({"sts:AssumeRole", "sts:*", "*"} & set(listed(st.get("Action") or []))):
+            return False
+        if not who & set(listed((st.get("Principal") or {}).get("AWS") or [])):
+            return False
+        for op, keys in (st.get("Condition") or {}).items():
+            if op != "Null" or set(keys) != {"sts:ExternalId"}:
+                return False
+            if true(keys["sts:ExternalId"]) != (external_id is None):
+                return False
+        return True
+    statements = listed(policy.get("Statement") or [])
+    return (any(matches(st) and st.get("Effect") == "Allow" for st in statements)
+            and not any(matches(st) and st.get("Effect") == "Deny" for st in statements))
+
+
+def trusted_assume_role(assume_role):
+    """sts:AssumeRole of a CDK bootstrap role from another account, refused unless the
+    role's trust policy admits the caller."""
+    def handler(self):
+        role_arn = self._get_param("RoleArn") or ""
+        m = CDK_ROLE_RE.match(role_arn)
+        if m and m[1] != self.current_account:
+            _, caller_arn, caller_account = self.backend.get_caller_identity(self.get_access_key(), self.region)
+            role = next((r for r in iam_backends[m[1]]["aws"].roles.values() if r.name == m[2]), None)
+            policy = json.loads(role.assume_role_policy_document) if role else {}
+            if not trusts(policy, caller_account, caller_arn, self._get_param("ExternalId")):
+                raise AccessDeniedError(caller_arn, f"sts:AssumeRole on resource: {role_arn}")
+        return assume_role(self)
+    return handler
+
+
+def update_role(update):
+    """CloudFormation updating an AWS::IAM::Role: its trust policy too (moto keeps the old one)."""
+    def handler(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name):
+        doc = cloudformation_json.get("Properties", {}).get("AssumeRolePolicyDocument")
+        role = update(original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        if doc is not None:
+            role.assume_role_policy_document = doc if isinstance(doc, str) else json.dumps(doc)
+        return role
+    return classmethod(handler)
+
+
 def install():
+    TokenResponse.assume_role = trusted_assume_role(TokenResponse.assume_role)
+    Role.update_from_cloudformation_json = update_role(Role.update_from_cloudformation_json)
     VPCBackend.create_vpc_endpoint = with_connections(VPCBackend.create_vpc_endpoint)
     VPCEndPoint.update_from_cloudformation_json = classmethod(update_vpc_endpoint)
     EC2Response.modify_vpc_endpoint = modify_vpc_endpoint(EC2Response.modify_vpc_endpoint)

@@ -49,9 +49,17 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     name and the known parameter values, its templateURL must read the object under a
     content-addressed key, byte for byte; publishing again uploads nothing; a customer
     creates a stack from one link's templateURL and parameters.
- 9. prints every resource type moto still skipped, the failed checks and timings.
+ 9. cells (after a reset): the fleet of examples/cells, one vendor account per cell
+    (cells.py). The main account bootstraps; a cell account bootstrapped without
+    --trust refuses the main account's deploy (AccessDenied on its deploy role: the
+    emulator checks the trust of the CDK bootstrap roles); bootstrapped as README
+    "Account cells" says (--trust <main>), `cdk deploy --all` with the main account's
+    credentials puts each customer's stacks in its cell's account only, each cell's
+    Vendor-Inbound-<region> on its own platform NLB, alarms to the cell's topic;
+    `status -cell` per cell; the handoff allow-lists each customer's cell.
+10. prints every resource type moto still skipped, the failed checks and timings.
 
-Usage: python3 e2e/run.py [--config DIR] [--keep]     exit 0 only if all passed
+Usage: python3 e2e/run.py [--config DIR] [--keep] [--only SCENARIO ...]     exit 0 only if all passed
 Needs: Python 3.11+ with boto3, moto[server] 5.2, PyYAML and the AWS CLI; Go;
 the pinned CDK CLI (`make deps`). Sends traffic to 127.0.0.1/localhost only.
 """
@@ -78,10 +86,14 @@ from day_two import day_two
 from failover import failover_story
 from inbound import add_private_dns_customer, inbound_story, platform_fleet
 from migration import migration_story
+from cells import cells_story
 from offline import handoff, synth_guard
 from producer import Producer, check_producer, deploy_producer, prepare_customer, run_registrars
 from publish import publish_story
 from vendor_stacks import bootstrap, check_vendor_stacks, create_psk_secrets
+
+
+SCENARIOS = ("fleet", "story", "failover", "migration", "publish", "cells")
 
 
 def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
@@ -178,7 +190,10 @@ def main():
     parser.add_argument("--config", default=os.environ.get("PRIVATECONNECT_CONFIG") or "config",
                         help="fleet directory (default: $PRIVATECONNECT_CONFIG or config)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (logs, templates, assemblies)")
+    parser.add_argument("--only", nargs="+", choices=SCENARIOS, metavar="SCENARIO",
+                        help=f"run only these scenarios ({', '.join(SCENARIOS)}); synth guard and handoff run with fleet or story")
     args = parser.parse_args()
+    only = set(args.only or SCENARIOS)
     fleet_dir = str((REPO / args.config).resolve())
     aws_cli = [shutil.which("aws")] if shutil.which("aws") else [sys.executable, "-m", "awscli"]
     for missing, hint in ((not CDK.exists(), f"{CDK} is missing: run make deps"),
@@ -206,24 +221,27 @@ def main():
         env = base_environment(workdir)
         fleet = Fleet(fleet_dir)
         say(f"e2e of the fleet in {fleet_dir}; work directory {workdir}")
-        with step("synth guard", timings):
-            synth_guard(ck, fleet_dir, workdir, env)
-        with step("handoff", timings):
-            bundles = handoff(fleet_dir, workdir / "handoff", env, workdir / "handoff.log")
+        if only & {"fleet", "story"}:
+            with step("synth guard", timings):
+                synth_guard(ck, fleet_dir, workdir, env)
+            with step("handoff", timings):
+                bundles = handoff(fleet_dir, workdir / "handoff", env, workdir / "handoff.log")
         em = Emulator(workdir)
         aws = Aws(em, env)
         with step("emulator", timings):
             em.start()
-        with step("fleet", timings):
-            fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli)
-        with step("story", timings):
-            story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli)
-        with step("failover", timings):
-            failover_story(ck, em, aws, fleet_dir, workdir, env, aws_cli)
-        with step("migration", timings):
-            migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli)
-        with step("publish", timings):
-            publish_story(ck, em, aws, fleet_dir, workdir, env)
+        scenarios = {
+            "fleet": lambda: fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli),
+            "story": lambda: story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli),
+            "failover": lambda: failover_story(ck, em, aws, fleet_dir, workdir, env, aws_cli),
+            "migration": lambda: migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli),
+            "publish": lambda: publish_story(ck, em, aws, fleet_dir, workdir, env),
+            "cells": lambda: cells_story(ck, em, aws, workdir, env),
+        }
+        for name in SCENARIOS:
+            if name in only:
+                with step(name, timings):
+                    scenarios[name]()
     except Failure as err:
         ck.failed.append(f"stopped: {err}")
         print(f"\nFAILED: {err}", flush=True)

@@ -261,28 +261,42 @@ def create_psk_secrets(aws, fleet, names):
     return psks
 
 
-def bootstrap(ck, aws, account, regions, workdir):
+def bootstrap(ck, aws, account, regions, workdir, trust=None):
+    """`cdk bootstrap` of the account's regions with its own credentials; with trust, as
+    README "Account cells" bootstraps a cell account for the main account. Run outside the
+    app's directory: there the CLI would synthesize the app first, for nothing."""
     env = aws.env(account, sorted(regions)[0])
-    cdk(["bootstrap"] + [f"aws://{account}/{r}" for r in sorted(regions)], env, f"cdk bootstrap {', '.join(sorted(regions))}",
-        workdir / "cdk.log", timeout=300)
+    extra = ["--trust", trust, "--cloudformation-execution-policies", "arn:aws:iam::aws:policy/AdministratorAccess"] if trust else []
+    cdk(["bootstrap"] + [f"aws://{account}/{r}" for r in sorted(regions)] + extra, env,
+        f"cdk bootstrap {account} {', '.join(sorted(regions))}" + (f" --trust {trust}" if trust else ""),
+        workdir / "cdk.log", timeout=300, cwd=workdir)
     report_skips(ck, aws.em.skipped(), "cdk bootstrap", ours=False)
 
 
-def deployed_stacks(assembly):
+def deployed_stacks(assembly, fleet=None):
+    """(stack name, account, region) of each stack of the assembly; given a cell's view
+    of the fleet, only the cell's: its customers' stacks and its shared stacks (whose
+    construct IDs end in -<cell>, their stack names being the same in every cell)."""
     manifest = json.loads((Path(assembly) / "manifest.json").read_text())
+    cell = fleet.cell if fleet else None
     out = []
-    for a in manifest["artifacts"].values():
+    for artifact_id, a in manifest["artifacts"].items():
         if a.get("type") == "aws:cloudformation:stack":
             _, _, env = a["environment"].partition("aws://")
             account, region = env.split("/")
-            out.append((a.get("displayName") or a["properties"].get("stackName"), account, region))
+            name = a["properties"].get("stackName") or a.get("displayName") or artifact_id
+            shared = name.startswith((INBOUND_PREFIX, DASHBOARD_PREFIX))
+            if cell and not (artifact_id.endswith(f"-{cell}") if shared else name.rpartition("-")[0] in fleet.customers):
+                continue
+            out.append((name, account, region))
     return out
 
 
 def check_vendor_stacks(ck, aws, fleet, assembly, psks, only=None):
     endpoints = {}
-    deployed = deployed_stacks(assembly)
-    with ck.section("inbound stacks"):
+    deployed = deployed_stacks(assembly, fleet)
+    label = f"{fleet.cell}: " if fleet.cell else ""  # the shared stacks' names are the same in every cell
+    with ck.section(f"{label}inbound stacks"):
         served = [r for r in inbound_regions(fleet)
                   if not only or any(c["name"] in only for c in inbound_customers(fleet, r))]
         ck.eq(f"one {INBOUND_PREFIX}<region> per region with inbound customers",
@@ -290,13 +304,13 @@ def check_vendor_stacks(ck, aws, fleet, assembly, psks, only=None):
     deployed_customers = {s.rpartition("-")[0] for s, _, _ in deployed}
     for stack, account, region in deployed:
         if stack.startswith(DASHBOARD_PREFIX):
-            with ck.section(stack):
+            with ck.section(label + stack):
                 status = aws.client("cloudformation", account, region).describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
                 ck.eq("stack status", status, "CREATE_COMPLETE")
                 check_dashboards(ck, aws, fleet, stack, region, deployed_customers)
             continue
         if stack.startswith(INBOUND_PREFIX):
-            with ck.section(stack):
+            with ck.section(label + stack):
                 ck.eq("vendor account", account, fleet.account)
                 status = aws.client("cloudformation", account, region).describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
                 ck.eq("stack status", status, "CREATE_COMPLETE")
@@ -306,7 +320,7 @@ def check_vendor_stacks(ck, aws, fleet, assembly, psks, only=None):
         name, _, mode = stack.rpartition("-")
         if only and name not in only:
             continue
-        with ck.section(stack):
+        with ck.section(label + stack):
             ck.eq("vendor account", account, fleet.account)
             status = aws.client("cloudformation", account, region).describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
             ck.eq("stack status", status, "CREATE_COMPLETE")

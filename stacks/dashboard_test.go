@@ -219,7 +219,9 @@ func TestDashboardsOf500Customers(t *testing.T) {
 		text := strings.ReplaceAll(strings.ReplaceAll(string(raw), "eu-west-1", "us-east-1"), "euw1-", "use1-")
 		require.NoError(t, os.WriteFile(file, []byte(text), 0o644))
 	}
-	f, err := config.Load(dir)
+	// One region now holds every customer, past the quotas benchfleet
+	// recorded for two: the dashboards are what is tested here.
+	f, err := config.LoadForPlan(dir)
 	require.NoError(t, err)
 	outdir := t.TempDir()
 	app := NewApp(outdir)

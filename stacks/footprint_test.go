@@ -40,11 +40,13 @@ func TestFootprintAtTheEdges(t *testing.T) {
 	built := append(Build(app, fleet, fleet.Customers), BuildHandoff(app, fleet.Vendor, fleet.Customers)...)
 	app.Synth(nil)
 	require.Len(t, built, 6, "the stacks of the edge fleet, its region's dashboards included")
-	checkFootprints(t, fleet, built, func(name string) []byte {
+	read := func(name string) []byte {
 		raw, err := os.ReadFile(filepath.Join(outdir, name+".template.json"))
 		require.NoError(t, err)
 		return raw
-	})
+	}
+	checkFootprints(t, fleet, built, read)
+	checkQuotaUse(t, fleet, read) // stacks/quota_test.go
 }
 
 // The registrar's code is inline in every rds service's template; config

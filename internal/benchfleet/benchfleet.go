@@ -4,9 +4,15 @@ package benchfleet
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/privateconnect/privateconnect/config"
 )
 
 // Write writes a valid synthetic fleet of n customers into dir, mixing
@@ -49,6 +55,68 @@ inboundPrivateLink:
 	for i := 0; i < n; i++ {
 		if err := os.WriteFile(filepath.Join(dir, "customers", Name(i)+".yaml"), []byte(customer(i)), 0o644); err != nil {
 			return err
+		}
+	}
+	return recordQuotas(dir, vendor)
+}
+
+// recordQuotas writes into vendor.yaml the quota values the fleet needs
+// above AWS's defaults (quotas:, or each cell's cells[].quotas), as a vendor
+// records them once its increase requests are granted: without them a fleet
+// of more than a few customers does not validate (make quotas prints the
+// same values).
+func recordQuotas(dir, vendor string) error {
+	need, err := config.RequiredQuotas(dir)
+	if err != nil {
+		return err
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(vendor), &doc); err != nil {
+		return err
+	}
+	root := doc.Content[0]
+	for cell, regions := range need {
+		target := root
+		if cell != "" {
+			target = cellNode(root, cell)
+			if target == nil {
+				return fmt.Errorf("benchfleet: no cell %s in vendor.yaml", cell)
+			}
+		}
+		quotas := &yaml.Node{Kind: yaml.MappingNode}
+		for _, region := range slices.Sorted(maps.Keys(regions)) {
+			codes := &yaml.Node{Kind: yaml.MappingNode}
+			for _, code := range slices.Sorted(maps.Keys(regions[region])) {
+				codes.Content = append(codes.Content, scalar(code), scalar(fmt.Sprint(regions[region][code])))
+			}
+			quotas.Content = append(quotas.Content, scalar(region), codes)
+		}
+		target.Content = append(target.Content, scalar("quotas"), quotas)
+	}
+	out, err := yaml.Marshal(&doc)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "vendor.yaml"), out, 0o644)
+}
+
+func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Value: s} }
+
+// cellNode is the mapping of the named cell in vendor.yaml's cells.
+func cellNode(root *yaml.Node, name string) *yaml.Node {
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "cells" {
+			continue
+		}
+		for _, cell := range root.Content[i+1].Content {
+			for j := 0; j+1 < len(cell.Content); j += 2 {
+				if cell.Content[j].Value == "name" && cell.Content[j+1].Value == name {
+					return cell
+				}
+			}
 		}
 	}
 	return nil
