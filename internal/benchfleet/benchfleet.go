@@ -15,56 +15,105 @@ import (
 	"github.com/privateconnect/privateconnect/config"
 )
 
-// Write writes a valid synthetic fleet of n customers into dir, mixing
-// what the example fleet shows: same- and cross-region services, one to three
-// AZs, several ports, handed-over producers of every target kind,
-// site-to-site VPNs and inbound PrivateLink.
-func Write(dir string, n int) error {
-	if err := os.MkdirAll(filepath.Join(dir, "customers"), 0o755); err != nil {
-		return err
-	}
-	vendor := `apiVersion: privateconnect/v1
+// Write writes a valid synthetic fleet of n customers into dir, in one
+// vendor account, mixing what the example fleet shows: same- and
+// cross-region services, one to three AZs, several ports, handed-over
+// producers of every target kind, site-to-site VPNs and inbound PrivateLink.
+// It records the quota values the fleet needs (see recordQuotas).
+func Write(dir string, n int) error { return write(dir, n, 0) }
+
+// WriteCells writes the fleet of Write split into cells of cellSize
+// customers, in order: cell-1 holds the first cellSize, each cell its own
+// account with the platform's load balancers in both regions.
+func WriteCells(dir string, n, cellSize int) error { return write(dir, n, cellSize) }
+
+// CellSize is the size of cell the README recommends, from the quota plan:
+// at 150 customers every quota but the network ones (raised on request
+// anyway) stays within AWS's defaults.
+const CellSize = 150
+
+const vendorHead = `apiVersion: privateconnect/v1
 kind: Vendor
 name: Bench Integrations
 account: "111122223333"
-principalArn: arn:aws:iam::111122223333:root
 regions: [us-east-1, eu-west-1]
 vpcCidrPools: [10.64.0.0/12]
 internalDomain: connect.internal.example.com
-alarmTopicArns:
-  us-east-1: arn:aws:sns:us-east-1:111122223333:alarms
-  eu-west-1: arn:aws:sns:eu-west-1:111122223333:alarms
 tags:
   Owner: platform
 inboundPrivateLink:
   domains: [platform.example.com]
   hostnames: [api.platform.example.com]
-  regions:
-    us-east-1:
-      nlbArn: arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/net/platform/0a1b2c3d4e5f6071
-      availabilityZones: [use1-az1, use1-az2, use1-az3]
-      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0f1e2d3c4b5a69788
-    eu-west-1:
-      nlbArn: arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/net/platform/1b2c3d4e5f607182
-      availabilityZones: [euw1-az1, euw1-az2, euw1-az3]
-      serviceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f60718
 `
+
+// account is the vendor account of cell k (0 for a fleet without cells).
+func account(k int) string { return fmt.Sprintf("%012d", 111122223333+k) }
+
+// platform is the platform's load balancers and services in the account
+// of cell k, each line indented by indent.
+func platform(k int, indent string) string {
+	a := account(k)
+	return indented(indent, fmt.Sprintf(`us-east-1:
+  nlbArn: arn:aws:elasticloadbalancing:us-east-1:%[1]s:loadbalancer/net/platform/0a1b2c3d4e5f60%02[2]x
+  availabilityZones: [use1-az1, use1-az2, use1-az3]
+  serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0f1e2d3c4b5a697%02[2]x
+eu-west-1:
+  nlbArn: arn:aws:elasticloadbalancing:eu-west-1:%[1]s:loadbalancer/net/platform/1b2c3d4e5f6071%02[2]x
+  availabilityZones: [euw1-az1, euw1-az2, euw1-az3]
+  serviceName: com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f607%02[2]x`, a, k))
+}
+
+// topics is the alarm topics in the account of cell k.
+func topics(k int, indent string) string {
+	a := account(k)
+	return indented(indent, fmt.Sprintf("us-east-1: arn:aws:sns:us-east-1:%[1]s:alarms\neu-west-1: arn:aws:sns:eu-west-1:%[1]s:alarms", a))
+}
+
+func indented(indent, text string) string {
+	return indent + strings.ReplaceAll(text, "\n", "\n"+indent) + "\n"
+}
+
+func write(dir string, n, cellSize int) error {
+	if err := os.MkdirAll(filepath.Join(dir, "customers"), 0o755); err != nil {
+		return err
+	}
+	var v strings.Builder
+	v.WriteString(vendorHead)
+	cells := 0
+	if cellSize > 0 {
+		cells = max(1, (n+cellSize-1)/cellSize)
+	}
+	if cells == 0 {
+		fmt.Fprintf(&v, "  regions:\n%s", platform(0, "    "))
+		fmt.Fprintf(&v, "principalArn: arn:aws:iam::%s:root\nalarmTopicArns:\n%s", account(0), topics(0, "  "))
+	} else {
+		v.WriteString("cells:\n")
+		for k := 0; k < cells; k++ {
+			fmt.Fprintf(&v, "  - name: cell-%d\n    account: \"%s\"\n    principalArn: arn:aws:iam::%s:root\n    regions: [us-east-1, eu-west-1]\n",
+				k+1, account(k), account(k))
+			fmt.Fprintf(&v, "    alarmTopicArns:\n%s    inboundPrivateLink:\n%s", topics(k, "      "), platform(k, "      "))
+		}
+	}
+	vendor := v.String()
 	if err := os.WriteFile(filepath.Join(dir, "vendor.yaml"), []byte(vendor), 0o644); err != nil {
 		return err
 	}
 	for i := 0; i < n; i++ {
-		if err := os.WriteFile(filepath.Join(dir, "customers", Name(i)+".yaml"), []byte(customer(i)), 0o644); err != nil {
+		doc := customer(i)
+		if cells > 0 {
+			region := "region: us-east-1\n"
+			if i%2 == 1 {
+				region = "region: eu-west-1\n"
+			}
+			doc = strings.Replace(doc, region, region+fmt.Sprintf("cell: cell-%d\n", i/cellSize+1), 1)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "customers", Name(i)+".yaml"), []byte(doc), 0o644); err != nil {
 			return err
 		}
 	}
 	return recordQuotas(dir, vendor)
 }
 
-// recordQuotas writes into vendor.yaml the quota values the fleet needs
-// above AWS's defaults (quotas:, or each cell's cells[].quotas), as a vendor
-// records them once its increase requests are granted: without them a fleet
-// of more than a few customers does not validate (make quotas prints the
-// same values).
 func recordQuotas(dir, vendor string) error {
 	need, err := config.RequiredQuotas(dir)
 	if err != nil {

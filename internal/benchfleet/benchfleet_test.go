@@ -31,3 +31,27 @@ func TestCellNode(t *testing.T) {
 	assert.Equal(t, "2", b.Content[3].Value)
 	assert.Nil(t, cellNode(doc.Content[0], "c"))
 }
+
+// The bench's fleets in cells: each cell its own account, the quotas it
+// needs recorded in it, and the fleet valid.
+func TestWriteCells(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, WriteCells(dir, 320, CellSize))
+	f, err := config.Load(dir)
+	require.NoError(t, err)
+	cells := f.Cells()
+	require.Len(t, cells, 3, "320 customers in cells of 150")
+	assert.Len(t, cells[0].Customers, 150)
+	assert.Len(t, cells[2].Customers, 20)
+	assert.Equal(t, "111122223335", cells[2].Vendor.Account)
+	assert.Equal(t, "c0300", cells[2].Customers[0].Name)
+	for _, n := range f.QuotaPlan() {
+		assert.False(t, n.Exceeded(), "%s %s %s", n.Cell, n.Region, n.Quota.Code)
+	}
+
+	one := t.TempDir()
+	require.NoError(t, WriteCells(one, 1, CellSize))
+	f, err = config.Load(one)
+	require.NoError(t, err)
+	assert.Len(t, f.Cells(), 1)
+}
