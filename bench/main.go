@@ -1,9 +1,12 @@
 // Command bench measures synthesis at fleet scale (make bench): for synthetic
 // fleets of several sizes, the wall time and peak memory of a full-fleet
-// synth and of a one-customer synth, and the time of a warm go test ./...,
-// each the median of several runs. It prints a table and writes JSON so runs
-// can be compared. With -status it times privateconnect status instead,
-// against the emulator (make bench-status).
+// synth and of a one-customer synth, each the median of several runs. It
+// prints a table and writes JSON so runs can be compared, then checks the
+// targets (Targets) and exits non-zero, with a FAIL line each, when one is
+// missed. With -gotest it also times a warm go test ./..., which is no
+// target and means something only on an otherwise idle machine. With
+// -status it times privateconnect status instead, against the emulator
+// (make bench-status).
 package main
 
 import (
@@ -37,15 +40,47 @@ type Report struct {
 	Runs               int      `json:"runsPerMeasurement"`
 	Results            []Result `json:"results"`
 	PerExtraStackMs    float64  `json:"fullSynthMsPerAdditionalStack"`
+	Targets            Targets  `json:"targets"`
+	Missed             []string `json:"missedTargets"`
 	GoTestWarmSeconds  float64  `json:"goTestWarmSeconds,omitempty"`
 	MachineDescription string   `json:"machine"`
+}
+
+// Targets are what a full synth and a one-customer synth must keep to.
+type Targets struct {
+	// Full synth time per stack beyond the smallest fleet's.
+	MaxMsPerAdditionalStack float64 `json:"maxMsPerAdditionalStack"`
+	// One customer's synth in the largest fleet over that in the smallest.
+	MaxOneCustomerVsSmallest float64 `json:"maxOneCustomerVsSmallestFleet"`
+	// Peak memory of any synth, full or one customer.
+	MaxPeakMiB float64 `json:"maxPeakMiB"`
+}
+
+var targets = Targets{MaxMsPerAdditionalStack: 150, MaxOneCustomerVsSmallest: 1.2, MaxPeakMiB: 2048}
+
+// missed lists the targets r misses, one sentence each.
+func missed(r Report) []string {
+	out := []string{}
+	t := r.Targets
+	if len(r.Results) > 1 && r.PerExtraStackMs >= t.MaxMsPerAdditionalStack {
+		out = append(out, fmt.Sprintf("full synth: %.0f ms per additional stack, target under %.0f ms", r.PerExtraStackMs, t.MaxMsPerAdditionalStack))
+	}
+	for _, x := range r.Results {
+		if x.OneVsSmallest > t.MaxOneCustomerVsSmallest {
+			out = append(out, fmt.Sprintf("%d customers: one customer's synth is %.2fx that in the smallest fleet, target at most %.1fx", x.Customers, x.OneVsSmallest, t.MaxOneCustomerVsSmallest))
+		}
+		if peak := max(x.FullPeakMiB, x.OnePeakMiB); peak >= t.MaxPeakMiB {
+			out = append(out, fmt.Sprintf("%d customers: peak memory %.0f MiB, target under %.0f MiB", x.Customers, peak, t.MaxPeakMiB))
+		}
+	}
+	return out
 }
 
 func main() {
 	sizes := flag.String("sizes", "1,10,100,500", "fleet sizes to measure")
 	runs := flag.Int("runs", 3, "runs per measurement (the median is reported)")
 	out := flag.String("out", "bench/results.json", "where to write the JSON report")
-	goTest := flag.Bool("gotest", true, "also time a warm go test ./...")
+	goTest := flag.Bool("gotest", false, "also time a warm go test ./... (no target; meaningful on an idle machine only)")
 	statusOf := flag.String("status", "", "instead: time privateconnect status against the emulator for the fleet in this directory and for generated fleets of -sizes (writes -out)")
 	flag.Parse()
 	var err error
@@ -71,7 +106,7 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 		return err
 	}
 
-	report := Report{Date: time.Now().UTC().Format(time.RFC3339), Runs: runs, MachineDescription: machine()}
+	report := Report{Date: time.Now().UTC().Format(time.RFC3339), Runs: runs, Targets: targets, MachineDescription: machine()}
 	printHeader()
 	for _, s := range strings.Split(sizeList, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -116,7 +151,8 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 			fmt.Printf("go test ./... warm: %.1fs\n", report.GoTestWarmSeconds)
 		}
 	}
-	// The synth figures are written even when the tests fail.
+	report.Missed = missed(report)
+	// The synth figures are written even when the tests fail or a target is missed.
 	data, err := json.MarshalIndent(report, "", "  ")
 	if err != nil {
 		return err
@@ -124,7 +160,18 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 	if err := os.WriteFile(out, append(data, '\n'), 0o644); err != nil {
 		return err
 	}
-	return testErr
+	if testErr != nil {
+		return testErr
+	}
+	for _, m := range report.Missed {
+		fmt.Println("FAIL", m)
+	}
+	if len(report.Missed) > 0 {
+		return fmt.Errorf("%d of the targets missed (figures written to %s)", len(report.Missed), out)
+	}
+	fmt.Printf("PASS every target: under %.0f ms per additional stack, one customer within %.1fx, under %.0f MiB\n",
+		targets.MaxMsPerAdditionalStack, targets.MaxOneCustomerVsSmallest, targets.MaxPeakMiB)
+	return nil
 }
 
 // synth runs the app on the fleet (one customer when only is set) runs

@@ -2,12 +2,16 @@ package stacks
 
 import (
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -92,4 +96,31 @@ func TestPendingInboundServiceNote(t *testing.T) {
 	stack := NewInboundServiceStack(NewApp(""), &vendor, "us-east-1", customers)
 	assert.Contains(t, Notes([]awscdk.Stack{stack}),
 		"Vendor-Inbound-us-east-1: the inbound service in us-east-1 is pending: once this stack is deployed, set inboundPrivateLink.regions.us-east-1.serviceName in vendor.yaml to its ServiceName output; make handoff needs it for umbrella")
+}
+
+// Stacks of one name (a shared stack in each cell's account) share a
+// cdk-nag report: both stacks' rows are in it, neither overwrites the
+// other's.
+func TestSameNamedStacksShareOneNagReport(t *testing.T) {
+	outdir := t.TempDir()
+	app := NewApp(outdir)
+	var built []awscdk.Stack
+	for _, id := range []string{"Shared-cell-1", "Shared-cell-2"} {
+		s := awscdk.NewStack(app, jsii.String(id), &awscdk.StackProps{StackName: jsii.String("Shared")})
+		checked(s)
+		topic := awssns.NewTopic(s, jsii.String("Topic"), nil)
+		cdknag.NagSuppressions_AddResourceSuppressions(topic, &[]*cdknag.NagPackSuppression{
+			{Id: jsii.String("AwsSolutions-SNS2"), Reason: jsii.String("a test topic")},
+			{Id: jsii.String("AwsSolutions-SNS3"), Reason: jsii.String("a test topic")},
+		}, nil)
+		built = append(built, s)
+	}
+	app.Synth(nil)
+	findings, err := NagFindings(outdir, built)
+	require.NoError(t, err)
+	assert.Empty(t, findings)
+	report, err := os.ReadFile(filepath.Join(outdir, "AwsSolutions-Shared-NagReport.csv"))
+	require.NoError(t, err)
+	assert.Contains(t, string(report), "Shared-cell-1/Topic/Resource")
+	assert.Contains(t, string(report), "Shared-cell-2/Topic/Resource")
 }

@@ -50,6 +50,7 @@ func newDashboardStack(scope constructs.Construct, v *config.Vendor, s config.Da
 		// resource schema cfn-lint checks against takes no tags.
 		Tags: &tags,
 	})
+	checked(stack)
 	alarmArn := func(name string) string {
 		return fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", s.Region, v.Account, name)
 	}

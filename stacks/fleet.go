@@ -144,6 +144,7 @@ func vendorStack(scope constructs.Construct, v *config.Vendor, c *config.Custome
 		AnalyticsReporting:    jsii.Bool(false),
 		Tags:                  &tags,
 	})
+	checked(stack)
 	tagResources(stack, tags)
 	return stack
 }

@@ -29,6 +29,7 @@ func newHandoffStack(scope constructs.Construct, name, description, region, why 
 		Synthesizer:        awscdk.NewDefaultStackSynthesizer(&awscdk.DefaultStackSynthesizerProps{GenerateBootstrapVersionRule: jsii.Bool(false)}),
 		AnalyticsReporting: jsii.Bool(false),
 	})
+	checked(stack)
 	// https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/rules-section-structure.html
 	awscdk.NewCfnRule(stack, jsii.String(RegionRule), &awscdk.CfnRuleProps{
 		Assertions: &[]*awscdk.CfnRuleAssertion{{

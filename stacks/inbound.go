@@ -77,6 +77,7 @@ func NewInboundServiceStack(scope constructs.Construct, v *config.Vendor, region
 		AnalyticsReporting:    jsii.Bool(false),
 		Tags:                  &tags,
 	})
+	checked(stack)
 	tagResources(stack, tags)
 
 	var principals, regions []string

@@ -66,6 +66,7 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 		Tags:                  &tags,
 	})
 	tagResources(stack, tags)
+	checked(stack)
 
 	buildLogs := awslogs.NewLogGroup(stack, jsii.String("BuildLogs"), &awslogs.LogGroupProps{RemovalPolicy: awscdk.RemovalPolicy_RETAIN})
 	buildLogs.Node().DefaultChild().(awslogs.CfnLogGroup).SetRetentionInDays(jsii.Number(float64(*v.LogRetentionDays)))
@@ -131,7 +132,6 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 			stage := awscdk.NewStage(scope, jsii.String(s.Name), &awscdk.StageProps{
 				Env: &awscdk.Environment{Account: jsii.String(cellOf(f, s.Cell).Vendor.Account), Region: jsii.String(s.Region)},
 			})
-			checkAwsSolutions(stage)
 			out.Stages[s.Name], out.Stacks[s.Name] = stage, stageStacks(stage, f, s)
 			wave.AddStage(stage, nil)
 		}
@@ -143,6 +143,8 @@ func BuildPipeline(scope constructs.Construct, f *config.Fleet, tools toolchain.
 	suppressPipelineFindings(stack, pipe)
 	support := *pipe.Pipeline().CrossRegionSupport()
 	for _, region := range slices.Sorted(maps.Keys(support)) {
+		// Made by CodePipeline, not by a constructor of ours: checked here.
+		checked(support[region].Stack)
 		out.Support = append(out.Support, support[region].Stack)
 	}
 	return out

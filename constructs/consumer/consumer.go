@@ -87,6 +87,8 @@ type consumer struct {
 	connectors awsec2.CfnSecurityGroup
 	endpoints  []*Endpoint
 	zone       awsroute53.CfnHostedZone
+	// Read once: each getter of an L1 resource is a round trip to Node.
+	connectorsID, zoneID *string
 }
 
 // NewConsumer creates the VPC, security groups, endpoints and zone.
@@ -110,9 +112,11 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 		VpcId:            this.vpc.VpcId(),
 		Tags:             network.NameTag(props.Name, "-connectors"),
 	})
+	this.connectorsID = this.connectors.AttrGroupId()
 	if props.PrivateZoneName != nil {
 		this.zone = privateZone(this.Construct, "PrivateZone", *props.PrivateZoneName, this.vpc.VpcId(),
 			jsii.String("Stable names for the customer's PrivateLink services"))
+		this.zoneID = this.zone.AttrId()
 	}
 
 	var egress []any
@@ -123,16 +127,17 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 		sg := endpointSecurityGroup(this.Construct, "EndpointSecurityGroup-"+*svc.Name,
 			fmt.Sprintf("Interface endpoint for %s: admits the connectors group on %s", *svc.Name, portList(svc.Ports)),
 			this.vpc.VpcId(), network.NameTag(props.Name, "-endpoint-"+*svc.Name))
+		sgID := sg.AttrGroupId()
 		for _, port := range *svc.Ports {
 			egress = append(egress, &awsec2.CfnSecurityGroup_EgressProperty{
 				IpProtocol:                 jsii.String("tcp"),
 				FromPort:                   port,
 				ToPort:                     port,
-				DestinationSecurityGroupId: sg.AttrGroupId(),
+				DestinationSecurityGroupId: sgID,
 				Description:                jsii.String(fmt.Sprintf("To the %s endpoint on %v", *svc.Name, *port)),
 			})
 		}
-		this.endpoints = append(this.endpoints, this.addEndpoint(svc, sg, props))
+		this.endpoints = append(this.endpoints, this.addEndpoint(svc, sgID, props))
 	}
 	// Egress is inline so that it replaces the default allow-all rule: the
 	// connectors group opens only the configured ports, to the endpoints only.
@@ -147,7 +152,7 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 // addEndpoint is the service's interface endpoint, in the construct
 // Service-<name> (its path names the endpoint's resources), admitting the
 // connectors group, with its record in the private zone.
-func (c *consumer) addEndpoint(svc *ServiceProps, sg awsec2.CfnSecurityGroup, props *ConsumerProps) *Endpoint {
+func (c *consumer) addEndpoint(svc *ServiceProps, sgID *string, props *ConsumerProps) *Endpoint {
 	var name *string
 	if props.Name != nil {
 		name = jsii.String(*props.Name + "-" + *svc.Name)
@@ -158,11 +163,11 @@ func (c *consumer) addEndpoint(svc *ServiceProps, sg awsec2.CfnSecurityGroup, pr
 		ServiceName:     svc.ServiceName,
 		ServiceRegion:   svc.ServiceRegion,
 		Ports:           svc.Ports,
-		SecurityGroupId: sg.AttrGroupId(),
+		SecurityGroupId: sgID,
 		Sources: &[]*Source{{
 			Label:           jsii.String("Connectors"),
 			Description:     jsii.String("From the connectors group"),
-			SecurityGroupId: c.connectors.AttrGroupId(),
+			SecurityGroupId: c.connectorsID,
 		}},
 		PrivateDnsEnabled: jsii.Bool(false),
 		Name:              name,
@@ -176,21 +181,18 @@ func (c *consumer) addEndpoint(svc *ServiceProps, sg awsec2.CfnSecurityGroup, pr
 	}
 	if c.zone != nil {
 		record := *svc.Name + "." + *props.PrivateZoneName
-		ep.AddAliasRecord("DnsRecord", c.zone.AttrId(), record)
+		ep.AddAliasRecord("DnsRecord", c.zoneID, record)
 		out.FriendlyDnsName = jsii.String(record)
 	}
 	return out
 }
 
 func (c *consumer) Vpc() network.IsolatedVpc          { return c.vpc }
-func (c *consumer) ConnectorSecurityGroupId() *string { return c.connectors.AttrGroupId() }
+func (c *consumer) ConnectorSecurityGroupId() *string { return c.connectorsID }
 func (c *consumer) Endpoints() []*Endpoint            { return c.endpoints }
 
 func (c *consumer) PrivateZoneId() *string {
-	if c.zone == nil {
-		return nil
-	}
-	return c.zone.AttrId()
+	return c.zoneID
 }
 
 func portList(ports *[]*float64) string {

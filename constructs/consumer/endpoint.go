@@ -100,6 +100,10 @@ type interfaceEndpoint struct {
 	sgID     *string
 	regional *[]*string // ["hostedZoneId", "dnsName"] of the regional entry
 	zones    []*string
+	// Tokens read or made once: each is a round trip to the CDK's Node
+	// process, and a token renders the same wherever it is used.
+	id, dnsName, regionalZoneID *string
+	dnsEntries                  *[]*string
 }
 
 // NewInterfaceEndpoint creates the endpoint, its ingress rules and zones in
@@ -153,7 +157,8 @@ func NewInterfaceEndpoint(scope constructs.Construct, id *string, props *Interfa
 		Tags:              network.NameTag(props.Name, ""),
 	})
 	// DnsEntries are "hostedZoneId:dnsName"; the first is the regional name.
-	this.regional = awscdk.Fn_Split(jsii.String(":"), awscdk.Fn_Select(jsii.Number(0), this.endpoint.AttrDnsEntries()), nil)
+	this.dnsEntries = this.endpoint.AttrDnsEntries()
+	this.regional = awscdk.Fn_Split(jsii.String(":"), awscdk.Fn_Select(jsii.Number(0), this.dnsEntries), nil)
 
 	if props.PrivateZones != nil {
 		for i, z := range *props.PrivateZones {
@@ -170,9 +175,22 @@ func NewInterfaceEndpoint(scope constructs.Construct, id *string, props *Interfa
 	return this
 }
 
-func (e *interfaceEndpoint) VpcEndpointId() *string   { return e.endpoint.Ref() }
-func (e *interfaceEndpoint) DnsEntries() *[]*string   { return e.endpoint.AttrDnsEntries() }
-func (e *interfaceEndpoint) DnsName() *string         { return awscdk.Fn_Select(jsii.Number(1), e.regional) }
+func (e *interfaceEndpoint) VpcEndpointId() *string {
+	if e.id == nil {
+		e.id = e.endpoint.Ref()
+	}
+	return e.id
+}
+
+func (e *interfaceEndpoint) DnsEntries() *[]*string { return e.dnsEntries }
+
+func (e *interfaceEndpoint) DnsName() *string {
+	if e.dnsName == nil {
+		e.dnsName = awscdk.Fn_Select(jsii.Number(1), e.regional)
+	}
+	return e.dnsName
+}
+
 func (e *interfaceEndpoint) SecurityGroupId() *string { return e.sgID }
 func (e *interfaceEndpoint) PrivateZoneIds() *[]*string {
 	return &e.zones
@@ -185,10 +203,18 @@ func (e *interfaceEndpoint) AddAliasRecord(id string, zoneId *string, name strin
 		Type:         jsii.String("A"),
 		AliasTarget: &awsroute53.CfnRecordSet_AliasTargetProperty{
 			DnsName:              e.DnsName(),
-			HostedZoneId:         awscdk.Fn_Select(jsii.Number(0), e.regional),
+			HostedZoneId:         e.hostedZoneID(),
 			EvaluateTargetHealth: jsii.Bool(false),
 		},
 	})
+}
+
+// hostedZoneID is the hosted zone of the endpoint's regional DNS name.
+func (e *interfaceEndpoint) hostedZoneID() *string {
+	if e.regionalZoneID == nil {
+		e.regionalZoneID = awscdk.Fn_Select(jsii.Number(0), e.regional)
+	}
+	return e.regionalZoneID
 }
 
 // endpointSecurityGroup is a group for an interface endpoint's interfaces:

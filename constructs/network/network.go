@@ -61,6 +61,9 @@ type isolatedVpc struct {
 	vpc      awsec2.CfnVPC
 	subnets  []*Subnet
 	logGroup awslogs.CfnLogGroup
+	// Each getter of an L1 resource is a round trip to the CDK's Node
+	// process, and the token it returns never changes: read once.
+	vpcID, logGroupName *string
 }
 
 // NewIsolatedVpc creates the VPC, its subnets and route tables, and its flow log.
@@ -90,6 +93,7 @@ func NewIsolatedVpc(scope constructs.Construct, id *string, props *IsolatedVpcPr
 		EnableDnsSupport:   jsii.Bool(true),
 		Tags:               NameTag(props.Name, ""),
 	})
+	this.vpcID = this.vpc.Ref()
 	for i, az := range azs {
 		this.subnets = append(this.subnets, this.addSubnet(az, blocks[i], props.Name))
 	}
@@ -100,21 +104,22 @@ func NewIsolatedVpc(scope constructs.Construct, id *string, props *IsolatedVpcPr
 func (v *isolatedVpc) addSubnet(az *string, block netip.Prefix, name *string) *Subnet {
 	scope := constructs.NewConstruct(v.Construct, jsii.String("Subnet-"+*az))
 	subnet := awsec2.NewCfnSubnet(scope, jsii.String("Subnet"), &awsec2.CfnSubnetProps{
-		VpcId:               v.vpc.Ref(),
+		VpcId:               v.vpcID,
 		CidrBlock:           jsii.String(block.String()),
 		AvailabilityZoneId:  az,
 		MapPublicIpOnLaunch: jsii.Bool(false),
 		Tags:                NameTag(name, "-"+*az),
 	})
 	table := awsec2.NewCfnRouteTable(scope, jsii.String("RouteTable"), &awsec2.CfnRouteTableProps{
-		VpcId: v.vpc.Ref(),
+		VpcId: v.vpcID,
 		Tags:  NameTag(name, "-"+*az),
 	})
+	out := &Subnet{AvailabilityZoneId: az, SubnetId: subnet.Ref(), RouteTableId: table.Ref(), CidrBlock: jsii.String(block.String())}
 	awsec2.NewCfnSubnetRouteTableAssociation(scope, jsii.String("RouteTableAssociation"), &awsec2.CfnSubnetRouteTableAssociationProps{
-		SubnetId:     subnet.Ref(),
-		RouteTableId: table.Ref(),
+		SubnetId:     out.SubnetId,
+		RouteTableId: out.RouteTableId,
 	})
-	return &Subnet{AvailabilityZoneId: az, SubnetId: subnet.Ref(), RouteTableId: table.Ref(), CidrBlock: jsii.String(block.String())}
+	return out
 }
 
 func (v *isolatedVpc) addFlowLog(retention *float64) {
@@ -124,6 +129,7 @@ func (v *isolatedVpc) addFlowLog(retention *float64) {
 	})
 	// Flow logs are audit evidence: keep them when the stack or group goes.
 	v.logGroup.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
+	v.logGroupName = v.logGroup.Ref()
 
 	account := awscdk.Aws_ACCOUNT_ID()
 	role := awsiam.NewCfnRole(scope, jsii.String("Role"), &awsiam.CfnRoleProps{
@@ -155,19 +161,19 @@ func (v *isolatedVpc) addFlowLog(retention *float64) {
 		}},
 	})
 	awsec2.NewCfnFlowLog(scope, jsii.String("FlowLog"), &awsec2.CfnFlowLogProps{
-		ResourceId:               v.vpc.Ref(),
+		ResourceId:               v.vpcID,
 		ResourceType:             jsii.String("VPC"),
 		TrafficType:              jsii.String("ALL"),
 		LogDestinationType:       jsii.String("cloud-watch-logs"),
-		LogGroupName:             v.logGroup.Ref(),
+		LogGroupName:             v.logGroupName,
 		DeliverLogsPermissionArn: role.AttrArn(),
 	})
 }
 
-func (v *isolatedVpc) VpcId() *string            { return v.vpc.Ref() }
+func (v *isolatedVpc) VpcId() *string            { return v.vpcID }
 func (v *isolatedVpc) CidrBlock() *string        { return v.vpc.AttrCidrBlock() }
 func (v *isolatedVpc) Subnets() []*Subnet        { return v.subnets }
-func (v *isolatedVpc) FlowLogGroupName() *string { return v.logGroup.Ref() }
+func (v *isolatedVpc) FlowLogGroupName() *string { return v.logGroupName }
 
 func (v *isolatedVpc) SubnetIds() *[]*string {
 	ids := make([]*string, len(v.subnets))

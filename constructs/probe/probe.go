@@ -121,6 +121,8 @@ type probe struct {
 	fn      awslambda.CfnFunction
 	logs    awslogs.CfnLogGroup
 	targets []*Target
+	// Read once: each getter of an L1 resource is a round trip to Node.
+	logGroupName *string
 }
 
 // NewProbe creates the function, its role, log group, schedule and alarms.
@@ -166,6 +168,7 @@ func NewProbe(scope constructs.Construct, id *string, props *ProbeProps) Probe {
 	})
 	// The record of when a path broke and why: keep it past the stack.
 	this.logs.ApplyRemovalPolicy(awscdk.RemovalPolicy_RETAIN, nil)
+	this.logGroupName = this.logs.Ref()
 	role := awsiam.NewCfnRole(this.Construct, jsii.String("Role"), &awsiam.CfnRoleProps{
 		Description:              jsii.String(label + ": network interfaces in the VPC and its own log group, nothing else"),
 		AssumeRolePolicyDocument: l1.AssumedBy("lambda.amazonaws.com"),
@@ -192,7 +195,7 @@ func NewProbe(scope constructs.Construct, id *string, props *ProbeProps) Probe {
 
 	this.fn = awslambda.NewCfnFunction(this.Construct, jsii.String("Function"), &awslambda.CfnFunctionProps{
 		Description:   jsii.String(label + ": connects to each target every minute and publishes Reachable, ConnectMillis and TlsDaysLeft"),
-		Runtime:       awslambda.Runtime_PYTHON_3_14().Name(),
+		Runtime:       jsii.String(l1.Python()),
 		Handler:       jsii.String("index.handler"),
 		Code:          &awslambda.CfnFunction_CodeProperty{ZipFile: jsii.String(Source)},
 		Role:          role.AttrArn(),
@@ -204,20 +207,21 @@ func NewProbe(scope constructs.Construct, id *string, props *ProbeProps) Probe {
 			SecurityGroupIds: jsii.Strings(*props.SecurityGroupId),
 		},
 		// Text: each metric line reaches the log as printed, as EMF wants it.
-		LoggingConfig: &awslambda.CfnFunction_LoggingConfigProperty{LogGroup: this.logs.Ref(), LogFormat: jsii.String("Text")},
+		LoggingConfig: &awslambda.CfnFunction_LoggingConfigProperty{LogGroup: this.logGroupName, LogFormat: jsii.String("Text")},
 		Environment:   &awslambda.CfnFunction_EnvironmentProperty{Variables: env},
 		Tags:          l1.NameTag(props.Name, "-probe"),
 	})
 
+	fnArn := this.fn.AttrArn()
 	rule := awsevents.NewCfnRule(this.Construct, jsii.String("Schedule"), &awsevents.CfnRuleProps{
 		Description:        jsii.String(label + ": every minute"),
 		ScheduleExpression: jsii.String("rate(1 minute)"),
 		State:              jsii.String("ENABLED"),
-		Targets:            []any{&awsevents.CfnRule_TargetProperty{Id: jsii.String("probe"), Arn: this.fn.AttrArn()}},
+		Targets:            []any{&awsevents.CfnRule_TargetProperty{Id: jsii.String("probe"), Arn: fnArn}},
 	})
 	awslambda.NewCfnPermission(this.Construct, jsii.String("SchedulePermission"), &awslambda.CfnPermissionProps{
 		Action:       jsii.String("lambda:InvokeFunction"),
-		FunctionName: this.fn.AttrArn(),
+		FunctionName: fnArn,
 		Principal:    jsii.String("events.amazonaws.com"),
 		SourceArn:    rule.AttrArn(),
 	})
@@ -282,7 +286,7 @@ func pathHint(name string) string {
 }
 
 func (p *probe) FunctionName() *string { return p.fn.Ref() }
-func (p *probe) LogGroupName() *string { return p.logs.Ref() }
+func (p *probe) LogGroupName() *string { return p.logGroupName }
 func (p *probe) Targets() []*Target    { return p.targets }
 
 func checkProps(props *ProbeProps) {

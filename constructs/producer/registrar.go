@@ -114,7 +114,7 @@ func newRegistrar(p *producer, props *ProducerProps) (awslambda.CfnFunction, *st
 
 	fn := awslambda.NewCfnFunction(scope, jsii.String("Registrar"), &awslambda.CfnFunctionProps{
 		Description:   jsii.String("privateconnect registrar: keeps the NLB's IP targets equal to the database's addresses"),
-		Runtime:       awslambda.Runtime_PYTHON_3_14().Name(),
+		Runtime:       jsii.String(l1.Python()),
 		Handler:       jsii.String("index.handler"),
 		Code:          &awslambda.CfnFunction_CodeProperty{ZipFile: jsii.String(RegistrarSource)},
 		Role:          fnRole.AttrArn(),

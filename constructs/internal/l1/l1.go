@@ -1,13 +1,21 @@
 // Package l1 holds the pieces of CloudFormation-level (L1) properties that
 // several constructs write the same way: IAM policy statements, a role's
-// trust in an AWS service, and Name tags. One copy, so that the registrar's
+// trust in an AWS service, Name tags and the functions' runtime. One copy, so that the registrar's
 // and the probe's roles cannot drift apart in shape.
 package l1
 
 import (
+	"sync"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 )
+
+// Python is the name of the Lambda runtime of the project's functions, as
+// the CDK names it; read from Node once (two round trips per function
+// otherwise).
+var Python = sync.OnceValue(func() string { return *awslambda.Runtime_PYTHON_3_14().Name() })
 
 // Statement is an Allow statement of an IAM policy document.
 func Statement(sid string, actions []string, resources ...*string) map[string]any {
