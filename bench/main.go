@@ -1,5 +1,5 @@
 // Command bench measures synthesis at fleet scale (make bench): for synthetic
-// fleets of several sizes, the wall time and peak memory of a full-fleet
+// fleets of several sizes, in cells of benchfleet.CellSize, the wall time and peak memory of a full-fleet
 // synth and of a one-customer synth, each the median of several runs. It
 // prints a table and writes JSON so runs can be compared, then checks the
 // targets (Targets) and exits non-zero, with a FAIL line each, when one is
@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/privateconnect/privateconnect/internal/benchfleet"
+	"github.com/privateconnect/privateconnect/bench/benchfleet"
 )
 
 // Result is one fleet size's measurements.
@@ -114,7 +114,8 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 			return fmt.Errorf("-sizes: %q is not a fleet size", s)
 		}
 		fleet := filepath.Join(tmp, fmt.Sprintf("fleet-%d", n))
-		if err := benchfleet.Write(fleet, n); err != nil {
+		// In cells, as a fleet at this scale is run (README: Quotas).
+		if err := benchfleet.WriteCells(fleet, n, benchfleet.CellSize); err != nil {
 			return err
 		}
 		full, stacks, err := synth(bin, fleet, filepath.Join(tmp, "out"), "", runs)

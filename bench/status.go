@@ -21,7 +21,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
 	"github.com/privateconnect/privateconnect/config"
-	"github.com/privateconnect/privateconnect/internal/benchfleet"
+	"github.com/privateconnect/privateconnect/bench/benchfleet"
 	"github.com/privateconnect/privateconnect/stacks"
 	"github.com/privateconnect/privateconnect/status"
 )

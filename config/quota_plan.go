@@ -197,7 +197,7 @@ func PlanCustomers(v *Vendor, customers []*Customer) []QuotaNeed { return planCe
 // RequiredQuotas loads the fleet in dir without holding it to its quotas and
 // returns, per cell ("" without cells), the values quotas: must record for
 // it to validate: region (or global) -> code -> need, for every adjustable
-// quota the fleet needs more of than AWS's default. internal/benchfleet
+// quota the fleet needs more of than AWS's default. bench/benchfleet
 // records them in the fleets it writes, as a vendor would after its requests.
 func RequiredQuotas(dir string) (map[string]map[string]map[string]int, error) {
 	f, err := LoadForPlan(dir)

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/privateconnect/privateconnect/config"
-	"github.com/privateconnect/privateconnect/internal/benchfleet"
+	"github.com/privateconnect/privateconnect/bench/benchfleet"
 )
 
 // QuotaTableMarkdown is config.QuotaTable as the README shows it.
@@ -52,7 +52,7 @@ func largest(plan []config.QuotaNeed) map[string]figure {
 }
 
 // Figures is the README's table of the quota plans of the bench fleets
-// (internal/benchfleet) of the given sizes: in one account, and split into
+// (bench/benchfleet) of the given sizes: in one account, and split into
 // cells of cellSize customers (each a vendor account; customers in file
 // order), the largest need of each quota any region (AZ, VPC) has, for the
 // quotas that some plan takes past half of AWS's default, and the limits AWS

@@ -13,7 +13,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/dashboard"
-	"github.com/privateconnect/privateconnect/internal/benchfleet"
+	"github.com/privateconnect/privateconnect/bench/benchfleet"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
 )
 
