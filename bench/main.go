@@ -1,6 +1,7 @@
 // Command bench measures synthesis at fleet scale (make bench): for synthetic
-// fleets of several sizes, in cells of benchfleet.CellSize, the wall time and peak memory of a full-fleet
-// synth and of a one-customer synth, each the median of several runs. It
+// fleets of several sizes, in cells of benchfleet.CellSize, the wall time
+// and peak memory of a full-fleet synth and of a one-customer synth, each
+// the median of several runs. It
 // prints a table and writes JSON so runs can be compared, then checks the
 // targets (Targets) and exits non-zero, with a FAIL line each, when one is
 // missed. With -gotest it also times a warm go test ./..., which is no
