@@ -20,8 +20,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 
-	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/bench/benchfleet"
+	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/stacks"
 	"github.com/privateconnect/privateconnect/status"
 )

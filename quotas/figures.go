@@ -6,8 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/bench/benchfleet"
+	"github.com/privateconnect/privateconnect/config"
 )
 
 // QuotaTableMarkdown is config.QuotaTable as the README shows it.

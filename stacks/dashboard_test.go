@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/privateconnect/privateconnect/bench/benchfleet"
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/constructs/dashboard"
-	"github.com/privateconnect/privateconnect/bench/benchfleet"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
 )
 
