@@ -4,15 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/servicequotas"
@@ -20,53 +15,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/privateconnect/privateconnect/internal/mototest"
+
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/awsconf"
 )
-
-// startEmulator runs e2e/moto_launcher.py on a free port of 127.0.0.1 and
-// points the standard credential chain and AWS_ENDPOINT_URL at it, as e2e
-// and status/moto_test.go do.
-func startEmulator(t *testing.T) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	logf, err := os.CreateTemp(t.TempDir(), "moto-*.log")
-	require.NoError(t, err)
-	cmd := exec.Command("python3", filepath.Join("..", "e2e", "moto_launcher.py"), fmt.Sprint(port))
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	require.NoError(t, cmd.Start(), "the emulator needs python3 with moto (make deps)")
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			raw, _ := os.ReadFile(logf.Name())
-			t.Logf("emulator log (tail):\n%s", raw[max(0, len(raw)-3000):])
-		}
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		resp, err := http.Get(url + "/moto-api/data.json")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		require.True(t, time.Now().Before(deadline), "the emulator did not start: %v", err)
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Setenv("AWS_ENDPOINT_URL", url)
-	t.Setenv("AWS_ACCESS_KEY_ID", "testing")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "testing")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(t.TempDir(), "none"))
-	t.Setenv("AWS_REGION", "us-east-1")
-}
 
 // The emulator's account, which its STS reports for any credentials.
 const emulatorAccount = "123456789012"
@@ -122,7 +75,7 @@ vpn:
 }
 
 func TestLiveAgainstTheEmulator(t *testing.T) {
-	startEmulator(t)
+	mototest.Start(t, "..")
 	ctx := context.Background()
 	fleet, err := config.Load(liveFleet(t))
 	require.NoError(t, err, "the recorded 10 VPCs cover the 6 needed")
@@ -183,7 +136,7 @@ func TestLiveAgainstTheEmulator(t *testing.T) {
 // The emulator refuses what AWS refuses: an unknown code, and a global quota
 // outside us-east-1; GetAWSDefaultServiceQuota answers like GetServiceQuota.
 func TestEmulatorServiceQuotasAsAWS(t *testing.T) {
-	startEmulator(t)
+	mototest.Start(t, "..")
 	ctx := context.Background()
 	cfg, err := awsconf.Load(ctx)
 	require.NoError(t, err)
