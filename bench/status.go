@@ -4,13 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/privateconnect/privateconnect/internal/awsconf"
@@ -22,6 +20,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/bench/benchfleet"
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/internal/mototest"
 	"github.com/privateconnect/privateconnect/stacks"
 	"github.com/privateconnect/privateconnect/status"
 )
@@ -64,17 +63,22 @@ func benchStatus(exampleDir, sizeList string, runs int, out string) error {
 	if err != nil {
 		return err
 	}
-	url, stop, err := startEmulator(tmp)
+	logf, err := os.Create(filepath.Join(tmp, "moto.log"))
+	if err != nil {
+		return err
+	}
+	url, stop, err := mototest.Launch(".", logf)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	for k, v := range map[string]string{"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-		"AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": filepath.Join(tmp, "none"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(tmp, "none")} {
-		os.Setenv(k, v)
+	for k, v := range mototest.Env(url, tmp) {
+		if v == "" {
+			os.Unsetenv(k)
+		} else {
+			os.Setenv(k, v)
+		}
 	}
-	os.Unsetenv("AWS_PROFILE")
-	os.Unsetenv("AWS_SESSION_TOKEN")
 
 	fleets := [][2]string{{"example (" + exampleDir + ")", exampleDir}}
 	for _, s := range strings.Split(sizeList, ",") {
@@ -138,40 +142,6 @@ func benchStatus(exampleDir, sizeList string, runs int, out string) error {
 		return err
 	}
 	return os.WriteFile(out, append(data, '\n'), 0o644)
-}
-
-// startEmulator runs e2e/moto_launcher.py on a free port of 127.0.0.1.
-func startEmulator(tmp string) (string, func(), error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	logf, err := os.Create(filepath.Join(tmp, "moto.log"))
-	if err != nil {
-		return "", nil, err
-	}
-	cmd := exec.Command("python3", "e2e/moto_launcher.py", fmt.Sprint(port))
-	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("the emulator needs python3 with moto (make deps): %v", err)
-	}
-	stop := func() { cmd.Process.Kill(); cmd.Wait() }
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(60 * time.Second); ; {
-		resp, err := http.Post(url+"/moto-api/config", "application/json", strings.NewReader(`{"lambda": {"use_docker": false}}`))
-		if err == nil {
-			resp.Body.Close()
-			return url, stop, nil
-		}
-		if time.Now().After(deadline) {
-			stop()
-			return "", nil, fmt.Errorf("the emulator did not start: %v", err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 }
 
 type obj = map[string]any
