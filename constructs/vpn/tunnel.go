@@ -79,27 +79,28 @@ func (s *site) tunnelSpec(t *TunnelOptions, bgp bool) *awsec2.CfnVPNConnection_V
 		StartupAction:         or(t.StartupAction, defaultStartupAction),
 		LogOptions:            &awsec2.CfnVPNConnection_VpnTunnelLogOptionsSpecificationProperty{CloudwatchLogOptions: logs},
 	}
-	for _, v := range strs(t.IkeVersions, defaultIkeVersions) {
-		spec.IkeVersions = appendAny(spec.IkeVersions, &awsec2.CfnVPNConnection_IKEVersionsRequestListValueProperty{Value: v})
-	}
-	for _, v := range strs(t.Phase1EncryptionAlgorithms, defaultEncryptionAlgorithms) {
-		spec.Phase1EncryptionAlgorithms = appendAny(spec.Phase1EncryptionAlgorithms, &awsec2.CfnVPNConnection_Phase1EncryptionAlgorithmsRequestListValueProperty{Value: v})
-	}
-	for _, v := range strs(t.Phase2EncryptionAlgorithms, defaultEncryptionAlgorithms) {
-		spec.Phase2EncryptionAlgorithms = appendAny(spec.Phase2EncryptionAlgorithms, &awsec2.CfnVPNConnection_Phase2EncryptionAlgorithmsRequestListValueProperty{Value: v})
-	}
-	for _, v := range strs(t.Phase1IntegrityAlgorithms, defaultIntegrityAlgorithms) {
-		spec.Phase1IntegrityAlgorithms = appendAny(spec.Phase1IntegrityAlgorithms, &awsec2.CfnVPNConnection_Phase1IntegrityAlgorithmsRequestListValueProperty{Value: v})
-	}
-	for _, v := range strs(t.Phase2IntegrityAlgorithms, defaultIntegrityAlgorithms) {
-		spec.Phase2IntegrityAlgorithms = appendAny(spec.Phase2IntegrityAlgorithms, &awsec2.CfnVPNConnection_Phase2IntegrityAlgorithmsRequestListValueProperty{Value: v})
-	}
-	for _, v := range nums(t.Phase1DhGroupNumbers, defaultDhGroupNumbers) {
-		spec.Phase1DhGroupNumbers = appendAny(spec.Phase1DhGroupNumbers, &awsec2.CfnVPNConnection_Phase1DHGroupNumbersRequestListValueProperty{Value: v})
-	}
-	for _, v := range nums(t.Phase2DhGroupNumbers, defaultDhGroupNumbers) {
-		spec.Phase2DhGroupNumbers = appendAny(spec.Phase2DhGroupNumbers, &awsec2.CfnVPNConnection_Phase2DHGroupNumbersRequestListValueProperty{Value: v})
-	}
+	// Each value goes in a request-list property of its own type.
+	spec.IkeVersions = list(strs(t.IkeVersions, defaultIkeVersions), func(v *string) any {
+		return &awsec2.CfnVPNConnection_IKEVersionsRequestListValueProperty{Value: v}
+	})
+	spec.Phase1EncryptionAlgorithms = list(strs(t.Phase1EncryptionAlgorithms, defaultEncryptionAlgorithms), func(v *string) any {
+		return &awsec2.CfnVPNConnection_Phase1EncryptionAlgorithmsRequestListValueProperty{Value: v}
+	})
+	spec.Phase2EncryptionAlgorithms = list(strs(t.Phase2EncryptionAlgorithms, defaultEncryptionAlgorithms), func(v *string) any {
+		return &awsec2.CfnVPNConnection_Phase2EncryptionAlgorithmsRequestListValueProperty{Value: v}
+	})
+	spec.Phase1IntegrityAlgorithms = list(strs(t.Phase1IntegrityAlgorithms, defaultIntegrityAlgorithms), func(v *string) any {
+		return &awsec2.CfnVPNConnection_Phase1IntegrityAlgorithmsRequestListValueProperty{Value: v}
+	})
+	spec.Phase2IntegrityAlgorithms = list(strs(t.Phase2IntegrityAlgorithms, defaultIntegrityAlgorithms), func(v *string) any {
+		return &awsec2.CfnVPNConnection_Phase2IntegrityAlgorithmsRequestListValueProperty{Value: v}
+	})
+	spec.Phase1DhGroupNumbers = list(nums(t.Phase1DhGroupNumbers, defaultDhGroupNumbers), func(v *float64) any {
+		return &awsec2.CfnVPNConnection_Phase1DHGroupNumbersRequestListValueProperty{Value: v}
+	})
+	spec.Phase2DhGroupNumbers = list(nums(t.Phase2DhGroupNumbers, defaultDhGroupNumbers), func(v *float64) any {
+		return &awsec2.CfnVPNConnection_Phase2DHGroupNumbersRequestListValueProperty{Value: v}
+	})
 	if t.PreSharedKeySecret != nil {
 		var opts *awscdk.SecretsManagerSecretOptions
 		if t.PreSharedKeyJsonField != nil {
@@ -138,7 +139,15 @@ func nums(v *[]*float64, def []float64) []*float64 {
 	return out
 }
 
-func appendAny(list any, v any) []any {
-	l, _ := list.([]any)
-	return append(l, v)
+// list is the values, each wrapped, or nil (the property left out) when
+// there are none.
+func list[V any](values []*V, wrap func(*V) any) any {
+	if len(values) == 0 {
+		return nil
+	}
+	out := make([]any, len(values))
+	for i, v := range values {
+		out[i] = wrap(v)
+	}
+	return out
 }
