@@ -145,13 +145,12 @@ func cellFleet(fleet *config.Fleet, cell string) (*config.Fleet, error) {
 		}
 		return fleet, nil
 	}
-	var names []string
 	for _, sub := range fleet.Cells() {
 		if sub.Vendor.CellName == cell {
 			return sub, nil
 		}
-		names = append(names, sub.Vendor.CellName)
 	}
+	names := v.CellNames()
 	if cell == "" {
 		return nil, fmt.Errorf("the fleet is split across cells (%s), each its own account: give -cell NAME, with credentials for that cell's account (e.g. AWS_PROFILE)", strings.Join(names, ", "))
 	}

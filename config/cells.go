@@ -21,6 +21,15 @@ type Cell struct {
 // HasCells reports whether vendor.yaml declares cells.
 func (v *Vendor) HasCells() bool { return len(v.Cells) > 0 }
 
+// CellNames are the declared cells' names, in vendor.yaml's order.
+func (v *Vendor) CellNames() []string {
+	var out []string
+	for _, c := range v.Cells {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
 // Cell returns the declared cell of that name, or nil.
 func (v *Vendor) Cell(name string) *Cell {
 	for i := range v.Cells {

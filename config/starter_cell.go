@@ -27,7 +27,7 @@ func starterCell(f *Fleet, region, given string) (cell, why string, err error) {
 	if given != "" {
 		switch c := v.Cell(given); {
 		case c == nil:
-			return "", "", argError("cell", "not one of vendor.yaml's cells", given, "use one of "+strings.Join(cellNames(v), ", "))
+			return "", "", argError("cell", "not one of vendor.yaml's cells", given, "use one of "+strings.Join(v.CellNames(), ", "))
 		case !slices.Contains(c.Regions, region):
 			return "", "", argError("cell", fmt.Sprintf("the cell does not operate in %s", region), given,
 				fmt.Sprintf("use one of %s, or add %s to the cell's regions", orX(strings.Join(serving, ", ")), region))
@@ -59,12 +59,4 @@ func starterCell(f *Fleet, region, given string) (cell, why string, err error) {
 	t := best.Tight
 	return best.Cell, fmt.Sprintf("the most quota headroom in %s: its tightest quota, %s (%s %s), has %d of %d left",
 		region, t.Quota.Name, t.Quota.Service, t.Quota.Code, t.Headroom(), t.Limit), nil
-}
-
-func cellNames(v *Vendor) []string {
-	var out []string
-	for _, c := range v.Cells {
-		out = append(out, c.Name)
-	}
-	return out
 }

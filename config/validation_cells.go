@@ -76,10 +76,7 @@ func checkCell(r *report, v *Vendor, c *Customer) {
 			}
 		}
 	}
-	var names []string
-	for _, cell := range v.Cells {
-		names = append(names, cell.Name)
-	}
+	names := v.CellNames()
 	switch cell := v.Cell(c.Cell); {
 	case !v.HasCells() && c.Cell != "":
 		r.add("cell", "vendor.yaml declares no cells: the customer's stacks deploy to the vendor account", c.Cell,

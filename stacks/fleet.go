@@ -47,11 +47,8 @@ func SelectCell(f *config.Fleet, customers []*config.Customer, cell string) ([]*
 	if cell == "" {
 		return customers, nil
 	}
-	var names []string
-	for _, c := range f.Vendor.Cells {
-		names = append(names, c.Name)
-	}
 	if f.Vendor.Cell(cell) == nil {
+		names := f.Vendor.CellNames()
 		if len(names) == 0 {
 			return nil, fmt.Errorf("unknown cell %q: %s declares no cells", cell, f.Dir)
 		}
