@@ -145,10 +145,8 @@ func cellFleet(fleet *config.Fleet, cell string) (*config.Fleet, error) {
 		}
 		return fleet, nil
 	}
-	for _, sub := range fleet.Cells() {
-		if sub.Vendor.CellName == cell {
-			return sub, nil
-		}
+	if sub := fleet.Cell(cell); sub != nil {
+		return sub, nil
 	}
 	names := v.CellNames()
 	if cell == "" {

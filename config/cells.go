@@ -1,7 +1,5 @@
 package config
 
-import "slices"
-
 // Cell is one vendor account of a fleet split across several: it hosts the
 // vendor-side stacks of the customers assigned to it, who allow-list its
 // principal. A cell limits what one account's quotas, one mistake or one
@@ -100,25 +98,47 @@ func (f *Fleet) Cells() []*Fleet {
 	if f.Vendor == nil || !f.Vendor.HasCells() {
 		return []*Fleet{f}
 	}
-	var out []*Fleet
-	for _, view := range f.Vendor.CellViews() {
-		cell := &Fleet{Dir: f.Dir, Vendor: view}
-		for _, c := range f.Customers {
-			if c.Cell == view.CellName {
-				cell.Customers = append(cell.Customers, c)
-			}
-		}
-		out = append(out, cell)
+	out := make([]*Fleet, len(f.Vendor.Cells))
+	for i := range f.Vendor.Cells {
+		out[i] = f.cell(i)
 	}
 	return out
 }
 
-// CellOf is the fleet of customer c's cell (f itself without cells).
-func (f *Fleet) CellOf(c *Customer) *Fleet {
-	for _, cell := range f.Cells() {
-		if slices.Contains(cell.Customers, c) {
-			return cell
+// Cell is the fleet of the named cell, as Cells has it: f itself for "" in
+// a fleet without cells, nil for a cell vendor.yaml does not declare.
+func (f *Fleet) Cell(name string) *Fleet {
+	if f.Vendor == nil || !f.Vendor.HasCells() {
+		if name == "" {
+			return f
 		}
+		return nil
+	}
+	for i := range f.Vendor.Cells {
+		if f.Vendor.Cells[i].Name == name {
+			return f.cell(i)
+		}
+	}
+	return nil
+}
+
+// cell is the fleet of the i-th declared cell.
+func (f *Fleet) cell(i int) *Fleet {
+	view := f.Vendor.forCell(i)
+	cell := &Fleet{Dir: f.Dir, Vendor: view}
+	for _, c := range f.Customers {
+		if c.Cell == view.CellName {
+			cell.Customers = append(cell.Customers, c)
+		}
+	}
+	return cell
+}
+
+// CellOf is the fleet of customer c's cell (f itself without cells, or for
+// a cell validation reports as unknown).
+func (f *Fleet) CellOf(c *Customer) *Fleet {
+	if cell := f.Cell(c.Cell); cell != nil {
+		return cell
 	}
 	return f
 }

@@ -188,10 +188,8 @@ func stageStacks(stage awscdk.Stage, f *config.Fleet, s config.PipelineStage) []
 
 // cellOf is the fleet of the named cell ("" without cells).
 func cellOf(f *config.Fleet, name string) *config.Fleet {
-	for _, cell := range f.Cells() {
-		if cell.Vendor.CellName == name {
-			return cell
-		}
+	if cell := f.Cell(name); cell != nil {
+		return cell
 	}
 	panic("no cell " + name)
 }
