@@ -152,6 +152,10 @@ func (v *Vendor) InboundRegionPath(region string) string {
 	return mapKey("inboundPrivateLink.regions", region)
 }
 
+// quotasPath is where vendor.yaml records v's quotas: quotas, or the
+// cell's cells[i].quotas.
+func (v *Vendor) quotasPath() string { return join(v.cellPath, "quotas") }
+
 // SharedStackID is the construct ID of a stack shared by a cell's customers
 // (Vendor-Inbound-<region>, Vendor-Dashboard-<region>): its stack name is
 // the same in every cell's account, and the ID tells the cells apart in one

@@ -89,16 +89,12 @@ func checkQuotas(vr *report, customerReport func(*Customer) *report, f *Fleet) {
 			customerReport(c).add(quotaPathInFile(q), fmt.Sprintf("the stack %s needs %d of %s (%s %s) in %s, more than %s", n.Where, n.Need, q.Name, q.Service, q.Code, where, limit),
 				raw(fmt.Sprint(n.Need)), fix)
 		default:
-			vr.add(mapKey(mapKey(n.vendorPath(), n.Region), q.Code),
+			vr.add(mapKey(mapKey(n.quotasPath, n.Region), q.Code),
 				fmt.Sprintf("the fleet needs %d of %s (%s %s) in %s, more than %s", n.Need, q.Name, q.Service, q.Code, where, limit),
 				raw(fmt.Sprintf("a need of %d; %s take it past %d", n.Need, customerFiles(n.Over), n.Limit)), fix)
 		}
 	}
 }
-
-// vendorPath is where the line's limit is recorded in vendor.yaml: quotas,
-// or cells[i].quotas.
-func (n QuotaNeed) vendorPath() string { return n.quotasPath }
 
 // QuotaRequest says what to do about a quota the fleet needs more of: the
 // increase to request and where to record it, or, for a limit AWS does not
@@ -113,7 +109,7 @@ func QuotaRequest(n QuotaNeed) string {
 		region = "us-east-1" // Service Quotas keeps global quotas there
 	}
 	return fmt.Sprintf("request %s >= %d in account %s %s (Service Quotas console, or aws service-quotas request-service-quota-increase --service-code %s --quota-code %s --desired-value %d --region %s), then record it under %s: %s: %s: %d",
-		q.Code, n.Need, n.Account, region, q.Service, q.Code, n.Need, region, n.vendorPath(), n.Region, q.Code, n.Need)
+		q.Code, n.Need, n.Account, region, q.Service, q.Code, n.Need, region, n.quotasPath, n.Region, q.Code, n.Need)
 }
 
 // quotaPathInFile is the section of a customer file that drives a quota per

@@ -48,8 +48,8 @@ func QuotaLimit(v *Vendor, region string, q Quota) (int, bool) {
 // vendor file): customers are counted as they are.
 func (f *Fleet) QuotaPlan() []QuotaNeed {
 	var out []QuotaNeed
-	for _, view := range f.cellViews() {
-		out = append(out, planCell(view, f.cellCustomers(view))...)
+	for _, cell := range f.Cells() {
+		out = append(out, planCell(cell.Vendor, cell.Customers)...)
 	}
 	return out
 }
@@ -117,7 +117,7 @@ func planCell(v *Vendor, customers []*Customer) []QuotaNeed {
 	line := func(k lineKey, need int) QuotaNeed {
 		q, _ := QuotaByCode(k.code)
 		limit, recorded := QuotaLimit(v, k.region, q)
-		return QuotaNeed{Quota: q, Cell: v.cellName(), Account: v.Account, Region: k.region, Where: k.where,
+		return QuotaNeed{Quota: q, Cell: v.CellName, Account: v.Account, Region: k.region, Where: k.where,
 			Need: need, Limit: limit, Recorded: recorded, quotasPath: v.quotasPath()}
 	}
 	for k, cs := range sums {
@@ -169,12 +169,13 @@ type CellRoom struct {
 // first. A cell whose plan in the region is empty has every quota free.
 func (f *Fleet) CellRooms(region string) []CellRoom {
 	var out []CellRoom
-	for _, view := range f.cellViews() {
+	for _, cell := range f.Cells() {
+		view := cell.Vendor
 		if !slices.Contains(view.Regions, region) {
 			continue
 		}
-		room := CellRoom{Cell: view.cellName(), Free: 1}
-		for _, n := range planCell(view, f.cellCustomers(view)) {
+		room := CellRoom{Cell: view.CellName, Free: 1}
+		for _, n := range planCell(view, cell.Customers) {
 			if (n.Region != region && n.Region != GlobalQuotaKey) || n.Quota.CheckedPerFile || n.Quota.Scope == PerVPC ||
 				n.Quota.Scope == PerGroup || n.Quota.Scope == PerGateway || n.Limit <= 0 {
 				continue // per VPC, group or gateway: a new customer brings its own
