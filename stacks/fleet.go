@@ -76,13 +76,7 @@ func SelectCell(f *config.Fleet, customers []*config.Customer, cell string) ([]*
 func Build(scope constructs.Construct, f *config.Fleet, customers []*config.Customer) []awscdk.Stack {
 	var out []awscdk.Stack
 	for _, c := range customers {
-		v := f.Vendor.ForCustomer(c)
-		if c.PrivateLink != nil {
-			out = append(out, NewPrivateLinkStack(scope, v, c))
-		}
-		if c.Vpn != nil {
-			out = append(out, NewVpnStack(scope, v, c))
-		}
+		out = append(out, customerStacks(scope, f, c)...)
 	}
 	// A cell's shared stacks serve its customers only: they deploy to its account.
 	for _, cell := range f.Cells() {
@@ -104,6 +98,19 @@ func Build(scope constructs.Construct, f *config.Fleet, customers []*config.Cust
 		for _, region := range config.DashboardRegions(selected) {
 			out = append(out, dashboardStacks(scope, cell, region)...)
 		}
+	}
+	return out
+}
+
+// customerStacks are customer c's own stacks, in its cell's account.
+func customerStacks(scope constructs.Construct, f *config.Fleet, c *config.Customer) []awscdk.Stack {
+	v := f.Vendor.ForCustomer(c)
+	var out []awscdk.Stack
+	if c.PrivateLink != nil {
+		out = append(out, NewPrivateLinkStack(scope, v, c))
+	}
+	if c.Vpn != nil {
+		out = append(out, NewVpnStack(scope, v, c))
 	}
 	return out
 }

@@ -166,22 +166,14 @@ func approvalComment(canaries []string) string {
 // stageStacks builds the stacks of one stage with the laptop route's own
 // functions, in the stage's cell.
 func stageStacks(stage awscdk.Stage, f *config.Fleet, s config.PipelineStage) []awscdk.Stack {
-	cell := cellOf(f, s.Cell)
 	switch s.Kind {
 	case config.StageCustomer:
-		v := f.Vendor.ForCustomer(s.Customer)
-		var out []awscdk.Stack
-		if s.Customer.PrivateLink != nil {
-			out = append(out, NewPrivateLinkStack(stage, v, s.Customer))
-		}
-		if s.Customer.Vpn != nil {
-			out = append(out, NewVpnStack(stage, v, s.Customer))
-		}
-		return out
+		return customerStacks(stage, f, s.Customer)
 	case config.StageInbound:
+		cell := cellOf(f, s.Cell)
 		return []awscdk.Stack{NewInboundServiceStack(stage, cell.Vendor, s.Region, inboundCustomers(cell, s.Region))}
 	case config.StageDashboards:
-		return dashboardStacks(stage, cell, s.Region)
+		return dashboardStacks(stage, cellOf(f, s.Cell), s.Region)
 	}
 	panic("unknown pipeline stage kind " + s.Kind)
 }
