@@ -7,6 +7,7 @@ const (
 	DefaultVpcPrefixLength       = 24
 	DefaultLogRetentionDays      = 365
 	DefaultTargetCount           = 1
+	DefaultProducerMode          = ModeNlb
 	DefaultRdsBy                 = "hostname"
 	DefaultRdsRole               = "writer"
 	DefaultScheduleMinutes       = 1
@@ -200,6 +201,22 @@ func setTunnelDefaults(t *Tunnel) {
 // validation can still tell a key written for the wrong kind.
 func setProducerDefaults(p *Producer) {
 	if p == nil {
+		return
+	}
+	if p.Mode == "" {
+		p.Mode = DefaultProducerMode
+	}
+	if p.Mode == ModeResourceGateway {
+		// No load balancer, target group nor registrar: their keys stay
+		// unset so validation can name them as misplaced.
+		if p.Target == "rds" {
+			if p.Rds == nil {
+				p.Rds = &RdsTarget{}
+			}
+			if p.Rds.By == "" {
+				p.Rds.By = DefaultRdsBy
+			}
+		}
 		return
 	}
 	if p.LoadBalancerSecurityGroup == nil {

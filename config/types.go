@@ -132,13 +132,18 @@ type Service struct {
 	// fail on every healthy service, so the probe reads the certificate only.
 	TLS bool `yaml:"tls" doc:"Set true when every port of the service speaks TLS: the probe then completes a TLS handshake on each and reports the days the service's certificate has left (metric TlsDaysLeft); a failed handshake counts as unreachable. The certificate is read, not verified: the probe reaches the endpoint by the vendor's private name (<service>.<customer>.<internalDomain>), which the certificate does not hold, and a customer's private CA is not in the probe's trust store."`
 
-	Producer *Producer `yaml:"producer" doc:"Hand the customer a template that builds this service's producer side (NLB, targets, endpoint service): make handoff CUSTOMER=<name>."`
+	// The other way a customer exposes a service: a resource configuration
+	// shared through AWS RAM, reached by an endpoint of type Resource.
+	ResourceConfigurationArn string `yaml:"resourceConfigurationArn" doc:"The resource configuration ARN the customer sends, for a service shared through a resource gateway (producer.mode: resourceGateway, or one the customer built): arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/rcfg-<17 hex>, in the customer's region and account. In place of serviceName; pending (no endpoint yet) until the customer has deployed the handed-over template." pattern:"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:[0-9]{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$"`
+
+	Producer *Producer `yaml:"producer" doc:"Hand the customer a template that builds this service's producer side (with mode: nlb an NLB, its targets and an endpoint service; with mode: resourceGateway a resource gateway, a resource configuration and its AWS RAM share): make handoff CUSTOMER=<name>."`
 }
 
 // Producer describes the customer-side template handed over for one service:
 // an internal NLB with a listener and target group per port, in front of the
 // customer's targets, exposed as a VPC endpoint service to the vendor.
 type Producer struct {
+	Mode   string `yaml:"mode" doc:"How the customer exposes the service: nlb (a Network Load Balancer in front of the targets and a VPC endpoint service; cross-region, ip and instance targets) or resourceGateway (a resource gateway and a resource configuration of the database, shared with the vendor's account through AWS RAM: no load balancer and no registrar, same region only, rds targets only; README: Choosing nlb or resourceGateway)." default:"nlb" enum:"nlb,resourceGateway"`
 	Target string `yaml:"target" pc:"required" doc:"What the NLB forwards to: rds (an RDS or Aurora database, kept registered by a Lambda), ip (fixed private IPs) or instance (EC2 instance IDs)." enum:"rds,ip,instance"`
 	Count  *int   `yaml:"count" doc:"For ip and instance targets: how many; each is a template parameter." defaultDoc:"1, for ip and instance" minimum:"1" maximum:"20"`
 
