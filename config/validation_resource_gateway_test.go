@@ -1,6 +1,7 @@
 package config
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -167,6 +168,10 @@ func TestUnknownModeIsOneError(t *testing.T) {
 func TestResourceGatewayExampleCustomer(t *testing.T) {
 	fleet, err := Load("testdata/resourcegateway")
 	require.NoError(t, err)
+	data, err := os.ReadFile("testdata/resourcegateway/customers/wayne.yaml")
+	require.NoError(t, err)
+	assert.Empty(t, schemaCheck(t, Schemas()[CustomerSchemaFile], data), "wayne.yaml fails the schema")
+	assert.Empty(t, schemaCheck(t, Schemas()[CustomerSchemaFile], []byte(rgFleet().acme)), "the test customer fails the schema")
 	c := fleet.Customer("wayne")
 	require.NotNil(t, c)
 	svcs := c.PrivateLink.Services
