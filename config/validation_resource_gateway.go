@@ -73,9 +73,14 @@ func checkResourceConfigurationArn(r *report, ap string, c *Customer, arn string
 			"copy the ResourceConfigurationArn output of the customer's stack: arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/rcfg-<17 letters and digits>")
 		return
 	}
-	region, account := m[2], m[3]
+	partition, region, account := m[1], m[2], m[3]
 	if !checkRegion(r, ap, region) {
 		return
+	}
+	if partition != "aws" {
+		// Every region of regions.go is in the aws partition.
+		r.add(ap, fmt.Sprintf("partition %s is not the partition of %s (aws)", partition, region), arn,
+			"copy the ResourceConfigurationArn output as the customer's stack shows it: arn:aws:vpc-lattice:...")
 	}
 	if region != c.Region && knownRegion(c.Region) {
 		r.add(ap, fmt.Sprintf("the resource configuration is in %s but this customer's stacks deploy to %s, and a resource endpoint reaches a configuration of its own region only", region, c.Region), arn,

@@ -120,6 +120,7 @@ func TestResourceGatewayValidationErrors(t *testing.T) {
 		{"ARN malformed", []edit{{"acme", "rcfg-0a1b2c3d4e5f60718", "rcfg-0a1b2c3d"}}, acmeFile, ledger + ".resourceConfigurationArn", "not a resource configuration ARN"},
 		{"ARN of a service network", []edit{{"acme", "resourceconfiguration/rcfg-", "servicenetwork/sn-"}}, acmeFile, ledger + ".resourceConfigurationArn", "not a resource configuration ARN"},
 		{"ARN in another region", []edit{{"acme", "vpc-lattice:us-east-1:", "vpc-lattice:eu-west-1:"}}, acmeFile, ledger + ".resourceConfigurationArn", "is in eu-west-1 but this customer's stacks deploy to us-east-1"},
+		{"ARN of another partition", []edit{{"acme", "arn:aws:vpc-lattice:us-east-1:444455556666", "arn:aws-cn:vpc-lattice:us-east-1:444455556666"}}, acmeFile, ledger + ".resourceConfigurationArn", "partition aws-cn is not the partition of us-east-1"},
 		{"ARN in an unknown region", []edit{{"acme", "vpc-lattice:us-east-1:", "vpc-lattice:mars-east-1:"}}, acmeFile, ledger + ".resourceConfigurationArn", "unknown AWS region"},
 		{"ARN in another account", []edit{{"acme", "444455556666:resourceconfiguration", "999988887777:resourceconfiguration"}}, acmeFile, ledger + ".resourceConfigurationArn", "belongs to account 999988887777, not to the customer's account 444455556666"},
 		{"ARN twice in a file", []edit{{"acme", "    - name: billing\n", "    - name: again\n      resourceConfigurationArn: " + rgArn + "\n      ports: [5432]\n    - name: billing\n"}}, acmeFile, billing + ".resourceConfigurationArn", "resource configuration listed twice"},
