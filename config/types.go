@@ -118,7 +118,7 @@ type PrivateLink struct {
 	VpcCidr           string    `yaml:"vpcCidr" pc:"required" doc:"CIDR of the dedicated vendor VPC, /16 to /28, from the vendor pool, overlapping no other vendor block of the fleet nor the customer's networks. Written once (make new-customer proposes it) and never changed: a new CIDR replaces the VPC."`
 	AvailabilityZones []string  `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1, not us-east-1a) the customer's endpoint services are offered in, at least 2 unless singleAz; one subnet each. A service shared through a resource gateway (resourceConfigurationArn, producer.mode: resourceGateway) needs the customer's resource gateway in at least one of them (AWS requires the endpoint's and the gateway's AZs to overlap), ideally in each. Append new AZs at the end: a subnet's block follows its position." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
 	SingleAz          bool      `yaml:"singleAz" doc:"Set true to accept a single AZ (no redundancy against an AZ outage)."`
-	Services          []Service `yaml:"services" pc:"required" doc:"The customer's endpoint services, and resource configurations shared with the vendor, the vendor connects to."`
+	Services          []Service `yaml:"services" pc:"required" doc:"What the vendor connects to: the customer's endpoint services, and resource configurations the customer shares with the vendor."`
 }
 
 // Service is one customer endpoint service reached through an interface
@@ -164,7 +164,7 @@ type Producer struct {
 // by the resource configuration (mode resourceGateway).
 type RdsTarget struct {
 	By   string `yaml:"by" doc:"How the registrar finds the database's addresses: hostname (any DNS name, e.g. an RDS instance endpoint or RDS Proxy), dbInstance (a DB instance identifier, through the RDS API) or dbCluster (an Aurora cluster identifier, through the RDS API; see role). For Aurora use dbCluster: after a failover the RDS API names the new writer at once, while the cluster endpoint's DNS lags and the old writer, now a reader, still passes health checks. With mode resourceGateway no registrar runs: hostname shares a publicly resolvable domain name (a resource configuration of type SINGLE on the service's ports), dbInstance and dbCluster the database by its ARN (type ARN, on the database's own port)." default:"hostname" enum:"hostname,dbInstance,dbCluster"`
-	Role string `yaml:"role" doc:"For dbCluster with mode nlb: writer (the cluster's writer instance) or reader (every available reader instance, from the RDS API). Not with mode resourceGateway, which shares the cluster as a whole (AWS keeps its endpoints together; connectors pick one by the name they use)." defaultDoc:"writer, with by: dbCluster" enum:"writer,reader"`
+	Role string `yaml:"role" doc:"For dbCluster with mode nlb: writer (the cluster's writer instance) or reader (every available reader instance, from the RDS API). Not with mode resourceGateway, which shares the cluster as a whole (AWS keeps its endpoints together; connectors pick one by the name they use)." defaultDoc:"writer, with by: dbCluster and mode nlb" enum:"writer,reader"`
 }
 
 // Registrar tunes the registrar Lambda.
