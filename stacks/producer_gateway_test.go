@@ -181,3 +181,27 @@ func TestProducerResourceGatewayGolden(t *testing.T) {
 	require.NoError(t, err, "no snapshot (run go test ./stacks -run ResourceGateway -update and review it)")
 	assert.Equal(t, string(old), string(got), "%s differs at %s", path, firstDiff(old, got))
 }
+
+// config's estimate of the template (config/footprint_handoff.go) holds.
+func TestProducerResourceGatewayFootprint(t *testing.T) {
+	g := gatewayTemplate(t)
+	v := example.fleet.Vendor.ForCustomer(g.customer)
+	var fp *config.Footprint
+	for _, f := range config.Footprints(v, g.customer) {
+		if f.Stack == *g.built[0].StackName() {
+			fp = &f
+		}
+	}
+	require.NotNil(t, fp, "config has no footprint for %s", *g.built[0].StackName())
+	var ids []string
+	for _, c := range *g.built[0].Node().Children() {
+		ids = append(ids, *c.Node().Id())
+	}
+	raw, err := os.ReadFile(g.file)
+	require.NoError(t, err)
+	assert.Empty(t, fp.Check(ids, raw), "the template and config's estimate disagree")
+	assert.Len(t, g.tmpl["Resources"], fp.Resources, "resources")
+	assert.Len(t, g.tmpl["Parameters"], fp.Parameters, "parameters")
+	assert.Len(t, g.tmpl["Outputs"], fp.Outputs, "outputs")
+	t.Logf("%d bytes, estimated %d", len(raw), fp.TemplateBytes)
+}
