@@ -84,7 +84,7 @@ func NewResourceGateway(scope constructs.Construct, id *string, props *ResourceG
 	}
 	this.sg = awsec2.NewCfnSecurityGroup(this.Construct, jsii.String("SecurityGroup"), &awsec2.CfnSecurityGroupProps{
 		// ASCII subset AWS accepts in a group description.
-		GroupDescription: jsii.String(fmt.Sprintf("Resource gateway %s: no inbound rule (consumers are admitted by the resource configurations' shares), outbound to private addresses on the database ports", *props.Name)),
+		GroupDescription: jsii.String(fmt.Sprintf("Resource gateway %s: no inbound rule (consumers are admitted by the shared resource configurations), outbound to private addresses on the database ports", *props.Name)),
 		VpcId:            props.VpcId,
 		// The listed rules replace AWS's default allow-all egress.
 		SecurityGroupEgress: egress,
