@@ -20,6 +20,12 @@ var producerText string
 //go:embed review.md.tmpl
 var reviewText string
 
+//go:embed producer_update.md.tmpl
+var updateText string
+
+//go:embed producer_gateway.md.tmpl
+var gatewayText string
+
 // guideFuncs are the functions of the README and INBOUND.md templates.
 var guideFuncs = template.FuncMap{
 	"join":  strings.Join,
@@ -50,7 +56,8 @@ var guideFuncs = template.FuncMap{
 	},
 }
 
-var producerTemplate = template.Must(template.Must(template.New(ProducerFile).Funcs(guideFuncs).Parse(producerText)).Parse(reviewText))
+var producerTemplate = template.Must(template.Must(template.Must(template.Must(
+	template.New(ProducerFile).Funcs(guideFuncs).Parse(producerText)).Parse(reviewText)).Parse(updateText)).Parse(gatewayText))
 
 // producerData is what the producer guide's template reads.
 type producerData struct {
