@@ -11,14 +11,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gopkg.in/yaml.v3"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
+	"github.com/privateconnect/privateconnect/internal/rgfixture"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 )
 
-// gatewayFixture is the handed-over template of testdata/resource-gateway/wayne.yaml,
+// gatewayFixture is the handed-over template of internal/rgfixture's wayne.yaml,
 // a customer whose services are all of mode resourceGateway, synthesized
 // with the example vendor.
 type gatewayFixture struct {
@@ -29,29 +29,11 @@ type gatewayFixture struct {
 	tmpl     cdktest.Template
 }
 
-// wayneCustomer decodes the fixture and fills what config's defaults fill
-// for the mode (rds.by: hostname); config validates the file itself.
 func wayneCustomer(t testing.TB) *config.Customer {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "resource-gateway", "wayne.yaml"))
+	c, err := rgfixture.Wayne()
 	require.NoError(t, err)
-	var c config.Customer
-	require.NoError(t, yaml.Unmarshal(raw, &c))
-	if c.DisplayName == "" {
-		c.DisplayName = c.Name
-	}
-	for i := range c.PrivateLink.Services {
-		p := c.PrivateLink.Services[i].Producer
-		require.NotNil(t, p, "every fixture service has a producer section")
-		require.Equal(t, config.ModeResourceGateway, p.Mode, "fixture mode")
-		if p.Rds == nil {
-			p.Rds = &config.RdsTarget{}
-		}
-		if p.Rds.By == "" {
-			p.Rds.By = config.DefaultRdsBy
-		}
-	}
-	return &c
+	return c
 }
 
 func gatewayTemplate(t *testing.T) gatewayFixture {
