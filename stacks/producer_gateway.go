@@ -73,6 +73,6 @@ func addResourceGateway(stack awscdk.Stack, params *parameters, v *config.Vendor
 		}
 		out("ResourceConfigurationArn", fmt.Sprintf("Send this to %s: the resource configuration of %s", v.Name, s.Name), db.ResourceConfigurationArn())
 		out("ResourceGatewaySecurityGroupId", fmt.Sprintf("Security group of the resource gateway: admit it on %s database's security group on TCP %s", english.Possessive(s.Name), strings.Join(portStrings(s.Ports), ", ")), gw.SecurityGroupId())
-		out("ResourceShareArn", fmt.Sprintf("AWS RAM share of %s with %s account %s, which aws ram get-resource-shares shows", s.Name, english.Possessive(v.Name), v.Account), db.ResourceShareArn())
+		out("ResourceShareArn", fmt.Sprintf("AWS RAM share of %s with %s account, which aws ram get-resource-shares shows", s.Name, english.Possessive(v.Name)), db.ResourceShareArn())
 	}
 }
