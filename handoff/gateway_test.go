@@ -14,15 +14,17 @@ import (
 )
 
 // wayneBundle is the bundle of the fixture customer whose services are all
-// of mode resourceGateway, one of them pending, one with its ARN on file.
+// of mode resourceGateway, one of them pending, one with its ARN on file
+// (built with the example fleet's, TestMain).
 func wayneBundle(t *testing.T) (*config.Customer, Bundle) {
 	t.Helper()
-	wayne, err := rgfixture.Wayne()
-	require.NoError(t, err)
-	bundles, err := Build(example.fleet.Vendor, []*config.Customer{wayne})
-	require.NoError(t, err)
-	require.Len(t, bundles, 1, "wayne's bundle")
-	return wayne, bundles[0]
+	for _, b := range example.bundles {
+		if b.Customer.Name == "wayne" {
+			return b.Customer, b
+		}
+	}
+	require.FailNow(t, "no bundle for wayne")
+	return nil, Bundle{}
 }
 
 // The guide explains the mode and each step the customer takes in it, with
