@@ -98,8 +98,10 @@ func ProducerRegion(c *config.Customer) string {
 }
 
 // NewProducerStack is the customer side of outbound PrivateLink for one
-// customer: per service with a producer section, an internal NLB, its
-// targets and an endpoint service that only the vendor may connect to. It is
+// customer: per service of mode nlb an internal NLB, its targets and an
+// endpoint service that only the vendor may connect to; for the services of
+// mode resourceGateway one resource gateway and per service a resource
+// configuration shared with the vendor's account only. It is
 // self-contained: no bootstrap, no assets, parameters for what only the
 // customer knows.
 func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Customer) awscdk.Stack {

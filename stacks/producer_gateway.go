@@ -23,12 +23,13 @@ const ResourceGatewayID = "ResourceGateway"
 // resource configuration of its database shared with the vendor's account.
 //
 // One gateway, not one per service: AWS builds a gateway to serve many
-// configurations, and each gateway puts network interfaces with addresses of
-// their own in every subnet; with one the customer admits one security
+// configurations, and each gateway puts a network interface in every subnet
+// with 16 addresses by default; with one the customer admits one security
 // group on its databases. The group's ports are every service's, but what a
 // consumer reaches is decided by the configurations shared with it (each
 // names one database), not by the group.
 // https://docs.aws.amazon.com/vpc/latest/privatelink/resource-gateway.html
+// https://docs.aws.amazon.com/vpc/latest/privatelink/create-resource-gateway.html
 func addResourceGateway(stack awscdk.Stack, params *parameters, v *config.Vendor, c *config.Customer, services []config.Service, vpcID *string, subnetIDs *[]*string) {
 	var ports []int
 	for _, s := range services {

@@ -35,8 +35,11 @@ type ResourceGatewayProps struct {
 	// TCP ports the gateway may open to the databases: every port of every
 	// configuration served through it. Required.
 	Ports *[]*float64
-	// The gateway's name (3 to 40 lowercase letters, digits and single
-	// hyphens; LatticeName makes one), also the prefix of its Name tags. Required.
+	// The gateway's name, unique in the account (3 to 40 lowercase letters,
+	// digits and single hyphens; LatticeName makes one), also the prefix of
+	// its Name tags. A fixed name means CloudFormation cannot replace the
+	// gateway (new subnets or VPC): the replacement is created first. Required.
+	// https://docs.aws.amazon.com/vpc/latest/privatelink/create-resource-gateway.html
 	Name *string
 }
 
