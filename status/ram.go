@@ -60,7 +60,7 @@ type ShareNames map[string][]string
 func SharingRegions(f *config.Fleet) []string {
 	var out []string
 	for _, c := range f.Customers {
-		if sharesResources(c) && !slices.Contains(out, c.Region) {
+		if SharesResources(c) && !slices.Contains(out, c.Region) {
 			out = append(out, c.Region)
 		}
 	}
@@ -68,9 +68,9 @@ func SharingRegions(f *config.Fleet) []string {
 	return out
 }
 
-// sharesResources reports whether a customer has a service the vendor
+// SharesResources reports whether a customer has a service the vendor
 // reaches through a resource gateway (config.Service.ViaResourceGateway).
-func sharesResources(c *config.Customer) bool {
+func SharesResources(c *config.Customer) bool {
 	if c.PrivateLink == nil {
 		return false
 	}
@@ -131,7 +131,7 @@ func judge(f *config.Fleet, region string, i Invitation, names ShareNames) (cust
 	}
 	var sharing []*config.Customer
 	for _, c := range ofAccount {
-		if sharesResources(c) {
+		if SharesResources(c) {
 			sharing = append(sharing, c)
 		}
 	}

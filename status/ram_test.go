@@ -21,7 +21,7 @@ func wayne(t *testing.T) *config.Customer {
 	require.NoError(t, err)
 	var c config.Customer
 	require.NoError(t, yaml.Unmarshal(raw, &c))
-	require.True(t, sharesResources(&c), "wayne reaches its services through a resource gateway")
+	require.True(t, SharesResources(&c), "wayne reaches its services through a resource gateway")
 	return &c
 }
 
