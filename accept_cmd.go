@@ -51,13 +51,6 @@ func acceptCommand(args []string) int {
 		fmt.Println("no customer of the fleet has an inboundPrivateLink section or a service reached through a resource gateway: nothing to accept")
 		return 0
 	}
-	// The names the handed-over templates give their RAM shares, from the
-	// templates themselves.
-	names, err := templateShareNames(fleet, regions)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "privateconnect accept: synthesizing the customers' templates for their share names: %v\n", err)
-		return 2
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	clients, err := status.NewAWS(ctx)
@@ -65,7 +58,9 @@ func acceptCommand(args []string) int {
 		fmt.Fprintf(os.Stderr, "privateconnect accept: %v\n", err)
 		return 2
 	}
-	return runAccept(ctx, fleet, regions, clients, names, acceptIO{out: os.Stdout, in: os.Stdin, yes: *yes, terminal: isTerminal(os.Stdin) && isTerminal(os.Stdout)})
+	// The names the handed-over templates give their RAM shares, from the
+	// templates themselves, when an invitation needs them.
+	return runAccept(ctx, fleet, regions, clients, shareNamer(fleet, regions), acceptIO{out: os.Stdout, in: os.Stdin, yes: *yes, terminal: isTerminal(os.Stdin) && isTerminal(os.Stdout)})
 }
 
 // acceptRegions are the regions with something to accept, sorted.
@@ -82,7 +77,7 @@ type acceptIO struct {
 	terminal bool // the prompt needs a person at a terminal
 }
 
-func runAccept(ctx context.Context, fleet *config.Fleet, regions []string, clients status.ClientsFor, names status.ShareNames, o acceptIO) int {
+func runAccept(ctx context.Context, fleet *config.Fleet, regions []string, clients status.ClientsFor, names status.Namer, o acceptIO) int {
 	code := 0
 	var found []*status.Pending
 	var shares []*status.Shares

@@ -67,7 +67,7 @@ func TestAcceptAsksAndAcceptsOnlyTheFleet(t *testing.T) {
 			tc.io.out = &out
 			code := runAccept(context.Background(), fleet, []string{"us-east-1"}, func(string) status.Clients {
 				return status.Clients{EC2: svc, CloudFormation: svc}
-			}, nil, tc.io)
+			}, status.ShareNames{}.Fixed(), tc.io)
 			assert.Equal(t, tc.code, code, out.String())
 			assert.Equal(t, tc.accepted, svc.accepted)
 			assert.Contains(t, out.String(), tc.says)
@@ -126,7 +126,7 @@ func TestAcceptRAMInvitationsOnlyFromResourceGatewayCustomers(t *testing.T) {
 			tc.io.out = &out
 			code := runAccept(context.Background(), fleet, acceptRegions(fleet), func(string) status.Clients {
 				return status.Clients{EC2: svc, CloudFormation: svc, RAM: shares}
-			}, status.ShareNames{"wayne": {"wayne-billing", "wayne-ledger"}}, tc.io)
+			}, status.ShareNames{"wayne": {"wayne-billing", "wayne-ledger"}}.Fixed(), tc.io)
 			assert.Equal(t, tc.code, code, out.String())
 			assert.Equal(t, tc.accepted, shares.accepted)
 			assert.Contains(t, out.String(), tc.says)

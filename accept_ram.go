@@ -18,7 +18,7 @@ import (
 // findInvitations prints the RAM share invitations waiting in region, to
 // accept and refused (with why), and returns them when there is one to
 // accept, or nil and the exit code.
-func findInvitations(ctx context.Context, fleet *config.Fleet, r string, cl status.Clients, names status.ShareNames, out io.Writer) (*status.Shares, int) {
+func findInvitations(ctx context.Context, fleet *config.Fleet, r string, cl status.Clients, names status.Namer, out io.Writer) (*status.Shares, int) {
 	s := status.FindInvitations(ctx, fleet, r, cl.RAM, names)
 	if s.Problem != nil {
 		fmt.Fprintf(out, "%s\n", s.Problem)
@@ -62,6 +62,21 @@ func invitationCount(n int) string {
 		return "1 invitation"
 	}
 	return fmt.Sprintf("%d invitations", n)
+}
+
+// shareNamer finds the share names once, when first needed: synthesizing
+// needs Node.js and takes seconds, which a run with no invitation saves.
+func shareNamer(fleet *config.Fleet, regions []string) status.Namer {
+	var names status.ShareNames
+	var err error
+	var done bool
+	return func() (status.ShareNames, error) {
+		if !done {
+			names, err = templateShareNames(fleet, regions)
+			done = true
+		}
+		return names, err
+	}
 }
 
 // templateShareNames synthesizes the handed-over templates of the

@@ -55,6 +55,14 @@ type Shares struct {
 // producer section) may name its share anything.
 type ShareNames map[string][]string
 
+// Fixed returns names as a Namer.
+func (n ShareNames) Fixed() Namer { return func() (ShareNames, error) { return n, nil } }
+
+// Namer finds the ShareNames; FindInvitations calls it only when an
+// invitation's name must be checked (finding them may mean synthesizing the
+// customers' templates), at most once.
+type Namer func() (ShareNames, error)
+
 // SharingRegions are the regions of the fleet's customers that have a
 // service reached through a resource gateway, sorted.
 func SharingRegions(f *config.Fleet) []string {
@@ -84,13 +92,21 @@ func SharesResources(c *config.Customer) bool {
 // invitation names its share and that customer's template names its
 // shares, the name is one of those. Every other invitation is refused with
 // its reason, never accepted.
-func FindInvitations(ctx context.Context, f *config.Fleet, region string, api RAM, names ShareNames) Shares {
+func FindInvitations(ctx context.Context, f *config.Fleet, region string, api RAM, namer Namer) Shares {
 	s := Shares{Region: region, Accept: []Invitation{}, Refuse: []Invitation{}}
 	pending, err := pendingInvitations(ctx, api)
 	if err != nil {
 		pr := problem(region, "ram:GetResourceShareInvitations", err)
 		s.Problem = &pr
 		return s
+	}
+	var names ShareNames
+	if len(pending) > 0 {
+		// Only an invitation to judge needs the templates' share names.
+		if names, err = namer(); err != nil {
+			s.Problem = &Problem{Region: region, Action: "naming the templates' shares", Message: firstLine(err) + ": no invitation accepted"}
+			return s
+		}
 	}
 	for _, inv := range pending {
 		i := Invitation{Arn: aws.ToString(inv.ResourceShareInvitationArn), ShareArn: aws.ToString(inv.ResourceShareArn),

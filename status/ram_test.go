@@ -2,6 +2,7 @@ package status
 
 import (
 	"context"
+	"errors"
 	"os"
 	"testing"
 
@@ -80,7 +81,7 @@ func TestInvitationsAcceptedOnlyFromResourceGatewayCustomers(t *testing.T) {
 	bad.ResourceShareArn = &[]string{"arn:aws:ram:us-east-1:999999999999:resource-share/h"}[0]
 	r.invites = append(r.invites, bad)
 
-	s := FindInvitations(context.Background(), f, "us-east-1", r, names)
+	s := FindInvitations(context.Background(), f, "us-east-1", r, names.Fixed())
 	require.Nil(t, s.Problem)
 	assert.Equal(t, []string{"wayne-ledger", "stark-own-share"}, arns(s.Accept))
 	assert.Equal(t, []string{"wayne"}, s.Accept[0].Customers)
@@ -117,18 +118,31 @@ func TestInvitationsOfAnotherCellAreRefused(t *testing.T) {
 		invite("a", "us-east-1", "246813579135", "wayne-ledger"),
 		invite("e", "us-east-1", "666666666666", "stark-own-share"),
 	}}
-	one := FindInvitations(context.Background(), f.Cell("cell-1"), "us-east-1", r, names)
+	one := FindInvitations(context.Background(), f.Cell("cell-1"), "us-east-1", r, names.Fixed())
 	assert.Equal(t, []string{"stark-own-share"}, arns(one.Accept))
 	assert.Equal(t, "no customer of cell cell-1 in us-east-1 has account 246813579135", reasonOf(t, one, "wayne-ledger"),
 		"wayne's share belongs to cell-2's account: credentials for cell-1 never accept it")
-	two := FindInvitations(context.Background(), f.Cell("cell-2"), "us-east-1", r, names)
+	two := FindInvitations(context.Background(), f.Cell("cell-2"), "us-east-1", r, names.Fixed())
 	assert.Equal(t, []string{"wayne-ledger"}, arns(two.Accept))
 	assert.Equal(t, []string{"us-east-1"}, SharingRegions(f.Cell("cell-2")))
 }
 
+func TestInvitationsWithoutTheTemplatesNames(t *testing.T) {
+	calls := 0
+	namer := func() (ShareNames, error) { calls++; return nil, errors.New("synth failed\nmore") }
+	s := FindInvitations(context.Background(), sharingFleet(t), "us-east-1", &fakeRegion{}, namer)
+	assert.Nil(t, s.Problem)
+	assert.Zero(t, calls, "no invitation: nothing to synthesize")
+	r := &fakeRegion{invites: []ramtypes.ResourceShareInvitation{invite("a", "us-east-1", "246813579135", "wayne-ledger")}}
+	s = FindInvitations(context.Background(), sharingFleet(t), "us-east-1", r, namer)
+	require.NotNil(t, s.Problem)
+	assert.Equal(t, "us-east-1: naming the templates' shares: synth failed: no invitation accepted", s.Problem.String())
+	assert.Empty(t, s.Accept)
+}
+
 func TestInvitationsThatCannotBeRead(t *testing.T) {
 	r := &fakeRegion{errs: map[string]error{"ram:GetResourceShareInvitations": apiError("AccessDeniedException")}}
-	s := FindInvitations(context.Background(), sharingFleet(t), "us-east-1", r, names)
+	s := FindInvitations(context.Background(), sharingFleet(t), "us-east-1", r, names.Fixed())
 	require.NotNil(t, s.Problem)
 	assert.Equal(t, "us-east-1: ram:GetResourceShareInvitations: access denied (AccessDeniedException): the caller needs ram:GetResourceShareInvitations (README: Day two, IAM policy)", s.Problem.String())
 	assert.Empty(t, s.Accept)
