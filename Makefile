@@ -149,7 +149,7 @@ status: ## What each customer's connections look like in AWS now (CUSTOMER=name,
 	@go run . status $(if $(CUSTOMER),-customer '$(CUSTOMER)') $(if $(CELL),-cell '$(CELL)')
 
 .PHONY: accept
-accept: ## Accept the inbound customers' connection requests, and only theirs (REGION=r, CELL=name; asks first)
+accept: ## Accept the inbound customers' connection requests and the resource-gateway customers' RAM share invitations, and only theirs (REGION=r, CELL=name; asks first)
 	@go run . accept $(if $(REGION),-region '$(REGION)') $(if $(CELL),-cell '$(CELL)')
 
 .PHONY: schema
