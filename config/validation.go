@@ -164,6 +164,7 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 		r.add(svcs, fmt.Sprintf("the connectors security group would need more than %d egress rules", maxSecurityGroupRules), ports,
 			"reduce the number of ports or split the customer")
 	}
+	checkGatewayPorts(r, svcs, pl.Services)
 }
 
 func checkServiceName(r *report, sp string, s Service, region string, svcRegionOK bool) {

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 )
 
 // The rules of producer mode resourceGateway and of a service reached by a
@@ -151,6 +153,35 @@ func validateResourceGatewayProducer(r *report, p string, s Service) {
 		// applied.
 		r.add(join(p, "rds.role"), "with producer.mode: resourceGateway the resource configuration shares the database as a whole: for a cluster, AWS keeps the group of its endpoints itself (writer and readers alike), and a connection reaches the endpoint whose name it uses; the template has no role to choose", pr.Rds.Role,
 			"remove role; to reach one instance only, use rds.by: dbInstance or rds.by: hostname with that endpoint's name")
+	}
+}
+
+// checkGatewayPorts bounds the ports of the services that share the
+// handed-over template's one resource gateway: its security group has an
+// outbound rule per port and private range (NlbTargetRanges), at most
+// maxSecurityGroupRules of them
+// (https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-security-groups).
+func checkGatewayPorts(r *report, svcs string, services []Service) {
+	var ports []int
+	var names []string
+	for _, s := range services {
+		if s.Producer == nil || s.Producer.Mode != ModeResourceGateway {
+			continue
+		}
+		names = append(names, s.Name)
+		for _, port := range s.Ports {
+			if !slices.Contains(ports, port) {
+				ports = append(ports, port)
+			}
+		}
+	}
+	perPort := len(NlbTargetRanges)
+	if n := len(ports) * perPort; n > maxSecurityGroupRules {
+		most := maxSecurityGroupRules / perPort
+		r.add(svcs, fmt.Sprintf("services %s share the handed-over template's resource gateway, whose security group would need %d outbound rules (%d per distinct port, one per private range), over the %d a security group may have, so at most %d distinct ports",
+			strings.Join(names, ", "), n, perPort, maxSecurityGroupRules, most),
+			raw(fmt.Sprintf("%d distinct ports", len(ports))),
+			fmt.Sprintf("list at most %d distinct ports over these services, or hand some over from a customer file of their own", most))
 	}
 }
 

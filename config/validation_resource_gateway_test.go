@@ -73,6 +73,8 @@ func TestResourceGatewayAcceptedVariants(t *testing.T) {
 	}{
 		{"ARN without producer", []edit{{"acme", "      ports: [5432]\n      producer:\n        " + ledgerProducer + "\n", "      ports: [5432]\n"}}},
 		{"hostname on two ports", []edit{{"acme", "ports: [3306]", "ports: [3306, 33060]"}}},
+		// ledger's 5432 and billing's 14: 15 distinct ports, 60 rules in the gateway's group.
+		{"gateway group at 60 rules", []edit{{"acme", "ports: [3306]", "ports: [3306, 3307, 3308, 3309, 3310, 3311, 3312, 3313, 3314, 3315, 3316, 3317, 3318, 3319]"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := rgFleet()
@@ -111,6 +113,8 @@ func TestResourceGatewayValidationErrors(t *testing.T) {
 		{"role reader", []edit{{"acme", "rds: {by: dbCluster}", "rds: {by: dbCluster, role: reader}"}}, acmeFile, ledger + ".producer.rds.role", "remove role"},
 		{"unknown by", []edit{{"acme", "rds: {by: dbCluster}", "rds: {by: endpoint}"}}, acmeFile, ledger + ".producer.rds.by", "unknown way to find the database"},
 		{"cluster on two ports", []edit{{"acme", ledgerArnLine + "      ports: [5432]", ledgerArnLine + "      ports: [5432, 5433]"}}, acmeFile, ledger + ".ports", "carries the database's own port, one"},
+		// 16 distinct ports over the services of the one gateway: 64 rules in its group.
+		{"gateway group over 60 rules", []edit{{"acme", "ports: [3306]", "ports: [3306, 3307, 3308, 3309, 3310, 3311, 3312, 3313, 3314, 3315, 3316, 3317, 3318, 3319, 3320]"}}, acmeFile, "privateLink.services", "at most 15 distinct ports"},
 		{"instance on two ports", []edit{{"acme", "rds: {by: dbCluster}", "rds: {by: dbInstance}"}, {"acme", ledgerArnLine + "      ports: [5432]", ledgerArnLine + "      ports: [5432, 5433]"}}, acmeFile, ledger + ".ports", "rds.by: dbInstance"},
 		// What the vendor's endpoint connects to.
 		{"serviceName in mode resourceGateway", []edit{{"acme", "    - name: billing\n", "    - name: billing\n      serviceName: com.amazonaws.vpce.us-east-1.vpce-svc-0b1c2d3e4f5a60718\n"}}, acmeFile, billing + ".serviceName", "the customer sends a resource configuration ARN"},
