@@ -50,6 +50,10 @@ through the public APIs, exactly as it would in AWS.
     AWS::Lambda::*  with {"lambda": {"use_docker": false}} the Lambda API reads
         other backends than the ones CloudFormation writes to
 
+  PrivateLink for VPC resources (moto_lattice.py, moto_ram.py): AWS::VpcLattice::ResourceGateway,
+    AWS::VpcLattice::ResourceConfiguration, AWS::RAM::ResourceShare (with invitations to
+    other accounts) and AWS::EC2::VPCEndpoint of type Resource, with the APIs that read them.
+
 The handlers register through moto_handlers.py (which also patches moto's own
 models); the VPN types' handlers are in moto_vpn.py. moto_quotas.py serves the
 Service Quotas that privateconnect quotas -live reads (moto knows vpc's only).
@@ -80,6 +84,7 @@ Usage: python3 e2e/moto_launcher.py PORT      (listens on 127.0.0.1 only)
 import functools
 import sys
 
+import moto_lattice as lattice
 import moto_quotas as quotas
 import moto_stacks as stacks
 import moto_strict as strict
@@ -375,6 +380,7 @@ def install():
     stacks.install()
     strict.install()
     quotas.install()
+    lattice.install()
     moto_map = parsing.get_model_map
     parsing.get_model_map = functools.lru_cache(lambda: {**moto_map(), **HANDLERS})
 
