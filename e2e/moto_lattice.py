@@ -1,42 +1,36 @@
-"""PrivateLink for VPC resources in the emulator: resource gateways, resource configurations,
-and the VPC endpoint of type Resource (moto_launcher installs it). moto 5.2.1 has none of them.
+"""PrivateLink for VPC resources in the emulator: resource gateways and resource configurations
+(moto_launcher installs it). moto 5.2.1 has neither; the VPC endpoint of type Resource is
+moto_resource_endpoint.py's, the RAM share moto_ram.py's.
 
-Test infrastructure for `make e2e`; never shipped. Shapes, IDs and ARNs as the VPC Lattice
-and EC2 API references and the AWS CLI's examples give them:
+Test infrastructure for `make e2e`; never shipped. Shapes, IDs and ARNs as the VPC Lattice API
+reference and the AWS CLI's examples give them:
 https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetResourceGateway.html
 https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetResourceConfiguration.html
-https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpointAssociations.html
 
-  CloudFormation (the resource schemas' Ref and attributes; CDK 2.270 reads Ref as the ARN):
+  CloudFormation (Ref is the schemas' primary identifier, the ARN, as CDK 2.270 reads it):
     AWS::VpcLattice::ResourceGateway        Ref = ARN (arn:aws:vpc-lattice:<region>:<account>:
-        resourcegateway/rgw-<17>), GetAtt Arn, Id; no SecurityGroupIds = the VPC's default group
+        resourcegateway/rgw-<17>), GetAtt Arn, Id; status ACTIVE; no SecurityGroupIds = the
+        VPC's default group (the CLI's example); SecurityGroupIds and Tags change in place
     AWS::VpcLattice::ResourceConfiguration  Ref = ARN (...:resourceconfiguration/rcfg-<17>),
-        GetAtt Arn, Id; status ACTIVE
-    AWS::EC2::VPCEndpoint with VpcEndpointType Resource and ResourceConfigurationArn: an
-        endpoint of type Resource, available, with no ServiceName, no DnsEntries and no
-        network interfaces, as AWS's own example of one shows
-        (https://docs.aws.amazon.com/cli/latest/reference/ec2/create-vpc-endpoint.html, example
-        "To create a resource endpoint"); GetAtt DnsEntries is empty, so a template that
-        Fn::Selects from it fails here as on AWS. Its DNS name is its association's.
+        GetAtt Arn, Id; status ACTIVE; types ARN and SINGLE (GROUP and CHILD are not modelled);
+        PortRanges, the definition's DNS name or IP, Name and Tags change in place
+    Deleting either removes it.
   APIs: vpc-lattice GetResourceGateway, ListResourceGateways, GetResourceConfiguration,
-    ListResourceConfigurations (filter resourceGatewayIdentifier), ListResourceEndpointAssociations
-    (the configuration's owner); EC2 CreateVpcEndpoint of type Resource and
-    DescribeVpcEndpointAssociations (filters vpc-endpoint-id, association-id,
-    associated-resource-id, associated-resource-accessibility): per resource endpoint one
-    association, Accessible, DnsEntry <endpoint id>.<rcfg id>.4232ccc.vpc-lattice-rsc.<region>.on.aws
-    (the CLI example's form), PrivateDnsEntry for a configuration with a custom domain name
-    when the endpoint has private DNS on.
+    ListResourceConfigurations (filter resourceGatewayIdentifier), by ID or ARN;
+    ResourceNotFoundException (HTTP 404) for one that does not exist.
   Refused as AWS refuses it (moto accepts anything or has no API at all):
-    - properties outside the resource schema (required keys, name pattern and length, enums,
-      port range pattern): CloudFormation's "Properties validation failed for resource <id>
-      with message: ..." (the schemas cfn-lint ships, as CloudFormation checks them).
+    - properties outside the resource schema (required keys, unknown keys, name pattern and
+      length, enums such as ProtocolType TCP, the port range pattern): CloudFormation's
+      "Properties validation failed for resource <id> with message: ..." (the schemas cfn-lint
+      ships are AWS's published ones, which CloudFormation checks before any call).
     - a gateway's subnets or security groups outside its VPC ("The security groups must be in
-      the same VPC", API_CreateResourceGateway.html), more than 5 security groups.
+      the same VPC", API_CreateResourceGateway.html), more than 5 security groups (ibid.).
     - a configuration whose gateway does not exist; of type ARN without an ArnResource, or
-      naming an RDS instance or cluster that does not exist; of type SINGLE without a
-      definition or with an ArnResource (types in API_CreateResourceConfiguration.html).
-    - moto_ram.py: an endpoint to a configuration that is not shared with the endpoint's
-      account or whose invitation is not accepted; an endpoint policy on a resource endpoint.
+      naming an RDS instance or cluster of its account and region that does not exist
+      (ResourceNotFoundException); of type SINGLE without a DNS or IP definition; a port outside
+      1-65535 (types and fields in API_CreateResourceConfiguration.html). AWS documents no text
+      for these: ValidationException or ResourceNotFoundException, the API's documented codes,
+      with the emulator's words.
 Written against moto 5.2.1 internals.
 """
 import datetime
@@ -44,13 +38,8 @@ import json
 import re
 from urllib.parse import unquote
 
-import moto_ram as ram
 from moto_handlers import handles, tags
 from moto.core.exceptions import JsonRESTError
-from moto.core.responses import ActionResult
-from moto.ec2.models import ec2_backends
-from moto.ec2.models.vpcs import VPCEndPoint
-from moto.ec2.responses import EC2Response
 from moto.moto_api._internal import mock_random as random
 from moto.rds.models import rds_backends
 from moto.vpclattice import urls as lattice_urls
@@ -333,110 +322,6 @@ def list_resource_configurations(self):
     return 200, JSON, json.dumps({"items": items})
 
 
-def list_resource_endpoint_associations(self):
-    identifier = self._get_param("resourceConfigurationIdentifier")
-    config = find_configuration(self.current_account, self.region, identifier)
-    items = [{"id": ep.resource_association["rea"], "resourceConfigurationId": config["id"],
-              "arn": f"arn:aws:vpc-lattice:{self.region}:{self.current_account}:resourceendpointassociation/{ep.resource_association['rea']}",
-              "resourceConfigurationArn": config["arn"], "resourceConfigurationName": config["name"],
-              "vpcEndpointId": ep.id, "vpcEndpointOwner": ep.owner_id, "createdAt": ep.resource_association["createdAt"]}
-             for ep in resource_endpoints() if ep.resource_configuration_arn == config["arn"]]
-    return 200, JSON, json.dumps({"items": items})
-
-
-# --- The VPC endpoint of type Resource -----------------------------------------------------
-
-def resource_endpoints():
-    for account in list(ec2_backends.keys()):
-        for region in list(ec2_backends[account].keys()):
-            for ep in list(ec2_backends[account][region].vpc_end_points.values()):
-                if getattr(ep, "resource_configuration_arn", None):
-                    yield ep
-
-
-def create_resource_endpoint(ec2, vpc_id, config_arn, subnet_ids, security_group_ids, policy, private_dns, tag_map):
-    """CreateVpcEndpoint of type Resource, through the API or CloudFormation."""
-    ram.refuse_resource_endpoint(ec2.account_id, ec2.region_name, config_arn, policy, configuration_by_arn(config_arn))
-    vpc = ec2.get_vpc(vpc_id)
-    for subnet_id in subnet_ids or []:
-        if ec2.get_subnet(subnet_id).vpc_id != vpc.id:
-            raise ram.refused("InvalidParameter", f"The subnet ID '{subnet_id}' does not belong to VPC {vpc.id}")
-    groups = security_group_ids or [ec2.get_default_security_group(vpc.id).id]
-    ep = ec2.create_vpc_endpoint(vpc_id=vpc_id, service_name=None, endpoint_type="Resource", policy_document=None,
-                                 route_table_ids=[], subnet_ids=list(subnet_ids or []), security_group_ids=groups,
-                                 tags=tag_map, private_dns_enabled=bool(private_dns))
-    ep.policy_document = None  # none on a resource endpoint (the CLI example shows none)
-    ep.dns_entries = []  # GetAtt DnsEntries is empty too
-    ep.network_interface_ids = None
-    ep.route_table_ids = None
-    ep.ip_address_type = "IPV4"
-    ep.resource_configuration_arn = config_arn
-    ep.resource_association = {"id": f"vpce-rsc-asc-{hex17()}", "rea": f"rea-{hex17()}", "createdAt": now()}
-    return ep
-
-
-def api_create_vpc_endpoint(create):
-    def handler(self):
-        if (self._get_param("VpcEndpointType") or "") != "Resource":
-            return create(self)
-        from moto.ec2.utils import add_tag_specification
-        ep = create_resource_endpoint(
-            self.ec2_backend, self._get_param("VpcId"), self._get_param("ResourceConfigurationArn"),
-            self._get_param("SubnetIds", []), self._get_param("SecurityGroupIds", []), self._get_param("PolicyDocument"),
-            self._get_bool_param("PrivateDnsEnabled", if_none=False),
-            add_tag_specification(self._get_param("TagSpecifications", [])))
-        return ActionResult({"VpcEndpoint": ep})
-    return handler
-
-
-def cfn_create_vpc_endpoint(create):
-    def handler(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
-        props = cloudformation_json.get("Properties", {})
-        if props.get("VpcEndpointType") != "Resource":
-            return create.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        return create_resource_endpoint(
-            ec2_backends[account_id][region_name], props["VpcId"], props.get("ResourceConfigurationArn"),
-            props.get("SubnetIds"), props.get("SecurityGroupIds"), props.get("PolicyDocument"),
-            str(props.get("PrivateDnsEnabled", False)).lower() == "true", tags(props))
-    return classmethod(handler)
-
-
-def association(ep):
-    config = configuration_by_arn(ep.resource_configuration_arn) or {}
-    region = ep.ec2_backend.region_name
-    out = {
-        "Id": ep.resource_association["id"], "VpcEndpointId": ep.id, "AssociatedResourceAccessibility": "Accessible",
-        "DnsEntry": {"DnsName": f"{ep.id}.{ep.resource_configuration_arn.rsplit('/', 1)[-1]}.4232ccc.vpc-lattice-rsc.{region}.on.aws",
-                     "HostedZoneId": hosted_zone(region)},
-        "AssociatedResourceArn": ep.resource_configuration_arn,
-    }
-    if ep.private_dns_enabled and config.get("customDomainName"):
-        out["PrivateDnsEntry"] = {"DnsName": config["customDomainName"], "HostedZoneId": hosted_zone(region)}
-    return out
-
-
-def hosted_zone(region):
-    """A stand-in for the region's hosted zone of vpc-lattice-rsc names (one per region)."""
-    return "Z" + "".join(c for c in region.upper() if c.isalnum())[:8].ljust(8, "0") + "LATTICERSC"
-
-
-def describe_vpc_endpoint_associations(self):
-    filters = {f["Name"]: f.get("Value") or f.get("Values") or [] for f in self._get_param("Filters", [])}
-    wanted = self._get_param("VpcEndpointIds", [])
-    out = []
-    for ep in self.ec2_backend.vpc_end_points.values():
-        if not getattr(ep, "resource_configuration_arn", None) or (wanted and ep.id not in wanted):
-            continue
-        a = association(ep)
-        if any(key in filters and value not in filters[key] for key, value in (
-                ("vpc-endpoint-id", ep.id), ("association-id", a["Id"]),
-                ("associated-resource-id", ep.resource_configuration_arn.rsplit("/", 1)[-1]),
-                ("associated-resource-accessibility", a["AssociatedResourceAccessibility"]))):
-            continue
-        out.append(a)
-    return ActionResult({"VpcEndpointAssociations": out})
-
-
 def install():
     lattice_urls.url_paths.update({
         "{0}/resourcegateways$": VPCLatticeResponse.dispatch,
@@ -449,8 +334,3 @@ def install():
     VPCLatticeResponse.list_resource_gateways = list_resource_gateways
     VPCLatticeResponse.get_resource_configuration = get_resource_configuration
     VPCLatticeResponse.list_resource_configurations = list_resource_configurations
-    VPCLatticeResponse.list_resource_endpoint_associations = list_resource_endpoint_associations
-    EC2Response.create_vpc_endpoint = api_create_vpc_endpoint(EC2Response.create_vpc_endpoint)
-    EC2Response.describe_vpc_endpoint_associations = describe_vpc_endpoint_associations
-    VPCEndPoint.create_from_cloudformation_json = cfn_create_vpc_endpoint(VPCEndPoint.create_from_cloudformation_json)
-    ram.install(configuration_by_arn)

@@ -86,6 +86,7 @@ import sys
 
 import moto_lattice as lattice
 import moto_quotas as quotas
+import moto_resource_endpoint as resource_endpoint
 import moto_stacks as stacks
 import moto_strict as strict
 from moto_handlers import HANDLERS, add_tags, after_create, handles, tags, true, with_getatt
@@ -381,6 +382,7 @@ def install():
     strict.install()
     quotas.install()
     lattice.install()
+    resource_endpoint.install()
     moto_map = parsing.get_model_map
     parsing.get_model_map = functools.lru_cache(lambda: {**moto_map(), **HANDLERS})
 

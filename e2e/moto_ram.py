@@ -91,13 +91,14 @@ def share_state(share):
 
 
 def organization_of(account):
-    """(management account's organizations backend, member IDs) of the org account is in, or None."""
-    for master in list(organizations_backends.master_accounts.keys()) if hasattr(organizations_backends, "master_accounts") else []:
-        backend = organizations_backends[master]["aws"]
-        ids = {a.id for a in backend.accounts}
-        if backend.org and account in ids:
-            return backend, ids
-    return None
+    """(management account's organizations backend, member IDs) of account's organization, or None."""
+    backend = organizations_backends[account]["aws"]
+    if not backend.org and account in organizations_backends.master_accounts:
+        master, partition = organizations_backends.master_accounts[account]
+        backend = organizations_backends[master][partition]
+    if not backend.org:
+        return None
+    return backend, {a.id for a in backend.accounts}
 
 
 def invitations(account, region):
