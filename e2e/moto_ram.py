@@ -16,9 +16,10 @@ Test infrastructure for `make e2e`; never shipped.
       RejectResourceShareInvitation, ListPendingInvitationResources), the principal's
       association ASSOCIATING until it is accepted (ASSOCIATED) or rejected (DISASSOCIATED).
       An account of the owner's organization, with sharing enabled
-      (EnableSharingWithAwsOrganization by its management account), and the owner's own
-      account are associated at once, with no invitation, as AWS does
-      (https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html).
+      (EnableSharingWithAwsOrganization by its management account), is associated at once,
+      with no invitation, as AWS does
+      (https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html); so is
+      the owner's own account (the emulator's choice: its endpoint needs no share at all).
   GetResourceShares resourceOwner OTHER-ACCOUNTS: the shares whose invitation the caller
       accepted; SELF as moto, with resourceShareArns and resourceShareStatus filters.
   GetResourceShareAssociations: the principals' states above (moto: always ASSOCIATED),
@@ -33,10 +34,11 @@ Test infrastructure for `make e2e`; never shipped.
       https://docs.aws.amazon.com/ram/latest/APIReference/API_CreateResourceShare.html).
   The VPC endpoint of type Resource (refuse_resource_endpoint) is refused, with EC2's
   InvalidParameter, when its resource configuration is neither the endpoint's account's own nor
-  shared with it and accepted: "To access a resource configuration shared with you, accept the
-  resource share" (https://docs.aws.amazon.com/vpc/latest/privatelink/use-resource-endpoint.html
-  and .../privatelink-access-resources.html); AWS documents no error text for it, so the text
-  is the emulator's and the code the closest documented one (InvalidParameter,
+  shared with it and accepted: "After you accept the invitation, the resources included in the
+  resource share are available" (API_AcceptResourceShareInvitation.html above; resource endpoints:
+  https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-resources.html). AWS
+  documents no error for an endpoint before that, so the text is the emulator's and the code the
+  closest documented one (InvalidParameter,
   https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html). A policy on a
   resource endpoint is refused the same way: "Endpoint policies are supported only for gateway
   and interface endpoints" (AWS::EC2::VPCEndpoint PolicyDocument,

@@ -8,7 +8,9 @@ Test infrastructure for `make e2e`; never shipped.
   configuration's ARN, its subnets and security groups (the VPC's default group when none), no
   ServiceName, no policy, no DnsEntries and no network interfaces, as AWS's own example shows
   (https://docs.aws.amazon.com/cli/latest/reference/ec2/create-vpc-endpoint.html, "To create a
-  resource endpoint"). GetAtt DnsEntries is empty: a template that Fn::Selects a DNS name from
+  resource endpoint"; Terraform's users found its DnsEntries empty too and read the name from
+  the endpoint's associations: https://github.com/hashicorp/terraform-provider-aws/issues/41859).
+  GetAtt DnsEntries is empty: a template that Fn::Selects a DNS name from
   it fails here, as on AWS. Refused (moto_ram.refuse_resource_endpoint): a configuration not
   shared with the endpoint's account and accepted, an endpoint policy, subnets of another VPC.
   DescribeVpcEndpointAssociations (filters vpc-endpoint-id, association-id,

@@ -181,10 +181,20 @@ class ResourceGateways(Emulator):
         # The customer adds the vendor to its share: an update in place, the same share.
         vpc = self.client("vpc-lattice", CUSTOMER).get_resource_gateway(
             resourceGatewayIdentifier=out["GatewayId"])
-        template = customer_template(vpc["vpcId"], vpc["subnetIds"], vpc["securityGroupIds"][0], [VENDOR])
+        # In the same update the customer opens a second port and gives the gateway another group.
+        group = self.client("ec2", CUSTOMER).create_security_group(VpcId=vpc["vpcId"], GroupName="rgw-later-2",
+                                                                   Description="second")["GroupId"]
+        template = customer_template(vpc["vpcId"], vpc["subnetIds"], group, [VENDOR])
+        template["Resources"]["Billing"]["Properties"]["PortRanges"] = ["3306", "33060"]
         stack = self.deploy(CUSTOMER, "later", template, {})
         self.assertEqual(stack["StackStatus"], "UPDATE_COMPLETE", self.reasons(CUSTOMER, "later"))
-        self.assertEqual({o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}["ShareArn"], out["ShareArn"])
+        self.assertEqual({o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]},
+                         dict(out, ShareArn=out["ShareArn"]), "updated in place: the same ARNs and IDs")
+        lattice = self.client("vpc-lattice", CUSTOMER)
+        self.assertEqual(lattice.get_resource_configuration(resourceConfigurationIdentifier=out["BillingArn"])["portRanges"],
+                         ["3306", "33060"])
+        self.assertEqual([(g["id"], g["vpcIdentifier"], g["securityGroupIds"]) for g in lattice.list_resource_gateways()["items"]
+                          if g["id"] == out["GatewayId"]], [(out["GatewayId"], vpc["vpcId"], [group])])
         invitation = self.invitation(VENDOR, out["ShareArn"])
         ram = self.client("ram", VENDOR)
         ram.reject_resource_share_invitation(resourceShareInvitationArn=invitation["resourceShareInvitationArn"])
