@@ -216,16 +216,20 @@ def shared_with(share, account):
     return False
 
 
+def usable(account, region, config_arn, config):
+    """Whether account may use the resource configuration config_arn names: its own, or shared and accepted."""
+    owner = config_arn.split(":")[4] if config_arn.count(":") >= 5 else ""
+    return config is not None and (owner == account or any(
+        config_arn in s.resource_arns and shared_with(s, account) for s in ram_backends[owner][region].resource_shares))
+
+
 def refuse_resource_endpoint(account, region, config_arn, policy, config):
     """CreateVpcEndpoint of type Resource (module docstring)."""
     if policy:
         raise refused("InvalidParameter", POLICY_TEXT)
     if not config_arn:
         raise refused("MissingParameter", "The request must contain the parameter ResourceConfigurationArn")
-    owner = config_arn.split(":")[4] if config_arn.count(":") >= 5 else ""
-    usable = config is not None and (owner == account or any(
-        config_arn in s.resource_arns and shared_with(s, account) for s in ram_backends[owner][region].resource_shares))
-    if not usable:
+    if not usable(account, region, config_arn, config):
         raise refused("InvalidParameter", f"The resource configuration {config_arn} does not exist or is not shared with "
                                           f"account {account}: accept its resource share invitation first")
 

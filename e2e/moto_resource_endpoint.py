@@ -21,7 +21,8 @@ Test infrastructure for `make e2e`; never shipped.
   https://docs.aws.amazon.com/cli/latest/reference/ec2/describe-vpc-endpoint-associations.html),
   PrivateDnsEntry (the configuration's custom domain name) when private DNS is on.
   vpc-lattice ListResourceEndpointAssociations for the configuration's owner: rea-<17>, the
-  endpoint and its account.
+  endpoint and its account; GetResourceConfiguration by ARN for an account it is shared with
+  (accepted); for any other account ResourceNotFoundException.
   A deleted endpoint (DeleteVpcEndpoints, a stack deleted or rolled back) is `deleted` and has
   no association.
 Written against moto 5.2.1 internals.
@@ -30,7 +31,7 @@ import json
 
 import moto_ram as ram
 from moto_handlers import tags
-from moto_lattice import JSON, configuration_by_arn, find_configuration, hex17, now
+from moto_lattice import CONFIG_ARN_RE, JSON, configuration_by_arn, find_configuration, hex17, identifier, not_found, now, public
 from moto.core.responses import ActionResult
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.vpcs import VPCEndPoint
@@ -139,8 +140,25 @@ def describe_vpc_endpoint_associations(self):
     return ActionResult({"VpcEndpointAssociations": out})
 
 
+def shared_configuration(get):
+    """GetResourceConfiguration by the ARN of a configuration shared with the caller (and accepted):
+    a consumer reads what was shared with it (API_AcceptResourceShareInvitation.html: "the resources
+    included in the resource share are available"). Another account's unshared one is not found."""
+    def handler(self):
+        arn = identifier(self, "resourceconfigurations")
+        m = CONFIG_ARN_RE.match(arn)
+        if not m or m[2] == self.current_account:
+            return get(self)
+        config = configuration_by_arn(arn)
+        if not ram.usable(self.current_account, self.region, arn, config):
+            raise not_found("Resource Configuration", arn)
+        return 200, JSON, json.dumps(public(config))
+    return handler
+
+
 def install():
     VPCLatticeResponse.list_resource_endpoint_associations = list_resource_endpoint_associations
+    VPCLatticeResponse.get_resource_configuration = shared_configuration(VPCLatticeResponse.get_resource_configuration)
     EC2Response.create_vpc_endpoint = api_create_vpc_endpoint(EC2Response.create_vpc_endpoint)
     EC2Response.describe_vpc_endpoint_associations = describe_vpc_endpoint_associations
     VPCEndPoint.create_from_cloudformation_json = cfn_create_vpc_endpoint(VPCEndPoint.create_from_cloudformation_json)

@@ -144,9 +144,16 @@ class ResourceGateways(Emulator):
         self.assertIn(f"{NOT_SHARED} {VENDOR}", self.reasons(VENDOR, "early"))
         self.assertIn("(Service: Ec2, Status Code: 400, Error Code: InvalidParameter)", self.reasons(VENDOR, "early"))
 
+        vendor_lattice = self.client("vpc-lattice", VENDOR)
+        self.assertEqual(self.error(vendor_lattice.get_resource_configuration, resourceConfigurationIdentifier=out["LedgerArn"])[0],
+                         "ResourceNotFoundException")
         accepted = ram.accept_resource_share_invitation(resourceShareInvitationArn=invitation["resourceShareInvitationArn"])
         self.assertEqual(accepted["resourceShareInvitation"]["status"], "ACCEPTED")
         self.assertEqual(self.principal_status(out["ShareArn"]), {VENDOR: ("ASSOCIATED", True)})
+        shared = vendor_lattice.get_resource_configuration(resourceConfigurationIdentifier=out["LedgerArn"])
+        self.assertEqual((shared["arn"], shared["type"]), (out["LedgerArn"], "ARN"))
+        self.assertEqual(self.error(self.client("vpc-lattice", STRANGER).get_resource_configuration,
+                                    resourceConfigurationIdentifier=out["LedgerArn"])[0], "ResourceNotFoundException")
         theirs = ram.get_resource_shares(resourceOwner="OTHER-ACCOUNTS")["resourceShares"]
         self.assertIn(out["ShareArn"], [s["resourceShareArn"] for s in theirs])
         self.assertEqual({s["owningAccountId"] for s in theirs}, {CUSTOMER})
