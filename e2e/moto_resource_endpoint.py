@@ -12,7 +12,8 @@ Test infrastructure for `make e2e`; never shipped.
   the endpoint's associations: https://github.com/hashicorp/terraform-provider-aws/issues/41859).
   GetAtt DnsEntries is empty: a template that Fn::Selects a DNS name from
   it fails here, as on AWS. Refused (moto_ram.refuse_resource_endpoint): a configuration not
-  shared with the endpoint's account and accepted, an endpoint policy, subnets of another VPC.
+  shared with the endpoint's account and accepted, an endpoint policy; subnets of another VPC;
+  subnets in no Availability Zone (by AZ ID) of the resource gateway's (refuse_no_common_zone).
   DescribeVpcEndpointAssociations (filters vpc-endpoint-id, association-id,
   associated-resource-id, associated-resource-accessibility): one association per resource
   endpoint, Accessible, Id vpce-rsc-asc-<17>, DnsEntry
@@ -31,7 +32,8 @@ import json
 
 import moto_ram as ram
 from moto_handlers import tags
-from moto_lattice import CONFIG_ARN_RE, JSON, configuration_by_arn, find_configuration, hex17, identifier, not_found, now, public
+from moto_lattice import (CONFIG_ARN_RE, JSON, configuration_by_arn, find_configuration, find_gateway, hex17, identifier,
+                          not_found, now, public)
 from moto.core.responses import ActionResult
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.vpcs import VPCEndPoint
@@ -64,6 +66,7 @@ def create_resource_endpoint(ec2, vpc_id, config_arn, subnet_ids, security_group
     for subnet_id in subnet_ids or []:
         if ec2.get_subnet(subnet_id).vpc_id != vpc.id:
             raise ram.refused("InvalidParameter", f"The subnet ID '{subnet_id}' does not belong to VPC {vpc.id}")
+    refuse_no_common_zone(ec2, subnet_ids, configuration_by_arn(config_arn))
     groups = security_group_ids or [ec2.get_default_security_group(vpc.id).id]
     ep = ec2.create_vpc_endpoint(vpc_id=vpc_id, service_name=None, endpoint_type="Resource", policy_document=None,
                                  route_table_ids=[], subnet_ids=list(subnet_ids or []), security_group_ids=groups,
@@ -76,6 +79,24 @@ def create_resource_endpoint(ec2, vpc_id, config_arn, subnet_ids, security_group
     ep.resource_configuration_arn = config_arn
     ep.resource_association = {"id": f"vpce-rsc-asc-{hex17()}", "rea": f"rea-{hex17()}", "createdAt": now()}
     return ep
+
+
+def refuse_no_common_zone(ec2, subnet_ids, config):
+    """"At least one Availability Zone of the VPC endpoint and the resource gateway must overlap"
+    (https://docs.aws.amazon.com/vpc-lattice/latest/ug/resource-gateway.html, Considerations). AWS
+    documents no error text for it: InvalidParameter with the emulator's words. AZ IDs, which name
+    the same zone in every account (the emulator maps them the same everywhere too)."""
+    gateway_id = (config or {}).get("resourceGatewayId")
+    if not gateway_id or not subnet_ids:
+        return
+    owner, region = config["arn"].split(":")[4], config["arn"].split(":")[3]
+    gateway = find_gateway(owner, region, gateway_id)
+    theirs = {ec2_backends[owner][region].get_subnet(s).availability_zone_id for s in gateway["subnetIds"]}
+    ours = {ec2.get_subnet(s).availability_zone_id for s in subnet_ids}
+    if not ours & theirs:
+        raise ram.refused("InvalidParameter", f"The endpoint's subnets are in {', '.join(sorted(ours))} and the resource "
+                                              f"gateway's in {', '.join(sorted(theirs))}: at least one Availability Zone "
+                                              "of the VPC endpoint and the resource gateway must overlap")
 
 
 def api_create_vpc_endpoint(create):

@@ -246,6 +246,15 @@ class ResourceGateways(Emulator):
         self.assertEqual(stack["StackStatus"], "ROLLBACK_COMPLETE")
         self.assertIn("Endpoint policies are supported only for gateway and interface endpoints.", self.reasons(VENDOR, "policy"))
 
+        # No Availability Zone in common with the gateway's subnets (use1-az1, use1-az2).
+        elsewhere = self.client("ec2", VENDOR).create_subnet(VpcId=vvpc, CidrBlock="10.67.9.0/24",
+                                                             AvailabilityZoneId="use1-az4")["Subnet"]["SubnetId"]
+        stack = self.deploy(VENDOR, "zones", {"Resources": {"Endpoint": {"Type": "AWS::EC2::VPCEndpoint", "Properties": {
+            "VpcEndpointType": "Resource", "VpcId": vvpc, "SubnetIds": [elsewhere], "ResourceConfigurationArn": out["LedgerArn"]}}}}, {})
+        self.assertEqual(stack["StackStatus"], "ROLLBACK_COMPLETE")
+        self.assertIn("at least one Availability Zone of the VPC endpoint and the resource gateway must overlap",
+                      self.reasons(VENDOR, "zones"))
+
         # The DNS name is the association's: GetAtt DnsEntries is empty, as on AWS, so Fn::Select fails.
         selecting = endpoint_template(vvpc, vsubnet, out["LedgerArn"])
         selecting["Resources"]["Name"] = {"Type": "AWS::SSM::Parameter", "Properties": {"Type": "String", "Value": {
