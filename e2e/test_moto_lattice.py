@@ -55,6 +55,52 @@ def endpoint_template(vpc, subnet, config_arn, **extra):
         "Outputs": {"EndpointId": {"Value": {"Ref": "Endpoint"}}}}
 
 
+# A custom resource's function as the vendor's stack has one: it reads the endpoint's association
+# and answers its DNS name (FAIL in the properties makes it answer FAILED instead).
+LOOKUP = """
+import json, urllib.request
+import boto3
+
+def handler(event, context):
+    props = event["ResourceProperties"]
+    status, data, reason = "SUCCESS", {}, "found"
+    if event["RequestType"] != "Delete":
+        if props.get("Fail"):
+            status, reason = "FAILED", props["Fail"]
+        else:
+            found = boto3.client("ec2").describe_vpc_endpoint_associations(VpcEndpointIds=[props["VpcEndpointId"]])
+            data = {"DnsName": found["VpcEndpointAssociations"][0]["DnsEntry"]["DnsName"]}
+    body = json.dumps({"Status": status, "Reason": reason, "PhysicalResourceId": data.get("DnsName", "none"),
+                       "StackId": event["StackId"], "RequestId": event["RequestId"],
+                       "LogicalResourceId": event["LogicalResourceId"], "Data": data}).encode()
+    urllib.request.urlopen(urllib.request.Request(event["ResponseURL"], data=body, method="PUT"))
+"""
+
+
+def vendor_template(vpc, subnet, config_arn, zone_name, fail=None):
+    """The endpoint, a custom resource reading its DNS name, a CNAME to it in a private zone."""
+    template = endpoint_template(vpc, subnet, config_arn)
+    lookup = {"ServiceToken": {"Fn::GetAtt": ["Lookup", "Arn"]}, "VpcEndpointId": {"Ref": "Endpoint"}}
+    if fail:
+        lookup["Fail"] = fail
+    template["Resources"].update({
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}}},
+        "Lookup": {"Type": "AWS::Lambda::Function", "Properties": {
+            "Runtime": "python3.12", "Handler": "index.handler", "Timeout": 60,
+            "Role": {"Fn::GetAtt": ["Role", "Arn"]}, "Code": {"ZipFile": LOOKUP}}},
+        "DnsName": {"Type": "Custom::ResourceEndpointDnsName", "Properties": lookup},
+        "Zone": {"Type": "AWS::Route53::HostedZone", "Properties": {
+            "Name": zone_name, "VPCs": [{"VPCId": vpc, "VPCRegion": REGION}]}},
+        "Record": {"Type": "AWS::Route53::RecordSet", "Properties": {
+            "HostedZoneId": {"Ref": "Zone"}, "Name": f"ledger.{zone_name}.", "Type": "CNAME", "TTL": "60",
+            "ResourceRecords": [{"Fn::GetAtt": ["DnsName", "DnsName"]}]}},
+    })
+    template["Outputs"]["DnsName"] = {"Value": {"Fn::GetAtt": ["DnsName", "DnsName"]}}
+    template["Outputs"]["Zone"] = {"Value": {"Ref": "Zone"}}
+    return template
+
+
 class ResourceGateways(Emulator):
     def customer(self, block, principals=(VENDOR,), stack="wayne-producer"):
         """The customer's database and network, then its template; (outputs, vpc, subnets, group)."""
@@ -164,10 +210,11 @@ class ResourceGateways(Emulator):
         self.assertEqual(self.error(stranger.accept_resource_share_invitation, resourceShareInvitationArn=invitation["resourceShareInvitationArn"])[0],
                          "ResourceShareInvitationArnNotFoundException")
 
-        stack = self.deploy(VENDOR, "wayne-privatelink", endpoint_template(vpc, subnet, out["LedgerArn"]), {})
+        stack = self.deploy(VENDOR, "wayne-privatelink", vendor_template(vpc, subnet, out["LedgerArn"], "wayne.internal.example"), {})
         self.assertEqual(stack["StackStatus"], "CREATE_COMPLETE", self.reasons(VENDOR, "wayne-privatelink"))
-        endpoint_id = stack["Outputs"][0]["OutputValue"]
-        ep = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["VpcEndpoints"]
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack["Outputs"]}
+        endpoint_id = outputs["EndpointId"]
+        ep = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"]
         self.assertEqual([(e["VpcEndpointId"], e["VpcEndpointType"], e["State"], e["ResourceConfigurationArn"], e["SubnetIds"],
                            e.get("ServiceName"), e.get("DnsEntries") or [], e["OwnerId"]) for e in ep],
                          [(endpoint_id, "Resource", "available", out["LedgerArn"], [subnet], None, [], VENDOR)])
@@ -177,6 +224,15 @@ class ResourceGateways(Emulator):
                           assoc["DnsEntry"]["DnsName"]),
                          (endpoint_id, out["LedgerArn"], "Accessible", f"{endpoint_id}.{config_id}.4232ccc.vpc-lattice-rsc.{REGION}.on.aws"))
         self.assertRegex(assoc["Id"], r"^vpce-rsc-asc-[0-9a-f]{17}$")
+        # The custom resource's function ran against the emulator: the record names the association.
+        self.assertEqual(outputs["DnsName"], assoc["DnsEntry"]["DnsName"])
+        records = self.client("route53", VENDOR).list_resource_record_sets(HostedZoneId=outputs["Zone"])["ResourceRecordSets"]
+        self.assertEqual([(r["Name"], r["ResourceRecords"]) for r in records if r["Type"] == "CNAME"],
+                         [("ledger.wayne.internal.example.", [{"Value": assoc["DnsEntry"]["DnsName"]}])])
+        failing = self.deploy(VENDOR, "failing", vendor_template(vpc, subnet, out["LedgerArn"], "failing.example", fail="no association"), {})
+        self.assertEqual(failing["StackStatus"], "ROLLBACK_COMPLETE")
+        self.assertIn("Received response status [FAILED] from custom resource. Message returned: no association (RequestId: ",
+                      self.reasons(VENDOR, "failing"))
         owners = self.client("vpc-lattice", CUSTOMER).list_resource_endpoint_associations(resourceConfigurationIdentifier=config_id)["items"]
         self.assertEqual([(a["vpcEndpointId"], a["vpcEndpointOwner"], a["resourceConfigurationArn"]) for a in owners],
                          [(endpoint_id, VENDOR, out["LedgerArn"])])
