@@ -28,8 +28,9 @@ https://docs.aws.amazon.com/vpc-lattice/latest/APIReference/API_GetResourceConfi
     - a configuration whose gateway does not exist; of type ARN without an ArnResource, or
       naming an RDS instance or cluster of its account and region that does not exist
       (ResourceNotFoundException); of type SINGLE without a DNS or IP definition; a port outside
-      1-65535 (types and fields in API_CreateResourceConfiguration.html). AWS documents no text
-      for these: ValidationException or ResourceNotFoundException, the API's documented codes,
+      1-65535; a name another configuration of the account has (ConflictException, "The name
+      must be unique within the account"); types and fields in API_CreateResourceConfiguration.html.
+      AWS documents no text for these: ValidationException or ResourceNotFoundException, the API's documented codes,
       with the emulator's words.
 Written against moto 5.2.1 internals.
 """
@@ -219,6 +220,10 @@ def create_configuration(account, region, props):
             raise invalid(f"A resource configuration of type {kind} needs a resource gateway")
         gateway = find_gateway(account, region, props["ResourceGatewayId"])
     check_ports(props.get("PortRanges") or [])
+    if any(c["name"] == props["Name"] for c in store(account, region).resource_configurations.values()):
+        # "The name must be unique within the account." (API_CreateResourceConfiguration.html); ConflictException
+        # is the API's documented code for it, the text the emulator's.
+        raise LatticeError("ConflictException", f"A resource configuration named {props['Name']} already exists", 409)
     config_id = f"rcfg-{hex17()}"
     config = {
         "id": config_id, "name": props["Name"], "arn": f"arn:aws:vpc-lattice:{region}:{account}:resourceconfiguration/{config_id}",
@@ -264,7 +269,12 @@ def update_configuration(resource, props, ec2, account, region):
     """PortRanges, the DNS or IP definition, name and tags change in place."""
     check_schema("AWS::VpcLattice::ResourceConfiguration", props, region)
     config = find_configuration(account, region, resource.physical_resource_id)
-    fresh = create_configuration(account, region, dict(props, ResourceConfigurationType=config["type"]))
+    taken = config["name"]
+    config["name"] = None  # its own name is free for the check of the new properties
+    try:
+        fresh = create_configuration(account, region, dict(props, ResourceConfigurationType=config["type"]))
+    finally:
+        config["name"] = taken
     del store(account, region).resource_configurations[fresh["id"]]
     for key in ("name", "portRanges", "resourceConfigurationDefinition", "customDomainName", "tags"):
         if key in fresh:

@@ -18,7 +18,7 @@ SHARE_ARN = re.compile(rf"^arn:aws:ram:{REGION}:{CUSTOMER}:resource-share/[0-9a-
 NOT_SHARED = "does not exist or is not shared with account"
 
 
-def customer_template(vpc, subnets, group, principals):
+def customer_template(vpc, subnets, group, principals, prefix="wayne"):
     """What the handed-over template builds: a gateway, configurations of type ARN (instance,
     cluster) and SINGLE (a domain name), one share to the vendor."""
     def config(name, kind, definition, **extra):
@@ -30,9 +30,9 @@ def customer_template(vpc, subnets, group, principals):
             "Gateway": {"Type": "AWS::VpcLattice::ResourceGateway", "Properties": {
                 "Name": "wayne-ledger", "VpcIdentifier": vpc, "SubnetIds": subnets, "SecurityGroupIds": [group],
                 "IpAddressType": "IPV4", "Tags": [{"Key": "privateconnect:customer", "Value": "wayne"}]}},
-            "Ledger": config("ledger", "ARN", {"ArnResource": f"arn:aws:rds:{REGION}:{CUSTOMER}:cluster:ledger"}),
-            "Orders": config("orders", "ARN", {"ArnResource": f"arn:aws:rds:{REGION}:{CUSTOMER}:db:orders"}),
-            "Billing": config("billing", "SINGLE", {"DnsResource": {"DomainName": "billing.abc.us-east-1.rds.amazonaws.com",
+            "Ledger": config(f"{prefix}-ledger", "ARN", {"ArnResource": f"arn:aws:rds:{REGION}:{CUSTOMER}:cluster:ledger"}),
+            "Orders": config(f"{prefix}-orders", "ARN", {"ArnResource": f"arn:aws:rds:{REGION}:{CUSTOMER}:db:orders"}),
+            "Billing": config(f"{prefix}-billing", "SINGLE", {"DnsResource": {"DomainName": "billing.abc.us-east-1.rds.amazonaws.com",
                                                                     "IpAddressType": "IPV4"}},
                               PortRanges=["3306"], ProtocolType="TCP"),
             "Share": {"Type": "AWS::RAM::ResourceShare", "Properties": {
@@ -115,7 +115,7 @@ class ResourceGateways(Emulator):
                                   MasterUserPassword="password1")
             rds.create_db_instance(DBInstanceIdentifier="orders", DBInstanceClass="db.t3.micro", Engine="postgres",
                                    MasterUsername="u", MasterUserPassword="password1")
-        stack_out = self.deploy(CUSTOMER, stack, customer_template(vpc, [subnet, second], group, list(principals)), {})
+        stack_out = self.deploy(CUSTOMER, stack, customer_template(vpc, [subnet, second], group, list(principals), stack), {})
         self.assertEqual(stack_out["StackStatus"], "CREATE_COMPLETE", self.reasons(CUSTOMER, stack))
         return {o["OutputKey"]: o["OutputValue"] for o in stack_out["Outputs"]}, vpc, [subnet, second], group
 
@@ -247,7 +247,7 @@ class ResourceGateways(Emulator):
         # In the same update the customer opens a second port and gives the gateway another group.
         group = self.client("ec2", CUSTOMER).create_security_group(VpcId=vpc["vpcId"], GroupName="rgw-later-2",
                                                                    Description="second")["GroupId"]
-        template = customer_template(vpc["vpcId"], vpc["subnetIds"], group, [VENDOR])
+        template = customer_template(vpc["vpcId"], vpc["subnetIds"], group, [VENDOR], "later")
         template["Resources"]["Billing"]["Properties"]["PortRanges"] = ["3306", "33060"]
         stack = self.deploy(CUSTOMER, "later", template, {})
         self.assertEqual(stack["StackStatus"], "UPDATE_COMPLETE", self.reasons(CUSTOMER, "later"))
@@ -356,6 +356,10 @@ class ResourceGateways(Emulator):
             "ResourceConfigurationDefinition": {"DnsResource": {"DomainName": "db.example.com", "IpAddressType": "IPV4"}}}))
         self.assertIn("Port range 70000 is not within 1-65535", config("port", {
             "ResourceConfigurationType": "SINGLE", "PortRanges": ["70000"],
+            "ResourceConfigurationDefinition": {"DnsResource": {"DomainName": "db.example.com", "IpAddressType": "IPV4"}}}))
+
+        self.assertIn("Error Code: ConflictException", config("samename", {
+            "Name": "refusals-ledger", "ResourceConfigurationType": "SINGLE", "PortRanges": ["5432"],
             "ResourceConfigurationDefinition": {"DnsResource": {"DomainName": "db.example.com", "IpAddressType": "IPV4"}}}))
 
         # Sharing what the account does not own (or what does not exist).
