@@ -117,7 +117,8 @@ def add_principal(share, principal):
     in_org = bool(org and account in org[1])
     if not account or account == share.owning_account_id or (in_org and getattr(org[0], "ram_sharing", False)):
         # An organization, OU or role principal, the owner, or a member with sharing enabled: no invitation.
-        share_state(share)[principal] = {"status": "ASSOCIATED", "external": bool(account) and not in_org}
+        external = bool(account) and account != share.owning_account_id and not in_org
+        share_state(share)[principal] = {"status": "ASSOCIATED", "external": external}
         return
     invitation = {
         "resourceShareInvitationArn": f"arn:aws:ram:{share.region}:{share.owning_account_id}:resource-share-invitation/{random.uuid4()}",

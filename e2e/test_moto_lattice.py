@@ -273,6 +273,9 @@ class ResourceGateways(Emulator):
 
     def test_no_invitation_within_the_account_or_organization(self):
         out, vpc, subnets, _ = self.customer("10.53.0.0/16", principals=(), stack="own")
+        own = self.client("ram", CUSTOMER).create_resource_share(name="own-share", principals=[CUSTOMER],
+                                                                 resourceArns=[out["OrdersArn"]])["resourceShare"]
+        self.assertEqual(self.principal_status(own["resourceShareArn"]), {CUSTOMER: ("ASSOCIATED", False)})
         ep = self.client("ec2", CUSTOMER).create_vpc_endpoint(VpcEndpointType="Resource", VpcId=vpc, SubnetIds=subnets[:1],
                                                               ResourceConfigurationArn=out["OrdersArn"])["VpcEndpoint"]
         self.assertEqual((ep["State"], ep["ResourceConfigurationArn"]), ("available", out["OrdersArn"]))
