@@ -50,6 +50,13 @@ through the public APIs, exactly as it would in AWS.
     AWS::Lambda::*  with {"lambda": {"use_docker": false}} the Lambda API reads
         other backends than the ones CloudFormation writes to
 
+  PrivateLink for VPC resources (moto_lattice.py, moto_ram.py): AWS::VpcLattice::ResourceGateway,
+    AWS::VpcLattice::ResourceConfiguration, AWS::RAM::ResourceShare (with invitations to
+    other accounts) and AWS::EC2::VPCEndpoint of type Resource, with the APIs that read them.
+
+  Custom resources of a Lambda function with inline Python code (moto_custom.py): the code runs,
+    in a child process against the emulator, and answers as CloudFormation expects.
+
 The handlers register through moto_handlers.py (which also patches moto's own
 models); the VPN types' handlers are in moto_vpn.py. moto_quotas.py serves the
 Service Quotas that privateconnect quotas -live reads (moto knows vpc's only).
@@ -80,7 +87,10 @@ Usage: python3 e2e/moto_launcher.py PORT      (listens on 127.0.0.1 only)
 import functools
 import sys
 
+import moto_custom as custom
+import moto_lattice as lattice
 import moto_quotas as quotas
+import moto_resource_endpoint as resource_endpoint
 import moto_stacks as stacks
 import moto_strict as strict
 from moto_handlers import HANDLERS, add_tags, after_create, handles, tags, true, with_getatt
@@ -375,6 +385,9 @@ def install():
     stacks.install()
     strict.install()
     quotas.install()
+    lattice.install()
+    resource_endpoint.install()
+    custom.install()
     moto_map = parsing.get_model_map
     parsing.get_model_map = functools.lru_cache(lambda: {**moto_map(), **HANDLERS})
 
@@ -384,6 +397,7 @@ def main(argv):
         sys.exit("usage: moto_launcher.py PORT")
     if not moto.__version__.startswith("5.2."):
         print(f"moto_launcher: written against moto 5.2, this is {moto.__version__}", flush=True)
+    custom.PORT = int(argv[0])
     install()
     print(f"moto_launcher: {len(HANDLERS)} CloudFormation handlers added: {', '.join(sorted(HANDLERS))}", flush=True)
     from moto import server

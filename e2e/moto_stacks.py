@@ -56,7 +56,10 @@ def resource_failed(stack, err, status):
     logical_id, resource_type = getattr(err, "logical_id", stack.name), getattr(err, "resource_type", "AWS::CloudFormation::Stack")
     reason = str(err) or type(err).__name__
     if getattr(err, "refused", False):
-        reason = f"{err.message} (Service: Ec2, Status Code: 400, Error Code: {err.code})"
+        reason = (f"{err.message} (Service: {getattr(err, 'service', 'Ec2')}, Status Code: {getattr(err, 'status', 400)}, "
+                  f"Error Code: {getattr(err, 'error_code', None) or err.code})")
+    if hasattr(err, "cfn_reason"):  # a property outside the resource schema (moto_lattice)
+        reason = err.cfn_reason(logical_id)
     stack.events.append(Event(stack_id=stack.stack_id, stack_name=stack.name, logical_resource_id=logical_id,
                               physical_resource_id="", resource_type=resource_type, resource_status=status,
                               resource_status_reason=reason, resource_properties=None))
@@ -148,7 +151,10 @@ CREATE_ONLY = {
     "AWS::ElasticLoadBalancingV2::LoadBalancer": ("Name", "Type", "Scheme"),
     "AWS::ElasticLoadBalancingV2::TargetGroup": ("Name", "Port", "Protocol", "ProtocolVersion", "TargetType", "VpcId", "IpAddressType"),
     "AWS::EC2::SecurityGroup": ("GroupDescription", "GroupName", "VpcId"),
-    "AWS::EC2::VPCEndpoint": ("ServiceName", "VpcEndpointType", "VpcId"),
+    "AWS::EC2::VPCEndpoint": ("ServiceName", "VpcEndpointType", "VpcId", "ResourceConfigurationArn", "ServiceNetworkArn"),
+    "AWS::VpcLattice::ResourceGateway": ("VpcIdentifier", "SubnetIds", "IpAddressType", "Name", "ResourceConfigDnsResolution"),
+    "AWS::VpcLattice::ResourceConfiguration": ("ResourceGatewayId", "ResourceConfigurationType", "ProtocolType",
+                                               "ResourceConfigurationAuthType", "CustomDomainName", "GroupDomain"),
 }
 
 
