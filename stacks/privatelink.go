@@ -88,7 +88,8 @@ func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config
 	if len(ready) > 0 && probed(stack, c) {
 		var targets []*probe.Service
 		for _, s := range ready {
-			targets = append(targets, &probe.Service{Name: jsii.String(s.Name), Ports: numbers(s.Ports), Tls: jsii.Bool(s.TLS)})
+			targets = append(targets, &probe.Service{Name: jsii.String(s.Name), Ports: numbers(s.Ports), Tls: jsii.Bool(s.TLS),
+				ResourceEndpoint: jsii.Bool(s.ResourceConfigurationArn != "")})
 		}
 		props := probeProps(v, c, net.Vpc().SubnetIds(), net.ConnectorSecurityGroupId(), "privateconnect-"+c.Name)
 		props.Services, props.Zone = &targets, jsii.String(c.Name+"."+v.InternalDomain)

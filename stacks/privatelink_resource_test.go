@@ -1,0 +1,174 @@
+package stacks
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/internal/cdktest"
+	"github.com/privateconnect/privateconnect/internal/templatecheck"
+)
+
+const wayneLedgerArn = "arn:aws:vpc-lattice:us-east-1:246813579135:resourceconfiguration/rcfg-0a1b2c3d4e5f60718"
+
+// wayne is the customer of the example file that joins the fleet with
+// producer mode resourceGateway (an Aurora cluster shared by resource
+// configuration, ready; a MySQL database handed over, pending), built here
+// on acme's defaults until that file is in config/customers.
+func wayne(t *testing.T) *config.Customer {
+	t.Helper()
+	base := example.fleet.Customer("acme")
+	require.NotNil(t, base, "the example fleet's acme, for the defaults")
+	c := *base
+	c.Name, c.DisplayName, c.Account, c.Region = "wayne", "Wayne Enterprises", "246813579135", "us-east-1"
+	c.Networks, c.Tags, c.File = []string{"10.50.0.0/16"}, nil, "config/customers/wayne.yaml"
+	c.Vpn, c.InboundPrivateLink = nil, nil
+	c.PrivateLink = &config.PrivateLink{
+		VpcCidr:           "10.64.6.0/24",
+		AvailabilityZones: []string{"use1-az1", "use1-az2"},
+		Services: []config.Service{
+			{Name: "ledger", ResourceConfigurationArn: wayneLedgerArn, Ports: []int{5432},
+				Producer: &config.Producer{Mode: config.ModeResourceGateway, Target: "rds", Rds: &config.RdsTarget{By: "dbCluster"}}},
+			{Name: "billing", Ports: []int{3306},
+				Producer: &config.Producer{Mode: config.ModeResourceGateway, Target: "rds", Rds: &config.RdsTarget{By: "hostname"}}},
+		},
+	}
+	require.True(t, c.Probed(), "wayne is probed, as acme is")
+	return &c
+}
+
+// TestResourceGatewayCustomer synthesizes wayne's PrivateLink stack once
+// and checks it in subtests.
+func TestResourceGatewayCustomer(t *testing.T) {
+	outdir := t.TempDir()
+	app := NewApp(outdir)
+	stack := NewPrivateLinkStack(app, example.fleet.Vendor, wayne(t))
+	app.Synth(nil)
+	raw, err := os.ReadFile(filepath.Join(outdir, "wayne-PrivateLink.template.json"))
+	require.NoError(t, err)
+	var tmpl cdktest.Template
+	require.NoError(t, json.Unmarshal(raw, &tmpl))
+	for name, check := range map[string]func(*testing.T, awscdk.Stack, cdktest.Template, string){
+		"ResourceEndpoint": resourceGatewayServiceGetsAResourceEndpoint,
+		"PendingNote":      pendingResourceGatewayServiceNote,
+		"Outputs":          resourceEndpointOutputsAndParameters,
+		"Probe":            probeReachesTheResourceEndpoint,
+		"Golden":           resourceGatewayGolden,
+		"Checks":           resourceGatewayStackPassesChecks,
+	} {
+		t.Run(name, func(t *testing.T) { check(t, stack, tmpl, outdir) })
+	}
+}
+
+func resourceGatewayServiceGetsAResourceEndpoint(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+	ep := tmpl.One(t, "AWS::EC2::VPCEndpoint")
+	assert.Equal(t, "Resource", ep.Properties["VpcEndpointType"], "the ready service's endpoint type")
+	assert.Equal(t, wayneLedgerArn, ep.Properties["ResourceConfigurationArn"], "the endpoint's resource configuration")
+	assert.NotContains(t, ep.Properties, "ServiceName", "a resource endpoint names no endpoint service")
+	subnets, _ := ep.Properties["SubnetIds"].([]any)
+	assert.Len(t, subnets, 2, "the connectors' subnets, one per AZ")
+	tmpl.HasResourceProperties(t, "AWS::Route53::RecordSet", map[string]any{
+		"Name": "ledger.wayne." + example.fleet.Vendor.InternalDomain + ".",
+		"Type": "CNAME",
+	}, "the stable name, as the load balancer route's")
+}
+
+// The pending service gets no endpoint, and the note asks for the ARN and
+// the RAM invitation's acceptance.
+func pendingResourceGatewayServiceNote(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+	for _, r := range tmpl.Resources("AWS::EC2::SecurityGroup") {
+		assert.NotContains(t, r.Properties["GroupDescription"], "billing", "%s: the pending service has a group", r.LogicalID)
+	}
+	assert.Contains(t, Notes([]awscdk.Stack{stack}),
+		"wayne-PrivateLink: service billing is pending, so it has no endpoint yet: once the customer has deployed its template (make handoff CUSTOMER=wayne), "+
+			"set privateLink.services[1].resourceConfigurationArn in config/customers/wayne.yaml to the ResourceConfigurationArn the template outputs, then accept the RAM invitation: make accept")
+}
+
+func resourceEndpointOutputsAndParameters(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+	outputs, _ := tmpl["Outputs"].(map[string]any)
+	for _, key := range []string{"LedgerEndpointId", "LedgerEndpointDnsName", "LedgerResourceConfigurationArn", "LedgerDnsName", "LedgerPorts"} {
+		assert.Contains(t, outputs, key, "outputs")
+	}
+	assert.NotContains(t, outputs, "LedgerEndpointDnsEntries", "a resource endpoint's DnsEntries are empty: no output for them")
+	for key := range outputs {
+		assert.False(t, strings.HasPrefix(key, "Billing"), "output %s of the pending service", key)
+	}
+	arn, _ := outputs["LedgerResourceConfigurationArn"].(map[string]any)
+	assert.Equal(t, wayneLedgerArn, arn["Value"], "output LedgerResourceConfigurationArn")
+	dnsName, _ := outputs["LedgerEndpointDnsName"].(map[string]any)
+	lookup := tmpl.One(t, "Custom::ResourceEndpointDnsName")
+	assert.Equal(t, cdktest.GetAtt(lookup.LogicalID, "DnsName"), dnsName["Value"], "output LedgerEndpointDnsName: the looked-up name")
+
+	var params []string
+	for _, r := range tmpl.Resources("AWS::SSM::Parameter") {
+		params = append(params, strings.TrimPrefix(r.Properties["Name"].(string), "/privateconnect/wayne/privatelink/"))
+	}
+	slices.Sort(params)
+	assert.Equal(t, []string{"connector-security-group-id", "flow-log-group", "probe-log-group",
+		"services/ledger/dns-name", "services/ledger/endpoint-dns-name", "services/ledger/endpoint-id",
+		"services/ledger/ports", "services/ledger/resource-configuration-arn", "subnet-ids", "vpc-id"}, params, "SSM parameters")
+}
+
+// The probe reaches the ready service at its stable name, as it does an
+// interface endpoint's; the pending one is not probed.
+func probeReachesTheResourceEndpoint(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+	var probeFn map[string]any
+	for _, r := range tmpl.Resources("AWS::Lambda::Function") {
+		if env, ok := r.Properties["Environment"].(map[string]any); ok {
+			probeFn = env["Variables"].(map[string]any)
+		}
+	}
+	require.NotNil(t, probeFn, "the probe function")
+	assert.Equal(t, `[["ledger",[5432],false]]`, probeFn["SERVICES"], "the probe's services")
+	assert.Equal(t, "wayne."+example.fleet.Vendor.InternalDomain, probeFn["ZONE"], "the probe's zone")
+	alarm := tmpl.One(t, "AWS::CloudWatch::Alarm")
+	assert.Equal(t, "wayne-probe-ledger-5432", alarm.Properties["AlarmName"], "the probe's alarm")
+	assert.Contains(t, alarm.Properties["AlarmDescription"], "RAM share", "the alarm points at the resource endpoint's path")
+}
+
+// The stack's snapshot, reviewed like the example fleet's (rewrite it with
+// go test ./stacks -run ResourceGatewayCustomer -update).
+func resourceGatewayGolden(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	require.NoError(t, enc.Encode(tmpl))
+	got := normalize(buf.Bytes())
+	path := filepath.Join("testdata", "resourcegateway", "wayne-PrivateLink.golden")
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	old, err := os.ReadFile(path)
+	require.NoError(t, err, "no snapshot (run go test ./stacks -run ResourceGatewayCustomer -update and review it)")
+	assert.Equal(t, string(old), string(got), "%s differs at %s", path, firstDiff(old, got))
+}
+
+func resourceGatewayStackPassesChecks(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+	findings, err := NagFindings(outdir, []awscdk.Stack{stack})
+	require.NoError(t, err)
+	assert.Empty(t, findings, "cdk-nag findings:\n%s", strings.Join(findings, "\n"))
+	file := filepath.Join(outdir, "wayne-PrivateLink.template.json")
+	templatecheck.CfnLint(t, file)
+	// templatecheck.CfnGuard also fails on exceptions this one template does
+	// not use (a load balancer's, say): hold its failures to the list alone.
+	failures, err := templatecheck.GuardFailures(file)
+	require.NoError(t, err)
+	exceptions, err := templatecheck.LoadExceptions()
+	require.NoError(t, err)
+	for _, f := range failures {
+		assert.True(t, slices.ContainsFunc(exceptions, func(e templatecheck.Exception) bool {
+			return e.Rule == f.Rule && e.ResourceType == f.ResourceType && e.Covers(f.Template)
+		}), "%s (%s) fails Control Tower rule %s: fix it, or add it to cfn-guard-exceptions.yaml with the reason", f.LogicalID, f.ResourceType, f.Rule)
+	}
+}
