@@ -205,6 +205,7 @@ func privateLinkFootprint(v *Vendor, c *Customer) Footprint {
 		t.res(1, tinyBytes, true)
 		t.res(1, alarmBytes, true)
 		t.res(1, alarmBytes+DnsLookupCodeBudget, true)
+		t.fp.LambdaEnvironments = append(t.fp.LambdaEnvironments, Sized{len("WAIT_SECONDS") + 4, "privateLink.services"})
 	}
 	t.privateLinkProbe(v, c)
 	return *t.fp

@@ -64,6 +64,7 @@ func TestResourceGatewayCustomer(t *testing.T) {
 		"Probe":            probeReachesTheResourceEndpoint,
 		"Golden":           resourceGatewayGolden,
 		"Checks":           resourceGatewayStackPassesChecks,
+		"Footprint":        resourceGatewayFootprint,
 	} {
 		t.Run(name, func(t *testing.T) { check(t, stack, tmpl, outdir) })
 	}
@@ -171,4 +172,24 @@ func resourceGatewayStackPassesChecks(t *testing.T, stack awscdk.Stack, tmpl cdk
 			return e.Rule == f.Rule && e.ResourceType == f.ResourceType && e.Covers(f.Template)
 		}), "%s (%s) fails Control Tower rule %s: fix it, or add it to cfn-guard-exceptions.yaml with the reason", f.LogicalID, f.ResourceType, f.Rule)
 	}
+}
+
+// config's estimate of the stack (config/footprint.go) holds what it builds.
+func resourceGatewayFootprint(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+	fps := config.Footprints(example.fleet.Vendor, wayne(t))
+	require.NotEmpty(t, fps, "wayne's footprints")
+	fp := fps[0]
+	require.Equal(t, "wayne-PrivateLink", fp.Stack, "the first footprint")
+	var ids []string
+	for _, c := range *stack.Node().Children() {
+		ids = append(ids, *c.Node().Id())
+	}
+	raw, err := os.ReadFile(filepath.Join(outdir, "wayne-PrivateLink.template.json"))
+	require.NoError(t, err)
+	assert.Empty(t, fp.Check(ids, raw), "the template and config's estimate disagree")
+	resources, _ := tmpl["Resources"].(map[string]any)
+	outputs, _ := tmpl["Outputs"].(map[string]any)
+	assert.Equal(t, fp.Resources, len(resources), "resources counted in config/footprint.go")
+	assert.Equal(t, fp.Outputs, len(outputs), "outputs counted in config/footprint.go")
+	t.Logf("%d resources, %d outputs; %d bytes, estimated %d", len(resources), len(outputs), len(raw), fp.TemplateBytes)
 }

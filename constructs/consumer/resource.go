@@ -24,6 +24,11 @@ import (
 //go:embed code/dns_lookup.py
 var DnsLookupSource string
 
+// lookupWaitSeconds is how long a DNS lookup waits for the endpoint's
+// association to report its DNS name: minutes at most once the endpoint is
+// available, which CloudFormation waits for before the lookup runs.
+const lookupWaitSeconds = 240
+
 // DnsNameResourceType is the custom resource that answers a resource
 // endpoint's DNS name (attributes DnsName and PrivateDnsName).
 const DnsNameResourceType = "Custom::ResourceEndpointDnsName"
@@ -149,8 +154,10 @@ func (c *consumer) dnsLookup(props *ConsumerProps) awslambda.CfnFunction {
 		Role:          role.AttrArn(),
 		Architectures: jsii.Strings("arm64"),
 		MemorySize:    jsii.Number(128),
-		// The code waits up to 240 s for an association's DNS entry.
-		Timeout:       jsii.Number(300),
+		// The code waits up to WAIT_SECONDS for an association's DNS entry,
+		// within the function's own limit.
+		Timeout:       jsii.Number(lookupWaitSeconds + 60),
+		Environment:   &awslambda.CfnFunction_EnvironmentProperty{Variables: map[string]any{"WAIT_SECONDS": fmt.Sprint(lookupWaitSeconds)}},
 		LoggingConfig: &awslambda.CfnFunction_LoggingConfigProperty{LogGroup: logs.Ref()},
 		Tags:          l1.NameTag(props.Name, "-resource-endpoint-dns"),
 	})
