@@ -124,8 +124,9 @@ func resourceEndpointOutputsAndParameters(t *testing.T, stack awscdk.Stack, tmpl
 func probeReachesTheResourceEndpoint(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
 	var probeFn map[string]any
 	for _, r := range tmpl.Resources("AWS::Lambda::Function") {
-		if env, ok := r.Properties["Environment"].(map[string]any); ok {
-			probeFn = env["Variables"].(map[string]any)
+		env, _ := r.Properties["Environment"].(map[string]any)
+		if vars, _ := env["Variables"].(map[string]any); vars["SERVICES"] != nil {
+			probeFn = vars
 		}
 	}
 	require.NotNil(t, probeFn, "the probe function")
