@@ -76,6 +76,12 @@ func (c *consumer) addResourceEndpoint(svc *ServiceProps, sgID *string, props *C
 		PrivateDnsEnabled: jsii.Bool(true),
 		Tags:              network.NameTag(name, ""),
 	})
+	// The endpoint's DNS names are its associations' (one per shared
+	// resource; an RDS cluster shared by ARN has a child configuration per
+	// cluster endpoint), which DescribeVpcEndpointAssociations reports and
+	// CloudFormation does not: GetAtt DnsEntries is for interface endpoints.
+	// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeVpcEndpointAssociations.html
+	// https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values
 	lookup := awscdk.NewCfnResource(scope, jsii.String("DnsName"), &awscdk.CfnResourceProps{
 		Type: jsii.String(DnsNameResourceType),
 		Properties: &map[string]any{
