@@ -117,10 +117,10 @@ deploy: deps require-customer ## Deploy the stacks of CUSTOMER=name (only that c
 .PHONY: new-customer
 new-customer: ## Start customers/NAME.yaml: the sections MODES= names (privatelink, vpn, inbound), next free VPC blocks, TODOs for the rest
 	@[ -n "$(NAME)" ] || { echo "usage: make new-customer NAME=acme [REGION=eu-west-1] [MODES=privatelink,vpn,inbound] [CELL=...] [ACCOUNT=...] [NETWORKS=10.0.0.0/16,...] [AZS=use1-az1,use1-az2]"; \
-	  echo "  privatelink: [SERVICE_NAME=...] [PORTS=5432] [TARGET=rds|ip|instance] [RDS_BY=hostname|dbInstance|dbCluster] [RDS_ROLE=writer|reader]"; \
+	  echo "  privatelink: [SERVICE_NAME=...] [PORTS=5432] [TARGET=rds|ip|instance] [PRODUCER_MODE=nlb|resourceGateway] [RDS_BY=hostname|dbInstance|dbCluster] [RDS_ROLE=writer|reader]"; \
 	  echo "  vpn:         [GATEWAY_IP=...] [ROUTING=bgp|static] [ASN=65010] [REMOTE_NETWORKS=10.40.0.0/16,...] [VPN_PORTS=443,5432]"; exit 2; }
 	@go run . new-customer -name '$(NAME)' -region '$(REGION)' -modes '$(MODES)' -cell '$(CELL)' -account '$(ACCOUNT)' -networks '$(NETWORKS)' -azs '$(AZS)' \
-	  -service-name '$(SERVICE_NAME)' -ports '$(PORTS)' -target '$(TARGET)' -rds-by '$(RDS_BY)' -rds-role '$(RDS_ROLE)' \
+	  -service-name '$(SERVICE_NAME)' -ports '$(PORTS)' -target '$(TARGET)' -producer-mode '$(PRODUCER_MODE)' -rds-by '$(RDS_BY)' -rds-role '$(RDS_ROLE)' \
 	  -gateway-ip '$(GATEWAY_IP)' -routing '$(ROUTING)' -asn '$(ASN)' -remote-networks '$(REMOTE_NETWORKS)' -vpn-ports '$(VPN_PORTS)'
 
 # The commit the bundles' footers name (dirty: the tree has changes).
@@ -149,7 +149,7 @@ status: ## What each customer's connections look like in AWS now (CUSTOMER=name,
 	@go run . status $(if $(CUSTOMER),-customer '$(CUSTOMER)') $(if $(CELL),-cell '$(CELL)')
 
 .PHONY: accept
-accept: ## Accept the inbound customers' connection requests, and only theirs (REGION=r, CELL=name; asks first)
+accept: ## Accept the inbound customers' connection requests and the resource-gateway customers' RAM share invitations, and only theirs (REGION=r, CELL=name; asks first)
 	@go run . accept $(if $(REGION),-region '$(REGION)') $(if $(CELL),-cell '$(CELL)')
 
 .PHONY: schema

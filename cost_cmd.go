@@ -49,13 +49,15 @@ func costReport(fleet *config.Fleet, customers []*config.Customer) ([]cost.Stack
 	return report, nil
 }
 
-// pendingTemplates synthesizes, for each service without a service name,
-// its customer's PrivateLink stack as it will be once the name arrives (a
-// stand-in name of the service's region), by stack name. Each is a copy of
+// pendingTemplates synthesizes, for each pending service (no service name,
+// or no resource configuration ARN), its customer's PrivateLink stack as it
+// will be once it arrives (a stand-in name of the service's region, or ARN
+// of the customer's), by stack name. Each is a copy of
 // the customer under a name of its own, so that all fit in one app.
 func pendingTemplates(v *config.Vendor, customers []*config.Customer) (map[string][]cost.Pending, error) {
 	type variant struct {
 		stack, service string
+		viaGateway     bool
 		c              *config.Customer
 	}
 	var variants []variant
@@ -64,7 +66,7 @@ func pendingTemplates(v *config.Vendor, customers []*config.Customer) (map[strin
 			continue
 		}
 		for i, s := range c.PrivateLink.Services {
-			if s.ServiceName != "" {
+			if !s.Pending() {
 				continue
 			}
 			copied := *c
@@ -74,10 +76,16 @@ func pendingTemplates(v *config.Vendor, customers []*config.Customer) (map[strin
 			if region == "" {
 				region = c.Region
 			}
-			pl.Services[i].ServiceName = "com.amazonaws.vpce." + region + ".vpce-svc-00000000000000000"
+			if s.ViaResourceGateway() {
+				// A stand-in of the form config validates: the customer's
+				// account and region.
+				pl.Services[i].ResourceConfigurationArn = "arn:aws:vpc-lattice:" + c.Region + ":" + c.Account + ":resourceconfiguration/rcfg-00000000000000000"
+			} else {
+				pl.Services[i].ServiceName = "com.amazonaws.vpce." + region + ".vpce-svc-00000000000000000"
+			}
 			copied.PrivateLink = &pl
 			copied.Name = fmt.Sprintf("%s-pending%d", c.Name, len(variants))
-			variants = append(variants, variant{stacks.StackName(c, stacks.ModePrivateLink), s.Name, &copied})
+			variants = append(variants, variant{stacks.StackName(c, stacks.ModePrivateLink), s.Name, s.ViaResourceGateway(), &copied})
 		}
 	}
 	out := map[string][]cost.Pending{}
@@ -95,7 +103,7 @@ func pendingTemplates(v *config.Vendor, customers []*config.Customer) (map[strin
 		return nil, err
 	}
 	for i, s := range built {
-		out[variants[i].stack] = append(out[variants[i].stack], cost.Pending{Service: variants[i].service, Template: s.Template})
+		out[variants[i].stack] = append(out[variants[i].stack], cost.Pending{Service: variants[i].service, ViaResourceGateway: variants[i].viaGateway, Template: s.Template})
 	}
 	return out, nil
 }
@@ -118,6 +126,7 @@ func costNotes(v *config.Vendor, c *config.Customer, stack string) map[cost.Item
 	case stacks.StackName(c, stacks.ModePrivateLink):
 		pl := c.PrivateLink
 		notes[cost.InterfaceEndpoints] = fmt.Sprintf("one per service with a serviceName, in each of privateLink.availabilityZones: %s", strings.Join(pl.AvailabilityZones, ", "))
+		notes[cost.ResourceEndpoints] = "one per service with a resourceConfigurationArn (reached through the customer's resource gateway)"
 		notes[cost.HostedZones] = c.Name + "." + v.InternalDomain + ", the connectors' names"
 		notes[cost.LogGroups] = "VPC flow logs, " + retention(*v.LogRetentionDays) + " (vendor.yaml logRetentionDays)"
 		probeNotes(notes, c, "each port of each service with a serviceName", "; probe logs, "+retention(*v.LogRetentionDays))
@@ -138,7 +147,10 @@ func costNotes(v *config.Vendor, c *config.Customer, stack string) map[cost.Item
 			probeNotes(notes, c, "each of vpn.probeTargets", ", probe logs "+retention(*v.LogRetentionDays))
 		}
 	case stacks.StackName(c, stacks.ModeProducer):
-		notes[cost.LoadBalancers] = "one per service with a producer section"
+		notes[cost.LoadBalancers] = "one per service in producer mode nlb"
+		notes[cost.ResourceGateways] = "for the services in producer mode resourceGateway"
+		notes[cost.ResourceConfigs] = "one per service in producer mode resourceGateway"
+		notes[cost.ResourceShares] = "shared with the vendor's account only"
 		notes[cost.Alarms] = "no healthy target, per port"
 		var minutes []string
 		for _, s := range c.PrivateLink.Services {

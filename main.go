@@ -201,6 +201,7 @@ func command(name string, args []string) int {
 		azs := fs.String("azs", "", "comma-separated AZ IDs of the customer's endpoint service (privatelink) or endpoint subnets (inbound)")
 		fs.StringVar(&opts.ServiceName, "service-name", "", "privatelink: customer's endpoint service name")
 		fs.StringVar(&opts.Target, "target", "", "privatelink: rds, ip or instance: hand the customer a template for the service's producer side")
+		fs.StringVar(&opts.ProducerMode, "producer-mode", "", "with -target: nlb (default) or resourceGateway (the database shared through a resource gateway)")
 		fs.StringVar(&opts.RdsBy, "rds-by", "", "target rds: hostname, dbInstance or dbCluster (Aurora)")
 		fs.StringVar(&opts.RdsRole, "rds-role", "", "rds-by dbCluster: writer or reader")
 		ports := fs.String("ports", "", "privatelink: comma-separated TCP ports of the service")

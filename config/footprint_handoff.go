@@ -20,10 +20,21 @@ var NlbTargetRanges = []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", 
 func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 	t := newTally(c.Name+"-Producer", "privateLink.services", true,
 		map[string]string{"privateconnect:vendor": v.Name, "privateconnect:customer": c.Name})
-	t.params(4) // VpcId, SubnetIds, AlarmTopicArn, ConnectionTopicArn
-	t.bytes(2*200 + ruleBytesHandoff)
-	t.fixed("VpcId", "SubnetIds", "AlarmTopicArn", "ConnectionTopicArn", "HasAlarmTopic", "HasConnectionTopic", "DeployRegion")
-	if slices.ContainsFunc(c.PrivateLink.Services, func(s Service) bool { return s.Producer != nil && s.Producer.Target == "rds" }) {
+	nlb := func(s Service) bool { return s.Producer != nil && s.Producer.Mode != ModeResourceGateway }
+	gateway := func(s Service) bool { return s.Producer != nil && s.Producer.Mode == ModeResourceGateway }
+	t.params(2) // VpcId, SubnetIds
+	t.bytes(ruleBytesHandoff)
+	t.fixed("VpcId", "SubnetIds", "DeployRegion")
+	if slices.ContainsFunc(c.PrivateLink.Services, nlb) {
+		// The load balancers' alarm and connection notification topics, each optional.
+		t.params(2)
+		t.bytes(2 * 200)
+		t.fixed("AlarmTopicArn", "ConnectionTopicArn", "HasAlarmTopic", "HasConnectionTopic")
+	}
+	if slices.ContainsFunc(c.PrivateLink.Services, gateway) {
+		t.gatewayFootprint(c)
+	}
+	if slices.ContainsFunc(c.PrivateLink.Services, func(s Service) bool { return nlb(s) && s.Producer.Target == "rds" }) {
 		// The registrar's role and log groups: a permissions boundary and a KMS key, each optional.
 		t.params(2)
 		t.bytes(2 * 250)
@@ -36,6 +47,9 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 			continue
 		}
 		any = true
+		if gateway(s) {
+			continue // counted by gatewayFootprint
+		}
 		sp := index("privateLink.services", i)
 		path, x := sp+".name", LabelID(s.Name)
 		ports := len(s.Ports)
@@ -99,6 +113,43 @@ func producerFootprint(v *Vendor, c *Customer) (Footprint, bool) {
 		}
 	}
 	return *t.fp, any
+}
+
+// gatewayFootprint counts the services of mode resourceGateway: the one
+// resource gateway and its security group (an egress rule per port of any
+// such service and private range), and per service its database's
+// parameter, resource configuration, RAM share and three outputs.
+func (t *tally) gatewayFootprint(c *Customer) {
+	ports := map[int]bool{}
+	for _, s := range c.PrivateLink.Services {
+		if s.Producer != nil && s.Producer.Mode == ModeResourceGateway {
+			for _, p := range s.Ports {
+				ports[p] = true
+			}
+		}
+	}
+	t.res(1, mediumBytes, true)                                           // resource gateway
+	t.res(1, mediumBytes+len(ports)*len(NlbTargetRanges)*ruleBytes, true) // its security group
+	t.fixed("ResourceGateway")
+	for i, s := range c.PrivateLink.Services {
+		if s.Producer == nil || s.Producer.Mode != ModeResourceGateway {
+			continue
+		}
+		path, x := index("privateLink.services", i)+".name", LabelID(s.Name)
+		by := DefaultRdsBy
+		if s.Producer.Rds != nil && s.Producer.Rds.By != "" {
+			by = s.Producer.Rds.By
+		}
+		t.params(1)
+		t.id(x+map[string]string{"hostname": "TargetHostname", "dbInstance": "RdsInstanceId", "dbCluster": "RdsClusterId"}[by], path, s.Name, "parameter")
+		t.res(1, mediumBytes+len(s.Ports)*16, true) // resource configuration, its port ranges
+		t.res(1, smallBytes, true)                  // its RAM share
+		t.outputs(3)
+		t.id(x, path, s.Name, "construct")
+		for _, suffix := range []string{"ResourceConfigurationArn", "ResourceGatewaySecurityGroupId", "ResourceShareArn"} {
+			t.id(x+suffix, path, s.Name, "output")
+		}
+	}
 }
 
 // registrarEnvironment bounds the registrar's environment once CloudFormation

@@ -116,7 +116,7 @@ func QuotaRequest(n QuotaNeed) string {
 // VPC, group or gateway.
 func quotaPathInFile(q Quota) string {
 	switch q.Code {
-	case QuotaEndpointsPerVPC:
+	case QuotaEndpointsPerVPC, QuotaResourceEndpointsPerVPC:
 		return "privateLink.services"
 	}
 	return "vpn"

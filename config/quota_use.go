@@ -28,17 +28,25 @@ func CustomerStackUse(v *Vendor, c *Customer) []StackUse {
 	if pl := c.PrivateLink; pl != nil {
 		u := newUse(c.Name+"-PrivateLink", c.Region)
 		azs := len(pl.AvailabilityZones)
-		endpoints, rules := 0, 0
+		endpoints, resourceEndpoints, rules := 0, 0, 0
 		for _, s := range pl.Services {
-			if s.ServiceName == "" {
+			if s.Pending() {
 				continue
 			}
 			endpoints++
+			if s.ViaResourceGateway() {
+				resourceEndpoints++
+			}
 			rules += len(s.Ports)                                                    // connectors' egress, one per port
 			u.Max[QuotaRulesPerGroup] = max(u.Max[QuotaRulesPerGroup], len(s.Ports)) // the endpoint's ingress
 		}
 		u.Max[QuotaRulesPerGroup] = max(u.Max[QuotaRulesPerGroup], rules)
-		u.Max[QuotaEndpointsPerVPC] = endpoints
+		// Interface endpoints and resource endpoints (type Resource) count
+		// against separate per-VPC quotas; both take a security group, a
+		// network interface per subnet and the same SSM parameters, plus the
+		// resource configuration ARN for a resource endpoint.
+		u.Max[QuotaEndpointsPerVPC] = endpoints - resourceEndpoints
+		u.Max[QuotaResourceEndpointsPerVPC] = resourceEndpoints
 		u.Counts[QuotaVPCs] = 1
 		u.Counts[QuotaSecurityGroups] = 2 + endpoints // the VPC's default group, the connectors group
 		u.Counts[QuotaNetworkInterfaces] = endpoints * azs
@@ -46,7 +54,7 @@ func CustomerStackUse(v *Vendor, c *Customer) []StackUse {
 		u.Counts[QuotaStacks] = 1
 		u.Counts[QuotaLogGroups] = 1 // flow logs
 		u.Counts[QuotaRoles] = 1     // the flow log role
-		u.Counts[QuotaSsmParameters] = 4 + 4*endpoints
+		u.Counts[QuotaSsmParameters] = 4 + 4*endpoints + resourceEndpoints
 		if c.Probed() && endpoints > 0 {
 			u.probe(azs)
 		}

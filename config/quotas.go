@@ -59,24 +59,28 @@ const (
 
 // Codes of the quotas the plan counts.
 const (
-	QuotaVPCs              = "L-F678F1CE"
-	QuotaInternetGateways  = "L-A4707A72"
-	QuotaElasticIPs        = "L-0263D0A3"
-	QuotaNatPerAZ          = "L-FE5A380F"
-	QuotaVpnGateways       = "L-7029FAB6"
-	QuotaCustomerGateways  = "L-4FB7FF5D"
-	QuotaVpnConnections    = "L-3E6EC3A3"
-	QuotaVpnPerGateway     = "L-B91E5754"
-	QuotaEndpointsPerVPC   = "L-29B6F2EB"
-	QuotaSecurityGroups    = "L-E79EC296"
-	QuotaRulesPerGroup     = "L-0EA8095F"
-	QuotaNetworkInterfaces = "L-DF5E4CA3"
-	QuotaHostedZones       = "L-4EA4796A"
-	QuotaStacks            = "L-0485CB21"
-	QuotaLambdaConcurrency = "L-B99A9384"
-	QuotaEventRules        = "L-244521F2"
-	QuotaLogGroups         = "L-C7B9AAAB"
-	QuotaRoles             = "L-FE177D64"
+	QuotaVPCs             = "L-F678F1CE"
+	QuotaInternetGateways = "L-A4707A72"
+	QuotaElasticIPs       = "L-0263D0A3"
+	QuotaNatPerAZ         = "L-FE5A380F"
+	QuotaVpnGateways      = "L-7029FAB6"
+	QuotaCustomerGateways = "L-4FB7FF5D"
+	QuotaVpnConnections   = "L-3E6EC3A3"
+	QuotaVpnPerGateway    = "L-B91E5754"
+	QuotaEndpointsPerVPC  = "L-29B6F2EB"
+	// Resource endpoints (VPC endpoints of type Resource) have a quota of
+	// their own; the customer's resource gateways, resource configurations
+	// and RAM shares count in the customer's account, not the vendor's.
+	QuotaResourceEndpointsPerVPC = "L-CA6CC422"
+	QuotaSecurityGroups          = "L-E79EC296"
+	QuotaRulesPerGroup           = "L-0EA8095F"
+	QuotaNetworkInterfaces       = "L-DF5E4CA3"
+	QuotaHostedZones             = "L-4EA4796A"
+	QuotaStacks                  = "L-0485CB21"
+	QuotaLambdaConcurrency       = "L-B99A9384"
+	QuotaEventRules              = "L-244521F2"
+	QuotaLogGroups               = "L-C7B9AAAB"
+	QuotaRoles                   = "L-FE177D64"
 	// Standard-tier SSM parameters have no Service Quotas code: AWS does not
 	// raise the limit (advanced parameters, charged, have a larger one).
 	QuotaSsmParameters = "ssm-standard-parameters"
@@ -103,12 +107,14 @@ var QuotaTable = []Quota{
 		"one per VPN gateway", false},
 	{"vpc", QuotaEndpointsPerVPC, "Interface VPC endpoints per VPC", PerVPC, 50, true, plQuotasDoc,
 		"one per privateLink service with a serviceName", false},
+	{"vpc", QuotaResourceEndpointsPerVPC, "Resource VPC endpoints per VPC", PerVPC, 200, true, plQuotasDoc,
+		"one per privateLink service with a resourceConfigurationArn", false},
 	{"vpc", QuotaSecurityGroups, "VPC security groups per Region", PerRegion, 2500, true, vpcQuotasDoc,
-		"each VPC's default group, the connectors group, one per interface endpoint", false},
+		"each VPC's default group, the connectors group, one per interface or resource endpoint", false},
 	{"vpc", QuotaRulesPerGroup, "Inbound or outbound rules per security group", PerGroup, 60, true, vpcQuotasDoc,
 		"the connectors group: an egress rule per port of each service, or per remote network and port", true},
 	{"vpc", QuotaNetworkInterfaces, "Network interfaces per Region", PerRegion, 5000, true, vpcQuotasDoc,
-		"one per interface endpoint and AZ, per NAT gateway, and the probe's function in each of its subnets", false},
+		"one per interface or resource endpoint and AZ, per NAT gateway, and the probe's function in each of its subnets", false},
 	{"route53", QuotaHostedZones, "Hosted zones", PerAccount, 500, true, r53QuotasDoc,
 		"one private hosted zone per privateLink section", false},
 	{"cloudformation", QuotaStacks, "Stack count", PerRegion, 2000, true, cfnQuotas,

@@ -35,10 +35,14 @@ type StarterOptions struct {
 	// Target, when set (rds, ip or instance), adds a producer section: the
 	// customer's side is handed over (make handoff) and the service stays
 	// pending, without serviceName, until the customer sends it.
-	Target  string
-	RdsBy   string // rds target: hostname (default), dbInstance or dbCluster
-	RdsRole string // dbCluster: writer (default) or reader
-	Ports   []int
+	Target string
+	// ProducerMode is the producer section's mode: nlb (default) or
+	// resourceGateway (an RDS database shared through a resource gateway;
+	// the service then waits for a resource configuration ARN).
+	ProducerMode string
+	RdsBy        string // rds target: hostname (default), dbInstance or dbCluster
+	RdsRole      string // dbCluster: writer (default) or reader
+	Ports        []int
 
 	// vpn
 	GatewayIP      string
@@ -206,6 +210,7 @@ func starterModes(opts StarterOptions) (map[string]bool, error) {
 	}{
 		{"service-name", ModePrivateLink, opts.ServiceName != "", opts.ServiceName},
 		{"target", ModePrivateLink, opts.Target != "", opts.Target},
+		{"producer-mode", ModePrivateLink, opts.ProducerMode != "", opts.ProducerMode},
 		{"ports", ModePrivateLink, len(opts.Ports) > 0, opts.Ports},
 		{"gateway-ip", ModeVpn, opts.GatewayIP != "", opts.GatewayIP},
 		{"routing", ModeVpn, opts.Routing != "", opts.Routing},
@@ -217,6 +222,9 @@ func starterModes(opts StarterOptions) (map[string]bool, error) {
 			return nil, argError(o.flag, "is for the "+o.mode+" section, which modes leaves out", o.value,
 				fmt.Sprintf("add %s to modes, or leave %s out", modeFlag[o.mode], o.flag))
 		}
+	}
+	if opts.ProducerMode != "" && opts.Target == "" {
+		return nil, argError("producer-mode", "is the mode of a producer section, which target adds", opts.ProducerMode, "set target rds too, or leave producer-mode out")
 	}
 	if (opts.RdsBy != "" || opts.RdsRole != "") && opts.Target != "rds" {
 		return nil, argError("rds-by", "finds the database of an rds target, and target is not rds", opts.Target, "set target rds, or leave rds-by and rds-role out")

@@ -207,6 +207,30 @@ func TestNewCustomerRdsDefaultLookup(t *testing.T) {
 	assert.NotContains(t, todoPaths(st), "privateLink.services[0].serviceName", "a service with a producer is pending, not missing")
 }
 
+// A service in producer mode resourceGateway: pending until the customer
+// sends its resource configuration ARN, with no registrar.
+func TestNewCustomerResourceGateway(t *testing.T) {
+	dir := starterFleet(t)
+	st, err := NewCustomer(dir, "wayne", "", StarterOptions{
+		Account: "000011112222", Networks: []string{"10.40.0.0/16"}, AvailabilityZones: []string{"use1-az1", "use1-az2"},
+		Target: "rds", ProducerMode: ModeResourceGateway, RdsBy: "dbCluster", Ports: []int{5432},
+	})
+	require.NoError(t, err)
+	assert.Empty(t, st.Todo)
+	data, _ := os.ReadFile(st.Path)
+	for _, w := range []string{"mode: resourceGateway", "by: dbCluster", "# resourceConfigurationArn (and accept the AWS RAM share"} {
+		assert.Contains(t, string(data), w)
+	}
+	assert.NotContains(t, string(data), "registrar")
+	f, err := Load(dir)
+	require.NoError(t, err)
+	s := f.Customer("wayne").PrivateLink.Services[0]
+	assert.True(t, s.Pending(), "pending until the customer sends the ARN")
+	assert.True(t, s.ViaResourceGateway())
+	assert.Equal(t, RdsTarget{By: "dbCluster"}, *s.Producer.Rds)
+	assert.Nil(t, s.Producer.Registrar)
+}
+
 // Every value given is checked before anything is written.
 func TestNewCustomerModesRefuseAndWriteNothing(t *testing.T) {
 	asn := func(n int) *int { return &n }
@@ -221,6 +245,10 @@ func TestNewCustomerModesRefuseAndWriteNothing(t *testing.T) {
 		"rds-by without rds":            {"", StarterOptions{Target: "ip", RdsBy: "dbCluster"}, "rds-by"},
 		"rds-role without dbCluster":    {"", StarterOptions{Target: "rds", RdsRole: "reader"}, `rds-role "reader": applies to rds-by dbCluster only`},
 		"unknown rds lookup":            {"", StarterOptions{Target: "rds", RdsBy: "endpoint"}, "producer.rds.by: unknown way to find the database"},
+		"producer mode without target":  {"", StarterOptions{ProducerMode: ModeResourceGateway}, `producer-mode "resourceGateway": is the mode of a producer section, which target adds`},
+		"unknown producer mode":         {"", StarterOptions{Target: "rds", ProducerMode: "lattice"}, "producer.mode: unknown producer mode"},
+		"resource gateway for ip":       {"", StarterOptions{Target: "ip", ProducerMode: ModeResourceGateway}, "producer.target: producer.mode: resourceGateway shares an RDS database"},
+		"role with a resource gateway":  {"", StarterOptions{Target: "rds", ProducerMode: ModeResourceGateway, RdsBy: "dbCluster", RdsRole: "reader"}, "producer.rds.role: with producer.mode: resourceGateway"},
 		"private gateway IP":            {"", StarterOptions{Modes: []string{"vpn"}, GatewayIP: "10.1.2.3"}, "vpn.customerGateway.ipAddress: AWS reaches the customer's VPN device over the internet"},
 		"gateway IP of another":         {"", StarterOptions{Modes: []string{"vpn"}, GatewayIP: "198.51.100.7"}, "vpn.customerGateway.ipAddress"},
 		"reserved ASN":                  {"", StarterOptions{Modes: []string{"vpn"}, BgpAsn: asn(7224)}, "vpn.customerGateway.bgpAsn: AWS reserves this ASN"},

@@ -228,11 +228,21 @@ func renderPrivateLink(f *starterFile, block string, opts StarterOptions, sub *s
 	f.line("privateLink:")
 	f.line("  # Proposed from the vendor pool; never change it once deployed.")
 	f.line("  vpcCidr: %s", block)
-	f.line("  # AZ IDs (use1-az1, not us-east-1a) the customer's endpoint service is offered in.")
+	if opts.ProducerMode == ModeResourceGateway {
+		f.line("  # AZ IDs (use1-az1, not us-east-1a) of the endpoint's subnets: the customer's")
+		f.line("  # resource gateway needs a subnet in at least one of them, ideally in each.")
+	} else {
+		f.line("  # AZ IDs (use1-az1, not us-east-1a) the customer's endpoint service is offered in.")
+	}
 	f.line("  availabilityZones: %s", f.list(opts.AvailabilityZones, p+".availabilityZones", sub.azs, todoAZ+"-1", todoAZ+"-2"))
 	f.line("  services:")
 	f.line("    - name: db")
+	rg := opts.ProducerMode == ModeResourceGateway
 	switch {
+	case opts.Target != "" && rg:
+		f.line("      # Pending until the customer deploys the handed-over template (make")
+		f.line("      # handoff) and sends its ResourceConfigurationArn output: add it here as")
+		f.line("      # resourceConfigurationArn (and accept the AWS RAM share: make accept).")
 	case opts.Target != "":
 		f.line("      # Pending until the customer deploys the handed-over template")
 		f.line("      # (make handoff) and sends its ServiceName output: add it here as serviceName.")
@@ -250,6 +260,16 @@ func renderPrivateLink(f *starterFile, block string, opts StarterOptions, sub *s
 		return
 	}
 	f.line("      producer:")
+	if opts.ProducerMode != "" {
+		f.line("        # nlb: a load balancer in the customer's VPC; resourceGateway: the")
+		f.line("        # database shared through a resource gateway and AWS RAM (same region,")
+		f.line("        # rds only; README: Choosing nlb or resourceGateway).")
+		f.line("        mode: %s", q(opts.ProducerMode))
+	}
+	if rg {
+		renderResourceGatewayRds(f, opts)
+		return
+	}
 	f.line("        # What the customer's load balancer forwards to: rds, ip or instance.")
 	f.line("        target: %s", q(opts.Target))
 	if opts.Target != "rds" {
@@ -278,6 +298,28 @@ func renderPrivateLink(f *starterFile, block string, opts StarterOptions, sub *s
 	f.line("          by: %s", q(by))
 	if role != "" {
 		f.line("          role: %s", q(role))
+	}
+}
+
+// renderResourceGatewayRds writes the database of a producer section of mode
+// resourceGateway: no registrar, no role.
+func renderResourceGatewayRds(f *starterFile, opts StarterOptions) {
+	by := opts.RdsBy
+	if by == "" {
+		by = DefaultRdsBy
+	}
+	f.line("        target: %s", q(opts.Target))
+	f.line("        # What the customer's resource configuration names:")
+	f.line("        #   hostname    a publicly resolvable DNS name, e.g. the RDS endpoint,")
+	f.line("        #               on the service's ports;")
+	f.line("        #   dbInstance  an RDS DB instance, by its ARN, on its own port (one);")
+	f.line("        #   dbCluster   an Aurora cluster, by its ARN, on its own port (one).")
+	f.line("        # The customer gives the identifier or hostname as a parameter of their")
+	f.line("        # template.")
+	f.line("        rds:")
+	f.line("          by: %s", q(by))
+	if opts.RdsRole != "" {
+		f.line("          role: %s", q(opts.RdsRole))
 	}
 }
 

@@ -116,17 +116,18 @@ type Customer struct {
 // an interface endpoint to each of the customer's endpoint services.
 type PrivateLink struct {
 	VpcCidr           string    `yaml:"vpcCidr" pc:"required" doc:"CIDR of the dedicated vendor VPC, /16 to /28, from the vendor pool, overlapping no other vendor block of the fleet nor the customer's networks. Written once (make new-customer proposes it) and never changed: a new CIDR replaces the VPC."`
-	AvailabilityZones []string  `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1, not us-east-1a) the customer's endpoint services are offered in, at least 2 unless singleAz; one subnet each. Append new AZs at the end: a subnet's block follows its position." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
+	AvailabilityZones []string  `yaml:"availabilityZones" pc:"required" doc:"AZ IDs (e.g. use1-az1, not us-east-1a) the customer's endpoint services are offered in, at least 2 unless singleAz; one subnet each. A service shared through a resource gateway (resourceConfigurationArn, producer.mode: resourceGateway) needs the customer's resource gateway in at least one of them (AWS requires the endpoint's and the gateway's AZs to overlap), ideally in each. Append new AZs at the end: a subnet's block follows its position." pattern:"^[a-z]+[0-9]-az[0-9]+$"`
 	SingleAz          bool      `yaml:"singleAz" doc:"Set true to accept a single AZ (no redundancy against an AZ outage)."`
-	Services          []Service `yaml:"services" pc:"required" doc:"The customer's endpoint services the vendor connects to."`
+	Services          []Service `yaml:"services" pc:"required" doc:"What the vendor connects to: the customer's endpoint services, and resource configurations the customer shares with the vendor."`
 }
 
-// Service is one customer endpoint service reached through an interface endpoint.
+// Service is one customer endpoint service reached through an interface
+// endpoint, or one resource configuration reached through a resource endpoint.
 type Service struct {
 	Name          string `yaml:"name" pc:"required" doc:"Short DNS label for the service (db gives db.<customer>.<internalDomain>)." pattern:"^[a-z]([a-z0-9-]{0,30}[a-z0-9])?$"`
-	ServiceName   string `yaml:"serviceName" doc:"The endpoint service name the customer sends: com.amazonaws.vpce.<region>.vpce-svc-<hex>. Required, except for a service with a producer section before the customer has deployed the handed-over template (the service is then pending: no endpoint yet)." pattern:"^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-([0-9a-f]{8}|[0-9a-f]{17})$"`
-	ServiceRegion string `yaml:"serviceRegion" doc:"Set to the service's region to use cross-region PrivateLink when it differs from the customer's region." enum:"$regions"`
-	Ports         []int  `yaml:"ports" pc:"required" doc:"TCP ports the service listens on, each once." minimum:"1" maximum:"65535"`
+	ServiceName   string `yaml:"serviceName" doc:"The endpoint service name the customer sends: com.amazonaws.vpce.<region>.vpce-svc-<hex>. Required, except for a service reached by resourceConfigurationArn instead, or with a producer section before the customer has deployed the handed-over template (the service is then pending: no endpoint yet). Not with producer.mode: resourceGateway." pattern:"^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-([0-9a-f]{8}|[0-9a-f]{17})$"`
+	ServiceRegion string `yaml:"serviceRegion" doc:"Set to the service's region to use cross-region PrivateLink when it differs from the customer's region. Not for a service shared through a resource gateway: a resource configuration is reached from its own region only." enum:"$regions"`
+	Ports         []int  `yaml:"ports" pc:"required" doc:"TCP ports the service listens on, each once. A database shared by its ARN (producer.mode: resourceGateway with rds.by: dbInstance or dbCluster) has one: its own." minimum:"1" maximum:"65535"`
 	// The endpoint is reached by a name of the vendor's private zone, which no
 	// customer certificate holds, often under a private CA: verifying would
 	// fail on every healthy service, so the probe reads the certificate only.
@@ -134,17 +135,19 @@ type Service struct {
 
 	// The other way a customer exposes a service: a resource configuration
 	// shared through AWS RAM, reached by an endpoint of type Resource.
-	ResourceConfigurationArn string `yaml:"resourceConfigurationArn" doc:"The resource configuration ARN the customer sends, for a service shared through a resource gateway (producer.mode: resourceGateway, or one the customer built): arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/rcfg-<17 hex>, in the customer's region and account. In place of serviceName; pending (no endpoint yet) until the customer has deployed the handed-over template." pattern:"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:[0-9]{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$"`
+	ResourceConfigurationArn string `yaml:"resourceConfigurationArn" doc:"The resource configuration ARN the customer sends, for a service shared through a resource gateway (producer.mode: resourceGateway, or one the customer built): arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/rcfg-<17 letters and digits>, in the customer's region and account (its owner shares it with the vendor through AWS RAM), listed once in the fleet. In place of serviceName; without producer.mode: nlb. With producer.mode: resourceGateway the service is pending (no endpoint yet) until the customer has deployed the handed-over template and sent it." pattern:"^arn:aws[a-z-]*:vpc-lattice:[a-z0-9-]+:[0-9]{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$"`
 
 	Producer *Producer `yaml:"producer" doc:"Hand the customer a template that builds this service's producer side (with mode: nlb an NLB, its targets and an endpoint service; with mode: resourceGateway a resource gateway, a resource configuration and its AWS RAM share): make handoff CUSTOMER=<name>."`
 }
 
 // Producer describes the customer-side template handed over for one service:
-// an internal NLB with a listener and target group per port, in front of the
-// customer's targets, exposed as a VPC endpoint service to the vendor.
+// with mode nlb an internal NLB with a listener and target group per port, in
+// front of the customer's targets, exposed as a VPC endpoint service to the
+// vendor; with mode resourceGateway a resource gateway and a resource
+// configuration of the database, shared with the vendor through AWS RAM.
 type Producer struct {
-	Mode   string `yaml:"mode" doc:"How the customer exposes the service: nlb (a Network Load Balancer in front of the targets and a VPC endpoint service; cross-region, ip and instance targets) or resourceGateway (a resource gateway and a resource configuration of the database, shared with the vendor's account through AWS RAM: no load balancer and no registrar, same region only, rds targets only; README: Choosing nlb or resourceGateway)." default:"nlb" enum:"nlb,resourceGateway"`
-	Target string `yaml:"target" pc:"required" doc:"What the NLB forwards to: rds (an RDS or Aurora database, kept registered by a Lambda), ip (fixed private IPs) or instance (EC2 instance IDs)." enum:"rds,ip,instance"`
+	Mode   string `yaml:"mode" doc:"How the customer exposes the service: nlb (a Network Load Balancer in front of the targets and a VPC endpoint service; cross-region, ip and instance targets) or resourceGateway (a resource gateway and a resource configuration of the database, shared with the vendor's account through AWS RAM: no load balancer and no registrar, same region only, rds targets only; README: Choosing nlb or resourceGateway). With resourceGateway the load balancer's keys (registrar, targetGroup, loadBalancerSecurityGroup, count, insecureAutoAcceptConnections) and rds.role do not apply." default:"nlb" enum:"nlb,resourceGateway"`
+	Target string `yaml:"target" pc:"required" doc:"What the customer exposes: rds (an RDS or Aurora database; with mode nlb kept registered by a Lambda), ip (fixed private IPs) or instance (EC2 instance IDs); ip and instance with mode nlb only." enum:"rds,ip,instance"`
 	Count  *int   `yaml:"count" doc:"For ip and instance targets: how many; each is a template parameter." defaultDoc:"1, for ip and instance" minimum:"1" maximum:"20"`
 
 	Rds         *RdsTarget   `yaml:"rds" doc:"For rds targets: how the database is found."`
@@ -157,10 +160,11 @@ type Producer struct {
 	InsecureAutoAcceptConnections bool `yaml:"insecureAutoAcceptConnections" doc:"Set true to accept endpoint connections without the customer's review. Leave it off."`
 }
 
-// RdsTarget says how the registrar finds the database's addresses.
+// RdsTarget says how the database is found: by the registrar (mode nlb), or
+// by the resource configuration (mode resourceGateway).
 type RdsTarget struct {
-	By   string `yaml:"by" doc:"How the registrar finds the database's addresses: hostname (any DNS name, e.g. an RDS instance endpoint or RDS Proxy), dbInstance (a DB instance identifier, through the RDS API) or dbCluster (an Aurora cluster identifier, through the RDS API; see role). For Aurora use dbCluster: after a failover the RDS API names the new writer at once, while the cluster endpoint's DNS lags and the old writer, now a reader, still passes health checks." default:"hostname" enum:"hostname,dbInstance,dbCluster"`
-	Role string `yaml:"role" doc:"For dbCluster: writer (the cluster's writer instance) or reader (every available reader instance, from the RDS API)." defaultDoc:"writer, with by: dbCluster" enum:"writer,reader"`
+	By   string `yaml:"by" doc:"How the registrar finds the database's addresses: hostname (any DNS name, e.g. an RDS instance endpoint or RDS Proxy), dbInstance (a DB instance identifier, through the RDS API) or dbCluster (an Aurora cluster identifier, through the RDS API; see role). For Aurora use dbCluster: after a failover the RDS API names the new writer at once, while the cluster endpoint's DNS lags and the old writer, now a reader, still passes health checks. With mode resourceGateway no registrar runs: hostname shares a publicly resolvable domain name (a resource configuration of type SINGLE on the service's ports), dbInstance and dbCluster the database by its ARN (type ARN, on the database's own port)." default:"hostname" enum:"hostname,dbInstance,dbCluster"`
+	Role string `yaml:"role" doc:"For dbCluster with mode nlb: writer (the cluster's writer instance) or reader (every available reader instance, from the RDS API). Not with mode resourceGateway, which shares the cluster as a whole (AWS keeps its endpoints together; connectors pick one by the name they use)." defaultDoc:"writer, with by: dbCluster and mode nlb" enum:"writer,reader"`
 }
 
 // Registrar tunes the registrar Lambda.

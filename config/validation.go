@@ -124,7 +124,7 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 	if len(pl.Services) == 0 {
 		r.add(svcs, "no service is listed", raw("an empty list"), "add the endpoint service name and ports the customer sent")
 	}
-	names, serviceNames := map[string]bool{}, map[string]bool{}
+	names, serviceNames, arns := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	var producerRegion, producerPath string
 	ports := 0
 	for i, s := range pl.Services {
@@ -137,13 +137,7 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 		names[s.Name] = true
 		// A pending service's region decides where its template deploys.
 		svcRegionOK := s.ServiceRegion == "" || checkRegion(r, join(sp, "serviceRegion"), s.ServiceRegion)
-		switch {
-		case s.ServiceName != "":
-			checkServiceName(r, sp, s, c.Region, svcRegionOK)
-		case s.Producer == nil:
-			r.add(join(sp, "serviceName"), "no endpoint service name", raw("nothing"),
-				"add serviceName: as the customer sent it, or add a producer: section to hand the customer a template that creates the service (make handoff)")
-		}
+		checkServiceAddress(r, sp, c, s, svcRegionOK)
 		if s.Producer != nil {
 			validateProducer(r, join(sp, "producer"), s)
 			region := cmp.Or(s.ServiceRegion, c.Region)
@@ -158,6 +152,11 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 			r.add(join(sp, "serviceName"), "endpoint service listed twice", s.ServiceName, "list each service once, with all its ports")
 		}
 		serviceNames[s.ServiceName] = true
+		if arns[s.ResourceConfigurationArn] && s.ResourceConfigurationArn != "" {
+			// As for serviceName: two endpoints to one database under two names.
+			r.add(join(sp, "resourceConfigurationArn"), "resource configuration listed twice", s.ResourceConfigurationArn, "list each resource configuration once, with all its ports")
+		}
+		arns[s.ResourceConfigurationArn] = true
 		checkPorts(r, join(sp, "ports"), s.Ports)
 		ports += len(s.Ports)
 	}
@@ -165,6 +164,7 @@ func validatePrivateLink(r *report, v *Vendor, c *Customer, pl *PrivateLink) {
 		r.add(svcs, fmt.Sprintf("the connectors security group would need more than %d egress rules", maxSecurityGroupRules), ports,
 			"reduce the number of ports or split the customer")
 	}
+	checkGatewayPorts(r, svcs, pl.Services)
 }
 
 func checkServiceName(r *report, sp string, s Service, region string, svcRegionOK bool) {

@@ -63,7 +63,7 @@ func vendorBlocks(c *Customer) []vendorBlock {
 // validateTenants keeps each customer's connections its own: what points
 // at a customer's systems must not also be in another customer's file, or
 // one customer's connectors would reach the other's systems (the same
-// endpoint service), one customer's device would terminate another's
+// endpoint service or resource configuration), one customer's device would terminate another's
 // tunnels (the same gateway IP), or one key would open both (the same
 // pre-shared key secret). Each error names both files.
 func validateTenants(errs *Errors, f *Fleet, lines map[string]map[string]int) {
@@ -94,6 +94,9 @@ func validateTenants(errs *Errors, f *Fleet, lines map[string]map[string]int) {
 				claim(c, "endpoint service", s.ServiceName, index("privateLink.services", i)+".serviceName",
 					"this customer's connectors would reach the other customer's service",
 					"correct the service name: each customer's comes from that customer")
+				claim(c, "resource configuration", s.ResourceConfigurationArn, index("privateLink.services", i)+".resourceConfigurationArn",
+					"this customer's connectors would reach the other customer's database",
+					"correct the ARN: each customer's comes from that customer's own stack, in that customer's account")
 			}
 		}
 		if vp := c.Vpn; vp != nil {

@@ -14,6 +14,17 @@ const (
 
 func validateProducer(r *report, p string, s Service) {
 	pr := s.Producer
+	switch pr.Mode {
+	case ModeNlb:
+	case ModeResourceGateway:
+		validateResourceGatewayProducer(r, p, s)
+		return
+	default:
+		// The other keys' rules depend on the mode: none of them would mean much.
+		r.add(join(p, "mode"), "unknown producer mode", pr.Mode,
+			"use nlb (a Network Load Balancer and an endpoint service) or resourceGateway (a resource gateway and a resource configuration, shared through AWS RAM)")
+		return
+	}
 	switch pr.Target {
 	case "rds", "ip", "instance":
 	default:

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/privateconnect/privateconnect/constructs/probe"
 )
@@ -29,6 +30,45 @@ type Prices struct {
 	Note     string   `json:"note"`
 	Sources  []string `json:"sources"`
 	Rates    Rates    `json:"prices"`
+	// Dated are prices recorded on another day than Date, with their source.
+	Dated []Dated `json:"dated"`
+	// NotFound are charges the pricing pages, as read, gave no figure for:
+	// estimates name them as not priced instead of inventing one.
+	NotFound []NotFound `json:"notFound"`
+}
+
+// Dated says where and when some prices (keys of Rates) were read.
+type Dated struct {
+	Prices []string `json:"prices"`
+	Source string   `json:"source"`
+	Read   string   `json:"read"`
+	Note   string   `json:"note"`
+}
+
+// NotFound is a charge with no figure in the pages searched.
+type NotFound struct {
+	Charge   string   `json:"charge"`
+	What     string   `json:"what"`
+	Searched []string `json:"searched"`
+	Read     string   `json:"read"`
+}
+
+// Charges that no price file has a figure for (prices/*.json notFound).
+const (
+	ResourceEndpointHour = "resourceEndpointHour"
+	ResourceGatewayHour  = "resourceGatewayHour"
+	ResourceShare        = "resourceShare"
+)
+
+// Unpriced says why a charge is not priced, from the file's notFound, or
+// "" when the file does not list it.
+func (p Prices) Unpriced(charge string) string {
+	for _, n := range p.NotFound {
+		if n.Charge == charge {
+			return fmt.Sprintf("not priced: no figure for %s at %s (read %s)", n.What, strings.Join(n.Searched, ", "), n.Read)
+		}
+	}
+	return ""
 }
 
 // Rates are list prices in the file's currency.
@@ -51,6 +91,7 @@ type Rates struct {
 	DashboardMonth           float64 `json:"dashboardMonth"`
 	InterRegionGb            float64 `json:"interRegionGb"`
 	InternetOutGb            float64 `json:"internetOutGb"`
+	ResourceEndpointGb       float64 `json:"resourceEndpointGb"`
 }
 
 // ForRegion returns the region's prices; ok is false when no file has them.
@@ -93,6 +134,10 @@ type Item string
 // The items of an estimate, in the order it lists them.
 const (
 	InterfaceEndpoints Item = "interface endpoints"
+	ResourceEndpoints  Item = "resource endpoints"
+	ResourceGateways   Item = "resource gateways"
+	ResourceConfigs    Item = "resource configurations"
+	ResourceShares     Item = "RAM resource shares"
 	NatGateways        Item = "NAT gateways"
 	PublicIPv4         Item = "public IPv4 addresses"
 	InternetGateways   Item = "internet gateway"
@@ -130,8 +175,11 @@ type Estimate struct {
 	Lines []Line
 	Total float64
 	// PerGB names each usage rate that applies, e.g. "interface endpoint data: $0.0100 per GB".
-	PerGB  []string
-	Prices Prices
+	PerGB []string
+	// Unpriced names the items the template has whose charge the price
+	// file has no figure for: Total leaves them out.
+	Unpriced []Item
+	Prices   Prices
 }
 
 // Charged are the lines that cost something at rest.
@@ -175,6 +223,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 	}
 	r := prices.Rates
 	var endpoints, endpointAzs, nats, ips, igws, vgws, nlbs, vpns, alarms, zones, logGroups, dashboards int
+	var resourceEndpoints, gateways, configs, shares int
 	var lambdaRuns float64
 	metrics := 0
 	crossRegion := false
@@ -182,14 +231,23 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 		p := res.Properties
 		switch res.Type {
 		case "AWS::EC2::VPCEndpoint":
-			if p["VpcEndpointType"] == "Interface" {
+			switch p["VpcEndpointType"] {
+			case "Interface":
 				subnets, _ := p["SubnetIds"].([]any)
 				endpoints++
 				endpointAzs += len(subnets)
+			case "Resource":
+				resourceEndpoints++
 			}
 			crossRegion = crossRegion || p["ServiceRegion"] != nil
 		case "AWS::EC2::VPCEndpointService":
 			crossRegion = crossRegion || p["SupportedRegions"] != nil
+		case "AWS::VpcLattice::ResourceGateway":
+			gateways++
+		case "AWS::VpcLattice::ResourceConfiguration":
+			configs++
+		case "AWS::RAM::ResourceShare":
+			shares++
 		case "AWS::EC2::NatGateway":
 			nats++
 		case "AWS::EC2::EIP":
@@ -244,6 +302,21 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 			fmt.Sprintf("%d interface endpoint(s) in %d AZ(s) in all × %d h × $%.4f per AZ", endpoints, endpointAzs, HoursPerMonth, r.InterfaceEndpointAzHour),
 			float64(endpointAzs)*HoursPerMonth*r.InterfaceEndpointAzHour)
 	}
+	unpriced := func(item Item, n int, unit, charge string) {
+		if n == 0 {
+			return
+		}
+		why := prices.Unpriced(charge)
+		if why == "" {
+			why = "not priced: cost/prices/" + region + ".json has no figure for it"
+		}
+		add(item, float64(n), unit, fmt.Sprintf("%d %s: %s", n, unit, why), 0)
+		e.Unpriced = append(e.Unpriced, item)
+	}
+	unpriced(ResourceEndpoints, resourceEndpoints, "resource endpoint(s)", ResourceEndpointHour)
+	unpriced(ResourceGateways, gateways, "resource gateway(s)", ResourceGatewayHour)
+	unpriced(ResourceConfigs, configs, "resource configuration(s)", ResourceGatewayHour)
+	unpriced(ResourceShares, shares, "RAM resource share(s)", ResourceShare)
 	hours(NatGateways, nats, "NAT gateway(s)", r.NatGatewayHour)
 	hours(PublicIPv4, ips, "public IPv4 address(es)", r.PublicIpv4Hour)
 	add(InternetGateways, float64(igws), "internet gateway(s)", fmt.Sprintf("%d internet gateway(s): no charge of its own", igws), 0)
@@ -269,6 +342,7 @@ func Of(templateJSON []byte, region string) (Estimate, error) {
 		}
 	}
 	rate(endpointAzs > 0, "interface endpoint data processed", r.InterfaceEndpointGb, "GB")
+	rate(resourceEndpoints > 0, "resource endpoint data processed", r.ResourceEndpointGb, "GB")
 	rate(crossRegion, "cross-region PrivateLink data transfer", r.InterRegionGb, "GB")
 	rate(nats > 0, "NAT gateway data processed", r.NatGatewayGb, "GB")
 	rate(vpns > 0 || nats > 0, "data transfer out to the internet (VPN tunnels, NAT egress)", r.InternetOutGb, "GB")

@@ -23,11 +23,20 @@ type Stack struct {
 }
 
 // Pending is a service whose endpoint the stack will have once the customer
-// sends its service name.
+// sends its service name, or its resource configuration ARN.
 type Pending struct {
 	Service string
-	// Template is the stack's template once the service name has arrived.
+	// ViaResourceGateway: the service awaits a resource configuration ARN.
+	ViaResourceGateway bool
+	// Template is the stack's template once the name or ARN has arrived.
 	Template []byte
+}
+
+func (p Pending) awaited() string {
+	if p.ViaResourceGateway {
+		return "resource configuration ARN"
+	}
+	return "service name"
 }
 
 // Report prints, per customer and stack, the monthly cost at rest, the
@@ -74,7 +83,7 @@ func Report(w io.Writer, stacks []Stack) error {
 			for _, l := range lines {
 				adds = append(adds, l.What)
 			}
-			p.pending = append(p.pending, fmt.Sprintf("%s  pending %s: once its service name arrives, adds %s", added(monthly), pd.Service, strings.Join(adds, ", ")))
+			p.pending = append(p.pending, fmt.Sprintf("%s  pending %s: once its %s arrives, adds %s", added(monthly), pd.Service, pd.awaited(), strings.Join(adds, ", ")))
 			p.pendingTotal += monthly
 			pendingTotals[s.PaidBy] += monthly
 		}
@@ -110,7 +119,16 @@ func Report(w io.Writer, stacks []Stack) error {
 		return err
 	}
 	if len(pendingTotals) > 0 {
-		fmt.Fprintln(w, "PENDING: what the services still waiting for their service name add once it arrives.")
+		fmt.Fprintln(w, "PENDING: what the services still waiting for their service name (or resource configuration ARN) add once it arrives.")
+	}
+	for _, p := range all {
+		if len(p.e.Unpriced) > 0 {
+			var items []string
+			for _, i := range p.e.Unpriced {
+				items = append(items, string(i))
+			}
+			fmt.Fprintf(w, "NOT PRICED in %s: %s (no list price found; its amounts leave them out).\n", p.Name, strings.Join(items, ", "))
+		}
 	}
 
 	for _, p := range all {

@@ -103,3 +103,24 @@ func TestAddedComparesItemByItem(t *testing.T) {
 	assert.Equal(t, "3 interface endpoint AZ(s)", lines[0].What)
 	assert.Equal(t, "1 CloudWatch alarm(s)", lines[1].What)
 }
+
+// A customer in producer mode resourceGateway: what has no list price is
+// named, and a pending service awaits its resource configuration ARN.
+func TestReportNamesWhatIsNotPriced(t *testing.T) {
+	zone := []byte(`{"Resources":{"Z":{"Type":"AWS::Route53::HostedZone"}}}`)
+	with := []byte(`{"Resources":{"Z":{"Type":"AWS::Route53::HostedZone"},"E":{"Type":"AWS::EC2::VPCEndpoint","Properties":{"VpcEndpointType":"Resource","SubnetIds":["a","b"]}}}}`)
+	gateway := []byte(`{"Resources":{"G":{"Type":"AWS::VpcLattice::ResourceGateway"},"C":{"Type":"AWS::VpcLattice::ResourceConfiguration"},"S":{"Type":"AWS::RAM::ResourceShare"}}}`)
+	var out bytes.Buffer
+	require.NoError(t, Report(&out, []Stack{
+		{Customer: "wayne", Name: "wayne-PrivateLink", Region: "us-east-1", PaidBy: "vendor", Template: zone,
+			Pending: []Pending{{Service: "billing", ViaResourceGateway: true, Template: with}}},
+		{Customer: "wayne", Name: "wayne-Producer", Region: "us-east-1", PaidBy: "customer", Template: gateway},
+	}))
+	for _, want := range []string{
+		`pending billing: once its resource configuration ARN arrives, adds 1 resource endpoint\(s\)\n`,
+		`NOT PRICED in wayne-Producer: resource gateways, resource configurations, RAM resource shares \(no list price found; its amounts leave them out\)\.`,
+		`\$0\.00  1 resource gateway\(s\): not priced: no figure for a charge for a resource gateway`,
+	} {
+		assert.Regexp(t, regexp.MustCompile(want), out.String())
+	}
+}

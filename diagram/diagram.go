@@ -8,6 +8,7 @@ package diagram
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/privateconnect/privateconnect/config"
@@ -80,11 +81,15 @@ func (d drawing) vendorPrivateLink() {
 	f.node("PrivateZone", box, "private hosted zone", c.Name+"."+d.v.InternalDomain)
 	for _, s := range pl.Services {
 		id := "Endpoint" + stacks.OutputID(s.Name)
-		if s.ServiceName == "" {
-			f.node(id, box, "no endpoint to "+s.Name+" yet", "pending: waiting for its service name")
+		if s.Pending() {
+			f.node(id, box, "no endpoint to "+s.Name+" yet", "pending: waiting for its "+addressName(s))
 			continue
 		}
-		f.node(id, box, "interface endpoint "+s.Name, s.Name+"."+c.Name+"."+d.v.InternalDomain)
+		kind := "interface endpoint "
+		if s.ViaResourceGateway() {
+			kind = "resource endpoint "
+		}
+		f.node(id, box, kind+s.Name, s.Name+"."+c.Name+"."+d.v.InternalDomain)
 		f.edge("Connectors", arrow, ports(s.Ports), id)
 		f.edge("PrivateZone", dotted, "resolves "+s.Name+" to", id)
 	}
@@ -93,25 +98,28 @@ func (d drawing) vendorPrivateLink() {
 
 func (d drawing) customerPrivateLink() {
 	f, c, pl := d.f, d.c, d.c.PrivateLink
-	var own, built []config.Service
+	var own []config.Service
 	for _, s := range pl.Services {
-		if s.Producer != nil {
-			built = append(built, s)
-		} else {
+		if s.Producer == nil {
 			own = append(own, s)
 		}
 	}
-	if len(built) > 0 {
+	if stacks.HasProducer(c) {
 		region := stacks.ProducerRegion(c)
 		f.open("CustomerProducer", "stack "+d.names.ProducerStack+", "+region, "from "+stacks.StackName(c, stacks.ModeProducer)+".yaml, in your VPC")
-		for _, s := range built {
+		for _, s := range stacks.NlbServices(c) {
 			d.producer(s)
 		}
+		d.gateway(stacks.GatewayServices(c))
 		f.close()
 	}
 	if len(own) > 0 {
 		f.open("CustomerServices", "your endpoint services")
 		for _, s := range own {
+			if s.ViaResourceGateway() {
+				f.node("Service"+stacks.OutputID(s.Name), box, "resource configuration "+s.Name, s.ResourceConfigurationArn, "shared with you through AWS RAM")
+				continue
+			}
 			f.node("Service"+stacks.OutputID(s.Name), box, "endpoint service "+s.Name, s.ServiceName, ports(s.Ports))
 		}
 		f.close()
@@ -119,14 +127,55 @@ func (d drawing) customerPrivateLink() {
 	for _, s := range pl.Services {
 		id := stacks.OutputID(s.Name)
 		label := "AWS PrivateLink"
+		if s.ViaResourceGateway() {
+			label = "AWS PrivateLink, shared through AWS RAM"
+		}
 		if s.ServiceRegion != "" && s.ServiceRegion != c.Region {
 			label = "cross-region PrivateLink from " + c.Region
 		}
-		if s.ServiceName == "" {
-			f.edge("Endpoint"+id, dotted, "once you send the service name", "Service"+id)
+		if s.Pending() {
+			f.edge("Endpoint"+id, dotted, "once you send the "+addressName(s), "Service"+id)
 		} else {
 			f.edge("Endpoint"+id, thick, label, "Service"+id)
 		}
+	}
+}
+
+// addressName is what the customer sends for a service: its endpoint
+// service's name, or its resource configuration's ARN.
+func addressName(s config.Service) string {
+	if s.ViaResourceGateway() {
+		return "resource configuration ARN"
+	}
+	return "service name"
+}
+
+// gateway draws the services of the handed-over template's resource
+// gateway: per service its resource configuration and database, all
+// reached through the one gateway.
+func (d drawing) gateway(services []config.Service) {
+	if len(services) == 0 {
+		return
+	}
+	f := d.f
+	var all []int
+	for _, s := range services {
+		all = append(all, s.Ports...)
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	f.node("ResourceGateway", box, "resource gateway", "with its own security group, to "+ports(all))
+	for _, s := range services {
+		id := stacks.OutputID(s.Name)
+		what := map[string]string{
+			"hostname":   "type SINGLE, by hostname",
+			"dbInstance": "type ARN, RDS DB instance",
+			"dbCluster":  "type ARN, Aurora cluster",
+		}[s.Producer.Rds.By]
+		f.node("Service"+id, box, "resource configuration "+s.Name, what, "shared with "+english.Possessive(d.v.Name)+" account only")
+		f.node("Target"+id, database, map[string]string{"hostname": "database, by hostname", "dbInstance": "RDS DB instance", "dbCluster": "Aurora cluster"}[s.Producer.Rds.By])
+		f.edge("Service"+id, arrow, "", "ResourceGateway")
+		f.edge("ResourceGateway", arrow, ports(s.Ports), "Target"+id)
 	}
 }
 

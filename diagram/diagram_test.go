@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/internal/rgfixture"
 )
 
 var names = Names{ProducerStack: "example-integrations-privatelink", InboundStack: "example-integrations-platform-privatelink"}
@@ -33,15 +34,7 @@ func TestEveryExampleCustomerHasADiagram(t *testing.T) {
 			if pl := c.PrivateLink; pl != nil {
 				want = append(want, "vendor VPC "+pl.VpcCidr, "stack "+c.Name+"-PrivateLink")
 				for _, s := range pl.Services {
-					if s.ServiceName == "" {
-						want = append(want, "no endpoint to "+s.Name+" yet", `-.->|"once you send the service name"|`)
-					} else {
-						want = append(want, "interface endpoint "+s.Name)
-					}
-					want = append(want, "endpoint service "+s.Name)
-					if s.Producer != nil {
-						want = append(want, "stack "+names.ProducerStack, "internal Network Load Balancer")
-					}
+					want = append(want, wantService(s)...)
 				}
 			}
 			if vp := c.Vpn; vp != nil {
@@ -57,6 +50,56 @@ func TestEveryExampleCustomerHasADiagram(t *testing.T) {
 				assert.Contains(t, src, w)
 			}
 		})
+	}
+}
+
+// wantService is what a diagram draws for one PrivateLink service.
+func wantService(s config.Service) []string {
+	var want []string
+	switch {
+	case s.Pending() && s.ViaResourceGateway():
+		want = append(want, "no endpoint to "+s.Name+" yet", `-.->|"once you send the resource configuration ARN"|`)
+	case s.Pending():
+		want = append(want, "no endpoint to "+s.Name+" yet", `-.->|"once you send the service name"|`)
+	case s.ViaResourceGateway():
+		want = append(want, "resource endpoint "+s.Name, `==>|"AWS PrivateLink, shared through AWS RAM"|`)
+	default:
+		want = append(want, "interface endpoint "+s.Name)
+	}
+	switch {
+	case s.ViaResourceGateway():
+		want = append(want, "resource configuration "+s.Name)
+	default:
+		want = append(want, "endpoint service "+s.Name)
+	}
+	switch {
+	case s.Producer != nil && s.ViaResourceGateway():
+		want = append(want, "stack "+names.ProducerStack, "resource gateway", "shared with Example Integrations' account only")
+	case s.Producer != nil:
+		want = append(want, "stack "+names.ProducerStack, "internal Network Load Balancer")
+	}
+	return want
+}
+
+// A customer of mode resourceGateway: one resource gateway, and per service
+// its configuration and database; no load balancer, no registrar.
+func TestDiagramOfResourceGatewayServices(t *testing.T) {
+	fleet := exampleFleet(t)
+	wayne, err := rgfixture.Wayne()
+	require.NoError(t, err)
+	src, err := Customer(fleet.Vendor, wayne, names)
+	require.NoError(t, err)
+	for _, s := range wayne.PrivateLink.Services {
+		for _, w := range wantService(s) {
+			assert.Contains(t, src, w, "%s", s.Name)
+		}
+	}
+	assert.Equal(t, 1, strings.Count(src, `ResourceGateway["resource gateway`), "one resource gateway:\n%s", src)
+	assert.Contains(t, src, `ResourceGateway -->|"TCP 5432"| TargetLedger`)
+	assert.Contains(t, src, `TargetLedger[("Aurora cluster")]`)
+	assert.Contains(t, src, `TargetBilling[("database, by hostname")]`)
+	for _, absent := range []string{"Network Load Balancer", "registrar", "endpoint service"} {
+		assert.NotContains(t, src, absent)
 	}
 }
 

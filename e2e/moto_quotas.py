@@ -24,6 +24,7 @@ SERVICE_NAMES = {
     "events": "Amazon EventBridge (CloudWatch Events)",
     "logs": "Amazon CloudWatch Logs",
     "iam": "AWS Identity and Access Management (IAM)",
+    "vpc": "Amazon Virtual Private Cloud (Amazon VPC)",
 }
 
 # (service, code, name, default, global): the quotas privateconnect plans
@@ -40,6 +41,7 @@ QUOTAS = [
     ("events", "L-244521F2", "Number of rules", 300, False),
     ("logs", "L-C7B9AAAB", "Log groups", 1000000, False),
     ("iam", "L-FE177D64", "Roles per account", 1000, True),
+    ("vpc", "L-CA6CC422", "Resource VPC endpoints per VPC", 200, False),
 ]
 
 

@@ -17,6 +17,7 @@ import (
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/internal/jsiiclose"
+	"github.com/privateconnect/privateconnect/internal/rgfixture"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
 )
@@ -43,6 +44,15 @@ func TestMain(m *testing.M) {
 			}
 		}
 		example.fleet = fleet
+		// The customer of mode resourceGateway, until the example fleet has it.
+		wayne, err := rgfixture.Wayne()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		if fleet.Customer(wayne.Name) == nil {
+			customers = append(customers, wayne)
+		}
 		if example.bundles, err = Build(fleet.Vendor, customers); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -90,8 +100,9 @@ func TestEveryProducerOrVpnCustomerHasABundle(t *testing.T) {
 		"hooli":    {IndexFile, VpnSheetFile}, // PrivateLink without producer, and a VPN
 		"initech":  {ProducerFile, IndexFile, VpnSheetFile, "initech-Producer.yaml"},
 		"umbrella": {InboundFile, IndexFile, "umbrella-Inbound.yaml"}, // inbound PrivateLink only
+		"wayne":    {ProducerFile, IndexFile, "wayne-Producer.yaml"},  // resourceGateway services only
 	}
-	require.Len(t, example.bundles, len(want), "bundles: one for each of acme, globex, hooli, initech and umbrella")
+	require.Len(t, example.bundles, len(want), "bundles: one for each of acme, globex, hooli, initech, umbrella and wayne")
 	for _, b := range example.bundles {
 		entries, err := os.ReadDir(filepath.Join(example.dir, b.Customer.Name))
 		require.NoError(t, err)
@@ -157,19 +168,22 @@ func TestReadmeSaysWhatTheCustomerNeeds(t *testing.T) {
 			}
 			require.NoError(t, yaml.Unmarshal(data, &tmpl))
 			want := []string{
-				example.fleet.Vendor.PrincipalArn,
-				"**" + example.fleet.Vendor.Account + "**", // the owner to accept
+				"**" + example.fleet.Vendor.Account + "**", // the owner to accept, or the only account shared with
 				"--region " + stacks.ProducerRegion(c),
 				"aws cloudformation deploy",
-				"accept-vpc-endpoint-connections",
-				"describe-target-health",
 				c.Name + "-Producer.yaml",
+			}
+			if len(stacks.NlbServices(c)) > 0 {
+				want = append(want, example.fleet.Vendor.PrincipalArn, "accept-vpc-endpoint-connections", "describe-target-health")
+			}
+			if len(stacks.GatewayServices(c)) > 0 {
+				want = append(want, "--source-group \"$gateway_sg\"", "aws vpc-lattice get-resource-configuration", "aws ram get-resource-shares")
 			}
 			for name := range tmpl.Parameters {
 				want = append(want, "`"+name+"`")
 			}
 			for name := range tmpl.Outputs {
-				if strings.HasSuffix(name, "ServiceName") {
+				if strings.HasSuffix(name, "ServiceName") || strings.HasSuffix(name, "ResourceConfigurationArn") {
 					want = append(want, "`"+name+"`")
 				}
 			}
@@ -196,6 +210,15 @@ func TestReadmeShowsTheTemplateCost(t *testing.T) {
 		require.NoError(t, err, c.Name)
 		require.True(t, e.Priced, "%s: priced", c.Name)
 		readme := string(b.Files[ProducerFile])
+		if len(stacks.GatewayServices(c)) > 0 {
+			// What a resource gateway costs, with its dated source.
+			assert.Contains(t, readme, fmt.Sprintf("$%.2f per GB", resourceEndpointPricing.PerGB), "%s: README shows the resource endpoints' rate", c.Name)
+			assert.Contains(t, readme, "read "+resourceEndpointPricing.Read, "%s: README dates the gateway's prices", c.Name)
+		}
+		if len(stacks.NlbServices(c)) == 0 {
+			assert.NotContains(t, readme, "| **total** |", "%s: a total of the load balancers' table without load balancers", c.Name)
+			continue
+		}
 		assert.Contains(t, readme, fmt.Sprintf("**$%.2f**", e.Total), "%s: README shows the total", c.Name)
 		for _, rate := range e.PerGB {
 			assert.Contains(t, readme, rate, "%s: README lacks the rate %q", c.Name, rate)

@@ -165,9 +165,16 @@ func (b *Bundle) renderIndex() error {
 		switch t.Guide {
 		case ProducerFile:
 			services := producerNames(c)
+			what, steps := "the endpoint services", fmt.Sprintf("how to deploy it and accept %s connection, checks, notifications", posName(v))
+			switch {
+			case len(stacks.NlbServices(c)) == 0:
+				what, steps = "the resource gateway and shared resource configurations", "how to deploy it and admit the gateway on your databases, checks"
+			case len(stacks.GatewayServices(c)) > 0:
+				what = "the endpoint services and shared resource configurations"
+			}
 			d.Files = append(d.Files,
-				indexFile{t.File, fmt.Sprintf("CloudFormation template you deploy in account %s, region %s, as `%s` says: the endpoint services through which %s reaches %s", c.Account, t.Region, t.Guide, v.Name, services)},
-				indexFile{t.Guide, fmt.Sprintf("the guide to `%s`: what it creates, the parameters, how to deploy it and accept %s connection, checks, notifications, updates, cost, its security review and how to remove it", t.File, posName(v))})
+				indexFile{t.File, fmt.Sprintf("CloudFormation template you deploy in account %s, region %s, as `%s` says: %s through which %s reaches %s", c.Account, t.Region, t.Guide, what, v.Name, services)},
+				indexFile{t.Guide, fmt.Sprintf("the guide to `%s`: what it creates, the parameters, %s, updates, cost, its security review and how to remove it", t.File, steps)})
 		case InboundFile:
 			what = append(what, "gives your systems a private way to its platform, through an endpoint in your VPC")
 			d.Files = append(d.Files,
@@ -197,6 +204,11 @@ func sendBackList(v *config.Vendor, c *config.Customer, b *Bundle) []sendBack {
 	if c.PrivateLink != nil {
 		for _, s := range c.PrivateLink.Services {
 			switch {
+			case s.ResourceConfigurationArn != "":
+				out = append(out, sendBack{true, fmt.Sprintf("The ARN of the `%s` resource configuration: we have `%s` on file; tell us if it changes.", s.Name, s.ResourceConfigurationArn)})
+			case s.ViaResourceGateway():
+				out = append(out, sendBack{false, fmt.Sprintf("The ARN of the `%s` resource configuration: the `%sResourceConfigurationArn` output, once the stack is deployed (see `%s`).",
+					s.Name, stacks.OutputID(s.Name), ProducerFile)})
 			case s.ServiceName != "":
 				out = append(out, sendBack{true, fmt.Sprintf("The name of the `%s` endpoint service: we have `%s` on file; tell us if it changes.", s.Name, s.ServiceName)})
 			case s.Producer != nil:

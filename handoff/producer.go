@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 
@@ -19,6 +20,12 @@ var producerText string
 
 //go:embed review.md.tmpl
 var reviewText string
+
+//go:embed producer_update.md.tmpl
+var updateText string
+
+//go:embed producer_gateway.md.tmpl
+var gatewayText string
 
 // guideFuncs are the functions of the README and INBOUND.md templates.
 var guideFuncs = template.FuncMap{
@@ -50,7 +57,8 @@ var guideFuncs = template.FuncMap{
 	},
 }
 
-var producerTemplate = template.Must(template.Must(template.New(ProducerFile).Funcs(guideFuncs).Parse(producerText)).Parse(reviewText))
+var producerTemplate = template.Must(template.Must(template.Must(template.Must(
+	template.New(ProducerFile).Funcs(guideFuncs).Parse(producerText)).Parse(reviewText)).Parse(updateText)).Parse(gatewayText))
 
 // producerData is what the producer guide's template reads.
 type producerData struct {
@@ -60,7 +68,13 @@ type producerData struct {
 	StackName   string
 	Region      string
 	CrossRegion bool
-	Services    []serviceData
+	// All are the template's services; Services those behind a load
+	// balancer (mode nlb), Gateways those shared through the resource
+	// gateway (mode resourceGateway).
+	All, Services, Gateways []serviceData
+	// GatewayPorts are every port of Gateways, which the gateway's group reaches.
+	GatewayPorts   []int
+	GatewayPricing gatewayPricing
 	// Secured are the services whose load balancer has its own security
 	// group; Kept those that keep the first release's, without one.
 	Secured, Kept []serviceData
@@ -96,6 +110,9 @@ type serviceData struct {
 	// SecurityGroup: the load balancer has its own group (else it is the
 	// first release's, kept without one).
 	SecurityGroup bool
+	// For a service shared through the resource gateway: the database's
+	// parameter, and what its resource configuration names.
+	Param, ByText string
 }
 
 var slugRe = regexp.MustCompile(`[^a-z0-9]+`)
@@ -127,13 +144,20 @@ func ProducerGuide(v *config.Vendor, c *config.Customer, file string, t Template
 		NeedsBucket: templateBytes > MaxTemplateBody,
 	}
 	d.StackName = ProducerStackName(v)
+	d.GatewayPricing = resourceEndpointPricing
 	for _, s := range c.PrivateLink.Services {
 		if s.Producer == nil {
 			continue
 		}
+		if s.Producer.Mode == config.ModeResourceGateway {
+			sd := gatewayService(s)
+			d.All, d.Gateways = append(d.All, sd), append(d.Gateways, sd)
+			d.GatewayPorts = append(d.GatewayPorts, s.Ports...)
+			continue
+		}
 		sd := serviceData{Service: s, ID: stacks.OutputID(s.Name), TargetText: targetText(s.Producer),
 			SecurityGroup: s.Producer.LoadBalancerSecurityGroup == nil || *s.Producer.LoadBalancerSecurityGroup}
-		d.Services = append(d.Services, sd)
+		d.All, d.Services = append(d.All, sd), append(d.Services, sd)
 		if sd.SecurityGroup {
 			d.Secured = append(d.Secured, sd)
 		} else {
@@ -147,6 +171,8 @@ func ProducerGuide(v *config.Vendor, c *config.Customer, file string, t Template
 			}
 		}
 	}
+	slices.Sort(d.GatewayPorts)
+	d.GatewayPorts = slices.Compact(d.GatewayPorts)
 	d.Params, d.deployParams = t.parameterTable()
 	if d.NeedsBucket {
 		d.Assignments = append(d.Assignments, fmt.Sprintf("TEMPLATE_BUCKET=''   # an S3 bucket of yours in %s, where the CLI uploads the template", region))

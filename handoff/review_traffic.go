@@ -58,6 +58,29 @@ func (t cfnTemplate) traffic(ids []string) []string {
 				line += strings.Join(outRules, "; ")
 			}
 			out = append(out, line+".")
+		case "AWS::VpcLattice::ResourceGateway":
+			out = append(out, fmt.Sprintf("Resource gateway `%s` (%v) in the subnets of %s: it opens connections to the shared databases from its own private addresses, through its security group %s; it forwards only to the resource configurations associated with it, below.",
+				id, p["IpAddressType"], t.show(p["SubnetIds"]), t.show(p["SecurityGroupIds"])))
+		case "AWS::VpcLattice::ResourceConfiguration":
+			line := fmt.Sprintf("Resource configuration `%s` (type %v) through gateway %s: ", id, p["ResourceConfigurationType"], t.show(p["ResourceGatewayId"]))
+			switch def, _ := p["ResourceConfigurationDefinition"].(map[string]any); {
+			case def["ArnResource"] != nil:
+				line += fmt.Sprintf("the RDS database %s, on the ports the database itself listens on", t.show(def["ArnResource"]))
+			case def["DnsResource"] != nil:
+				line += fmt.Sprintf("the addresses the DNS name %s resolves to, on TCP %s", t.show(dig(def, "DnsResource", "DomainName")), t.show(p["PortRanges"]))
+			}
+			if allow, _ := p["AllowAssociationToSharableServiceNetwork"].(bool); allow {
+				line += "; **it may be added to service networks shared on to other accounts**"
+			} else {
+				line += "; it cannot be added to a service network shared on to other accounts"
+			}
+			out = append(out, line+".")
+		case "AWS::RAM::ResourceShare":
+			line := fmt.Sprintf("AWS RAM share `%s`: %s shared with %s only", id, t.show(p["ResourceArns"]), t.show(p["Principals"]))
+			if ext, _ := p["AllowExternalPrincipals"].(bool); ext {
+				line += ", which may be outside your AWS organization; that account must accept the share's invitation (unless both are in one organization that shares with AWS Organizations), then may create an endpoint of type Resource to it"
+			}
+			out = append(out, line+".")
 		case "AWS::EC2::VPCEndpoint":
 			line := fmt.Sprintf("Interface endpoint `%s` in parameter `VpcId`'s VPC: carries connections from your VPC to %s only", id, t.show(p["ServiceName"]))
 			if region := p["ServiceRegion"]; region != nil {

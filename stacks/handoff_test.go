@@ -46,6 +46,10 @@ func handedOverTemplates(t *testing.T) []handedOver {
 		out = append(out, handedOver{StackName(c, ModeInbound), c, c.InboundPrivateLink.Region,
 			cdktest.TemplateOf(t, NewInboundStack(NewApp(""), example.fleet.Vendor, c))})
 	}
+	if wayne := wayneCustomer(t); example.fleet.Customer(wayne.Name) == nil {
+		out = append(out, handedOver{StackName(wayne, ModeProducer), wayne, ProducerRegion(wayne),
+			cdktest.TemplateOf(t, NewProducerStack(NewApp(""), example.fleet.Vendor.ForCustomer(wayne), wayne))})
+	}
 	return out
 }
 
@@ -76,7 +80,7 @@ func walkStrings(v any, path []string, fn func(path []string, s string)) {
 // vendor's side may be literal: its principal, its service's name and
 // regions.
 func TestHandedOverTemplatesNameNoAccountOrRegion(t *testing.T) {
-	vendorSide := map[string]bool{"AllowedPrincipals": true, "ServiceName": true, "SupportedRegions": true, "ServiceRegion": true}
+	vendorSide := map[string]bool{"AllowedPrincipals": true, "Principals": true, "ServiceName": true, "SupportedRegions": true, "ServiceRegion": true}
 	for _, h := range handedOverTemplates(t) {
 		t.Run(h.name, func(t *testing.T) {
 			customerAccounts := append([]string{h.customer.Account}, h.customer.InboundAccounts()...)
@@ -183,7 +187,7 @@ func TestProducerPermissionsBoundaryAndLogsKey(t *testing.T) {
 	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		params, _ := tmpl["Parameters"].(map[string]any)
 		roles, logs := tmpl.Resources("AWS::IAM::Role"), tmpl.Resources("AWS::Logs::LogGroup")
-		hasRegistrar := slices.ContainsFunc(producerServices(c), func(s config.Service) bool { return s.Producer.Target == "rds" })
+		hasRegistrar := slices.ContainsFunc(NlbServices(c), func(s config.Service) bool { return s.Producer.Target == "rds" })
 		for _, name := range []string{"PermissionsBoundaryArn", "LogsKmsKeyArn"} {
 			p, _ := params[name].(map[string]any)
 			require.Equal(t, hasRegistrar, p != nil, "parameter %s present as the template has a registrar", name)
@@ -225,7 +229,7 @@ func TestProducerPermissionsBoundaryAndLogsKey(t *testing.T) {
 func TestProducerLoadBalancerGroupAndOutputs(t *testing.T) {
 	producerCustomers(t, func(t *testing.T, c *config.Customer, tmpl cdktest.Template) {
 		outputs, _ := tmpl["Outputs"].(map[string]any)
-		for _, s := range producerServices(c) {
+		for _, s := range NlbServices(c) {
 			id := OutputID(s.Name)
 			var lb cdktest.Resource
 			for _, r := range tmpl.Resources("AWS::ElasticLoadBalancingV2::LoadBalancer") {

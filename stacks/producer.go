@@ -41,6 +41,8 @@ var (
 // HasProducer reports whether the customer gets a handed-over template.
 func HasProducer(c *config.Customer) bool { return len(producerServices(c)) > 0 }
 
+// producerServices are the services the handed-over template builds, in
+// either mode.
 func producerServices(c *config.Customer) []config.Service {
 	var out []config.Service
 	if c.PrivateLink != nil {
@@ -52,6 +54,20 @@ func producerServices(c *config.Customer) []config.Service {
 	}
 	return out
 }
+
+// NlbServices are the services the handed-over template fronts with a
+// load balancer and an endpoint service (producer.mode nlb).
+func NlbServices(c *config.Customer) []config.Service {
+	return slices.DeleteFunc(producerServices(c), isGatewayService)
+}
+
+// GatewayServices are the services the handed-over template shares through
+// its resource gateway (producer.mode resourceGateway).
+func GatewayServices(c *config.Customer) []config.Service {
+	return slices.DeleteFunc(producerServices(c), func(s config.Service) bool { return !isGatewayService(s) })
+}
+
+func isGatewayService(s config.Service) bool { return s.Producer.Mode == config.ModeResourceGateway }
 
 // BuildHandoff adds the templates handed over to the customers (per
 // customer, producer then inbound): they are deployed by the customer in the
@@ -82,20 +98,30 @@ func ProducerRegion(c *config.Customer) string {
 }
 
 // NewProducerStack is the customer side of outbound PrivateLink for one
-// customer: per service with a producer section, an internal NLB, its
-// targets and an endpoint service that only the vendor may connect to. It is
+// customer: per service of mode nlb an internal NLB, its targets and an
+// endpoint service that only the vendor may connect to; for the services of
+// mode resourceGateway one resource gateway and per service a resource
+// configuration shared with the vendor's account only. It is
 // self-contained: no bootstrap, no assets, parameters for what only the
 // customer knows.
 func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Customer) awscdk.Stack {
 	name := StackName(c, ModeProducer)
 	region := ProducerRegion(c)
+	nlbs, gateways := NlbServices(c), GatewayServices(c)
 	why := fmt.Sprintf("%s endpoints are in its Availability Zones with IDs %s, and PrivateLink connects only where both sides are.",
 		english.Possessive(v.Name), strings.Join(c.PrivateLink.AvailabilityZones, ", "))
 	if region != c.Region {
 		why = fmt.Sprintf("%s connects to this service from %s over cross-Region PrivateLink, to this region.", v.Name, c.Region)
 	}
+	what := "endpoint services"
+	switch {
+	case len(nlbs) == 0:
+		what = "shared resource configurations"
+	case len(gateways) > 0:
+		what = "endpoint services and shared resource configurations"
+	}
 	stack := newHandoffStack(scope, name,
-		fmt.Sprintf("privateconnect: endpoint services through which %s reaches %s systems over AWS PrivateLink", v.Name, english.Possessive(c.DisplayName)),
+		fmt.Sprintf("privateconnect: %s through which %s reaches %s systems over AWS PrivateLink", what, v.Name, english.Possessive(c.DisplayName)),
 		region, why)
 	// Listener tags are recent in CloudFormation and not known to every
 	// validator the customer may run (cfn-lint 1.51 rejects them); a listener
@@ -106,20 +132,46 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 	tags.Add(jsii.String("privateconnect:customer"), jsii.String(c.Name), notListeners)
 
 	params := newParameters(stack)
+	// What the network parameters hold: the load balancers, the resource
+	// gateway or both. A template of load balancers only says what it always has.
+	holders := map[bool]string{true: "the load balancers", false: "the resource gateway"}[len(nlbs) > 0]
+	if len(nlbs) > 0 && len(gateways) > 0 {
+		holders = "the load balancers and the resource gateway"
+	}
 	vpc := params.add("VpcId", "Network", "VPC", "AWS::EC2::VPC::Id",
-		"The VPC holding the systems the vendor reaches; the load balancers are created in it.", noPattern)
-	subnetsDesc := "Private subnets of that VPC for the load balancers, one per Availability Zone"
+		fmt.Sprintf("The VPC holding the systems the vendor reaches; %s %s created in it.", holders, map[bool]string{true: "are", false: "is"}[len(nlbs) > 0]), noPattern)
+	subnetsDesc := fmt.Sprintf("Private subnets of that VPC for %s, one per Availability Zone", holders)
 	if region == c.Region {
 		// Same region: the vendor's endpoint is in these AZs, and PrivateLink
 		// connects only in AZs both sides share.
-		subnetsDesc = fmt.Sprintf("Private subnets of that VPC for the load balancers, one per Availability Zone: at least the zones with IDs %s", strings.Join(c.PrivateLink.AvailabilityZones, ", "))
+		subnetsDesc = fmt.Sprintf("Private subnets of that VPC for %s, one per Availability Zone: at least the zones with IDs %s", holders, strings.Join(c.PrivateLink.AvailabilityZones, ", "))
 	}
-	if slices.ContainsFunc(producerServices(c), func(s config.Service) bool { return s.Producer.Target == "rds" }) {
+	if len(gateways) > 0 {
+		// https://docs.aws.amazon.com/vpc/latest/privatelink/resource-gateway.html#resource-gateway-considerations
+		subnetsDesc += " (subnets owned by this account: a resource gateway cannot use a shared subnet)"
+	}
+	if slices.ContainsFunc(nlbs, func(s config.Service) bool { return s.Producer.Target == "rds" }) {
 		// A load balancer sends nothing to targets in zones where it has no subnet.
 		subnetsDesc += ", and every zone of the database's DB subnet group: a database that fails over into a zone without one is unreachable"
 	}
 	subnetsDesc += "."
 	subnets := params.add("SubnetIds", "Network", "Subnets", "List<AWS::EC2::Subnet::Id>", subnetsDesc, noPattern)
+	if len(gateways) > 0 {
+		addResourceGateway(stack, params, v, c, gateways, vpc.ValueAsString(), subnets.ValueAsList())
+	}
+	if len(nlbs) > 0 {
+		addNlbServices(stack, params, v, c, nlbs, vpc.ValueAsString(), subnets.ValueAsList())
+	}
+	params.last("Notifications")
+	params.last("Account policies")
+	params.interfaceMetadata(stack)
+	return stack
+}
+
+// addNlbServices adds, per service of mode nlb, the load balancer, its
+// targets and the endpoint service, with the notification topics.
+func addNlbServices(stack awscdk.Stack, params *parameters, v *config.Vendor, c *config.Customer, nlbs []config.Service, vpcID *string, subnetIDs *[]*string) {
+	region := ProducerRegion(c)
 	alarmTopic := params.add("AlarmTopicArn", "Notifications", "Alarm topic", "String",
 		"Optional: SNS topic in this account and region for the alarms (no healthy target, registrar errors). Leave empty for none.", topicPattern)
 	alarmTopic.SetDefault(jsii.String(""))
@@ -140,12 +192,12 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 	if region != c.Region {
 		supported = jsii.Strings(c.Region)
 	}
-	for _, s := range producerServices(c) {
+	for _, s := range nlbs {
 		id := OutputID(s.Name)
 		group := fmt.Sprintf("Service %s (%s %s)", s.Name, map[bool]string{true: "port", false: "ports"}[len(s.Ports) == 1], strings.Join(portStrings(s.Ports), ", "))
 		props := &producer.ProducerProps{
-			VpcId:              vpc.ValueAsString(),
-			SubnetIds:          subnets.ValueAsList(),
+			VpcId:              vpcID,
+			SubnetIds:          subnetIDs,
 			Ports:              numbers(s.Ports),
 			AllowedPrincipals:  jsii.Strings(v.PrincipalArn),
 			AcceptanceRequired: jsii.Bool(!s.Producer.InsecureAutoAcceptConnections),
@@ -213,10 +265,6 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 			out("RegistrarLogGroup", fmt.Sprintf("Log group of %s registrar, which aws logs tail follows", english.Possessive(s.Name)), logs)
 		}
 	}
-	params.last("Notifications")
-	params.last("Account policies")
-	params.interfaceMetadata(stack)
-	return stack
 }
 
 // accountPolicies adds, for a template that creates IAM roles and log groups
@@ -226,7 +274,7 @@ func NewProducerStack(scope constructs.Construct, v *config.Vendor, c *config.Cu
 // empty parameter leaves the template as if it did not exist. Both are nil
 // for a template without a registrar: no parameter nothing reads.
 func accountPolicies(stack awscdk.Stack, params *parameters, c *config.Customer) (boundary, logsKey *string) {
-	if !slices.ContainsFunc(producerServices(c), func(s config.Service) bool { return s.Producer.Target == "rds" }) {
+	if !slices.ContainsFunc(NlbServices(c), func(s config.Service) bool { return s.Producer.Target == "rds" }) {
 		return nil, nil
 	}
 	optional := func(id, label, condition, description string, pat pattern) *string {

@@ -59,7 +59,12 @@ func countedUse(t *testing.T, raw []byte) (counts, largest map[string]int, natAZ
 		case "AWS::EC2::VPC":
 			counts[config.QuotaSecurityGroups]++ // its default group
 		case "AWS::EC2::VPCEndpoint":
-			largest[config.QuotaEndpointsPerVPC]++
+			// Resource endpoints have a per-VPC quota of their own.
+			if r.Properties["VpcEndpointType"] == "Resource" {
+				largest[config.QuotaResourceEndpointsPerVPC]++
+			} else {
+				largest[config.QuotaEndpointsPerVPC]++
+			}
 			counts[config.QuotaNetworkInterfaces] += refs(r.Properties["SubnetIds"])
 		case "AWS::EC2::NatGateway":
 			counts[config.QuotaNetworkInterfaces]++

@@ -39,9 +39,12 @@ func assess(f *config.Fleet, c *config.Customer, r *regionRead) *Customer {
 	if c.PrivateLink != nil {
 		s, ok := stack(stacks.StackName(c, stacks.ModePrivateLink), true)
 		for _, svc := range c.PrivateLink.Services {
-			e := Endpoint{Service: svc.Name, ServiceName: svc.ServiceName}
+			e := Endpoint{Service: svc.Name, ServiceName: svc.ServiceName, ResourceConfigurationArn: svc.ResourceConfigurationArn}
+			if svc.ViaResourceGateway() {
+				e.Invitation = invitationFrom(c, r)
+			}
 			switch {
-			case svc.ServiceName == "":
+			case svc.Pending():
 				e.State = ServicePending
 			case !ok:
 				e.State = NotDeployed
@@ -50,11 +53,19 @@ func assess(f *config.Fleet, c *config.Customer, r *regionRead) *Customer {
 				e.DNSName = s.outputs[stacks.OutputID(svc.Name)+"EndpointDnsName"]
 				if e.EndpointID == "" {
 					// Added to the YAML, not deployed yet (or the stack is
-					// still being created): the stack has no such output.
+					// still being created, or its update failed): the stack
+					// has no such output. With the customer's share not
+					// accepted, a deploy cannot create the endpoint.
 					e.State = NotDeployed
+					if e.Invitation != nil {
+						bad("endpoint to %s is missing: %s", e.Service, e.Invitation.waits())
+					}
 					break
 				}
 				endpoint(&e, r, bad)
+				if e.ResourceConfigurationArn != svc.ResourceConfigurationArn && svc.ResourceConfigurationArn != "" && e.ResourceConfigurationArn != "" {
+					bad("endpoint to %s reaches %s, the fleet says %s: deploy again (make deploy CUSTOMER=%s)", e.Service, e.ResourceConfigurationArn, svc.ResourceConfigurationArn, c.Name)
+				}
 			}
 			out.Endpoints = append(out.Endpoints, e)
 		}
@@ -129,28 +140,61 @@ func endpoint(e *Endpoint, r *regionRead, bad func(string, ...any)) {
 	}
 	e.State = string(ep.State)
 	e.Created = ep.CreationTimestamp
+	e.Type = string(ep.VpcEndpointType)
+	if arn := aws.ToString(ep.ResourceConfigurationArn); arn != "" {
+		e.ResourceConfigurationArn = arn
+	}
 	for _, sn := range ep.SubnetIds {
 		if az := r.subnetAZ[sn]; az != "" && !slices.Contains(e.AvailabilityZones, az) {
 			e.AvailabilityZones = append(e.AvailabilityZones, az)
 		}
 	}
 	slices.Sort(e.AvailabilityZones)
-	// States: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html
+	// States, the same for endpoints of type Interface and Resource:
+	// https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_VpcEndpoint.html
 	// The API answers them in camel case (pendingAcceptance); the SDK's
 	// constants are capitalised (PendingAcceptance): compare without case.
+	// A resource endpoint needs no acceptance by the resource's owner: its
+	// owner shared the resource configuration through AWS RAM instead, and
+	// an invitation the vendor has not accepted is the likely reason one is
+	// not available.
+	// https://docs.aws.amazon.com/vpc/latest/privatelink/use-resource-endpoint.html
+	why := ""
+	if e.Invitation != nil {
+		why = ": " + e.Invitation.waits()
+	}
 	switch strings.ToLower(string(ep.State)) {
 	case "available":
 	case "pendingacceptance":
-		bad("endpoint to %s waits for the customer to accept it", e.Service)
+		bad("endpoint to %s waits for the customer to accept it%s", e.Service, why)
 	case "pending":
-		bad("endpoint to %s is still being created", e.Service)
+		bad("endpoint to %s is still being created%s", e.Service, why)
 	default:
 		msg := ""
-		if ep.LastError != nil && ep.LastError.Message != nil {
+		switch {
+		case ep.LastError != nil && ep.LastError.Message != nil:
 			msg = ": " + *ep.LastError.Message
+		case ep.FailureReason != nil:
+			msg = ": " + *ep.FailureReason
 		}
-		bad("endpoint to %s is %s%s", e.Service, ep.State, msg)
+		bad("endpoint to %s is %s%s%s", e.Service, ep.State, msg, why)
 	}
+}
+
+// invitationFrom is the pending RAM invitation from the customer's account
+// in the region, or nil (none, or RAM could not be read).
+func invitationFrom(c *config.Customer, r *regionRead) *Invitation {
+	for _, i := range r.invites {
+		if i.Sender == c.Account {
+			return &i
+		}
+	}
+	return nil
+}
+
+// waits says what an invitation blocks and the fix.
+func (i *Invitation) waits() string {
+	return fmt.Sprintf("the customer's RAM share %s (from %s) waits for the vendor to accept it (make accept)", i.ShareName, i.Sender)
 }
 
 func vpn(v *Vpn, r *regionRead, bad func(string, ...any)) {

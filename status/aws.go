@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ram"
 	"github.com/aws/smithy-go"
 )
 
@@ -38,11 +39,18 @@ type CloudWatch interface {
 	GetMetricData(context.Context, *cloudwatch.GetMetricDataInput, ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error)
 }
 
+// RAM is the part of the AWS RAM API status and accept use.
+type RAM interface {
+	GetResourceShareInvitations(context.Context, *ram.GetResourceShareInvitationsInput, ...func(*ram.Options)) (*ram.GetResourceShareInvitationsOutput, error)
+	AcceptResourceShareInvitation(context.Context, *ram.AcceptResourceShareInvitationInput, ...func(*ram.Options)) (*ram.AcceptResourceShareInvitationOutput, error)
+}
+
 // Clients are the API clients of one region.
 type Clients struct {
 	EC2            EC2
 	CloudFormation CloudFormation
 	CloudWatch     CloudWatch
+	RAM            RAM
 }
 
 // ClientsFor returns the clients of a region.
@@ -72,6 +80,7 @@ func NewAWS(ctx context.Context) (ClientsFor, error) {
 			EC2:            ec2.NewFromConfig(cfg, func(o *ec2.Options) { o.Region = region }),
 			CloudFormation: cloudformation.NewFromConfig(cfg, func(o *cloudformation.Options) { o.Region = region }),
 			CloudWatch:     cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) { o.Region = region }),
+			RAM:            ram.NewFromConfig(cfg, func(o *ram.Options) { o.Region = region }),
 		}
 	}, nil
 }

@@ -41,6 +41,8 @@ type regionRead struct {
 	alarmsOK  bool
 	probes    map[string][]Probe // by customer
 	probesOK  bool
+	invites   []Invitation // pending RAM invitations, when the region has a customer sharing through a resource gateway
+	invitesOK bool
 
 	mu       sync.Mutex
 	problems []Problem
@@ -63,6 +65,7 @@ type wanted struct {
 	customers []string
 	stacks    []string
 	inbound   string // the shared inbound stack, or ""
+	sharing   bool   // a customer of the region reaches a service through a resource gateway: read RAM invitations
 }
 
 // readRegion reads one region; it never returns early on an error, so that
@@ -71,6 +74,10 @@ func readRegion(ctx context.Context, cl Clients, w wanted, now time.Time) *regio
 	r := &regionRead{region: w.region}
 	var wg sync.WaitGroup
 	wg.Add(3)
+	if w.sharing {
+		wg.Add(1)
+		go func() { defer wg.Done(); r.readInvitations(ctx, cl.RAM) }()
+	}
 	go func() { defer wg.Done(); r.readStacksAndEC2(ctx, cl, w) }()
 	go func() { defer wg.Done(); r.readAlarms(ctx, cl.CloudWatch) }()
 	go func() { defer wg.Done(); r.readProbes(ctx, cl.CloudWatch, w.customers, now) }()
@@ -223,6 +230,22 @@ func (r *regionRead) readConnections(ctx context.Context, api EC2, serviceID str
 	}
 	r.mu.Lock()
 	r.conns, r.connsRead = conns, true
+	r.mu.Unlock()
+}
+
+func (r *regionRead) readInvitations(ctx context.Context, api RAM) {
+	pending, err := pendingInvitations(ctx, api)
+	if err != nil {
+		r.fail("ram:GetResourceShareInvitations", err)
+		return
+	}
+	var out []Invitation
+	for _, inv := range pending {
+		out = append(out, Invitation{Arn: aws.ToString(inv.ResourceShareInvitationArn), ShareArn: aws.ToString(inv.ResourceShareArn),
+			ShareName: aws.ToString(inv.ResourceShareName), Sender: aws.ToString(inv.SenderAccountId), Sent: inv.InvitationTimestamp})
+	}
+	r.mu.Lock()
+	r.invites, r.invitesOK = out, true
 	r.mu.Unlock()
 }
 

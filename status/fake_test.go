@@ -13,6 +13,9 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ram"
+	ramtypes "github.com/aws/aws-sdk-go-v2/service/ram/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/privateconnect/privateconnect/config"
 )
@@ -31,10 +34,11 @@ type fakeRegion struct {
 	errs      map[string]error
 	block     bool
 	refuse    map[string]string // endpoint ID -> error code AcceptVpcEndpointConnections answers
+	invites   []ramtypes.ResourceShareInvitation
 
 	mu       sync.Mutex
 	calls    []string
-	accepted []string // endpoint IDs
+	accepted []string // endpoint IDs and invitation ARNs
 	inflight *atomic.Int32
 	peak     *atomic.Int32
 }
@@ -135,6 +139,34 @@ func (f *fakeRegion) AcceptVpcEndpointConnections(ctx context.Context, in *ec2.A
 	return out, nil
 }
 
+func (f *fakeRegion) GetResourceShareInvitations(ctx context.Context, _ *ram.GetResourceShareInvitationsInput, _ ...func(*ram.Options)) (*ram.GetResourceShareInvitationsOutput, error) {
+	if err := f.call(ctx, "ram:GetResourceShareInvitations"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return &ram.GetResourceShareInvitationsOutput{ResourceShareInvitations: append([]ramtypes.ResourceShareInvitation(nil), f.invites...)}, nil
+}
+
+func (f *fakeRegion) AcceptResourceShareInvitation(ctx context.Context, in *ram.AcceptResourceShareInvitationInput, _ ...func(*ram.Options)) (*ram.AcceptResourceShareInvitationOutput, error) {
+	if err := f.call(ctx, "ram:AcceptResourceShareInvitation"); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if code, ok := f.refuse[aws.ToString(in.ResourceShareInvitationArn)]; ok {
+		return nil, &smithy.GenericAPIError{Code: code, Message: "no"}
+	}
+	for i, inv := range f.invites {
+		if aws.ToString(inv.ResourceShareInvitationArn) == aws.ToString(in.ResourceShareInvitationArn) {
+			f.invites[i].Status = ramtypes.ResourceShareInvitationStatusAccepted
+			f.accepted = append(f.accepted, aws.ToString(in.ResourceShareInvitationArn))
+			return &ram.AcceptResourceShareInvitationOutput{ResourceShareInvitation: &f.invites[i]}, nil
+		}
+	}
+	return nil, &smithy.GenericAPIError{Code: "UnknownResourceException", Message: "no such invitation"}
+}
+
 func (f *fakeRegion) DescribeAlarms(ctx context.Context, in *cloudwatch.DescribeAlarmsInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsOutput, error) {
 	if err := f.call(ctx, "cloudwatch:DescribeAlarms"); err != nil {
 		return nil, err
@@ -187,7 +219,7 @@ func (a fakeAccount) clients(region string) Clients {
 		r = &fakeRegion{}
 		a[region] = r
 	}
-	return Clients{EC2: r, CloudFormation: r, CloudWatch: r}
+	return Clients{EC2: r, CloudFormation: r, CloudWatch: r, RAM: r}
 }
 
 // Builders of what the fakes answer.
@@ -226,6 +258,20 @@ func vpnConn(id string, tunnels ...string) ec2types.VpnConnection {
 func conn(service, endpointID, owner, state string) ec2types.VpcEndpointConnection {
 	return ec2types.VpcEndpointConnection{ServiceId: aws.String(service), VpcEndpointId: aws.String(endpointID), VpcEndpointOwner: aws.String(owner),
 		VpcEndpointState: ec2types.State(state), CreationTimestamp: aws.Time(created)}
+}
+
+// invite is a RAM invitation from sender's share in region, PENDING unless a status is given.
+func invite(id, region, sender, share string, status ...ramtypes.ResourceShareInvitationStatus) ramtypes.ResourceShareInvitation {
+	st := ramtypes.ResourceShareInvitationStatusPending
+	if len(status) > 0 {
+		st = status[0]
+	}
+	return ramtypes.ResourceShareInvitation{
+		ResourceShareInvitationArn: aws.String("arn:aws:ram:" + region + ":" + sender + ":resource-share-invitation/" + id),
+		ResourceShareArn:           aws.String("arn:aws:ram:" + region + ":" + sender + ":resource-share/" + id),
+		ResourceShareName:          aws.String(share), SenderAccountId: aws.String(sender), ReceiverAccountId: aws.String("123456789012"),
+		InvitationTimestamp: aws.Time(created), Status: st,
+	}
 }
 
 func alarm(name string) cwtypes.MetricAlarm {

@@ -109,6 +109,7 @@ func plan(customers []*config.Customer) []wanted {
 		w.customers = append(w.customers, c.Name)
 		if c.PrivateLink != nil {
 			w.stacks = append(w.stacks, stacks.StackName(c, stacks.ModePrivateLink))
+			w.sharing = w.sharing || SharesResources(c)
 		}
 		if c.Vpn != nil {
 			w.stacks = append(w.stacks, stacks.StackName(c, stacks.ModeVpn))

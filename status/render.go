@@ -134,6 +134,12 @@ func (t table) customer(c *Customer) {
 		} else if e.EndpointID != "" {
 			t.line("    id " + e.EndpointID)
 		}
+		if e.ResourceConfigurationArn != "" {
+			t.line("    arn " + e.ResourceConfigurationArn)
+		}
+		if i := e.Invitation; i != nil {
+			t.line(fmt.Sprintf("    RAM share %s from %s waits: make accept", i.ShareName, i.Sender))
+		}
 	}
 	if v := c.Vpn; v != nil {
 		t.row("  vpn", v.State, "", v.ConnectionID)

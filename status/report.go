@@ -57,13 +57,24 @@ type Stack struct {
 // endpoint services. AWS records when an endpoint was created, not when its
 // state last changed: Created is the only time there is.
 type Endpoint struct {
-	Service           string     `json:"service"`
-	ServiceName       string     `json:"serviceName,omitempty"`
+	Service     string `json:"service"`
+	ServiceName string `json:"serviceName,omitempty"`
+	// ResourceConfigurationArn is what an endpoint of type Resource connects
+	// to (a service reached through a resource gateway): the ARN EC2 reports
+	// once the endpoint exists, the fleet's before.
+	ResourceConfigurationArn string `json:"resourceConfigurationArn,omitempty"`
+	// Type is EC2's VpcEndpointType (Interface, Resource) once the endpoint exists.
+	Type              string     `json:"type,omitempty"`
 	EndpointID        string     `json:"endpointId,omitempty"`
 	State             string     `json:"state"`
 	Created           *time.Time `json:"created,omitempty"`
 	DNSName           string     `json:"dnsName,omitempty"`
 	AvailabilityZones []string   `json:"availabilityZones,omitempty"`
+	// Invitation is the customer's RAM share invitation still waiting in the
+	// vendor's account, for a service reached through a resource gateway:
+	// until it is accepted (make accept), no endpoint can reach the
+	// customer's resource configuration.
+	Invitation *Invitation `json:"invitation,omitempty"`
 }
 
 // Endpoint states that are not AWS's.

@@ -36,12 +36,14 @@ import (
 // in milliseconds.
 func FuzzFleet(f *testing.F) {
 	base := loadExamples(f)
-	f.Add([]byte{})                    // the example fleet
-	f.Add([]byte{0x01, 4, 1, 2, 0})    // acme alone, with a service added
-	f.Add([]byte{0x0c, 5, 0, 0, 5, 1}) // hooli and initech, with more sections
-	f.Add([]byte{0x10, 1, 2, 3, 1, 0}) // umbrella alone, one value changed
-	f.Add([]byte{0x02, 0, 1, 4, 0, 3}) // globex and a copy of it
-	f.Add([]byte{0x00, 8, 0, 0, 2, 3}) // the fleet split into two cells
+	f.Add([]byte{})                          // the example fleet
+	f.Add([]byte{0x01, 4, 1, 2, 0})          // acme alone, with a service added
+	f.Add([]byte{0x0c, 5, 0, 0, 5, 1})       // hooli and initech, with more sections
+	f.Add([]byte{0x10, 1, 2, 3, 1, 0})       // umbrella alone, one value changed
+	f.Add([]byte{0x02, 0, 1, 4, 0, 3})       // globex and a copy of it
+	f.Add([]byte{0x00, 8, 0, 0, 2, 3})       // the fleet split into two cells
+	f.Add([]byte{0x01, 4, 1, 1, 6, 0, 0, 0}) // acme with a resource configuration it shared
+	f.Add([]byte{0x01, 4, 2, 1, 5, 2, 0})    // acme with a pending Aurora cluster in mode resourceGateway
 	if fuzzWorker() {
 		// A fuzzing process gives each input 10 seconds, and starting the
 		// jsii runtime may take longer: start it before the first input.

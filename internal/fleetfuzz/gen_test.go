@@ -225,6 +225,10 @@ func renumber(c map[string]any, k int) {
 					if name, ok := svc["serviceName"].(string); ok {
 						svc["serviceName"] = name[:strings.LastIndex(name, "-")+1] + fmt.Sprintf("%08x", 0x70000000+k*16+i)
 					}
+					// The customer's own share: its account, a configuration of its own.
+					if _, ok := svc["resourceConfigurationArn"].(string); ok {
+						svc["resourceConfigurationArn"] = rcfgArn(fmt.Sprint(c["region"]), fmt.Sprint(c["account"]), 0x7000000+k*16+i)
+					}
 				}
 			}
 		}
@@ -254,7 +258,7 @@ func addService(c map[string]any, s *source, k int) {
 		"ports": pick(s, portLists),
 	}
 	region := fmt.Sprint(c["region"])
-	switch s.intn(5) {
+	switch s.intn(7) {
 	case 0, 1:
 		svc["serviceName"] = fmt.Sprintf("com.amazonaws.vpce.%s.vpce-svc-%08x", region, 0x60000000+k*64+n)
 	case 2:
@@ -265,8 +269,28 @@ func addService(c map[string]any, s *source, k int) {
 	case 4:
 		svc["serviceName"] = fmt.Sprintf("com.amazonaws.vpce.us-west-2.vpce-svc-%08x", 0x40000000+k*64+n)
 		svc["serviceRegion"] = "us-west-2"
+	case 5:
+		// Producer mode resourceGateway, pending: a database by ARN has one port.
+		rds := maps.Clone(pick(s, rgLookups)) // later edits must not reach the pool
+		if rds["by"] != "hostname" {
+			svc["ports"] = []any{pick(s, []int{5432, 3306, 1521})}
+		}
+		svc["producer"] = map[string]any{"mode": "resourceGateway", "target": "rds", "rds": rds}
+	case 6:
+		// A resource configuration the customer shared: with the producer
+		// section that built it, or one the customer built.
+		svc["resourceConfigurationArn"] = rcfgArn(region, fmt.Sprint(c["account"]), 0x3000000+k*64+n)
+		svc["ports"] = []any{pick(s, []int{5432, 3306})}
+		if s.intn(2) == 0 {
+			svc["producer"] = map[string]any{"mode": "resourceGateway", "target": "rds", "rds": maps.Clone(pick(s, rgLookups))}
+		}
 	}
 	pl["services"] = append(svcs, svc)
+}
+
+// rcfgArn is a resource configuration ARN of the given region and account.
+func rcfgArn(region, account string, n int) string {
+	return fmt.Sprintf("arn:aws:vpc-lattice:%s:%s:resourceconfiguration/rcfg-%017x", region, account, n)
 }
 
 // addSection gives the customer a mode it lacks, from the examples' shapes.
@@ -410,6 +434,10 @@ func valueFor(key, parentKey string, vendor bool, s *source, old any) any {
 		return pick(s, [][]any{{}, {map[string]any{"host": "10.48.1.25", "port": 5432, "tls": true}}, probeTargets(10), probeTargets(11)})
 	case "serviceName":
 		return pick(s, []string{"com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718", "com.amazonaws.vpce.eu-west-1.vpce-svc-01234567", ""})
+	case "mode":
+		return pick(s, []string{"nlb", "resourceGateway", "lattice"})
+	case "resourceConfigurationArn":
+		return pick(s, []string{rcfgArn("us-east-1", "444455556666", 1), rcfgArn("eu-west-1", "444455556666", 2), rcfgArn("us-east-1", "999988887777", 3), ""})
 	}
 	switch old.(type) {
 	case bool:
@@ -433,6 +461,7 @@ var (
 	azLists       = [][]any{{"use1-az1", "use1-az2"}, {"use1-az4", "use1-az6", "use1-az1"}, {"use1-az9", "use1-az1"}, {"euw1-az1", "euw1-az2"}, {"euw1-az3"}, {"usw2-az1", "usw2-az2"}, {"use1-az1", "use1-az2", "use1-az3", "use1-az4", "use1-az5", "use1-az6"}}
 	cidrLists     = [][]any{{"10.0.0.0/16"}, {"172.20.0.0/16", "192.168.10.0/24"}, {"203.0.113.0/24"}, {"10.0.0.0/16", "10.0.0.0/16"}, {"0.0.0.0/0"}, {"100.64.0.0/10", "10.1.0.0/16", "10.2.0.0/16", "10.3.0.0/16"}}
 	hostnameLists = [][]any{{"api.platform.example.com"}, {"api.platform.example.com", "hub.platform.example.com"}, {"www.example.org"}, hosts(30)}
+	rgLookups     = []map[string]any{{"by": "hostname"}, {"by": "dbInstance"}, {"by": "dbCluster"}, {"by": "dbCluster", "role": "writer"}}
 	rdsLookups    = []any{map[string]any{"by": "hostname"}, map[string]any{"by": "dbInstance"}, map[string]any{"by": "dbCluster", "role": "reader"}, map[string]any{"by": "dbCluster", "role": "writer"}}
 	tagSets       = []any{map[string]any{}, map[string]any{"Owner": "team"}, map[string]any{"Ünïcode Kéy": "välue 値"}, map[string]any{"Bad,Key": "x"}, map[string]any{"aws:x": "y"}, manyTags(45), manyTags(46)}
 	trickyStrings = []string{"", "x", "3M", "Ab & Cd, Inc", "\u202e", "株式会社", strings.Repeat("z", 300), "a\nb", "${AWS::Region}", "{{resolve:ssm:x}}"}
