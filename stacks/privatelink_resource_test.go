@@ -20,44 +20,46 @@ import (
 
 const wayneLedgerArn = "arn:aws:vpc-lattice:us-east-1:246813579135:resourceconfiguration/rcfg-0a1b2c3d4e5f60718"
 
-// wayne is the customer of the example file that joins the fleet with
-// producer mode resourceGateway (an Aurora cluster shared by resource
-// configuration, ready; a MySQL database handed over, pending), built here
-// on acme's defaults until that file is in config/customers.
-func wayne(t *testing.T) *config.Customer {
+// wayneFleet is the example vendor with one customer, the example customer
+// of producer mode resourceGateway (internal/rgfixture/wayne.yaml: an Aurora
+// cluster shared by resource configuration, ready; a MySQL database handed
+// over, pending), loaded and validated as config/customers will hold it.
+func wayneFleet(t *testing.T) (*config.Fleet, *config.Customer) {
 	t.Helper()
-	base := example.fleet.Customer("acme")
-	require.NotNil(t, base, "the example fleet's acme, for the defaults")
-	c := *base
-	c.Name, c.DisplayName, c.Account, c.Region = "wayne", "Wayne Enterprises", "246813579135", "us-east-1"
-	c.Networks, c.Tags, c.File = []string{"10.50.0.0/16"}, nil, "config/customers/wayne.yaml"
-	c.Vpn, c.InboundPrivateLink = nil, nil
-	c.PrivateLink = &config.PrivateLink{
-		VpcCidr:           "10.64.6.0/24",
-		AvailabilityZones: []string{"use1-az1", "use1-az2"},
-		Services: []config.Service{
-			{Name: "ledger", ResourceConfigurationArn: wayneLedgerArn, Ports: []int{5432},
-				Producer: &config.Producer{Mode: config.ModeResourceGateway, Target: "rds", Rds: &config.RdsTarget{By: "dbCluster"}}},
-			{Name: "billing", Ports: []int{3306},
-				Producer: &config.Producer{Mode: config.ModeResourceGateway, Target: "rds", Rds: &config.RdsTarget{By: "hostname"}}},
-		},
-	}
-	require.True(t, c.Probed(), "wayne is probed, as acme is")
-	return &c
+	dir := t.TempDir()
+	vendor, err := os.ReadFile(filepath.Join("..", "config", config.VendorFile))
+	require.NoError(t, err)
+	// The example pipeline's canary is acme, which this fleet does not hold.
+	require.Contains(t, string(vendor), "canaries: [acme]", "the example vendor's canaries")
+	vendor = bytes.Replace(vendor, []byte("canaries: [acme]"), []byte("canaries: [wayne]"), 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, config.VendorFile), vendor, 0o644))
+	customer, err := os.ReadFile(filepath.Join("..", "internal", "rgfixture", "wayne.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "customers"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "customers", "wayne.yaml"), customer, 0o644))
+	fleet, err := config.Load(dir)
+	require.NoError(t, err, "the resourceGateway fixture fleet validates")
+	c := fleet.Customer("wayne")
+	require.NotNil(t, c, "wayne in its fleet")
+	require.Equal(t, wayneLedgerArn, c.PrivateLink.Services[0].ResourceConfigurationArn, "the fixture's ready service")
+	require.True(t, c.PrivateLink.Services[1].Pending(), "the fixture's pending service")
+	require.True(t, c.Probed(), "wayne is probed")
+	return fleet, c
 }
 
 // TestResourceGatewayCustomer synthesizes wayne's PrivateLink stack once
 // and checks it in subtests.
 func TestResourceGatewayCustomer(t *testing.T) {
+	fleet, c := wayneFleet(t)
 	outdir := t.TempDir()
 	app := NewApp(outdir)
-	stack := NewPrivateLinkStack(app, example.fleet.Vendor, wayne(t))
+	stack := NewPrivateLinkStack(app, fleet.Vendor.ForCustomer(c), c)
 	app.Synth(nil)
 	raw, err := os.ReadFile(filepath.Join(outdir, "wayne-PrivateLink.template.json"))
 	require.NoError(t, err)
 	var tmpl cdktest.Template
 	require.NoError(t, json.Unmarshal(raw, &tmpl))
-	for name, check := range map[string]func(*testing.T, awscdk.Stack, cdktest.Template, string){
+	for name, check := range map[string]func(*testing.T, *config.Fleet, awscdk.Stack, cdktest.Template, string){
 		"ResourceEndpoint": resourceGatewayServiceGetsAResourceEndpoint,
 		"PendingNote":      pendingResourceGatewayServiceNote,
 		"Outputs":          resourceEndpointOutputsAndParameters,
@@ -66,11 +68,11 @@ func TestResourceGatewayCustomer(t *testing.T) {
 		"Checks":           resourceGatewayStackPassesChecks,
 		"Footprint":        resourceGatewayFootprint,
 	} {
-		t.Run(name, func(t *testing.T) { check(t, stack, tmpl, outdir) })
+		t.Run(name, func(t *testing.T) { check(t, fleet, stack, tmpl, outdir) })
 	}
 }
 
-func resourceGatewayServiceGetsAResourceEndpoint(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+func resourceGatewayServiceGetsAResourceEndpoint(t *testing.T, fleet *config.Fleet, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
 	ep := tmpl.One(t, "AWS::EC2::VPCEndpoint")
 	assert.Equal(t, "Resource", ep.Properties["VpcEndpointType"], "the ready service's endpoint type")
 	assert.Equal(t, wayneLedgerArn, ep.Properties["ResourceConfigurationArn"], "the endpoint's resource configuration")
@@ -78,23 +80,23 @@ func resourceGatewayServiceGetsAResourceEndpoint(t *testing.T, stack awscdk.Stac
 	subnets, _ := ep.Properties["SubnetIds"].([]any)
 	assert.Len(t, subnets, 2, "the connectors' subnets, one per AZ")
 	tmpl.HasResourceProperties(t, "AWS::Route53::RecordSet", map[string]any{
-		"Name": "ledger.wayne." + example.fleet.Vendor.InternalDomain + ".",
+		"Name": "ledger.wayne." + fleet.Vendor.InternalDomain + ".",
 		"Type": "CNAME",
 	}, "the stable name, as the load balancer route's")
 }
 
 // The pending service gets no endpoint, and the note asks for the ARN and
 // the RAM invitation's acceptance.
-func pendingResourceGatewayServiceNote(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+func pendingResourceGatewayServiceNote(t *testing.T, fleet *config.Fleet, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
 	for _, r := range tmpl.Resources("AWS::EC2::SecurityGroup") {
 		assert.NotContains(t, r.Properties["GroupDescription"], "billing", "%s: the pending service has a group", r.LogicalID)
 	}
 	assert.Contains(t, Notes([]awscdk.Stack{stack}),
 		"wayne-PrivateLink: service billing is pending, so it has no endpoint yet: once the customer has deployed its template (make handoff CUSTOMER=wayne), "+
-			"set privateLink.services[1].resourceConfigurationArn in config/customers/wayne.yaml to the ResourceConfigurationArn the template outputs, then accept the RAM invitation: make accept")
+			"set privateLink.services[1].resourceConfigurationArn in "+fleet.Customer("wayne").File+" to the ResourceConfigurationArn the template outputs, then accept the RAM invitation: make accept")
 }
 
-func resourceEndpointOutputsAndParameters(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+func resourceEndpointOutputsAndParameters(t *testing.T, fleet *config.Fleet, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
 	outputs, _ := tmpl["Outputs"].(map[string]any)
 	for _, key := range []string{"LedgerEndpointId", "LedgerEndpointDnsName", "LedgerResourceConfigurationArn", "LedgerDnsName", "LedgerPorts"} {
 		assert.Contains(t, outputs, key, "outputs")
@@ -121,7 +123,7 @@ func resourceEndpointOutputsAndParameters(t *testing.T, stack awscdk.Stack, tmpl
 
 // The probe reaches the ready service at its stable name, as it does an
 // interface endpoint's; the pending one is not probed.
-func probeReachesTheResourceEndpoint(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+func probeReachesTheResourceEndpoint(t *testing.T, fleet *config.Fleet, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
 	var probeFn map[string]any
 	for _, r := range tmpl.Resources("AWS::Lambda::Function") {
 		env, _ := r.Properties["Environment"].(map[string]any)
@@ -131,7 +133,7 @@ func probeReachesTheResourceEndpoint(t *testing.T, stack awscdk.Stack, tmpl cdkt
 	}
 	require.NotNil(t, probeFn, "the probe function")
 	assert.Equal(t, `[["ledger",[5432],false]]`, probeFn["SERVICES"], "the probe's services")
-	assert.Equal(t, "wayne."+example.fleet.Vendor.InternalDomain, probeFn["ZONE"], "the probe's zone")
+	assert.Equal(t, "wayne."+fleet.Vendor.InternalDomain, probeFn["ZONE"], "the probe's zone")
 	alarm := tmpl.One(t, "AWS::CloudWatch::Alarm")
 	assert.Equal(t, "wayne-probe-ledger-5432", alarm.Properties["AlarmName"], "the probe's alarm")
 	assert.Contains(t, alarm.Properties["AlarmDescription"], "RAM share", "the alarm points at the resource endpoint's path")
@@ -139,7 +141,7 @@ func probeReachesTheResourceEndpoint(t *testing.T, stack awscdk.Stack, tmpl cdkt
 
 // The stack's snapshot, reviewed like the example fleet's (rewrite it with
 // go test ./stacks -run ResourceGatewayCustomer -update).
-func resourceGatewayGolden(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+func resourceGatewayGolden(t *testing.T, fleet *config.Fleet, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -156,7 +158,7 @@ func resourceGatewayGolden(t *testing.T, stack awscdk.Stack, tmpl cdktest.Templa
 	assert.Equal(t, string(old), string(got), "%s differs at %s", path, firstDiff(old, got))
 }
 
-func resourceGatewayStackPassesChecks(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+func resourceGatewayStackPassesChecks(t *testing.T, fleet *config.Fleet, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
 	findings, err := NagFindings(outdir, []awscdk.Stack{stack})
 	require.NoError(t, err)
 	assert.Empty(t, findings, "cdk-nag findings:\n%s", strings.Join(findings, "\n"))
@@ -176,8 +178,9 @@ func resourceGatewayStackPassesChecks(t *testing.T, stack awscdk.Stack, tmpl cdk
 }
 
 // config's estimate of the stack (config/footprint.go) holds what it builds.
-func resourceGatewayFootprint(t *testing.T, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
-	fps := config.Footprints(example.fleet.Vendor, wayne(t))
+func resourceGatewayFootprint(t *testing.T, fleet *config.Fleet, stack awscdk.Stack, tmpl cdktest.Template, outdir string) {
+	c := fleet.Customer("wayne")
+	fps := config.Footprints(fleet.Vendor.ForCustomer(c), c)
 	require.NotEmpty(t, fps, "wayne's footprints")
 	fp := fps[0]
 	require.Equal(t, "wayne-PrivateLink", fp.Stack, "the first footprint")
