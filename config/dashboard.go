@@ -54,7 +54,7 @@ func ProbeTargets(c *Customer) []string {
 	var out []string
 	if c.PrivateLink != nil {
 		for _, s := range c.PrivateLink.Services {
-			if s.ServiceName == "" {
+			if s.Pending() {
 				continue
 			}
 			for _, p := range s.Ports {
@@ -72,12 +72,16 @@ func ProbeTargets(c *Customer) []string {
 	return out
 }
 
-// EndpointServiceNames are the service names of the customer's endpoints.
+// EndpointServiceNames are the service names of the customer's interface
+// endpoints. A resource endpoint (resourceConfigurationArn) has none and no
+// metrics to graph: AWS/PrivateLinkEndpoints holds interface and Gateway
+// Load Balancer endpoints' only; the probe's widgets cover such a service.
+// https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-cloudwatch-metrics.html
 func EndpointServiceNames(c *Customer) []string {
 	var out []string
 	if c.PrivateLink != nil {
 		for _, s := range c.PrivateLink.Services {
-			if s.ServiceName != "" && !slices.Contains(out, s.ServiceName) {
+			if s.ServiceName != "" && s.ResourceConfigurationArn == "" && !slices.Contains(out, s.ServiceName) {
 				out = append(out, s.ServiceName)
 			}
 		}

@@ -166,7 +166,7 @@ func privateLinkFootprint(v *Vendor, c *Customer) Footprint {
 	for _, id := range []string{"VpcId", "SubnetIds", "ConnectorSecurityGroupId", "FlowLogGroup"} {
 		t.fixed(id, id+"Parameter")
 	}
-	ports := 0
+	ports, resources := 0, 0
 	for i, s := range pl.Services {
 		path := index("privateLink.services", i) + ".name"
 		// A pending service has no endpoint yet, but will: its IDs are
@@ -177,7 +177,9 @@ func privateLinkFootprint(v *Vendor, c *Customer) Footprint {
 			t.id(x+suffix+"Parameter", path, s.Name, "SSM parameter")
 		}
 		t.id(x+"EndpointDnsEntries", path, s.Name, "output")
-		if s.ServiceName == "" {
+		t.id(x+"ResourceConfigurationArn", path, s.Name, "output")
+		t.id(x+"ResourceConfigurationArnParameter", path, s.Name, "SSM parameter")
+		if s.Pending() {
 			continue
 		}
 		ports += len(s.Ports)
@@ -188,12 +190,31 @@ func privateLinkFootprint(v *Vendor, c *Customer) Footprint {
 		t.res(1, mediumBytes+2*len(s.Name), false) // record
 		t.res(len(s.Ports), tinyBytes, false)      // ingress from the connectors
 		t.res(4, smallBytes, true)                 // SSM: endpoint-id, endpoint-dns-name, dns-name, ports
-		t.outputs(5)
+		t.outputs(5)                               // and EndpointDnsEntries, or ResourceConfigurationArn
+		if s.ResourceConfigurationArn != "" {
+			resources++
+			t.res(1, tinyBytes, false)                                 // the custom resource reading its DNS name
+			t.res(1, smallBytes+len(s.ResourceConfigurationArn), true) // SSM: resource-configuration-arn
+			t.bytes(len(s.ResourceConfigurationArn))                   // the endpoint's and the output's copies
+		}
 	}
 	t.res(1, mediumBytes+ports*ruleBytes, true) // connectors group, one egress rule per port
+	if resources > 0 {
+		// One function reads every resource endpoint's DNS name: its log
+		// group, role and function, code inline.
+		t.res(1, tinyBytes, true)
+		t.res(1, alarmBytes, true)
+		t.res(1, alarmBytes+DnsLookupCodeBudget, true)
+		t.fp.LambdaEnvironments = append(t.fp.LambdaEnvironments, Sized{len("WAIT_SECONDS") + 4, "privateLink.services"})
+	}
 	t.privateLinkProbe(v, c)
 	return *t.fp
 }
+
+// DnsLookupCodeBudget bounds the inline code of the function that reads
+// resource endpoints' DNS names, as JSON escapes it (stacks/footprint_test.go
+// holds the code to it).
+const DnsLookupCodeBudget = 6 << 10
 
 func vpnFootprint(v *Vendor, c *Customer) Footprint {
 	vp := c.Vpn

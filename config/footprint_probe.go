@@ -39,7 +39,7 @@ func (t *tally) privateLinkProbe(v *Vendor, c *Customer) {
 	zone := c.Name + "." + v.InternalDomain
 	env := len("ZONE") + len(zone) + len("SERVICES") + 2
 	for _, s := range c.PrivateLink.Services {
-		if s.ServiceName == "" {
+		if s.Pending() {
 			continue
 		}
 		// ["<name>",[<ports>],false],

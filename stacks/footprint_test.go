@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/constructs/consumer"
 	"github.com/privateconnect/privateconnect/constructs/probe"
 	"github.com/privateconnect/privateconnect/constructs/producer"
 )
@@ -62,6 +63,13 @@ func TestRegistrarCodeFitsItsBudget(t *testing.T) {
 func TestProbeCodeFitsItsBudget(t *testing.T) {
 	escaped, _ := json.Marshal(probe.Source)
 	assert.LessOrEqual(t, len(escaped), config.ProbeCodeBudget, "the probe's bytes of template, within config.ProbeCodeBudget: raise the budget")
+}
+
+// The resource endpoints' DNS lookup code is inline in every stack with a
+// resource endpoint; config counts it at DnsLookupCodeBudget.
+func TestDnsLookupCodeFitsItsBudget(t *testing.T) {
+	escaped, _ := json.Marshal(consumer.DnsLookupSource)
+	assert.LessOrEqual(t, len(escaped), config.DnsLookupCodeBudget, "the DNS lookup's bytes of template, within config.DnsLookupCodeBudget: raise the budget")
 }
 
 func TestFootprintKnowsTheLoadBalancerRanges(t *testing.T) {

@@ -26,13 +26,20 @@ func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config
 	var services []*consumer.ServiceProps
 	var ready []config.Service
 	for i, s := range pl.Services {
-		if s.ServiceName == "" {
+		if s.Pending() {
 			// Handed over, not deployed by the customer yet: no endpoint to make.
-			note(stack, "service %s is pending, so it has no endpoint yet: once the customer has deployed its template (make handoff CUSTOMER=%s), set privateLink.services[%d].serviceName in %s to the ServiceName the template outputs",
-				s.Name, c.Name, i, c.File)
+			pendingNote(stack, c, i)
 			continue
 		}
 		ready = append(ready, s)
+		if s.ResourceConfigurationArn != "" {
+			services = append(services, &consumer.ServiceProps{
+				Name:                     jsii.String(s.Name),
+				ResourceConfigurationArn: jsii.String(s.ResourceConfigurationArn),
+				Ports:                    numbers(s.Ports),
+			})
+			continue
+		}
 		var region *string
 		if s.ServiceRegion != "" && s.ServiceRegion != c.Region {
 			region = jsii.String(s.ServiceRegion)
@@ -61,12 +68,18 @@ func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config
 	for i, ep := range net.Endpoints() {
 		s := ready[i]
 		id, path := OutputID(s.Name), "services/"+s.Name+"/"
-		pub.value(id+"EndpointId", path+"endpoint-id", fmt.Sprintf("Interface endpoint to %s", s.ServiceName), ep.VpcEndpointId)
-		pub.value(id+"EndpointDnsName", path+"endpoint-dns-name", "Regional DNS name of the endpoint", ep.DnsName)
-		awscdk.NewCfnOutput(stack, jsii.String(id+"EndpointDnsEntries"), &awscdk.CfnOutputProps{
-			Description: jsii.String("All DNS entries of the endpoint (hosted zone ID:name), regional first, then per AZ"),
-			Value:       awscdk.Fn_Join(jsii.String(","), ep.DnsEntries),
-		})
+		if s.ResourceConfigurationArn != "" {
+			pub.value(id+"EndpointId", path+"endpoint-id", "Resource endpoint to "+s.ResourceConfigurationArn, ep.VpcEndpointId)
+			pub.value(id+"EndpointDnsName", path+"endpoint-dns-name", "DNS name of the resource endpoint's association (for an RDS cluster, its writer's)", ep.DnsName)
+			pub.value(id+"ResourceConfigurationArn", path+"resource-configuration-arn", "Resource configuration the customer shared", ep.ResourceConfigurationArn)
+		} else {
+			pub.value(id+"EndpointId", path+"endpoint-id", fmt.Sprintf("Interface endpoint to %s", s.ServiceName), ep.VpcEndpointId)
+			pub.value(id+"EndpointDnsName", path+"endpoint-dns-name", "Regional DNS name of the endpoint", ep.DnsName)
+			awscdk.NewCfnOutput(stack, jsii.String(id+"EndpointDnsEntries"), &awscdk.CfnOutputProps{
+				Description: jsii.String("All DNS entries of the endpoint (hosted zone ID:name), regional first, then per AZ"),
+				Value:       awscdk.Fn_Join(jsii.String(","), ep.DnsEntries),
+			})
+		}
 		pub.value(id+"DnsName", path+"dns-name", "Stable name connectors use for this service", ep.FriendlyDnsName)
 		pub.list(id+"Ports", path+"ports", "TCP ports open to this service", jsii.Strings(portStrings(s.Ports)...))
 	}
@@ -75,7 +88,8 @@ func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config
 	if len(ready) > 0 && probed(stack, c) {
 		var targets []*probe.Service
 		for _, s := range ready {
-			targets = append(targets, &probe.Service{Name: jsii.String(s.Name), Ports: numbers(s.Ports), Tls: jsii.Bool(s.TLS)})
+			targets = append(targets, &probe.Service{Name: jsii.String(s.Name), Ports: numbers(s.Ports), Tls: jsii.Bool(s.TLS),
+				ResourceEndpoint: jsii.Bool(s.ResourceConfigurationArn != "")})
 		}
 		props := probeProps(v, c, net.Vpc().SubnetIds(), net.ConnectorSecurityGroupId(), "privateconnect-"+c.Name)
 		props.Services, props.Zone = &targets, jsii.String(c.Name+"."+v.InternalDomain)
@@ -83,6 +97,20 @@ func NewPrivateLinkStack(scope constructs.Construct, v *config.Vendor, c *config
 		pub.value("ProbeLogGroup", "probe-log-group", "CloudWatch Logs group of the reachability probe: each run's result and error per service and port", pr.LogGroupName())
 	}
 	return stack
+}
+
+// pendingNote tells what the pending service i of c waits for: the service
+// name of the customer's endpoint service, or the ARN of the resource
+// configuration it shares (and the share's invitation to accept).
+func pendingNote(stack awscdk.Stack, c *config.Customer, i int) {
+	s := c.PrivateLink.Services[i]
+	if s.ViaResourceGateway() {
+		note(stack, "service %s is pending, so it has no endpoint yet: once the customer has deployed its template (make handoff CUSTOMER=%s), set privateLink.services[%d].resourceConfigurationArn in %s to the ResourceConfigurationArn the template outputs, then accept the RAM invitation: make accept",
+			s.Name, c.Name, i, c.File)
+		return
+	}
+	note(stack, "service %s is pending, so it has no endpoint yet: once the customer has deployed its template (make handoff CUSTOMER=%s), set privateLink.services[%d].serviceName in %s to the ServiceName the template outputs",
+		s.Name, c.Name, i, c.File)
 }
 
 // probed reports whether the customer's stacks get a probe, and notes it on

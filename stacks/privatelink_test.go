@@ -88,9 +88,15 @@ func TestEndpointPerService(t *testing.T) {
 			id := named(t, tmpl, "AWS::EC2::VPCEndpoint", "privateconnect-"+c.Name+"-"+s.Name)
 			p := tmpl.Resource(id)["Properties"].(map[string]any)
 			sg := named(t, tmpl, "AWS::EC2::SecurityGroup", "privateconnect-"+c.Name+"-endpoint-"+s.Name)
-			assert.Equal(t, s.ServiceName, p["ServiceName"], "endpoint %s service", id)
-			assert.Equal(t, "Interface", p["VpcEndpointType"], "endpoint %s type", id)
-			assert.Equal(t, false, p["PrivateDnsEnabled"], "endpoint %s private DNS", id)
+			if s.ResourceConfigurationArn != "" {
+				assert.Equal(t, s.ResourceConfigurationArn, p["ResourceConfigurationArn"], "endpoint %s resource configuration", id)
+				assert.Equal(t, "Resource", p["VpcEndpointType"], "endpoint %s type", id)
+				assert.Equal(t, true, p["PrivateDnsEnabled"], "endpoint %s private DNS", id)
+			} else {
+				assert.Equal(t, s.ServiceName, p["ServiceName"], "endpoint %s service", id)
+				assert.Equal(t, "Interface", p["VpcEndpointType"], "endpoint %s type", id)
+				assert.Equal(t, false, p["PrivateDnsEnabled"], "endpoint %s private DNS", id)
+			}
 			cdktest.JSONEq(t, []any{cdktest.GetAtt(sg, "GroupId")}, p["SecurityGroupIds"], "endpoint %s security groups: only %s", id, sg)
 			ids, _ := p["SubnetIds"].([]any)
 			assert.Len(t, ids, len(c.PrivateLink.AvailabilityZones), "endpoint %s subnets, one per AZ", id)
@@ -167,6 +173,15 @@ func TestFriendlyDnsRecords(t *testing.T) {
 		}
 		for _, s := range deployed(c) {
 			ep := named(t, tmpl, "AWS::EC2::VPCEndpoint", "privateconnect-"+c.Name+"-"+s.Name)
+			if s.ResourceConfigurationArn != "" {
+				// A resource endpoint's name is its association's, read at deploy.
+				tmpl.HasResourceProperties(t, "AWS::Route53::RecordSet", map[string]any{
+					"HostedZoneId": cdktest.GetAtt(zones[0].LogicalID, "Id"),
+					"Name":         fmt.Sprintf("%s.%s.%s.", s.Name, c.Name, zone),
+					"Type":         "CNAME",
+				}, s.Name+" CNAME record")
+				continue
+			}
 			entries := cdktest.GetAtt(ep, "DnsEntries")
 			regional := map[string]any{"Fn::Split": []any{":", map[string]any{"Fn::Select": []any{0, entries}}}}
 			tmpl.HasResourceProperties(t, "AWS::Route53::RecordSet", map[string]any{
@@ -241,6 +256,9 @@ func TestOutputsAndParameters(t *testing.T) {
 			for _, p := range []string{"endpoint-id", "endpoint-dns-name", "dns-name", "ports"} {
 				want = append(want, "services/"+s.Name+"/"+p)
 			}
+			if s.ResourceConfigurationArn != "" {
+				want = append(want, "services/"+s.Name+"/resource-configuration-arn")
+			}
 		}
 		var got []string
 		for _, r := range tmpl.Resources("AWS::SSM::Parameter") {
@@ -257,7 +275,14 @@ func TestOutputsAndParameters(t *testing.T) {
 		}
 		for _, s := range deployed(c) {
 			id := OutputID(s.Name)
-			for _, key := range []string{id + "EndpointId", id + "EndpointDnsName", id + "EndpointDnsEntries", id + "DnsName"} {
+			keys := []string{id + "EndpointId", id + "EndpointDnsName", id + "DnsName", id + "Ports"}
+			if s.ResourceConfigurationArn != "" {
+				keys = append(keys, id+"ResourceConfigurationArn")
+				assert.NotContains(t, outputs, id+"EndpointDnsEntries", "a resource endpoint has no DnsEntries")
+			} else {
+				keys = append(keys, id+"EndpointDnsEntries")
+			}
+			for _, key := range keys {
 				assert.Contains(t, outputs, key, "outputs")
 			}
 			friendly, _ := outputs[id+"DnsName"].(map[string]any)
@@ -328,11 +353,11 @@ func TestNoCrossRegionWithoutServiceRegion(t *testing.T) {
 }
 
 // deployed lists the services that get an endpoint: all but the pending ones,
-// which have no service name yet.
+// which have no service name or resource configuration ARN yet.
 func deployed(c *config.Customer) []config.Service {
 	var out []config.Service
 	for _, s := range c.PrivateLink.Services {
-		if s.ServiceName != "" {
+		if !s.Pending() {
 			out = append(out, s)
 		}
 	}

@@ -1,8 +1,10 @@
 // Package consumer builds the vendor side of outbound PrivateLink: the
 // vendor is the service consumer of the customer's endpoint services. It
-// creates a dedicated VPC, one interface endpoint per customer service, the
-// security groups that let only the vendor's connectors reach the endpoints,
-// and optionally a private zone giving each endpoint a stable name.
+// creates a dedicated VPC, one endpoint per customer service (an interface
+// endpoint to an endpoint service, or an endpoint of type Resource to a
+// resource configuration shared through AWS RAM), the security groups that
+// let only the vendor's connectors reach the endpoints, and optionally a
+// private zone giving each endpoint a stable name.
 package consumer
 
 import (
@@ -10,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsec2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -22,10 +25,16 @@ type ServiceProps struct {
 	// Short DNS label of the service (e.g. db). It names the construct, and so
 	// the logical IDs, and the record <name>.<PrivateZoneName>. Required.
 	Name *string
-	// Endpoint service name, com.amazonaws.vpce.<region>.vpce-svc-<id>. Required.
+	// Endpoint service name, com.amazonaws.vpce.<region>.vpce-svc-<id>: the
+	// service gets an interface endpoint. Give exactly one of ServiceName and
+	// ResourceConfigurationArn.
 	ServiceName *string
-	// Region of the service for cross-region PrivateLink.
-	// Default: the stack's region.
+	// ARN of a resource configuration shared with the account
+	// (arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/rcfg-<id>):
+	// the service gets a VPC endpoint of type Resource, in the same region.
+	ResourceConfigurationArn *string
+	// Region of the service for cross-region PrivateLink (interface
+	// endpoints only). Default: the stack's region.
 	ServiceRegion *string
 	// TCP ports the connectors may open to the endpoint. Required, at least one.
 	Ports *[]*float64
@@ -50,17 +59,25 @@ type ConsumerProps struct {
 	Name *string
 }
 
-// Endpoint is the interface endpoint made for one service.
+// Endpoint is the endpoint made for one service.
 type Endpoint struct {
 	// Name is ServiceProps.Name.
 	Name *string
 	// VpcEndpointId is the endpoint's ID (vpce-...).
 	VpcEndpointId *string
-	// DnsEntries are the endpoint's "hostedZoneId:dnsName" entries; the first
-	// is the regional name, the others are per AZ.
+	// DnsEntries are an interface endpoint's "hostedZoneId:dnsName" entries;
+	// the first is the regional name, the others are per AZ. Nil for a
+	// resource endpoint, whose names belong to its associations.
 	DnsEntries *[]*string
-	// DnsName is the endpoint's regional DNS name.
+	// DnsName is an interface endpoint's regional DNS name, or a resource
+	// endpoint's association's DNS name (for an RDS cluster, its writer's).
 	DnsName *string
+	// PrivateDnsName is, for a resource endpoint, the shared resource's own
+	// name that private DNS resolves to the endpoint ("" if none); nil for
+	// an interface endpoint.
+	PrivateDnsName *string
+	// ResourceConfigurationArn is ServiceProps.ResourceConfigurationArn.
+	ResourceConfigurationArn *string
 	// SecurityGroupId is the group on the endpoint's interfaces.
 	SecurityGroupId *string
 	// FriendlyDnsName is <name>.<PrivateZoneName>, or nil without a zone.
@@ -75,7 +92,7 @@ type Consumer interface {
 	// ConnectorSecurityGroupId is the group to attach to connector workloads:
 	// it is the only source the endpoints admit.
 	ConnectorSecurityGroupId() *string
-	// Endpoints are the interface endpoints, in the order of Services.
+	// Endpoints are the endpoints, in the order of Services.
 	Endpoints() []*Endpoint
 	// PrivateZoneId is the private hosted zone's ID, or nil without a zone.
 	PrivateZoneId() *string
@@ -87,6 +104,7 @@ type consumer struct {
 	connectors awsec2.CfnSecurityGroup
 	endpoints  []*Endpoint
 	zone       awsroute53.CfnHostedZone
+	lookupFn   awslambda.CfnFunction // behind resource endpoints' DNS names, made once
 	// Read once: each getter of an L1 resource is a round trip to Node.
 	connectorsID, zoneID *string
 }
@@ -121,11 +139,17 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 
 	var egress []any
 	for _, svc := range *props.Services {
-		if svc.Name == nil || svc.ServiceName == nil || svc.Ports == nil || len(*svc.Ports) == 0 {
-			panic("consumer: every service needs Name, ServiceName and at least one port")
+		resource := svc.ResourceConfigurationArn != nil
+		if svc.Name == nil || resource == (svc.ServiceName != nil) || svc.Ports == nil || len(*svc.Ports) == 0 ||
+			(resource && svc.ServiceRegion != nil) {
+			panic("consumer: every service needs Name, exactly one of ServiceName and ResourceConfigurationArn (no ServiceRegion with it), and at least one port")
+		}
+		kind := "Interface"
+		if resource {
+			kind = "Resource"
 		}
 		sg := endpointSecurityGroup(this.Construct, "EndpointSecurityGroup-"+*svc.Name,
-			fmt.Sprintf("Interface endpoint for %s: admits the connectors group on %s", *svc.Name, portList(svc.Ports)),
+			fmt.Sprintf("%s endpoint for %s: admits the connectors group on %s", kind, *svc.Name, portList(svc.Ports)),
 			this.vpc.VpcId(), network.NameTag(props.Name, "-endpoint-"+*svc.Name))
 		sgID := sg.AttrGroupId()
 		for _, port := range *svc.Ports {
@@ -137,7 +161,11 @@ func NewConsumer(scope constructs.Construct, id *string, props *ConsumerProps) C
 				Description:                jsii.String(fmt.Sprintf("To the %s endpoint on %v", *svc.Name, *port)),
 			})
 		}
-		this.endpoints = append(this.endpoints, this.addEndpoint(svc, sgID, props))
+		if resource {
+			this.endpoints = append(this.endpoints, this.addResourceEndpoint(svc, sgID, props))
+		} else {
+			this.endpoints = append(this.endpoints, this.addEndpoint(svc, sgID, props))
+		}
 	}
 	// Egress is inline so that it replaces the default allow-all rule: the
 	// connectors group opens only the configured ports, to the endpoints only.

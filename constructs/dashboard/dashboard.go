@@ -49,7 +49,11 @@ type Row struct {
 	// The probe's targets (its Target dimension). Default: none (no probe graphs).
 	Targets *[]*string
 	// Endpoint service names whose interface endpoints' traffic
-	// (AWS/PrivateLinkEndpoints BytesProcessed) is graphed. Default: none.
+	// (AWS/PrivateLinkEndpoints BytesProcessed) is graphed. Resource
+	// endpoints have no place here: AWS publishes that namespace for
+	// interface and Gateway Load Balancer endpoints only
+	// (privatelink-cloudwatch-metrics.html, below); the probe graphs them.
+	// Default: none.
 	EndpointServiceNames *[]*string
 	// ARN of an alarm on the customer's VPN tunnels' state, graphed with its
 	// threshold. Default: none (no VPN).

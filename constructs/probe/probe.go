@@ -58,6 +58,10 @@ type Service struct {
 	// Complete a TLS handshake on each port and report the certificate's
 	// days left. Default: false.
 	Tls *bool
+	// The service is reached by a VPC endpoint of type Resource (a resource
+	// configuration shared through AWS RAM), not an interface endpoint: its
+	// alarms point at that path. Default: false.
+	ResourceEndpoint *bool
 }
 
 // Host is a host and port probed over a VPN. Its target is named
@@ -243,7 +247,7 @@ func (p *probe) addTarget(props *ProbeProps, name, host string) {
 		AlarmName: t.AlarmName,
 		AlarmDescription: jsii.String(fmt.Sprintf("%s: the connectors cannot reach %s (%s): the probe's TCP connection%s failed, or it reported nothing, for %v minutes in a row. "+
 			"First read the probe's log group (each run's Error per target: refused, timed out, dns, tls), then check the path: %s.",
-			customer, name, host, tlsWords(name, props), *minutes, pathHint(name))),
+			customer, name, host, tlsWords(name, props), *minutes, pathHint(name, props))),
 		Namespace:          jsii.String(Namespace),
 		MetricName:         jsii.String(MetricReachable),
 		Dimensions:         []any{dimension(DimensionCustomer, customer), dimension(DimensionTarget, name)},
@@ -278,9 +282,16 @@ func tlsWords(name string, props *ProbeProps) string {
 	return ""
 }
 
-func pathHint(name string) string {
+func pathHint(name string, props *ProbeProps) string {
 	if strings.HasPrefix(name, "vpn:") {
 		return "the tunnels' state (the VPN alarms, TunnelState), the routes the customer's device advertises, and the customer's firewall and host"
+	}
+	if props.Services != nil {
+		for _, s := range *props.Services {
+			if strings.HasPrefix(name, *s.Name+":") && deref(s.ResourceEndpoint) {
+				return "the resource endpoint's state and its association (is the customer's RAM share still accepted and its resource configuration active?), the customer's resource gateway and its security group's outbound rules to the database, and the database's security group admitting the gateway's group"
+			}
+		}
 	}
 	return "the interface endpoint's state (pendingAcceptance or rejected by the customer?), and the customer's endpoint service, load balancer and target health"
 }

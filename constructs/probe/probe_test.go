@@ -181,3 +181,20 @@ func TestPublishedMetrics(t *testing.T) {
 	_, ok = PublishedMetrics(map[string]any{"NAMESPACE": "PrivateConnect/Registrar"})
 	assert.False(t, ok, "another function")
 }
+
+// An alarm says where to look on the target's own path: a resource
+// endpoint's (RAM share, resource gateway) or an interface endpoint's.
+func TestAlarmNamesThePathToCheck(t *testing.T) {
+	p := props()
+	(*p.Services)[0].ResourceEndpoint = jsii.Bool(true)
+	_, tmpl := synth(t, p)
+	byName := map[string]string{}
+	for _, a := range tmpl.Resources("AWS::CloudWatch::Alarm") {
+		byName[a.Properties["AlarmName"].(string)] = a.Properties["AlarmDescription"].(string)
+	}
+	assert.Contains(t, byName["acme-probe-db-5432"], "resource endpoint's state", "a resource endpoint's alarm")
+	assert.Contains(t, byName["acme-probe-db-5432"], "RAM share", "a resource endpoint's alarm")
+	assert.NotContains(t, byName["acme-probe-db-5432"], "pendingAcceptance", "a resource endpoint's alarm")
+	assert.Contains(t, byName["acme-probe-api-443"], "interface endpoint's state", "an interface endpoint's alarm")
+	assert.Contains(t, byName["acme-probe-vpn-10.48.1.25-5432"], "tunnels' state", "a VPN target's alarm")
+}
