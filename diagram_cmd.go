@@ -68,7 +68,10 @@ func vendorView(v *config.Vendor, c *config.Customer) ([]byte, error) {
 	}
 	if c.PrivateLink != nil {
 		for _, s := range c.PrivateLink.Services {
-			if s.ServiceName == "" {
+			switch {
+			case s.Pending() && s.ViaResourceGateway():
+				fmt.Fprintf(&b, "\nPending: `%s` has no resourceConfigurationArn yet; once the customer sends it, add it in %s, accept the customer's RAM invitation (make accept) and deploy.\n", s.Name, c.File)
+			case s.Pending():
 				fmt.Fprintf(&b, "\nPending: `%s` has no serviceName yet; once the customer sends it, add it in %s and deploy.\n", s.Name, c.File)
 			}
 		}

@@ -102,9 +102,14 @@ func newDashboardStack(scope constructs.Construct, v *config.Vendor, s config.Da
 func rowDescription(c *config.Customer) string {
 	var modes []string
 	if pl := c.PrivateLink; pl != nil {
-		ready := len(config.EndpointServiceNames(c))
+		pending := 0
+		for _, s := range pl.Services {
+			if s.Pending() {
+				pending++
+			}
+		}
 		m := fmt.Sprintf("PrivateLink: %d service(s)", len(pl.Services))
-		if pending := len(pl.Services) - ready; pending > 0 {
+		if pending > 0 {
 			m += fmt.Sprintf(", %d pending", pending)
 		}
 		modes = append(modes, m)

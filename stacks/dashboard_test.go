@@ -262,3 +262,15 @@ func TestDashboardsOf500Customers(t *testing.T) {
 		return raw
 	})
 }
+
+// A service waiting for its endpoint service name or for its resource
+// configuration ARN is pending; one with either is not.
+func TestRowDescriptionCountsPendingServices(t *testing.T) {
+	three := 3
+	c := &config.Customer{Probe: &config.Probe{FailMinutes: &three}, PrivateLink: &config.PrivateLink{Services: []config.Service{
+		{Name: "a", ServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718"},
+		{Name: "b", ResourceConfigurationArn: "arn:aws:vpc-lattice:us-east-1:246813579135:resourceconfiguration/rcfg-0a1b2c3d4e5f60718"},
+		{Name: "c", Producer: &config.Producer{Mode: config.ModeResourceGateway, Target: "rds"}},
+	}}}
+	assert.Contains(t, rowDescription(c), "PrivateLink: 3 service(s), 1 pending")
+}
