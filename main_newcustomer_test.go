@@ -16,8 +16,8 @@ import (
 func TestNewCustomerVpnEndToEnd(t *testing.T) {
 	fleet := t.TempDir()
 	copyTree(t, "config", fleet)
-	file := filepath.Join(fleet, "customers", "wayne.yaml")
-	args := []string{"new-customer", "-config", fleet, "-name", "wayne", "-region", "eu-west-1", "-modes", "vpn",
+	file := filepath.Join(fleet, "customers", "wonka.yaml")
+	args := []string{"new-customer", "-config", fleet, "-name", "wonka", "-region", "eu-west-1", "-modes", "vpn",
 		"-account", "246813579024", "-gateway-ip", "198.51.100.60", "-routing", "bgp", "-asn", "65010", "-vpn-ports", "443,5432"}
 
 	// Bad values stop it before anything is written.
@@ -52,10 +52,10 @@ func TestNewCustomerVpnEndToEnd(t *testing.T) {
 	data = bytes.ReplaceAll(data, []byte("TODO-network-reached-over-vpn"), []byte("10.40.0.0/16"))
 	require.NoError(t, os.WriteFile(file, data, 0o644))
 	out := filepath.Join(t.TempDir(), "cdk.out")
-	_, stderr, code = run(t, out, `{"config":"`+fleet+`","customer":"wayne"}`)
+	_, stderr, code = run(t, out, `{"config":"`+fleet+`","customer":"wonka"}`)
 	require.Equal(t, 0, code, stderr)
-	assert.Equal(t, []string{"Vendor-Dashboard-eu-west-1", "wayne-Vpn"}, templates(t, out), "its stack, and its region's dashboards")
-	tmpl, err := os.ReadFile(filepath.Join(out, "wayne-Vpn.template.json"))
+	assert.Equal(t, []string{"Vendor-Dashboard-eu-west-1", "wonka-Vpn"}, templates(t, out), "its stack, and its region's dashboards")
+	tmpl, err := os.ReadFile(filepath.Join(out, "wonka-Vpn.template.json"))
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(tmpl), `"Value": "10.40.0.0/16"`), "the remote networks are published")
 	assert.False(t, strings.Contains(string(tmpl), "172.22.0.0/16"), "a network not reached over the VPN opens nothing")

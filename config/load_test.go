@@ -19,7 +19,7 @@ func TestExampleFleetLoads(t *testing.T) {
 		names = append(names, c.Name)
 		assert.Equal(t, filepath.Join(CustomersDir, c.Name+".yaml"), c.File, "%s: File", c.Name)
 	}
-	assert.Equal(t, "acme,globex,hooli,initech,umbrella", strings.Join(names, ","), "customers in name order")
+	assert.Equal(t, "acme,globex,hooli,initech,umbrella,wayne", strings.Join(names, ","), "customers in name order")
 	assert.Equal(t, "111122223333", f.Vendor.Account, "vendor account")
 	assert.Equal(t, 24, *f.Vendor.VpcPrefixLength, "vendor vpcPrefixLength")
 	svc := f.Customer("initech").PrivateLink.Services[0]

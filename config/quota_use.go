@@ -58,6 +58,13 @@ func CustomerStackUse(v *Vendor, c *Customer) []StackUse {
 		if c.Probed() && endpoints > 0 {
 			u.probe(azs)
 		}
+		if resourceEndpoints > 0 {
+			// The resource endpoints' DNS lookup: one function outside the
+			// VPC, run at deploy time, with its role and log group.
+			u.Counts[QuotaLambdaConcurrency]++
+			u.Counts[QuotaLogGroups]++
+			u.Counts[QuotaRoles]++
+		}
 		out = append(out, u)
 	}
 	if vp := c.Vpn; vp != nil {

@@ -199,7 +199,7 @@ func TestPipelineWaves(t *testing.T) {
 		}
 	}
 	assert.Equal(t, []string{"Vendor-Dashboard-us-east-1", "acme-PrivateLink"}, deploys(byName["Canary"]))
-	assert.Equal(t, []string{"Vendor-Inbound-us-east-1", "initech-PrivateLink", "initech-Vpn"}, deploys(byName["us-east-1"]))
+	assert.Equal(t, []string{"Vendor-Inbound-us-east-1", "initech-PrivateLink", "initech-Vpn", "wayne-PrivateLink"}, deploys(byName["us-east-1"]))
 	assert.Equal(t, []string{"Vendor-Dashboard-eu-west-1", "globex-PrivateLink", "hooli-PrivateLink", "hooli-Vpn"}, deploys(byName["eu-west-1"]))
 
 	// first runs before every other action of its stage; the stage's

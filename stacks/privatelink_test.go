@@ -209,13 +209,20 @@ func TestFlowLogsWithRetention(t *testing.T) {
 		groups := tmpl.Resources("AWS::Logs::LogGroup")
 		want := 1
 		if c.Probed() && len(deployed(c)) > 0 {
-			want = 2
+			want++
 		}
-		require.Len(t, cdktest.LogicalIDs(groups), want, "log groups: the flow log's and the probe's")
+		// A ready resource endpoint's DNS lookup function logs to a group of its own.
+		if slices.ContainsFunc(deployed(c), func(s config.Service) bool { return s.ResourceConfigurationArn != "" }) {
+			want++
+		}
+		require.Len(t, cdktest.LogicalIDs(groups), want, "log groups: the flow log's, the probe's and the DNS lookup's")
 		require.JSONEq(t, cdktest.Show(cdktest.Ref(groups[0].LogicalID)), cdktest.Show(logs[0].Properties["LogGroupName"]), "the flow log's group comes first")
 		for _, g := range groups {
 			assert.Equal(t, float64(*example.fleet.Vendor.LogRetentionDays), g.Properties["RetentionInDays"], "%s retention", g.LogicalID)
-			assert.Equal(t, "Retain", tmpl.Resource(g.LogicalID)["DeletionPolicy"], "%s would be deleted with the stack", g.LogicalID)
+			// The DNS lookup's log of a deploy-time call goes with the stack.
+			if !strings.Contains(g.LogicalID, "ResourceEndpointDns") {
+				assert.Equal(t, "Retain", tmpl.Resource(g.LogicalID)["DeletionPolicy"], "%s would be deleted with the stack", g.LogicalID)
+			}
 		}
 	})
 }

@@ -24,6 +24,21 @@ func probeAlarms(tmpl cdktest.Template) map[string]map[string]any {
 	return out
 }
 
+// probeFunction is the properties of the stack's one probe function; a
+// resource endpoint's DNS lookup has a function too.
+func probeFunction(t *testing.T, tmpl cdktest.Template) map[string]any {
+	t.Helper()
+	var fn map[string]any
+	for _, f := range tmpl.Resources("AWS::Lambda::Function") {
+		if strings.HasPrefix(f.LogicalID, "ProbeFunction") {
+			require.Nil(t, fn, "one probe function")
+			fn = f.Properties
+		}
+	}
+	require.NotNil(t, fn, "the probe's function")
+	return fn
+}
+
 // checkProbe holds a stack's probe to its customer's settings: one alarm per
 // target, named by the contract config states, failMinutes long, to the
 // region's topic; the function in the stack's subnets and connectors group.
@@ -50,7 +65,7 @@ func checkProbe(t *testing.T, c *config.Customer, tmpl cdktest.Template, targets
 		cdktest.JSONEq(t, topic, a["AlarmActions"], "%s: the region's topic", want[i])
 		cdktest.JSONEq(t, []any{map[string]any{"Name": "Customer", "Value": c.Name}, map[string]any{"Name": "Target", "Value": target}}, a["Dimensions"], "%s", want[i])
 	}
-	fn := tmpl.One(t, "AWS::Lambda::Function").Properties
+	fn := probeFunction(t, tmpl)
 	vpc := fn["VpcConfig"].(map[string]any)
 	cdktest.JSONEq(t, subnets, vpc["SubnetIds"], "the connectors' subnets")
 	cdktest.JSONEq(t, []any{cdktest.GetAtt(group, "GroupId")}, vpc["SecurityGroupIds"], "the connectors' group, and no other")
@@ -77,7 +92,7 @@ func TestPrivateLinkProbe(t *testing.T) {
 			ids = append(ids, cdktest.Ref(named(t, tmpl, "AWS::EC2::Subnet", "privateconnect-"+c.Name+"-"+az)))
 		}
 		checkProbe(t, c, tmpl, targets, ids, group)
-		env := tmpl.One(t, "AWS::Lambda::Function").Properties["Environment"].(map[string]any)["Variables"].(map[string]any)
+		env := probeFunction(t, tmpl)["Environment"].(map[string]any)["Variables"].(map[string]any)
 		assert.Equal(t, c.Name+"."+example.fleet.Vendor.InternalDomain, env["ZONE"], "services are reached by their private names")
 		assert.JSONEq(t, "["+strings.Join(tls, ",")+"]", env["SERVICES"].(string), "services, ports and tls")
 	})

@@ -120,14 +120,15 @@ func checkQuotaUse(t *testing.T, fleet *config.Fleet, read func(name string) []b
 		}
 		got := map[string]int{}
 		for code, n := range counts {
-			// A function's concurrency is counted for the probes, which start
-			// together every minute; the template's functions are all probes.
+			// A function's concurrency is counted for each function: the
+			// probes, which start together every minute, and a resource
+			// endpoint's DNS lookup, run at deploy time.
 			if n > 0 && code != config.QuotaLambdaConcurrency {
 				got[code] = n
 			}
 		}
 		assert.Equal(t, want, got, "%s: what config/quota_use.go counts, by quota code", u.Stack)
-		assert.Equal(t, u.Counts[config.QuotaLambdaConcurrency], counts[config.QuotaLambdaConcurrency], "%s: probe functions", u.Stack)
+		assert.Equal(t, u.Counts[config.QuotaLambdaConcurrency], counts[config.QuotaLambdaConcurrency], "%s: functions", u.Stack)
 		for code, n := range largest {
 			assert.Equal(t, n, u.Max[code], "%s: largest need of %s", u.Stack, code)
 		}
