@@ -9,13 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
-	"github.com/privateconnect/privateconnect/internal/rgfixture"
 	"github.com/privateconnect/privateconnect/stacks"
 )
 
-// wayneBundle is the bundle of the fixture customer whose services are all
-// of mode resourceGateway, one of them pending, one with its ARN on file
-// (built with the example fleet's, TestMain).
+// wayneBundle is the bundle of the example customer whose services are all
+// of mode resourceGateway, one of them pending, one with its ARN on file.
 func wayneBundle(t *testing.T) (*config.Customer, Bundle) {
 	t.Helper()
 	for _, b := range example.bundles {
@@ -121,8 +119,8 @@ func TestGatewayIndex(t *testing.T) {
 // A template with both modes keeps each mode's sections: the load
 // balancer's connection to accept and the gateway's ARN to send.
 func TestGuideOfBothModes(t *testing.T) {
-	wayne, err := rgfixture.Wayne()
-	require.NoError(t, err)
+	wayne := example.fleet.Customer("wayne")
+	require.NotNil(t, wayne, "wayne in the example fleet")
 	acme := example.fleet.Customer("acme")
 	require.NotNil(t, acme, "acme in the example fleet")
 	both := *acme

@@ -17,7 +17,6 @@ import (
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/internal/jsiiclose"
-	"github.com/privateconnect/privateconnect/internal/rgfixture"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
 )
@@ -44,15 +43,6 @@ func TestMain(m *testing.M) {
 			}
 		}
 		example.fleet = fleet
-		// The customer of mode resourceGateway, until the example fleet has it.
-		wayne, err := rgfixture.Wayne()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		if fleet.Customer(wayne.Name) == nil {
-			customers = append(customers, wayne)
-		}
 		if example.bundles, err = Build(fleet.Vendor, customers); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1

@@ -46,10 +46,6 @@ func handedOverTemplates(t *testing.T) []handedOver {
 		out = append(out, handedOver{StackName(c, ModeInbound), c, c.InboundPrivateLink.Region,
 			cdktest.TemplateOf(t, NewInboundStack(NewApp(""), example.fleet.Vendor, c))})
 	}
-	if wayne := wayneCustomer(t); example.fleet.Customer(wayne.Name) == nil {
-		out = append(out, handedOver{StackName(wayne, ModeProducer), wayne, ProducerRegion(wayne),
-			cdktest.TemplateOf(t, NewProducerStack(NewApp(""), example.fleet.Vendor.ForCustomer(wayne), wayne))})
-	}
 	return out
 }
 

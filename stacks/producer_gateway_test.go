@@ -1,60 +1,36 @@
 package stacks
 
 import (
-	"bytes"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
-	"github.com/privateconnect/privateconnect/internal/rgfixture"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 )
 
-// gatewayFixture is the handed-over template of internal/rgfixture's wayne.yaml,
-// a customer whose services are all of mode resourceGateway, synthesized
-// with the example vendor.
-type gatewayFixture struct {
-	customer *config.Customer
-	outdir   string
-	built    []awscdk.Stack
-	file     string
-	tmpl     cdktest.Template
-}
-
-func wayneCustomer(t testing.TB) *config.Customer {
+// wayneProducer is the example fleet's customer whose services are all of
+// mode resourceGateway, with its handed-over template.
+func wayneProducer(t *testing.T) (*config.Customer, cdktest.Template) {
 	t.Helper()
-	c, err := rgfixture.Wayne()
-	require.NoError(t, err)
-	return c
-}
-
-func gatewayTemplate(t *testing.T) gatewayFixture {
-	t.Helper()
-	g := gatewayFixture{customer: wayneCustomer(t), outdir: t.TempDir()}
-	app := NewApp(g.outdir)
-	g.built = BuildHandoff(app, example.fleet.Vendor, []*config.Customer{g.customer})
-	require.True(t, cdktest.Assert(t, "synthesizing wayne's templates", func() { app.Synth(nil) }), "synthesis")
-	require.Len(t, g.built, 1, "wayne's handed-over templates")
-	g.file = filepath.Join(g.outdir, *g.built[0].StackName()+".template.json")
-	raw, err := os.ReadFile(g.file)
-	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal(raw, &g.tmpl))
-	return g
+	c := example.fleet.Customer("wayne")
+	require.NotNil(t, c, "wayne in the example fleet")
+	for _, s := range c.PrivateLink.Services {
+		require.True(t, s.Producer != nil && s.ViaResourceGateway(), "%s: wayne's services are all of mode resourceGateway", s.Name)
+	}
+	tmpl, ok := example.templates[StackName(c, ModeProducer)]
+	require.True(t, ok, "wayne's handed-over template")
+	return c, tmpl
 }
 
 // One gateway for the template, and per service a configuration of the
 // right type and a share with the vendor's cell account only.
 func TestProducerResourceGatewayResources(t *testing.T) {
-	g := gatewayTemplate(t)
-	c, tmpl := g.customer, g.tmpl
+	c, tmpl := wayneProducer(t)
 	v := example.fleet.Vendor.ForCustomer(c)
 	tmpl.ResourceCountIs(t, "AWS::VpcLattice::ResourceGateway", 1, "one gateway for every service")
 	for _, typ := range []string{"AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::EC2::VPCEndpointService", "AWS::Lambda::Function", "AWS::IAM::Role", "AWS::CloudWatch::Alarm"} {
@@ -132,58 +108,12 @@ func TestProducerResourceGatewayResources(t *testing.T) {
 	}
 }
 
-// The template passes cdk-nag, cfn-lint and cfn-guard, with no finding accepted.
-func TestProducerResourceGatewayChecks(t *testing.T) {
-	g := gatewayTemplate(t)
-	findings, err := NagFindings(g.outdir, g.built)
-	require.NoError(t, err)
-	assert.Empty(t, findings, "cdk-nag findings:\n%s", strings.Join(findings, "\n"))
-	templatecheck.CfnLint(t, g.file)
-	// No Control Tower rule fails, not even one of the accepted exceptions.
-	failures, err := templatecheck.GuardFailures(g.file)
+// TestNoCdkNagFindings, TestTemplatesPassCfnLint and
+// TestTemplatesPassControlTowerRules check the template with the others;
+// here no Control Tower rule fails, not even one of the accepted exceptions.
+func TestProducerResourceGatewayFailsNoGuardRule(t *testing.T) {
+	c, _ := wayneProducer(t)
+	failures, err := templatecheck.GuardFailures(filepath.Join(example.outdir, StackName(c, ModeProducer)+".template.json"))
 	require.NoError(t, err)
 	assert.Empty(t, failures, "cfn-guard failures")
-}
-
-// The fixture's template is reviewed like the example fleet's snapshots;
-// -update rewrites it.
-func TestProducerResourceGatewayGolden(t *testing.T) {
-	tmpl := gatewayTemplate(t).tmpl
-	path := filepath.Join("testdata", "resource-gateway", "wayne-Producer.golden")
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	require.NoError(t, enc.Encode(tmpl))
-	got := normalize(buf.Bytes())
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	old, err := os.ReadFile(path)
-	require.NoError(t, err, "no snapshot (run go test ./stacks -run ResourceGateway -update and review it)")
-	assert.Equal(t, string(old), string(got), "%s differs at %s", path, firstDiff(old, got))
-}
-
-// config's estimate of the template (config/footprint_handoff.go) holds.
-func TestProducerResourceGatewayFootprint(t *testing.T) {
-	g := gatewayTemplate(t)
-	v := example.fleet.Vendor.ForCustomer(g.customer)
-	var fp *config.Footprint
-	for _, f := range config.Footprints(v, g.customer) {
-		if f.Stack == *g.built[0].StackName() {
-			fp = &f
-		}
-	}
-	require.NotNil(t, fp, "config has no footprint for %s", *g.built[0].StackName())
-	var ids []string
-	for _, c := range *g.built[0].Node().Children() {
-		ids = append(ids, *c.Node().Id())
-	}
-	raw, err := os.ReadFile(g.file)
-	require.NoError(t, err)
-	assert.Empty(t, fp.Check(ids, raw), "the template and config's estimate disagree")
-	assert.Len(t, g.tmpl["Resources"], fp.Resources, "resources")
-	assert.Len(t, g.tmpl["Parameters"], fp.Parameters, "parameters")
-	assert.Len(t, g.tmpl["Outputs"], fp.Outputs, "outputs")
-	t.Logf("%d bytes, estimated %d", len(raw), fp.TemplateBytes)
 }

@@ -11,8 +11,7 @@ import (
 )
 
 // producerCustomers runs fn for every example customer with a handed-over
-// template, and for the fixture customer of mode resourceGateway
-// (internal/rgfixture) until the example fleet has one.
+// template.
 func producerCustomers(t *testing.T, fn func(t *testing.T, c *config.Customer, tmpl cdktest.Template)) {
 	t.Helper()
 	n := 0
@@ -24,10 +23,6 @@ func producerCustomers(t *testing.T, fn func(t *testing.T, c *config.Customer, t
 		}
 	}
 	require.NotZero(t, n, "customers with a producer section in the example fleet")
-	if wayne := wayneCustomer(t); example.fleet.Customer(wayne.Name) == nil {
-		tmpl := cdktest.TemplateOf(t, NewProducerStack(NewApp(""), example.fleet.Vendor.ForCustomer(wayne), wayne))
-		t.Run(wayne.Name, func(t *testing.T) { fn(t, wayne, tmpl) })
-	}
 }
 
 func TestProducerServicePerConfiguredService(t *testing.T) {
