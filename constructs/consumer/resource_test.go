@@ -1,8 +1,9 @@
 package consumer
 
 import (
-	"os/exec"
 	"testing"
+
+	"github.com/privateconnect/privateconnect/internal/pyunit"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
@@ -15,13 +16,7 @@ import (
 // The lookup code's own tests are Python (a fake EC2 client and a response
 // URL on 127.0.0.1, code/test_dns_lookup.py): run them with the Go tests.
 func TestDnsLookupPython(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	require.NoError(t, err, "python3 is needed to test the DNS lookup")
-	cmd := exec.Command(python, "-m", "unittest", "discover", "-s", "code", "-p", "test_*.py")
-	cmd.Env = append(cmd.Environ(), "PYTHONDONTWRITEBYTECODE=1")
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "DNS lookup tests failed:\n%s", out)
-	assert.Contains(t, string(out), "OK", "unittest's summary")
+	pyunit.Run(t, "code", "DNS lookup", "", "")
 }
 
 const rcfgArn = "arn:aws:vpc-lattice:us-east-1:246813579135:resourceconfiguration/rcfg-0a1b2c3d4e5f60718"

@@ -2,9 +2,10 @@ package probe
 
 import (
 	"encoding/json"
-	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/privateconnect/privateconnect/internal/pyunit"
 
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
@@ -17,15 +18,7 @@ import (
 // servers on 127.0.0.1, code/test_probe.py): run them with the Go tests so
 // one command runs all.
 func TestProbePython(t *testing.T) {
-	python, err := exec.LookPath("python3")
-	require.NoError(t, err, "python3 is needed to test the probe: install Python 3.11+ with the cryptography package")
-	out, err := exec.Command(python, "-c", "import cryptography").CombinedOutput()
-	require.NoError(t, err, "the probe tests make certificates with the cryptography package (pip install cryptography): %s", strings.TrimSpace(string(out)))
-	cmd := exec.Command(python, "-m", "unittest", "discover", "-s", "code", "-p", "test_*.py")
-	cmd.Env = append(cmd.Environ(), "PYTHONDONTWRITEBYTECODE=1")
-	out, err = cmd.CombinedOutput()
-	require.NoError(t, err, "probe tests failed:\n%s", out)
-	assert.Contains(t, string(out), "OK", "unittest's summary")
+	pyunit.Run(t, "code", "probe", "import cryptography", "with the cryptography package (pip install cryptography)")
 }
 
 func props() *ProbeProps {
