@@ -3,14 +3,13 @@ package consumer
 import (
 	"testing"
 
-	"github.com/privateconnect/privateconnect/internal/pyunit"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/internal/cdktest"
+	"github.com/privateconnect/privateconnect/internal/pyunit"
 )
 
 // The lookup code's own tests are Python (a fake EC2 client and a response

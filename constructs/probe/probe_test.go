@@ -5,13 +5,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/privateconnect/privateconnect/internal/pyunit"
-
 	"github.com/aws/jsii-runtime-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/privateconnect/privateconnect/internal/cdktest"
+	"github.com/privateconnect/privateconnect/internal/pyunit"
 )
 
 // The probe code's own tests are Python (unittest against TCP and TLS

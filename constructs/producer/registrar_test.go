@@ -3,6 +3,7 @@ package producer
 import (
 	"testing"
 
+
 	"github.com/privateconnect/privateconnect/internal/pyunit"
 )
 
