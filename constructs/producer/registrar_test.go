@@ -3,7 +3,6 @@ package producer
 import (
 	"testing"
 
-
 	"github.com/privateconnect/privateconnect/internal/pyunit"
 )
 
