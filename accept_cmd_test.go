@@ -46,15 +46,19 @@ func (s *inboundService) AcceptVpcEndpointConnections(_ context.Context, in *ec2
 	return &ec2.AcceptVpcEndpointConnectionsOutput{}, nil
 }
 
+// acceptCase is one run of accept: how it is asked, its exit code, what it
+// accepted and a line it says.
+type acceptCase struct {
+	name     string
+	io       acceptIO
+	code     int
+	accepted []string
+	says     string
+}
+
 func TestAcceptAsksAndAcceptsOnlyTheFleet(t *testing.T) {
 	fleet := &config.Fleet{Customers: []*config.Customer{{Name: "umbrella", Region: "us-east-1", Account: "333333333333", InboundPrivateLink: &config.InboundPrivateLink{}}}}
-	cases := []struct {
-		name     string
-		io       acceptIO
-		code     int
-		accepted []string
-		says     string
-	}{
+	cases := []acceptCase{
 		{"-yes", acceptIO{yes: true}, 0, []string{"vpce-0umb"}, "us-east-1: accepted vpce-0umb from 333333333333 (umbrella)"},
 		{"no terminal", acceptIO{}, 1, nil, "accepted nothing: no terminal to ask on; run with -yes"},
 		{"answered y", acceptIO{terminal: true, in: strings.NewReader("y\n")}, 0, []string{"vpce-0umb"}, "Accept 1 request? [y/N]"},
@@ -108,13 +112,7 @@ func TestAcceptRAMInvitationsOnlyFromResourceGatewayCustomers(t *testing.T) {
 		{Name: "umbrella", Region: "us-east-1", Account: "333333333333", InboundPrivateLink: &config.InboundPrivateLink{}},
 	}}
 	assert.Equal(t, []string{"us-east-1"}, acceptRegions(fleet))
-	cases := []struct {
-		name     string
-		io       acceptIO
-		code     int
-		accepted []string
-		says     string
-	}{
+	cases := []acceptCase{
 		{"-yes", acceptIO{yes: true}, 0, []string{"arn:aws:ram:us-east-1:246813579135:resource-share-invitation/w"}, "us-east-1: accepted share wayne-ledger from 246813579135 (wayne)"},
 		{"no terminal", acceptIO{}, 1, nil, "accepted nothing: no terminal to ask on; run with -yes to accept the 1 request and 1 invitation above"},
 		{"answered no", acceptIO{terminal: true, in: strings.NewReader("n\n")}, 1, nil, "Accept 1 request and 1 invitation? [y/N] accepted nothing\n"},
