@@ -19,7 +19,7 @@ import json
 import subprocess
 import time
 
-from fleet import INBOUND_PREFIX, inbound, inbound_accounts, inbound_regions, inbound_vpc_region, output_id, stack_outputs
+from fleet import INBOUND_PREFIX, inbound, inbound_accounts, inbound_regions, inbound_vpc_region, output_id, ready, stack_outputs
 from harness import REPO, Failure, run, say
 
 STRANGER = "210987654321"  # an account no customer of the fleet lists
@@ -140,7 +140,7 @@ def check_customer(ck, aws, fleet, c):
         ck.eq(f"{name}: every service listed", sorted(got), sorted(s["name"] for s in conf["privateLink"]["services"]))
         for s in conf["privateLink"]["services"]:
             e = got.get(s["name"], {})
-            if not s.get("serviceName"):
+            if not ready(s):
                 ck.eq(f"{name}/{s['name']}: pending handover", e.get("state"), "pending handover")
                 continue
             endpoint_id = out[f"{output_id(s['name'])}EndpointId"]

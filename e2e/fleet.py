@@ -57,6 +57,11 @@ def output_id(label):
     return "".join(p[:1].upper() + p[1:] for p in label.split("-") if p)
 
 
+def ready(s):
+    """config.Service.Pending's opposite: a service name or a resource configuration ARN to connect to."""
+    return bool(s.get("serviceName") or s.get("resourceConfigurationArn"))
+
+
 def producer_services(c):
     return [s for s in (c.get("privateLink") or {}).get("services", []) if s.get("producer")]
 

@@ -80,6 +80,7 @@ except ImportError as err:  # pragma: no cover
     sys.exit(f"e2e: {err}: run make e2e (make deps sets up .tools/requirements.txt), or python3 -m pip install -r .tools/requirements.txt")
 
 from fleet import Fleet, output_id, producer_region, producer_services
+from gateway import gateway_story, nlb_services, pend_shared_services
 from harness import Aws, CDK, Checks, Emulator, Failure, Interrupted, REPO, T0, base_environment, cdk, report_skips, say, step
 from connections import accept, endpoint_state, remove_producer
 from day_two import day_two
@@ -93,7 +94,7 @@ from publish import publish_story
 from vendor_stacks import bootstrap, check_vendor_stacks, create_psk_secrets
 
 
-SCENARIOS = ("fleet", "story", "failover", "migration", "publish", "cells")
+SCENARIOS = ("fleet", "story", "gateway", "failover", "migration", "publish", "cells")
 
 
 def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
@@ -105,6 +106,7 @@ def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
     # The platform's NLBs exist before the vendor stacks; the copy of the fleet names them.
     fleet_dir = platform_fleet(aws, fleet_dir, workdir, "fleet")
     add_private_dns_customer(fleet_dir)
+    pend_shared_services(fleet_dir)  # the gateway scenario connects them, after the customer shares
     fleet = Fleet(fleet_dir)
     psks = create_psk_secrets(aws, fleet, fleet.customers)
     assembly = workdir / "cdk.out.fleet"
@@ -122,7 +124,7 @@ def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
         report_skips(ck, em.skipped(), f"{name}-Producer", ours=True)
         with ck.section(f"{name}-Producer ({p.account}/{p.region}{', with topics' if topics else ''})"):
             check_producer(ck, aws, fleet, p)
-        if any(s["producer"]["target"] == "rds" for s in producer_services(p.c)):
+        if any(s["producer"]["target"] == "rds" for s in nlb_services(p.c)):
             with ck.section(f"{name}-Producer registrar"):
                 run_registrars(ck, aws, p, workdir)
     day_two(ck, aws, fleet, fleet_dir, workdir)
@@ -233,6 +235,7 @@ def main():
         scenarios = {
             "fleet": lambda: fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli),
             "story": lambda: story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli),
+            "gateway": lambda: gateway_story(ck, em, aws, fleet_dir, workdir, env, aws_cli),
             "failover": lambda: failover_story(ck, em, aws, fleet_dir, workdir, env, aws_cli),
             "migration": lambda: migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli),
             "publish": lambda: publish_story(ck, em, aws, fleet_dir, workdir, env),
