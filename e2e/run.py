@@ -15,7 +15,11 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     deploy` command of its README, after creating the VPC, subnets, instances
     and databases it needs. Then checks through the EC2, ELBv2, Route 53,
     Lambda, CloudWatch, Logs and SSM APIs, with expected values read from the
-    fleet's YAML, not from the templates.
+    fleet's YAML, not from the templates. A service with a resourceConfigurationArn
+    is made pending in the fleet's copy (that configuration exists only in the
+    customer's real account, so AWS and the emulator refuse its endpoint); its
+    customer's template in mode resourceGateway is deployed and checked (gateway,
+    its security group, configurations, RAM shares inviting the vendor's account).
     Inbound PrivateLink: the vendor platform's existing NLB (vendor.yaml
     inboundPrivateLink.regions.<r>.nlbArn) is created in the emulator first and
     the fleet deployed from a copy naming the ARN moto gave; then each
@@ -32,24 +36,34 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     each endpoint must point at its service; the registrar's inline code (read
     from the template) runs against the emulator with a stubbed DNS resolver
     and must register the database's addresses.
- 6. failover (after a reset): a customer whose service finds an Aurora cluster
+ 6. gateway (after a reset): a customer in producer mode resourceGateway deploys
+    its template with PRODUCER.md's command and sends back the ARNs its "Send"
+    section prints; the vendor's stacks, deployed with the services pending, are
+    updated with them: refused (InvalidParameter, "... is not shared with account
+    ...") and rolled back while the RAM invitation waits; a stranger deploys the
+    same template, sharing with the vendor too; `privateconnect accept -yes`
+    accepts the customer's invitations and refuses the stranger's; the deploy then
+    creates endpoints of type Resource to the shared configurations, named by a
+    CNAME to each association's DNS name; the customer sees them, `status -json`
+    reports them available; the customer removes its stack as its README says.
+ 7. failover (after a reset): a customer whose service finds an Aurora cluster
     deploys its template with that service following the writer; the writer
     fails over (FailoverDBCluster) and the deployed registrar, run with the
     RDS failover event, must take the old writer out of the target group and
     put the new one in, in that one run.
- 7. migration (after a reset): a customer deploys its template with the first
+ 8. migration (after a reset): a customer deploys its template with the first
     release's load balancers (loadBalancerSecurityGroup: false) and the vendor
     connects; the update of one service to a load balancer with a security group
     must fail while connected (ExistingVpcEndpointConnections) and roll back;
     then the documented migration: the vendor makes the service pending, the
     customer updates, the vendor connects again, the customer accepts.
- 8. publish (after a reset): `go run . publish` uploads every customer's templates to
+ 9. publish (after a reset): `go run . publish` uploads every customer's templates to
     the vendor's buckets (vendor.yaml publish.buckets) in the emulator's S3; each
     README.md's launch link must open the console's quick-create page with the stack
     name and the known parameter values, its templateURL must read the object under a
     content-addressed key, byte for byte; publishing again uploads nothing; a customer
     creates a stack from one link's templateURL and parameters.
- 9. cells (after a reset): the fleet of examples/cells, one vendor account per cell
+10. cells (after a reset): the fleet of examples/cells, one vendor account per cell
     (cells.py). The main account bootstraps; a cell account bootstrapped without
     --trust refuses the main account's deploy (AccessDenied on its deploy role: the
     emulator checks the trust of the CDK bootstrap roles); bootstrapped as README
@@ -57,7 +71,7 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     credentials puts each customer's stacks in its cell's account only, each cell's
     Vendor-Inbound-<region> on its own platform NLB, alarms to the cell's topic;
     `status -cell` per cell; the handoff allow-lists each customer's cell.
-10. prints every resource type moto still skipped, the failed checks and timings.
+11. prints every resource type moto still skipped, the failed checks and timings.
 
 Usage: python3 e2e/run.py [--config DIR] [--keep] [--only SCENARIO ...]     exit 0 only if all passed
 Needs: Python 3.11+ with boto3, moto[server] 5.2, PyYAML and the AWS CLI; Go;
