@@ -10,13 +10,9 @@ import socket
 
 import yaml
 
-from fleet import egress, ingress, output_id, producer_region, producer_services, rules, stack_outputs, target_group_settings
+from fleet import TARGET_RANGES, egress, ingress, output_id, producer_region, producer_services, rules, stack_outputs, target_group_settings
 from gateway import check_gateway_producer, nlb_services
 from harness import Failure, REPO, TEMPLATE_BODY_LIMIT, paginate, run, tail
-
-
-# Where an NLB may send: the ranges AWS accepts IP targets in (RFC 1918, RFC 6598).
-TARGET_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 
 
 class Producer:

@@ -94,7 +94,8 @@ except ImportError as err:  # pragma: no cover
     sys.exit(f"e2e: {err}: run make e2e (make deps sets up .tools/requirements.txt), or python3 -m pip install -r .tools/requirements.txt")
 
 from fleet import Fleet, output_id, producer_region, producer_services
-from gateway import gateway_story, nlb_services, pend_shared_services
+from gateway import nlb_services, pend_shared_services
+from gateway_story import gateway_story
 from harness import Aws, CDK, Checks, Emulator, Failure, Interrupted, REPO, T0, base_environment, cdk, report_skips, say, step
 from connections import accept, endpoint_state, remove_producer
 from day_two import day_two
