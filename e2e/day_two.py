@@ -9,7 +9,9 @@ every producer template), with the vendor's credentials and AWS_ENDPOINT_URL:
     customer's account, one from an account not in the fleet. status exits 1
     and names the customer's; `accept` without -yes and without a terminal
     accepts nothing and says so; `accept -yes` accepts the customer's and
-    leaves the stranger's pendingAcceptance; status exits 0 again.
+    leaves the stranger's pendingAcceptance, and accepts the RAM share
+    invitations of the region's customers in producer mode resourceGateway
+    (their templates were deployed); status exits 0 again.
  3. Broken on purpose through the APIs: the vendor rejects an inbound
     customer's connection, and a VPN alarm goes to ALARM (SetAlarmState).
     status exits 1 and names both; the other customers stay healthy.
@@ -19,7 +21,8 @@ import json
 import subprocess
 import time
 
-from fleet import INBOUND_PREFIX, inbound, inbound_accounts, inbound_regions, inbound_vpc_region, output_id, stack_outputs
+from fleet import INBOUND_PREFIX, inbound, inbound_accounts, inbound_regions, inbound_vpc_region, output_id, ready, stack_outputs
+from gateway import gateway_services
 from harness import REPO, Failure, run, say
 
 STRANGER = "210987654321"  # an account no customer of the fleet lists
@@ -85,6 +88,11 @@ def day_two(ck, aws, fleet, fleet_dir, workdir):
         ck.true("accept -yes lists the stranger as left alone",
                 f"leave   {stranger} from {STRANGER}: no inbound customer in {region} lists this account" in proc.stdout, proc.stdout)
         ck.true("accept -yes says what it accepted", f"{region}: accepted {mine} from {account} ({customer['name']}" in proc.stdout, proc.stdout)
+        for c in sorted(fleet.customers.values(), key=lambda c: c["name"]):
+            if c["region"] == region and gateway_services(c):  # their templates deployed earlier: invitations wait
+                ck.eq(f"accept -yes accepts {c['name']}'s RAM share invitations, one per service through its resource gateway",
+                      len([x for x in proc.stdout.splitlines() if x.startswith(f"{region}: accepted share ")
+                           and x.endswith(f" from {c['account']} ({c['name']})")]), len(gateway_services(c)))
         ck.eq("the customer's request is accepted", connection_state(aws, fleet.account, region, out["ServiceId"], mine), "available")
         ck.eq("the stranger's still waits", connection_state(aws, fleet.account, region, out["ServiceId"], stranger), "pendingAcceptance")
         code, _, _ = status()
@@ -140,7 +148,7 @@ def check_customer(ck, aws, fleet, c):
         ck.eq(f"{name}: every service listed", sorted(got), sorted(s["name"] for s in conf["privateLink"]["services"]))
         for s in conf["privateLink"]["services"]:
             e = got.get(s["name"], {})
-            if not s.get("serviceName"):
+            if not ready(s):
                 ck.eq(f"{name}/{s['name']}: pending handover", e.get("state"), "pending handover")
                 continue
             endpoint_id = out[f"{output_id(s['name'])}EndpointId"]

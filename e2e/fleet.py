@@ -57,6 +57,15 @@ def output_id(label):
     return "".join(p[:1].upper() + p[1:] for p in label.split("-") if p)
 
 
+# Where an NLB or a resource gateway may send: the ranges AWS accepts IP targets in (RFC 1918, RFC 6598).
+TARGET_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
+
+
+def ready(s):
+    """config.Service.Pending's opposite: a service name or a resource configuration ARN to connect to."""
+    return bool(s.get("serviceName") or s.get("resourceConfigurationArn"))
+
+
 def producer_services(c):
     return [s for s in (c.get("privateLink") or {}).get("services", []) if s.get("producer")]
 

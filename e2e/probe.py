@@ -4,7 +4,7 @@ dimensions, alarm names) and the dashboards' rows."""
 
 import json
 
-from fleet import stack_outputs
+from fleet import ready, stack_outputs
 
 NAMESPACE = "PrivateConnect/Probe"  # probe.Namespace
 DASHBOARD_PREFIX = "Vendor-Dashboard-"  # config.DashboardStackPrefix
@@ -23,7 +23,7 @@ def probe_targets(c, mode):
     if not probed(c):
         return []
     if mode == "PrivateLink":
-        return [f"{s['name']}:{p}" for s in c["privateLink"]["services"] if s.get("serviceName") for p in s["ports"]]
+        return [f"{s['name']}:{p}" for s in c["privateLink"]["services"] if ready(s) for p in s["ports"]]
     return [f"vpn:{t['host']}:{t['port']}" for t in (c["vpn"].get("probeTargets") or [])]
 
 
@@ -53,7 +53,7 @@ def check_probe(ck, aws, fleet, c, mode, subnet_ids, connectors, log_group):
     ck.eq("probe runtime", fn.get("Runtime"), "python3.14")
     if mode == "PrivateLink":
         ck.eq("probe zone", env.get("ZONE"), f"{name}.{fleet.vendor['internalDomain']}")
-        want = [[s["name"], s["ports"], bool(s.get("tls"))] for s in c["privateLink"]["services"] if s.get("serviceName")]
+        want = [[s["name"], s["ports"], bool(s.get("tls"))] for s in c["privateLink"]["services"] if ready(s)]
         ck.eq("probe services", json.loads(env.get("SERVICES", "[]")), want)
     else:
         want = [[t["host"], t["port"], bool(t.get("tls"))] for t in c["vpn"]["probeTargets"]]

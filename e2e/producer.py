@@ -10,12 +10,9 @@ import socket
 
 import yaml
 
-from fleet import egress, ingress, output_id, producer_region, producer_services, rules, stack_outputs, target_group_settings
+from fleet import TARGET_RANGES, egress, ingress, output_id, producer_region, producer_services, rules, stack_outputs, target_group_settings
+from gateway import check_gateway_producer, nlb_services
 from harness import Failure, REPO, TEMPLATE_BODY_LIMIT, paginate, run, tail
-
-
-# Where an NLB may send: the ranges AWS accepts IP targets in (RFC 1918, RFC 6598).
-TARGET_RANGES = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10")
 
 
 class Producer:
@@ -45,7 +42,7 @@ def prepare_customer(aws, p, with_topics):
     for az, net in zip(azs, nets):
         p.subnets.append(ec2.create_subnet(VpcId=p.vpc_id, CidrBlock=str(net), AvailabilityZoneId=az)["Subnet"]["SubnetId"])
     p.params = {"VpcId": p.vpc_id, "SubnetIds": ",".join(p.subnets)}
-    if with_topics:
+    if with_topics and "AlarmTopicArn" in p.template.get("Parameters", {}):  # a gateway-only template has no alarms
         sns = aws.client("sns", p.account, p.region)
         p.params["AlarmTopicArn"] = sns.create_topic(Name="privateconnect-alarms")["TopicArn"]
         p.params["ConnectionTopicArn"] = sns.create_topic(Name="privateconnect-connections")["TopicArn"]
@@ -169,7 +166,9 @@ def finish_deploy(aws, p):
 
 def check_producer(ck, aws, fleet, p):
     """The customer's stack: per service an internal NLB, listeners and target groups per
-    port, the endpoint service only the vendor may use, alarms, and the registrar."""
+    port, the endpoint service only the vendor may use, alarms, and the registrar; the
+    services of mode resourceGateway as gateway.check_gateway_producer says."""
+    check_gateway_producer(ck, aws, fleet, p)
     c, acct, region = p.c, p.account, p.region
     ec2, elbv2 = aws.client("ec2", acct, region), aws.client("elbv2", acct, region)
     cw, lam = aws.client("cloudwatch", acct, region), aws.client("lambda", acct, region)
@@ -177,7 +176,7 @@ def check_producer(ck, aws, fleet, p):
     alarms = cw.describe_alarms()["MetricAlarms"]
     functions = paginate(lam, "list_functions", "Functions")
     topic = p.params.get("AlarmTopicArn")
-    for s in producer_services(c):
+    for s in nlb_services(c):
         sid, pr, ports = output_id(s["name"]), s["producer"], [int(x) for x in s["ports"]]
         svc_id = p.outputs.get(f"{sid}ServiceId")
         configs = ec2.describe_vpc_endpoint_service_configurations(ServiceIds=[svc_id])["ServiceConfigurations"]

@@ -15,7 +15,11 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     deploy` command of its README, after creating the VPC, subnets, instances
     and databases it needs. Then checks through the EC2, ELBv2, Route 53,
     Lambda, CloudWatch, Logs and SSM APIs, with expected values read from the
-    fleet's YAML, not from the templates.
+    fleet's YAML, not from the templates. A service with a resourceConfigurationArn
+    is made pending in the fleet's copy (that configuration exists only in the
+    customer's real account, so AWS and the emulator refuse its endpoint); its
+    customer's template in mode resourceGateway is deployed and checked (gateway,
+    its security group, configurations, RAM shares inviting the vendor's account).
     Inbound PrivateLink: the vendor platform's existing NLB (vendor.yaml
     inboundPrivateLink.regions.<r>.nlbArn) is created in the emulator first and
     the fleet deployed from a copy naming the ARN moto gave; then each
@@ -32,24 +36,34 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     each endpoint must point at its service; the registrar's inline code (read
     from the template) runs against the emulator with a stubbed DNS resolver
     and must register the database's addresses.
- 6. failover (after a reset): a customer whose service finds an Aurora cluster
+ 6. gateway (after a reset): a customer in producer mode resourceGateway deploys
+    its template with PRODUCER.md's command and sends back the ARNs its "Send"
+    section prints; the vendor's stacks, deployed with the services pending, are
+    updated with them: refused (InvalidParameter, "... is not shared with account
+    ...") and rolled back while the RAM invitation waits; a stranger deploys the
+    same template, sharing with the vendor too; `privateconnect accept -yes`
+    accepts the customer's invitations and refuses the stranger's; the deploy then
+    creates endpoints of type Resource to the shared configurations, named by a
+    CNAME to each association's DNS name; the customer sees them, `status -json`
+    reports them available; the customer removes its stack as its README says.
+ 7. failover (after a reset): a customer whose service finds an Aurora cluster
     deploys its template with that service following the writer; the writer
     fails over (FailoverDBCluster) and the deployed registrar, run with the
     RDS failover event, must take the old writer out of the target group and
     put the new one in, in that one run.
- 7. migration (after a reset): a customer deploys its template with the first
+ 8. migration (after a reset): a customer deploys its template with the first
     release's load balancers (loadBalancerSecurityGroup: false) and the vendor
     connects; the update of one service to a load balancer with a security group
     must fail while connected (ExistingVpcEndpointConnections) and roll back;
     then the documented migration: the vendor makes the service pending, the
     customer updates, the vendor connects again, the customer accepts.
- 8. publish (after a reset): `go run . publish` uploads every customer's templates to
+ 9. publish (after a reset): `go run . publish` uploads every customer's templates to
     the vendor's buckets (vendor.yaml publish.buckets) in the emulator's S3; each
     README.md's launch link must open the console's quick-create page with the stack
     name and the known parameter values, its templateURL must read the object under a
     content-addressed key, byte for byte; publishing again uploads nothing; a customer
     creates a stack from one link's templateURL and parameters.
- 9. cells (after a reset): the fleet of examples/cells, one vendor account per cell
+10. cells (after a reset): the fleet of examples/cells, one vendor account per cell
     (cells.py). The main account bootstraps; a cell account bootstrapped without
     --trust refuses the main account's deploy (AccessDenied on its deploy role: the
     emulator checks the trust of the CDK bootstrap roles); bootstrapped as README
@@ -57,7 +71,7 @@ build what the fleet's YAML asks for. In order, every wait bounded:
     credentials puts each customer's stacks in its cell's account only, each cell's
     Vendor-Inbound-<region> on its own platform NLB, alarms to the cell's topic;
     `status -cell` per cell; the handoff allow-lists each customer's cell.
-10. prints every resource type moto still skipped, the failed checks and timings.
+11. prints every resource type moto still skipped, the failed checks and timings.
 
 Usage: python3 e2e/run.py [--config DIR] [--keep] [--only SCENARIO ...]     exit 0 only if all passed
 Needs: Python 3.11+ with boto3, moto[server] 5.2, PyYAML and the AWS CLI; Go;
@@ -80,6 +94,8 @@ except ImportError as err:  # pragma: no cover
     sys.exit(f"e2e: {err}: run make e2e (make deps sets up .tools/requirements.txt), or python3 -m pip install -r .tools/requirements.txt")
 
 from fleet import Fleet, output_id, producer_region, producer_services
+from gateway import nlb_services, pend_shared_services
+from gateway_story import gateway_story
 from harness import Aws, CDK, Checks, Emulator, Failure, Interrupted, REPO, T0, base_environment, cdk, report_skips, say, step
 from connections import accept, endpoint_state, remove_producer
 from day_two import day_two
@@ -93,7 +109,7 @@ from publish import publish_story
 from vendor_stacks import bootstrap, check_vendor_stacks, create_psk_secrets
 
 
-SCENARIOS = ("fleet", "story", "failover", "migration", "publish", "cells")
+SCENARIOS = ("fleet", "story", "gateway", "failover", "migration", "publish", "cells")
 
 
 def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
@@ -105,6 +121,7 @@ def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
     # The platform's NLBs exist before the vendor stacks; the copy of the fleet names them.
     fleet_dir = platform_fleet(aws, fleet_dir, workdir, "fleet")
     add_private_dns_customer(fleet_dir)
+    pend_shared_services(fleet_dir)  # the gateway scenario connects them, after the customer shares
     fleet = Fleet(fleet_dir)
     psks = create_psk_secrets(aws, fleet, fleet.customers)
     assembly = workdir / "cdk.out.fleet"
@@ -122,7 +139,7 @@ def fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
         report_skips(ck, em.skipped(), f"{name}-Producer", ours=True)
         with ck.section(f"{name}-Producer ({p.account}/{p.region}{', with topics' if topics else ''})"):
             check_producer(ck, aws, fleet, p)
-        if any(s["producer"]["target"] == "rds" for s in producer_services(p.c)):
+        if any(s["producer"]["target"] == "rds" for s in nlb_services(p.c)):
             with ck.section(f"{name}-Producer registrar"):
                 run_registrars(ck, aws, p, workdir)
     day_two(ck, aws, fleet, fleet_dir, workdir)
@@ -233,6 +250,7 @@ def main():
         scenarios = {
             "fleet": lambda: fleet_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli),
             "story": lambda: story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli),
+            "gateway": lambda: gateway_story(ck, em, aws, fleet_dir, workdir, env, aws_cli),
             "failover": lambda: failover_story(ck, em, aws, fleet_dir, workdir, env, aws_cli),
             "migration": lambda: migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli),
             "publish": lambda: publish_story(ck, em, aws, fleet_dir, workdir, env),

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from fleet import INBOUND_PREFIX, egress, inbound_customers, inbound_regions, ingress, slots, ssm_parameters, stack_outputs, vpn_remote_networks
+from fleet import ready as is_ready
 from harness import cdk, paginate, report_skips
 from inbound import check_inbound_service
 from probe import DASHBOARD_PREFIX, check_dashboards, check_probe, probe_targets
@@ -57,10 +58,13 @@ def check_privatelink(ck, aws, fleet, c):
     ck.eq("termination protection", stack.get("EnableTerminationProtection"), True)
     prefix = f"/privateconnect/{name}/privatelink/"
     params = ssm_parameters(ssm, prefix)
-    ready = [s for s in pl["services"] if s.get("serviceName")]
+    # Ready: a service name (interface endpoint) or a resource configuration ARN (endpoint of type Resource).
+    ready = [s for s in pl["services"] if is_ready(s)]
     want = {"vpc-id", "subnet-ids", "connector-security-group-id", "flow-log-group"}
     for s in ready:
         want |= {f"services/{s['name']}/{p}" for p in ("endpoint-id", "endpoint-dns-name", "dns-name", "ports")}
+        if s.get("resourceConfigurationArn"):
+            want.add(f"services/{s['name']}/resource-configuration-arn")
     if probe_targets(c, "PrivateLink"):
         want.add("probe-log-group")
     ck.eq(f"SSM parameters under {prefix}", sorted(params), sorted(want))
@@ -86,7 +90,7 @@ def check_privatelink(ck, aws, fleet, c):
     # A deleted endpoint (a service made pending) stays listed a while, as in AWS.
     endpoints = {e["VpcEndpointId"]: e for e in ec2.describe_vpc_endpoints(
         Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"] if e["State"] != "deleted"}
-    ck.eq("endpoints: one per service with a serviceName", len(endpoints), len(ready))
+    ck.eq("endpoints: one per service with a serviceName or resourceConfigurationArn", len(endpoints), len(ready))
     zone_name = f"{name}.{fleet.vendor['internalDomain']}."
     zones = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"].rstrip(".") + "." == zone_name]
     ck.eq(f"one hosted zone {zone_name}", len(zones), 1)
@@ -103,11 +107,17 @@ def check_privatelink(ck, aws, fleet, c):
         ep = endpoints.get(val.get(f"services/{sname}/endpoint-id"))
         if not ck.true(f"{sname}: endpoint of SSM services/{sname}/endpoint-id exists", ep):
             continue
-        ck.eq(f"{sname}: endpoint service name", ep["ServiceName"], s["serviceName"])
-        ck.eq(f"{sname}: endpoint type", ep["VpcEndpointType"], "Interface")
-        ck.eq(f"{sname}: endpoint service region", ep.get("ServiceRegion"), s.get("serviceRegion") or region)
+        resource = s.get("resourceConfigurationArn")
+        if resource:
+            ck.eq(f"{sname}: endpoint of type Resource to the configuration",
+                  (ep["VpcEndpointType"], ep.get("ResourceConfigurationArn"), ep.get("ServiceName")), ("Resource", resource, None))
+            ck.eq(f"{sname}: SSM resource-configuration-arn", val.get(f"services/{sname}/resource-configuration-arn"), resource)
+        else:
+            ck.eq(f"{sname}: endpoint service name", ep["ServiceName"], s["serviceName"])
+            ck.eq(f"{sname}: endpoint type", ep["VpcEndpointType"], "Interface")
+            ck.eq(f"{sname}: endpoint service region", ep.get("ServiceRegion"), s.get("serviceRegion") or region)
+            ck.eq(f"{sname}: private DNS off", ep.get("PrivateDnsEnabled"), False)
         ck.eq(f"{sname}: endpoint subnets", sorted(ep["SubnetIds"]), sorted(subnet_ids))
-        ck.eq(f"{sname}: private DNS off", ep.get("PrivateDnsEnabled"), False)
         groups = [g["GroupId"] for g in ep["Groups"]]
         ck.eq(f"{sname}: one security group on the endpoint", len(groups), 1)
         sg = ec2.describe_security_groups(GroupIds=groups[:1])["SecurityGroups"][0]
@@ -115,11 +125,22 @@ def check_privatelink(ck, aws, fleet, c):
               ingress(sg), {("tcp", p, p, connectors) for p in ports})
         ck.true(f"{sname}: endpoint opens no egress", all(r[3] == "255.255.255.255/32" for r in egress(sg)), egress(sg))
         want_egress |= {("tcp", p, p, groups[0]) for p in ports}
-        dns = ep["DnsEntries"][0]["DnsName"]
+        if resource:  # no DnsEntries: its name is its association's (DescribeVpcEndpointAssociations)
+            assocs = ec2.describe_vpc_endpoint_associations(VpcEndpointIds=[ep["VpcEndpointId"]])["VpcEndpointAssociations"]
+            ck.eq(f"{sname}: one association, with the shared configuration", [a["AssociatedResourceArn"] for a in assocs], [resource])
+            dns = (assocs[0].get("DnsEntry") or {}).get("DnsName") if assocs else None
+        else:
+            dns = ep["DnsEntries"][0]["DnsName"]
         ck.eq(f"{sname}: SSM endpoint-dns-name", val.get(f"services/{sname}/endpoint-dns-name"), dns)
         friendly = f"{sname}.{name}.{fleet.vendor['internalDomain']}"
         ck.eq(f"{sname}: SSM dns-name", val.get(f"services/{sname}/dns-name"), friendly)
         ck.eq(f"{sname}: SSM ports", val.get(f"services/{sname}/ports"), ",".join(str(p) for p in ports))
+        if resource:  # a CNAME to the association's name, which the stack's custom resource read
+            rec = records.get((friendly + ".", "CNAME"))
+            if ck.true(f"{sname}: CNAME record {friendly}", rec, sorted(records)):
+                ck.eq(f"{sname}: record names the association's DNS name",
+                      [r["Value"].rstrip(".") for r in rec.get("ResourceRecords", [])], [dns])
+            continue
         rec = records.get((friendly + ".", "A"))
         if ck.true(f"{sname}: A record {friendly}", rec, sorted(records)):
             ck.eq(f"{sname}: record aliases the endpoint", rec.get("AliasTarget", {}).get("DNSName", "").rstrip("."), dns)
@@ -292,7 +313,9 @@ def deployed_stacks(assembly, fleet=None):
     return out
 
 
-def check_vendor_stacks(ck, aws, fleet, assembly, psks, only=None):
+def check_vendor_stacks(ck, aws, fleet, assembly, psks, only=None, complete="CREATE_COMPLETE"):
+    """Every stack of the assembly against the fleet; complete: the status each must have
+    (UPDATE_COMPLETE after a second deploy). Each customer's endpoints by service."""
     endpoints = {}
     deployed = deployed_stacks(assembly, fleet)
     label = f"{fleet.cell}: " if fleet.cell else ""  # the shared stacks' names are the same in every cell
@@ -306,14 +329,14 @@ def check_vendor_stacks(ck, aws, fleet, assembly, psks, only=None):
         if stack.startswith(DASHBOARD_PREFIX):
             with ck.section(label + stack):
                 status = aws.client("cloudformation", account, region).describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
-                ck.eq("stack status", status, "CREATE_COMPLETE")
+                ck.eq("stack status", status, complete)
                 check_dashboards(ck, aws, fleet, stack, region, deployed_customers)
             continue
         if stack.startswith(INBOUND_PREFIX):
             with ck.section(label + stack):
                 ck.eq("vendor account", account, fleet.account)
                 status = aws.client("cloudformation", account, region).describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
-                ck.eq("stack status", status, "CREATE_COMPLETE")
+                ck.eq("stack status", status, complete)
                 ck.eq("region = the one in its name", region, stack[len(INBOUND_PREFIX):])
                 check_inbound_service(ck, aws, fleet, region)
             continue
@@ -323,7 +346,7 @@ def check_vendor_stacks(ck, aws, fleet, assembly, psks, only=None):
         with ck.section(label + stack):
             ck.eq("vendor account", account, fleet.account)
             status = aws.client("cloudformation", account, region).describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
-            ck.eq("stack status", status, "CREATE_COMPLETE")
+            ck.eq("stack status", status, complete)
             c = fleet.customers.get(name)
             ck.eq("region = the customer's", region, c and c["region"])
             if mode == "PrivateLink":

@@ -2,6 +2,7 @@ package status
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ram"
 	ramtypes "github.com/aws/aws-sdk-go-v2/service/ram/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/privateconnect/privateconnect/config"
 )
@@ -200,10 +202,17 @@ func pendingInvitations(ctx context.Context, api RAM) ([]ramtypes.ResourceShareI
 
 // AcceptInvitations accepts s.Accept, and nothing else, one call each (the
 // API takes one invitation), recording what was accepted and what AWS
-// refused.
+// refused. An invitation AWS reports already accepted counts as accepted:
+// that is the outcome wanted, and it is what the SDK's retry of a call whose
+// answer was lost gets (without a ClientToken of ours, AWS makes a new one
+// per attempt: https://docs.aws.amazon.com/ram/latest/APIReference/API_AcceptResourceShareInvitation.html).
 func AcceptInvitations(ctx context.Context, s *Shares, api RAM) {
 	for _, i := range s.Accept {
 		_, err := api.AcceptResourceShareInvitation(ctx, &ram.AcceptResourceShareInvitationInput{ResourceShareInvitationArn: aws.String(i.Arn)})
+		var ae smithy.APIError
+		if errors.As(err, &ae) && ae.ErrorCode() == "ResourceShareInvitationAlreadyAcceptedException" {
+			err = nil
+		}
 		if err != nil {
 			i.Error = problem(s.Region, "ram:AcceptResourceShareInvitation", err).Message
 			s.Failed = append(s.Failed, i)

@@ -95,11 +95,19 @@ func TestInvitationsAcceptedOnlyFromResourceGatewayCustomers(t *testing.T) {
 	assert.Empty(t, r.accepted, "finding accepts nothing")
 
 	r.refuse = map[string]string{"arn:aws:ram:us-east-1:666666666666:resource-share-invitation/e": "InvalidStateTransitionException"}
+	retried := s
 	AcceptInvitations(context.Background(), &s, r)
 	assert.Equal(t, []string{"arn:aws:ram:us-east-1:246813579135:resource-share-invitation/a"}, r.accepted, "only the fleet's, and AWS refused stark's")
 	assert.Equal(t, []string{"wayne-ledger"}, arns(s.Accepted))
 	require.Len(t, s.Failed, 1)
 	assert.Equal(t, "InvalidStateTransitionException: no", s.Failed[0].Error)
+
+	// Accepted already (a retry whose first answer was lost, or a colleague): accepted, not failed.
+	r.refuse["arn:aws:ram:us-east-1:246813579135:resource-share-invitation/a"] = "ResourceShareInvitationAlreadyAcceptedException"
+	AcceptInvitations(context.Background(), &retried, r)
+	assert.Equal(t, []string{"wayne-ledger"}, arns(retried.Accepted))
+	require.Len(t, retried.Failed, 1)
+	assert.Equal(t, "InvalidStateTransitionException: no", retried.Failed[0].Error)
 	for _, i := range r.invites {
 		if *i.SenderAccountId == "999999999999" {
 			assert.Equal(t, ramtypes.ResourceShareInvitationStatusPending, i.Status, "the stranger's invitation still waits")
