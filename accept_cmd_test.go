@@ -145,3 +145,13 @@ func TestShareNamesComeFromTheTemplate(t *testing.T) {
 	_, err = shareNamesOf([]byte(`{"Resources": {"S": {"Type": "AWS::RAM::ResourceShare", "Properties": {"Name": {"Fn::Sub": "${AWS::StackName}"}}}}}`))
 	assert.ErrorContains(t, err, "not a literal string", "a name accept cannot check stops it rather than accepting any name")
 }
+
+// The share names come from the example's handed-over templates.
+func TestTemplateShareNames(t *testing.T) {
+	fleet, err := config.Load("config")
+	require.NoError(t, err)
+	names, err := templateShareNames(fleet, []string{"us-east-1"})
+	require.NoError(t, err)
+	assert.Len(t, names["wayne"], 2, "one share per service of wayne's template: %v", names)
+
+}

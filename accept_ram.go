@@ -95,6 +95,10 @@ func templateShareNames(fleet *config.Fleet, regions []string) (status.ShareName
 	if len(customers) == 0 {
 		return names, nil
 	}
+	// Node.js and cdk.json first: the CDK runtime would panic without them.
+	if err := checkRuntime(); err != nil {
+		return nil, err
+	}
 	built, err := stacks.Synthesize(func(app awscdk.App) []awscdk.Stack { return stacks.BuildHandoff(app, fleet.Vendor, customers) })
 	if err != nil {
 		return nil, err
