@@ -73,18 +73,7 @@ func NewResourceGateway(scope constructs.Construct, id *string, props *ResourceG
 	}
 	checkLatticeName("ResourceGatewayProps.Name", props.Name)
 	this := &resourceGateway{Construct: constructs.NewConstruct(scope, id)}
-	var egress []any
-	for _, port := range *props.Ports {
-		for _, block := range TargetRanges {
-			egress = append(egress, &awsec2.CfnSecurityGroup_EgressProperty{
-				IpProtocol:  jsii.String("tcp"),
-				FromPort:    port,
-				ToPort:      port,
-				CidrIp:      jsii.String(block),
-				Description: jsii.String(fmt.Sprintf("To the databases in %s on %v", block, *port)),
-			})
-		}
-	}
+	egress := egressToPrivateRanges(props.Ports, "To the databases")
 	this.sg = awsec2.NewCfnSecurityGroup(this.Construct, jsii.String("SecurityGroup"), &awsec2.CfnSecurityGroupProps{
 		// ASCII subset AWS accepts in a group description.
 		GroupDescription: jsii.String(fmt.Sprintf("Resource gateway %s: no inbound rule (consumers are admitted by the shared resource configurations), outbound to private addresses on the database ports", *props.Name)),

@@ -22,18 +22,7 @@ var TargetRanges = []string{"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "10
 // outbound rules are the ports to private addresses: the traffic to the
 // targets and the health checks (which outbound rules govern).
 func loadBalancerSecurityGroup(scope constructs.Construct, props *ProducerProps) awsec2.CfnSecurityGroup {
-	var egress []any
-	for _, port := range *props.Ports {
-		for _, block := range TargetRanges {
-			egress = append(egress, &awsec2.CfnSecurityGroup_EgressProperty{
-				IpProtocol:  jsii.String("tcp"),
-				FromPort:    port,
-				ToPort:      port,
-				CidrIp:      jsii.String(block),
-				Description: jsii.String(fmt.Sprintf("To targets and their health checks in %s on %v", block, *port)),
-			})
-		}
-	}
+	egress := egressToPrivateRanges(props.Ports, "To targets and their health checks")
 	name := "privateconnect"
 	if props.Name != nil {
 		name = *props.Name
@@ -46,4 +35,23 @@ func loadBalancerSecurityGroup(scope constructs.Construct, props *ProducerProps)
 		SecurityGroupEgress: egress,
 		Tags:                l1.NameTag(props.Name, "-nlb"),
 	})
+}
+
+// egressToPrivateRanges is one outbound rule per port and private range
+// (TargetRanges), each described as what it reaches ("<what> in <range> on
+// <port>").
+func egressToPrivateRanges(ports *[]*float64, what string) []any {
+	var egress []any
+	for _, port := range *ports {
+		for _, block := range TargetRanges {
+			egress = append(egress, &awsec2.CfnSecurityGroup_EgressProperty{
+				IpProtocol:  jsii.String("tcp"),
+				FromPort:    port,
+				ToPort:      port,
+				CidrIp:      jsii.String(block),
+				Description: jsii.String(fmt.Sprintf("%s in %s on %v", what, block, *port)),
+			})
+		}
+	}
+	return egress
 }
