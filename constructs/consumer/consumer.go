@@ -186,17 +186,13 @@ func (c *consumer) addEndpoint(svc *ServiceProps, sgID *string, props *ConsumerP
 		name = jsii.String(*props.Name + "-" + *svc.Name)
 	}
 	ep := NewInterfaceEndpoint(c.Construct, jsii.String("Service-"+*svc.Name), &InterfaceEndpointProps{
-		VpcId:           c.vpc.VpcId(),
-		SubnetIds:       c.vpc.SubnetIds(),
-		ServiceName:     svc.ServiceName,
-		ServiceRegion:   svc.ServiceRegion,
-		Ports:           svc.Ports,
-		SecurityGroupId: sgID,
-		Sources: &[]*Source{{
-			Label:           jsii.String("Connectors"),
-			Description:     jsii.String("From the connectors group"),
-			SecurityGroupId: c.connectorsID,
-		}},
+		VpcId:             c.vpc.VpcId(),
+		SubnetIds:         c.vpc.SubnetIds(),
+		ServiceName:       svc.ServiceName,
+		ServiceRegion:     svc.ServiceRegion,
+		Ports:             svc.Ports,
+		SecurityGroupId:   sgID,
+		Sources:           &[]*Source{c.connectorsSource()},
 		PrivateDnsEnabled: jsii.Bool(false),
 		Name:              name,
 	})
@@ -249,4 +245,10 @@ func noEgress() []any {
 		ToPort:      jsii.Number(86),
 		Description: jsii.String("Disallow all traffic"),
 	}}
+}
+
+// connectorsSource is the connectors group, the only source every endpoint
+// of the consumer admits.
+func (c *consumer) connectorsSource() *Source {
+	return &Source{Label: jsii.String("Connectors"), Description: jsii.String("From the connectors group"), SecurityGroupId: c.connectorsID}
 }

@@ -122,20 +122,7 @@ func NewInterfaceEndpoint(scope constructs.Construct, id *string, props *Interfa
 	}
 	if props.Sources != nil {
 		for _, src := range *props.Sources {
-			if src.Label == nil || src.Description == nil || (src.Cidr == nil) == (src.SecurityGroupId == nil) {
-				panic("consumer: a Source needs Label, Description and exactly one of Cidr and SecurityGroupId")
-			}
-			for _, port := range *props.Ports {
-				awsec2.NewCfnSecurityGroupIngress(this.Construct, jsii.String(fmt.Sprintf("IngressFrom%s%v", *src.Label, *port)), &awsec2.CfnSecurityGroupIngressProps{
-					GroupId:               this.sgID,
-					IpProtocol:            jsii.String("tcp"),
-					FromPort:              port,
-					ToPort:                port,
-					CidrIp:                src.Cidr,
-					SourceSecurityGroupId: src.SecurityGroupId,
-					Description:           jsii.String(fmt.Sprintf("%s on %v", *src.Description, *port)),
-				})
-			}
+			admit(this.Construct, this.sgID, props.Ports, src)
 		}
 	}
 	var privateDNS any = jsii.Bool(props.PrivateDnsEnabled != nil && *props.PrivateDnsEnabled)
@@ -215,6 +202,25 @@ func (e *interfaceEndpoint) hostedZoneID() *string {
 		e.regionalZoneID = awscdk.Fn_Select(jsii.Number(0), e.regional)
 	}
 	return e.regionalZoneID
+}
+
+// admit adds to group one ingress rule per port from src, named
+// IngressFrom<Label><port> in scope.
+func admit(scope constructs.Construct, group *string, ports *[]*float64, src *Source) {
+	if src.Label == nil || src.Description == nil || (src.Cidr == nil) == (src.SecurityGroupId == nil) {
+		panic("consumer: a Source needs Label, Description and exactly one of Cidr and SecurityGroupId")
+	}
+	for _, port := range *ports {
+		awsec2.NewCfnSecurityGroupIngress(scope, jsii.String(fmt.Sprintf("IngressFrom%s%v", *src.Label, *port)), &awsec2.CfnSecurityGroupIngressProps{
+			GroupId:               group,
+			IpProtocol:            jsii.String("tcp"),
+			FromPort:              port,
+			ToPort:                port,
+			CidrIp:                src.Cidr,
+			SourceSecurityGroupId: src.SecurityGroupId,
+			Description:           jsii.String(fmt.Sprintf("%s on %v", *src.Description, *port)),
+		})
+	}
 }
 
 // endpointSecurityGroup is a group for an interface endpoint's interfaces:

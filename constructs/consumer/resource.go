@@ -45,16 +45,7 @@ const DnsNameResourceType = "Custom::ResourceEndpointDnsName"
 // https://docs.aws.amazon.com/vpc/latest/privatelink/use-resource-endpoint.html
 func (c *consumer) addResourceEndpoint(svc *ServiceProps, sgID *string, props *ConsumerProps) *Endpoint {
 	scope := constructs.NewConstruct(c.Construct, jsii.String("Service-"+*svc.Name))
-	for _, port := range *svc.Ports {
-		awsec2.NewCfnSecurityGroupIngress(scope, jsii.String(fmt.Sprintf("IngressFromConnectors%v", *port)), &awsec2.CfnSecurityGroupIngressProps{
-			GroupId:               sgID,
-			IpProtocol:            jsii.String("tcp"),
-			FromPort:              port,
-			ToPort:                port,
-			SourceSecurityGroupId: c.connectorsID,
-			Description:           jsii.String(fmt.Sprintf("From the connectors group on %v", *port)),
-		})
-	}
+	admit(scope, sgID, svc.Ports, c.connectorsSource())
 	var name *string
 	if props.Name != nil {
 		name = jsii.String(*props.Name + "-" + *svc.Name)
