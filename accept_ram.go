@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 
@@ -24,7 +25,7 @@ func findInvitations(ctx context.Context, fleet *config.Fleet, r string, cl stat
 		fmt.Fprintf(out, "%s\n", s.Problem)
 		return nil, 2
 	}
-	fmt.Fprintf(out, "%s: RAM: %s to accept, %d refused\n", r, invitationCount(len(s.Accept)), len(s.Refuse))
+	fmt.Fprintf(out, "%s: RAM: %s to accept, %d refused\n", r, count(len(s.Accept), "invitation"), len(s.Refuse))
 	for _, i := range s.Accept {
 		fmt.Fprintf(out, "  accept  share %s from %s (%s)%s\n", i.ShareName, i.Sender, strings.Join(i.Customers, ", "), sentAt(i))
 	}
@@ -57,26 +58,10 @@ func sentAt(i status.Invitation) string {
 	return ", sent " + i.Sent.UTC().Format("2006-01-02 15:04Z")
 }
 
-func invitationCount(n int) string {
-	if n == 1 {
-		return "1 invitation"
-	}
-	return fmt.Sprintf("%d invitations", n)
-}
-
 // shareNamer finds the share names once, when first needed: synthesizing
 // needs Node.js and takes seconds, which a run with no invitation saves.
 func shareNamer(fleet *config.Fleet, regions []string) status.Namer {
-	var names status.ShareNames
-	var err error
-	var done bool
-	return func() (status.ShareNames, error) {
-		if !done {
-			names, err = templateShareNames(fleet, regions)
-			done = true
-		}
-		return names, err
-	}
+	return sync.OnceValues(func() (status.ShareNames, error) { return templateShareNames(fleet, regions) })
 }
 
 // templateShareNames synthesizes the handed-over templates of the
