@@ -153,10 +153,7 @@ func NewSharedDatabase(scope constructs.Construct, id *string, props *SharedData
 		kind := map[string]string{RdsByInstance: "db", RdsByCluster: "cluster"}[*props.By]
 		cfg.ResourceConfigurationType = jsii.String("ARN")
 		cfg.ResourceConfigurationDefinition = &awsvpclattice.CfnResourceConfiguration_ResourceConfigurationDefinitionProperty{
-			ArnResource: awscdk.Fn_Join(jsii.String(""), &[]*string{
-				jsii.String("arn:"), awscdk.Aws_PARTITION(), jsii.String(":rds:"), awscdk.Aws_REGION(), jsii.String(":"),
-				awscdk.Aws_ACCOUNT_ID(), jsii.String(":" + kind + ":"), props.Target,
-			}),
+			ArnResource: arn("rds", kind+":"+*props.Target),
 		}
 	case RdsByHostname:
 		// A domain name must resolve publicly; the gateway resolves it and
