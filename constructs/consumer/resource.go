@@ -121,7 +121,7 @@ func (c *consumer) dnsLookup(props *ConsumerProps) awslambda.CfnFunction {
 	}
 	scope := constructs.NewConstruct(c.Construct, jsii.String("ResourceEndpointDns"))
 	logs := awslogs.NewCfnLogGroup(scope, jsii.String("Logs"), &awslogs.CfnLogGroupProps{
-		RetentionInDays: or(props.FlowLogRetentionDays, 365),
+		RetentionInDays: network.LogRetention(props.FlowLogRetentionDays),
 	})
 	label := "privateconnect"
 	if props.Name != nil {
@@ -159,11 +159,4 @@ func (c *consumer) dnsLookup(props *ConsumerProps) awslambda.CfnFunction {
 		Tags:          l1.NameTag(props.Name, "-resource-endpoint-dns"),
 	})
 	return c.lookupFn
-}
-
-func or[T any](v *T, def T) *T {
-	if v == nil {
-		return &def
-	}
-	return v
 }

@@ -80,10 +80,7 @@ func NewIsolatedVpc(scope constructs.Construct, id *string, props *IsolatedVpcPr
 	if err != nil {
 		panic(fmt.Sprintf("network: %v", err))
 	}
-	retention := props.FlowLogRetentionDays
-	if retention == nil {
-		retention = jsii.Number(365)
-	}
+	retention := LogRetention(props.FlowLogRetentionDays)
 
 	this := &isolatedVpc{Construct: constructs.NewConstruct(scope, id)}
 	this.vpc = awsec2.NewCfnVPC(this.Construct, jsii.String("Vpc"), &awsec2.CfnVPCProps{
@@ -190,4 +187,13 @@ func NameTag(name *string, suffix string) *[]*awscdk.CfnTag {
 		return nil
 	}
 	return &[]*awscdk.CfnTag{{Key: jsii.String("Name"), Value: jsii.String(*name + suffix)}}
+}
+
+// LogRetention is days, or 365 when unset: the retention of the flow logs
+// and of the other log groups beside them.
+func LogRetention(days *float64) *float64 {
+	if days == nil {
+		return jsii.Number(365)
+	}
+	return days
 }
