@@ -20,6 +20,7 @@ import (
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
 	"github.com/privateconnect/privateconnect/handoff"
+	"github.com/privateconnect/privateconnect/internal/cfnvalidate"
 	"github.com/privateconnect/privateconnect/internal/jsiiclose"
 	"github.com/privateconnect/privateconnect/stacks"
 )
@@ -29,10 +30,17 @@ func main() {
 		usage(os.Stdout)
 		return
 	}
+	// First, before any CDK call: the templates' CloudFormation Validate
+	// check then runs on every core instead of inside the one Node process.
+	cfnvalidate.Setup()
+	code := 0
 	if len(os.Args) > 1 {
-		os.Exit(command(os.Args[1], os.Args[2:]))
+		code = command(os.Args[1], os.Args[2:])
+	} else {
+		code = synth()
 	}
-	os.Exit(synth())
+	cfnvalidate.Close()
+	os.Exit(code)
 }
 
 func synth() int {
@@ -64,6 +72,7 @@ func synth() int {
 	} else {
 		built = stacks.Build(app, fleet, customers)
 	}
+	cfnvalidate.Expect(len(built))
 	app.Synth(nil)
 	// Said here, in the fleet's terms, rather than as CDK warnings (stacks.Notes).
 	for _, n := range stacks.Notes(built) {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/cost"
+	"github.com/privateconnect/privateconnect/internal/cfnvalidate"
 	"github.com/privateconnect/privateconnect/internal/jsiiclose"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 	"github.com/privateconnect/privateconnect/stacks"
@@ -29,8 +30,10 @@ var example struct {
 }
 
 func TestMain(m *testing.M) {
+	cfnvalidate.Setup() // before the first CDK call: templates are checked on every core
 	code := func() int {
 		defer jsiiclose.Close() // jsii.Close, without its stray "exited abnormally" line
+		defer cfnvalidate.Close()
 		fleet, err := config.Load("../config")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

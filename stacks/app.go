@@ -13,12 +13,15 @@ import (
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/privateconnect/privateconnect/internal/cdkflags"
+	"github.com/privateconnect/privateconnect/internal/cfnvalidate"
 )
 
 // NewApp returns the app every stack is built in, by the CDK app and by the
 // tests alike, so both synthesize under the same settings: the feature flags
-// of cdk.json (which the CDK CLI passes too, and which win when it does). It
-// panics if cdk.json cannot be read; the app checks that first
+// of cdk.json (which the CDK CLI passes too, and which win when it does), and
+// the CDK's CloudFormation Validate check, run on every core where the
+// process called cfnvalidate.Setup first (the CDK runs it on one otherwise).
+// It panics if cdk.json cannot be read; the app checks that first
 // (cdkflags.Flags) to fail with a message instead.
 func NewApp(outdir string) awscdk.App {
 	flags, err := cdkflags.Flags()
@@ -37,7 +40,15 @@ func NewApp(outdir string) awscdk.App {
 	if outdir != "" {
 		props.Outdir = jsii.String(outdir)
 	}
-	return awscdk.NewApp(props)
+	app := awscdk.NewApp(props)
+	if cfnvalidate.Active() {
+		root, err := cdkflags.Root()
+		if err != nil {
+			panic(err)
+		}
+		awscdk.Validations_Of(app).AddPlugins(cfnvalidate.New(root))
+	}
+	return app
 }
 
 // checked adds the AWS Solutions checks of cdk-nag to stack: every stack,
@@ -126,6 +137,7 @@ func Synthesize(build func(app awscdk.App) []awscdk.Stack) ([]Synthesized, error
 	defer os.RemoveAll(outdir)
 	app := NewApp(outdir)
 	built := build(app)
+	cfnvalidate.Expect(len(built))
 	app.Synth(nil)
 	findings, err := NagFindings(outdir, built)
 	if err != nil {

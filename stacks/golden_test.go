@@ -19,6 +19,7 @@ import (
 
 	"github.com/privateconnect/privateconnect/config"
 	"github.com/privateconnect/privateconnect/internal/cdktest"
+	"github.com/privateconnect/privateconnect/internal/cfnvalidate"
 	"github.com/privateconnect/privateconnect/internal/jsiiclose"
 	"github.com/privateconnect/privateconnect/internal/templatecheck"
 )
@@ -36,8 +37,10 @@ var example struct {
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	cfnvalidate.Setup() // before the first CDK call: templates are checked on every core
 	code := func() int {
 		defer jsiiclose.Close() // jsii.Close, without its stray "exited abnormally" line
+		defer cfnvalidate.Close()
 		fleet, err := config.Load("../config")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)

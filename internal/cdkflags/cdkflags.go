@@ -36,6 +36,15 @@ func Flags() (map[string]any, error) {
 	return flags, err
 }
 
+// Root returns the project root: the directory of the cdk.json Flags reads.
+func Root() (string, error) {
+	path, err := find()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Dir(path), nil
+}
+
 // Read returns the feature flags of the cdk.json at path.
 func Read(path string) (map[string]any, error) {
 	raw, err := os.ReadFile(path)
