@@ -1,7 +1,8 @@
 // Command bench measures synthesis at fleet scale (make bench): for synthetic
 // fleets of several sizes, in cells of benchfleet.CellSize, the wall time
 // and peak memory of a full-fleet synth and of a one-customer synth, each
-// the median of several runs. It
+// the median of several runs (a one-customer synth's ratio to the smallest
+// fleet's is the median over pairs of runs taken in turn). It
 // prints a table and writes JSON so runs can be compared, then checks the
 // targets (Targets) and exits non-zero, with a FAIL line each, when one is
 // missed. With -gotest it also times a warm go test ./..., which is no
@@ -17,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -108,6 +110,7 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 	}
 
 	report := Report{Date: time.Now().UTC().Format(time.RFC3339), Runs: runs, Targets: targets, MachineDescription: machine()}
+	smallest := "" // the first fleet's directory
 	printHeader()
 	for _, s := range strings.Split(sizeList, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -123,14 +126,16 @@ func bench(sizeList string, runs int, out string, goTest bool) error {
 		if err != nil {
 			return err
 		}
-		one, _, err := synth(bin, fleet, filepath.Join(tmp, "out"), benchfleet.Name(0), runs)
+		if smallest == "" {
+			smallest = fleet
+		}
+		one, ratio, err := oneCustomer(bin, fleet, smallest, filepath.Join(tmp, "out"), runs)
 		if err != nil {
 			return err
 		}
 		r := Result{Customers: n, Stacks: stacks,
 			FullSeconds: full.Wall.Seconds(), FullPeakMiB: mib(full.PeakRSS),
-			OneSeconds: one.Wall.Seconds(), OnePeakMiB: mib(one.PeakRSS)}
-		r.OneVsSmallest = r.OneSeconds / first(report.Results, r).OneSeconds
+			OneSeconds: one.Wall.Seconds(), OnePeakMiB: mib(one.PeakRSS), OneVsSmallest: ratio}
 		report.Results = append(report.Results, r)
 		printRow(r)
 	}
@@ -202,11 +207,33 @@ func synth(bin, fleet, outdir, only string, runs int) (sample, int, error) {
 	return median(samples), stacks, nil
 }
 
-func first(results []Result, r Result) Result {
-	if len(results) > 0 {
-		return results[0]
+// oneCustomer times the synth of fleet's first customer runs times, each run
+// paired with one in the smallest fleet, run in turn, and returns its median
+// and the median of the pairs' ratios. The machine's speed drifts over a
+// bench of several minutes: a ratio of medians taken minutes apart measured
+// the drift as much as the fleet (up to 1.2x between two sets of runs of one
+// fleet here).
+func oneCustomer(bin, fleet, smallest, outdir string, runs int) (sample, float64, error) {
+	if fleet == smallest {
+		one, _, err := synth(bin, fleet, outdir, benchfleet.Name(0), runs)
+		return one, 1, err
 	}
-	return r
+	var samples []sample
+	var ratios []float64
+	for i := 0; i < runs; i++ {
+		base, _, err := synth(bin, smallest, outdir, benchfleet.Name(0), 1)
+		if err != nil {
+			return sample{}, 0, err
+		}
+		one, _, err := synth(bin, fleet, outdir, benchfleet.Name(0), 1)
+		if err != nil {
+			return sample{}, 0, err
+		}
+		samples = append(samples, one)
+		ratios = append(ratios, one.Wall.Seconds()/base.Wall.Seconds())
+	}
+	sort.Float64s(ratios)
+	return median(samples), ratios[len(ratios)/2], nil
 }
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
