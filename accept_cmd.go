@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/internal/english"
 	"github.com/privateconnect/privateconnect/status"
 )
 
@@ -152,7 +153,7 @@ func findRequests(ctx context.Context, fleet *config.Fleet, r string, cl status.
 		fmt.Fprintf(out, "%s: %s is not deployed: no endpoint service to accept on\n", r, p.Stack)
 		return nil, 0
 	}
-	fmt.Fprintf(out, "%s: endpoint service %s: %s to accept, %d left alone\n", r, p.ServiceID, count(len(p.Accept), "request"), len(p.Leave))
+	fmt.Fprintf(out, "%s: endpoint service %s: %s to accept, %d left alone\n", r, p.ServiceID, english.Count(len(p.Accept), "request"), len(p.Leave))
 	for _, q := range p.Accept {
 		fmt.Fprintf(out, "  accept  %s from %s (%s)%s\n", q.EndpointID, q.Account, strings.Join(q.Customers, ", "), createdAt(q))
 	}
@@ -168,10 +169,10 @@ func findRequests(ctx context.Context, fleet *config.Fleet, r string, cl status.
 func acceptWhat(requests, invitations int) string {
 	var parts []string
 	if requests > 0 {
-		parts = append(parts, count(requests, "request"))
+		parts = append(parts, english.Count(requests, "request"))
 	}
 	if invitations > 0 {
-		parts = append(parts, count(invitations, "invitation"))
+		parts = append(parts, english.Count(invitations, "invitation"))
 	}
 	return strings.Join(parts, " and ")
 }
@@ -181,12 +182,4 @@ func createdAt(q status.Request) string {
 		return ""
 	}
 	return ", created " + q.Created.UTC().Format("2006-01-02 15:04Z")
-}
-
-// count is n of what, in the plural unless one: "1 request", "2 requests".
-func count(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
 }

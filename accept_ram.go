@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 
 	"github.com/privateconnect/privateconnect/config"
+	"github.com/privateconnect/privateconnect/internal/english"
 	"github.com/privateconnect/privateconnect/stacks"
 	"github.com/privateconnect/privateconnect/status"
 )
@@ -25,7 +26,7 @@ func findInvitations(ctx context.Context, fleet *config.Fleet, r string, cl stat
 		fmt.Fprintf(out, "%s\n", s.Problem)
 		return nil, 2
 	}
-	fmt.Fprintf(out, "%s: RAM: %s to accept, %d refused\n", r, count(len(s.Accept), "invitation"), len(s.Refuse))
+	fmt.Fprintf(out, "%s: RAM: %s to accept, %d refused\n", r, english.Count(len(s.Accept), "invitation"), len(s.Refuse))
 	for _, i := range s.Accept {
 		fmt.Fprintf(out, "  accept  share %s from %s (%s)%s\n", i.ShareName, i.Sender, strings.Join(i.Customers, ", "), sentAt(i))
 	}

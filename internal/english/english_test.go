@@ -17,3 +17,9 @@ func TestPossessive(t *testing.T) {
 		assert.Equal(t, want, Possessive(name), name)
 	}
 }
+
+func TestCount(t *testing.T) {
+	assert.Equal(t, "0 requests", Count(0, "request"))
+	assert.Equal(t, "1 invitation", Count(1, "invitation"))
+	assert.Equal(t, "2 invitations", Count(2, "invitation"))
+}
