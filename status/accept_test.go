@@ -78,6 +78,21 @@ func TestAcceptSendsOnlyTheFleetsRequests(t *testing.T) {
 	}
 }
 
+// A request AWS refuses because it is available already (the SDK's retry
+// of a call whose answer was lost) is accepted, not failed; one still
+// waiting stays refused.
+func TestARequestAvailableMeanwhileCountsAsAccepted(t *testing.T) {
+	f := inboundFleet()
+	r := inboundAccount()
+	r.refuse = map[string]string{"vpce-0umb": "InvalidState", "vpce-0shared": "InvalidState"}
+	p := FindPending(context.Background(), f, "us-east-1", Clients{EC2: r, CloudFormation: r})
+	r.conns[0].VpcEndpointState = ec2types.StateAvailable // vpce-0umb: the first attempt went through
+	Accept(context.Background(), &p, r)
+	assert.Equal(t, []string{"vpce-0umb"}, ids(p.Accepted))
+	assert.Empty(t, p.Accepted[0].Error)
+	assert.Equal(t, []string{"vpce-0shared"}, ids(p.Failed), "still pendingAcceptance: refused")
+}
+
 func TestFindPendingWithoutTheStack(t *testing.T) {
 	r := &fakeRegion{}
 	p := FindPending(context.Background(), inboundFleet(), "eu-west-1", Clients{EC2: r, CloudFormation: r})
