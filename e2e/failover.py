@@ -5,9 +5,7 @@ import contextlib
 import json
 import shutil
 
-import yaml
-
-from fleet import Fleet, output_id, producer_services
+from fleet import Fleet, edit_services, output_id, producer_services
 from harness import paginate, say
 from offline import handoff
 from producer import Producer, deploy_producer, load_registrar, prepare_customer, stub_resolver
@@ -34,12 +32,10 @@ def failover_story(ck, em, aws, fleet_dir, workdir, env, aws_cli):
     # The customer's template with that service following the writer (whatever its role in the fleet).
     copy = workdir / "failover-fleet"
     shutil.copytree(fleet_dir, copy)
-    path = copy / "customers" / f"{name}.yaml"
-    doc = yaml.safe_load(path.read_text())
-    for s in doc["privateLink"]["services"]:
+    def writer(s):
         if s["name"] == service:
             s["producer"]["rds"]["role"] = "writer"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    edit_services(copy, name, writer)
     bundles = handoff(str(copy), workdir / "failover-handoff", env, workdir / "handoff.log", customers=[name])
     p = Producer(Fleet(copy).customers[name], bundles[name])
     prepare_customer(aws, p, with_topics=False)

@@ -52,6 +52,15 @@ class Fleet:
         return self.vendor.get("logRetentionDays", 365)
 
 
+def edit_services(fleet_dir, name, edit):
+    """Applies edit to each service of customer name's file in a copy of the fleet, and writes it back."""
+    path = Path(fleet_dir) / "customers" / f"{name}.yaml"
+    doc = yaml.safe_load(path.read_text())
+    for s in doc["privateLink"]["services"]:
+        edit(s)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+
+
 def output_id(label):
     """The stacks' OutputID: my-db -> MyDb."""
     return "".join(p[:1].upper() + p[1:] for p in label.split("-") if p)

@@ -10,11 +10,9 @@ from both accounts and through `status -json`; the customer removes its stack as
 import json
 import subprocess
 
-import yaml
-
 from connections import fill, run_block, section_blocks, section_commands
 from day_two import by_name
-from fleet import INBOUND_PREFIX, Fleet, inbound_regions, output_id, producer_region, stack_outputs
+from fleet import INBOUND_PREFIX, Fleet, edit_services, inbound_regions, output_id, producer_region, stack_outputs
 from gateway import check_gateway_producer, gateway_services, pend_shared_services, vendor_account
 from harness import REPO, Failure, cdk, report_skips, run, say
 from inbound import platform_fleet
@@ -82,12 +80,10 @@ def gateway_story(ck, em, aws, fleet_dir, workdir, env, aws_cli):
         cdk(["deploy", f"{INBOUND_PREFIX}{region}", "--exclusively", "--require-approval", "never", "-c", f"config={copy}",
              "--output", str(workdir / "cdk.out.gateway-inbound")], venv, f"cdk deploy {INBOUND_PREFIX}{region}", workdir / "cdk.log")
     # The vendor writes the ARNs into its copy of the fleet.
-    path = copy / "customers" / f"{name}.yaml"
-    doc = yaml.safe_load(path.read_text())
-    for s in doc["privateLink"]["services"]:
+    def with_arn(s):
         if s["name"] in arns:
             s["resourceConfigurationArn"] = arns[s["name"]]
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    edit_services(copy, name, with_arn)
     story = Fleet(copy)
     cfn, ec2, ram = (aws.client(x, vendor, region) for x in ("cloudformation", "ec2", "ram"))
     stack_name = f"{name}-PrivateLink"

@@ -5,10 +5,8 @@ refuses it; then the documented migration (README.md and the customer's README):
 the vendor makes the service pending (its endpoint is deleted), the customer updates
 the stack, the vendor connects again with the same service name, the customer accepts."""
 
-import yaml
-
 from connections import accept, endpoint_state, run_block, section_blocks
-from fleet import Fleet, output_id, producer_region, producer_services, stack_outputs
+from fleet import Fleet, edit_services, output_id, producer_region, producer_services, stack_outputs
 from harness import Failure, cdk, run, say, tail
 from inbound import platform_fleet
 from offline import handoff
@@ -31,14 +29,6 @@ def migration_service(fleet):
                 if (s["producer"]["target"] == "rds") == rds:
                     return name, s["name"]
     return None
-
-
-def edit_customer(copy, name, edit):
-    path = copy / "customers" / f"{name}.yaml"
-    doc = yaml.safe_load(path.read_text())
-    for s in doc["privateLink"]["services"]:
-        edit(s)
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
 
 
 class Vendor:
@@ -85,7 +75,7 @@ def migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli):
     def kept(s):
         if s.get("producer"):
             s["producer"]["loadBalancerSecurityGroup"] = False
-    edit_customer(copy, name, kept)
+    edit_services(copy, name, kept)
     bundles = handoff(str(copy), workdir / "migration-handoff-1", env, workdir / "handoff.log", customers=[name])
     p = Producer(Fleet(copy).customers[name], bundles[name])
     prepare_customer(aws, p, with_topics=False)
@@ -108,7 +98,7 @@ def migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli):
     def named(s):
         if s["name"] in names:
             s["serviceName"] = names[s["name"]]
-    edit_customer(copy, name, named)
+    edit_services(copy, name, named)
     vendor = Vendor(ck, aws, copy, name, workdir)
     fleet, c = vendor.deploy(f"cdk deploy -c customer={name} (connected to the first release's services)")
     endpoints = vendor.endpoints()
@@ -123,7 +113,7 @@ def migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli):
     def secured(s):
         if s["name"] == service:
             del s["producer"]["loadBalancerSecurityGroup"]  # the default: a security group
-    edit_customer(copy, name, secured)
+    edit_services(copy, name, secured)
     bundles = handoff(str(copy), workdir / "migration-handoff-2", env, workdir / "handoff.log", customers=[name])
     p2 = Producer(Fleet(copy).customers[name], bundles[name])
     p2.vpc_id, p2.subnets, p2.params, p2.hosts = p.vpc_id, p.subnets, p.params, p.hosts
@@ -149,7 +139,7 @@ def migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli):
     def pending(s):
         if s["name"] == service:
             s.pop("serviceName")
-    edit_customer(copy, name, pending)
+    edit_services(copy, name, pending)
     fleet, c = vendor.deploy(f"cdk deploy -c customer={name} ({service} pending)")
     with ck.section(f"migration {name}: (a) {service} pending"):
         ck.eq(f"the vendor stack has no endpoint to {service}", vendor.endpoints().get(service), None)
@@ -175,7 +165,7 @@ def migration_story(ck, em, aws, fleet_dir, workdir, env, aws_cli):
         check_producer(ck, aws, Fleet(copy), p2)
 
     # (c) The vendor connects again, with the same service name; the customer accepts.
-    edit_customer(copy, name, named)
+    edit_services(copy, name, named)
     fleet, c = vendor.deploy(f"cdk deploy -c customer={name} ({service} connected again)")
     with ck.section(f"migration {name}: (c) connected again"):
         now = vendor.endpoints()

@@ -88,12 +88,12 @@ import time
 from pathlib import Path
 
 try:
-    import yaml
+    import yaml  # noqa: F401
     import boto3  # noqa: F401  (every module below needs it)
 except ImportError as err:  # pragma: no cover
     sys.exit(f"e2e: {err}: run make e2e (make deps sets up .tools/requirements.txt), or python3 -m pip install -r .tools/requirements.txt")
 
-from fleet import Fleet, output_id, producer_region, producer_services
+from fleet import Fleet, edit_services, output_id, producer_region, producer_services
 from gateway import nlb_services, pend_shared_services
 from gateway_story import gateway_story
 from harness import Aws, CDK, Checks, Emulator, Failure, Interrupted, REPO, T0, base_environment, cdk, report_skips, say, step
@@ -161,12 +161,10 @@ def story_scenario(ck, em, aws, fleet, fleet_dir, bundles, workdir, aws_cli):
     say(f"  {name} sends back: {', '.join(f'{k}={v}' for k, v in names.items())}")
     # The vendor edits the customer's file: serviceName of every handed-over service.
     fleet2 = platform_fleet(aws, fleet_dir, workdir, "story-fleet")  # in case the customer has inbound too
-    path = fleet2 / "customers" / f"{name}.yaml"
-    doc = yaml.safe_load(path.read_text())
-    for s in doc["privateLink"]["services"]:
+    def named(s):
         if s["name"] in names:
             s["serviceName"] = names[s["name"]]
-    path.write_text(yaml.safe_dump(doc, sort_keys=False))
+    edit_services(fleet2, name, named)
     story = Fleet(fleet2)
     bootstrap(ck, aws, story.account, {c["region"]}, workdir)
     psks = create_psk_secrets(aws, story, [name])
