@@ -19,30 +19,34 @@ const File = "cdk.json"
 
 var (
 	once  sync.Once
+	root  string
 	flags map[string]any
 	err   error
 )
+
+// load finds and reads cdk.json once per process: every app reads it.
+func load() {
+	once.Do(func() {
+		var path string
+		if path, err = find(); err == nil {
+			root = filepath.Dir(path)
+			flags, err = Read(path)
+		}
+	})
+}
 
 // Flags returns the feature flags (context keys starting with "@aws-cdk") of
 // the cdk.json beside go.mod in the working directory or the nearest of its
 // parents: the project root, from which the app and every package's tests run.
 func Flags() (map[string]any, error) {
-	once.Do(func() {
-		var path string
-		if path, err = find(); err == nil {
-			flags, err = Read(path)
-		}
-	})
+	load()
 	return flags, err
 }
 
 // Root returns the project root: the directory of the cdk.json Flags reads.
 func Root() (string, error) {
-	path, err := find()
-	if err != nil {
-		return "", err
-	}
-	return filepath.Dir(path), nil
+	load()
+	return root, err
 }
 
 // Read returns the feature flags of the cdk.json at path.

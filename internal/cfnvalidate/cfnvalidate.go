@@ -136,8 +136,7 @@ func node() string {
 // Plugin is the CDK's CloudFormation Validate plugin, run in the workers
 // (awscdk.IPolicyValidationPlugin).
 type Plugin struct {
-	pool    *pool
-	version string
+	pool *pool
 }
 
 // Name is the CDK plugin's: acknowledgements name rules after it
@@ -150,10 +149,11 @@ const pluginName = "CloudFormation Validate"
 
 // Version is the plugin's, as the workers report it.
 func (p *Plugin) Version() *string {
-	if p.version == "" {
+	v := p.pool.pluginVersion()
+	if v == "" {
 		return nil
 	}
-	return jsii.String(p.version)
+	return jsii.String(v)
 }
 
 // RuleIds is left to the workers' reports.
@@ -177,7 +177,6 @@ func (p *Plugin) Validate(ctx awscdk.IPolicyValidationContext) *awscdk.PolicyVal
 	if err != nil {
 		return notRun(stacks, err)
 	}
-	p.version = p.pool.pluginVersion()
 	return Merge(reports)
 }
 
